@@ -1,0 +1,1 @@
+"""Prefect flows that run the pipeline (the nightly `enrich-awesome-list` flow lands here)."""

@@ -1,0 +1,1 @@
+"""awesome-enrich: parse, enrich and regenerate Markdown awesome lists of research papers."""

@@ -1,0 +1,192 @@
+"""The list model: a document that reproduces its source byte for byte, and its paper entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line: its text without the line ending, the ending, and its 1-based number."""
+
+    number: int
+    text: str
+    eol: str  # "\n", "\r\n", "\r", or "" for a last line without a newline
+
+    @property
+    def raw(self) -> str:
+        return self.text + self.eol
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Lines kept verbatim: the preamble, prose, code fences, non-paper bullets, comments."""
+
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ATX heading (`## 2024`). Its text names the section of the entries that follow."""
+
+    line: Line
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A table line split into cells, such that `leading + "|".join(cells) + trailing == text`.
+
+    `cells` are the raw texts between pipes (with their spaces, escapes kept). `leading` is the
+    indentation plus the leading pipe when there is one; `trailing` is the trailing pipe (when
+    there is one) plus any whitespace after it.
+    """
+
+    line: Line
+    leading: str
+    cells: tuple[str, ...]
+    trailing: str
+    entry_position: int | None = None  # the Entry this row produced, if any
+
+    @property
+    def rebuilt(self) -> str:
+        return self.leading + "|".join(self.cells) + self.trailing
+
+
+class ColumnRole(StrEnum):
+    TITLE = "title"
+    LINK = "link"
+    ABBREVIATION = "abbreviation"
+    VENUE = "venue"
+    YEAR = "year"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM table. A paper table is one with a title column; other tables are kept verbatim."""
+
+    header: TableRow
+    delimiter: TableRow
+    rows: tuple[TableRow, ...]
+    headers: tuple[str, ...]  # header cells as plain text
+    roles: tuple[tuple[ColumnRole, int], ...]  # role -> column index, for recognised columns
+
+    @property
+    def is_paper_table(self) -> bool:
+        return self.column(ColumnRole.TITLE) is not None
+
+    def column(self, role: ColumnRole) -> int | None:
+        for candidate, index in self.roles:
+            if candidate is role:
+                return index
+        return None
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return (self.header.line, self.delimiter.line, *(row.line for row in self.rows))
+
+
+@dataclass(frozen=True)
+class BulletEntry:
+    """A bullet line read as a paper: `- [Title](url) ... [[code](url)]`."""
+
+    line: Line
+    entry_position: int
+
+
+Block = TextBlock | Heading | Table | BulletEntry
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A raw cell of an entry's row, under its column header."""
+
+    header: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper of the list, in list order."""
+
+    position: int  # 0-based, in list order
+    line: int  # 1-based source line
+    section: str | None  # text of the nearest heading above
+    title: str
+    paper_url: str | None
+    abbreviation: str | None
+    venue: str | None
+    year: int | None
+    code_urls: tuple[str, ...]
+    cells: tuple[Cell, ...]  # the row's cells as written (one cell, the line, for bullets)
+    kind: Literal["table", "bullet"] = "table"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    source: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    """A parsed list: blocks that concatenate back to the source, entries and diagnostics."""
+
+    source: str
+    blocks: tuple[Block, ...]
+    entries: tuple[Entry, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def preamble(self) -> tuple[Block, ...]:
+        """The blocks before the first section that holds papers (title, badges, intro)."""
+        first = next(
+            (
+                index
+                for index, block in enumerate(self.blocks)
+                if isinstance(block, BulletEntry)
+                or (
+                    isinstance(block, Table)
+                    and any(r.entry_position is not None for r in block.rows)
+                )
+            ),
+            len(self.blocks),
+        )
+        for index in range(first - 1, -1, -1):
+            if isinstance(self.blocks[index], Heading):
+                return self.blocks[:index]
+        return self.blocks[:first]
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return tuple(block for block in self.blocks if isinstance(block, Heading))
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(block for block in self.blocks if isinstance(block, Table))
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    def lines(self) -> Iterator[Line]:
+        for block in self.blocks:
+            if isinstance(block, TextBlock | Table):
+                yield from block.lines
+            else:
+                yield block.line

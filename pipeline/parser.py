@@ -1,0 +1,447 @@
+"""A pure parser for Markdown paper lists: `parse_list(text) -> ListDocument`.
+
+The document keeps every source line in a block, so `render(parse_list(text)) == text` holds for
+any input. Paper tables are GFM tables whose columns are found by header name; bullet entries are
+list items that start with a link. Rows that cannot be read become diagnostics, never silent gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.markdown import find_links, find_urls, is_http_url, plain_text
+from pipeline.model import (
+    Block,
+    BulletEntry,
+    Cell,
+    ColumnRole,
+    Diagnostic,
+    Entry,
+    Heading,
+    Line,
+    ListDocument,
+    Severity,
+    Table,
+    TableRow,
+    TextBlock,
+)
+
+# Header names (lower-case, letters and digits only) for each recognised column role, in
+# priority order. A table with a title column is a paper table.
+COLUMN_NAMES: dict[ColumnRole, tuple[str, ...]] = {
+    ColumnRole.TITLE: ("title", "papertitle", "name", "papername", "paper", "papers"),
+    ColumnRole.LINK: ("link", "links", "url", "pdf", "arxiv", "paperlink", "paper", "papers"),
+    ColumnRole.ABBREVIATION: (
+        "abbreviation",
+        "abbr",
+        "abbrev",
+        "short",
+        "shortname",
+        "acronym",
+        "method",
+        "alias",
+    ),
+    ColumnRole.VENUE: (
+        "venue",
+        "conference",
+        "conf",
+        "publication",
+        "pub",
+        "published",
+        "publishedin",
+        "journal",
+        "source",
+    ),
+    ColumnRole.YEAR: ("year", "date"),
+    ColumnRole.CODE: (
+        "code",
+        "codes",
+        "repo",
+        "repository",
+        "github",
+        "implementation",
+        "implementations",
+        "sourcecode",
+        "officialcode",
+    ),
+}
+
+# Cell texts that mean "no value".
+EMPTY_CELL_VALUES = frozenset(
+    {"", "-", "--", "---", "\u2014", "\u2013", "n/a", "na", "none", "null", "/"}  # em, en dash
+)
+
+# Bullets with links under these headings are navigation or prose, not papers.
+NON_PAPER_SECTION = re.compile(
+    r"(?i)\b(contents|toc|related|contribut\w*|licen[cs]e|acknowledg\w*|citation|cite|"
+    r"other (awesome )?lists?|see also)\b"
+)
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
+_BLOCK_START = re.compile(r"^ {0,3}(#{1,6}([ \t]|$)|>|`{3}|~{3}|[-*+][ \t]|\d{1,9}[.)][ \t]|<)")
+_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_SHORT_YEAR = re.compile(r"(?:'|(?<=[A-Za-z]))(\d\d)\b")
+_LEADING_MARKUP = re.compile(r"^[\s*_~]*")
+_CODE_LINK_TEXT = re.compile(
+    r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
+    r"paddle|mindspore)\b"
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split text into lines, keeping each line's ending (LF, CRLF or CR)."""
+    lines: list[Line] = []
+    cursor = 0
+    for number, match in enumerate(_LINE_BREAK.finditer(text), start=1):
+        lines.append(Line(number, text[cursor : match.start()], match.group(0)))
+        cursor = match.end()
+    if cursor < len(text):
+        lines.append(Line(len(lines) + 1, text[cursor:], ""))
+    return lines
+
+
+def split_row(line: Line) -> TableRow | None:
+    """Split a table line on unescaped pipes; None when the line has no unescaped pipe."""
+    text = line.text
+    pipes: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "|":
+            pipes.append(i)
+        i += 1
+    if not pipes:
+        return None
+    has_leading = pipes[0] == len(text) - len(text.lstrip())
+    has_trailing = pipes[-1] == len(text.rstrip()) - 1 and (len(pipes) > 1 or not has_leading)
+    leading = text[: pipes[0] + 1] if has_leading else ""
+    trailing = text[pipes[-1] :] if has_trailing else ""
+    body_end = len(text) - len(trailing)
+    bounds = [len(leading) - 1, *(p for p in pipes if len(leading) <= p < body_end), body_end]
+    cells = tuple(text[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1))
+    return TableRow(line=line, leading=leading, cells=cells, trailing=trailing)
+
+
+def _is_delimiter_row(row: TableRow) -> bool:
+    return all(_DELIMITER_CELL.match(cell) for cell in row.cells)
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", plain_text(header).casefold())
+
+
+def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]:
+    """Assign each recognised role to the first column whose header names it."""
+    keys = [_header_key(header) for header in headers]
+    taken: set[int] = set()
+    roles: list[tuple[ColumnRole, int]] = []
+    for role, names in COLUMN_NAMES.items():
+        for name in names:
+            index = next((i for i, key in enumerate(keys) if key == name and i not in taken), None)
+            if index is not None:
+                roles.append((role, index))
+                taken.add(index)
+                break
+    return tuple(roles)
+
+
+def empty_to_none(text: str) -> str | None:
+    value = plain_text(text)
+    return None if value.casefold() in EMPTY_CELL_VALUES else value
+
+
+def year_from_text(text: str | None) -> int | None:
+    """A publication year written in a venue or heading: `CVPR 2024`, `NeurIPS'22`, `ICCV23`."""
+    if not text:
+        return None
+    years = _YEAR.findall(text)
+    if years:
+        return int(years[-1])
+    short = _SHORT_YEAR.findall(text)
+    return 2000 + int(short[-1]) if short else None
+
+
+def _title_and_url(cell: str) -> tuple[str, str | None]:
+    """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
+    links = [link for link in find_links(cell) if not link.is_image]
+    prefix = _LEADING_MARKUP.match(cell)
+    starts_with_link = bool(links) and links[0].start == (prefix.end() if prefix else 0)
+    if starts_with_link:
+        return plain_text(links[0].text), links[0].url
+    urls = find_urls(cell)
+    text = cell
+    for link in reversed(links):
+        text = text[: link.start] + " " + text[link.end :]
+    for url in urls:
+        text = text.replace(f"<{url}>", " ").replace(url, " ")
+    return plain_text(text), (urls[0] if urls else None)
+
+
+def _code_urls(text: str) -> tuple[str, ...]:
+    return tuple(url for url in find_urls(text) if is_http_url(url))
+
+
+@dataclass
+class _ParseState:
+    source: str
+    blocks: list[Block] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pending_text: list[Line] = field(default_factory=list)
+    section: str | None = None
+
+    def text(self, line: Line) -> None:
+        self.pending_text.append(line)
+
+    def block(self, block: Block) -> None:
+        self.flush()
+        self.blocks.append(block)
+
+    def flush(self) -> None:
+        if self.pending_text:
+            self.blocks.append(TextBlock(tuple(self.pending_text)))
+            self.pending_text = []
+
+    def report(self, line: int, severity: Severity, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.source, line, severity, message))
+
+
+def _paper_url(url: str | None, state: _ParseState, line: int) -> str | None:
+    if url is None or is_http_url(url):
+        return url
+    state.report(line, Severity.WARNING, f"paper link {url!r} is not an http(s) URL; ignored")
+    return None
+
+
+def _table_entry(table: Table, row: TableRow, state: _ParseState) -> Entry | None:
+    number = row.line.number
+    width = len(table.headers)
+    if len(row.cells) < width:
+        state.report(
+            number,
+            Severity.WARNING,
+            f"row has {len(row.cells)} cells, the header has {width}; missing cells read as empty",
+        )
+    elif len(row.cells) > width:
+        state.report(
+            number,
+            Severity.WARNING,
+            f"row has {len(row.cells)} cells, the header has {width}; "
+            "GitHub does not show the extra cells",
+        )
+    cells = [cell.strip() for cell in row.cells[:width]]
+    cells += [""] * (width - len(cells))
+    if not any(cells):
+        state.report(number, Severity.WARNING, "empty table row; not read as a paper")
+        return None
+
+    def cell(role: ColumnRole) -> str:
+        index = table.column(role)
+        return cells[index] if index is not None else ""
+
+    title, url = _title_and_url(cell(ColumnRole.TITLE))
+    if not title:
+        state.report(number, Severity.ERROR, "row has no title; not read as a paper")
+        return None
+    if url is None and table.column(ColumnRole.LINK) is not None:
+        link_urls = find_urls(cell(ColumnRole.LINK))
+        url = link_urls[0] if link_urls else None
+    venue = empty_to_none(cell(ColumnRole.VENUE))
+    year = (
+        year_from_text(plain_text(cell(ColumnRole.YEAR)))
+        or year_from_text(venue)
+        or year_from_text(state.section)
+    )
+    return Entry(
+        position=len(state.entries),
+        line=number,
+        section=state.section,
+        title=title,
+        paper_url=_paper_url(url, state, number),
+        abbreviation=empty_to_none(cell(ColumnRole.ABBREVIATION)),
+        venue=venue,
+        year=year,
+        code_urls=_code_urls(cell(ColumnRole.CODE)),
+        cells=tuple(Cell(header, text) for header, text in zip(table.headers, cells, strict=True)),
+    )
+
+
+def _parse_table(
+    lines: list[Line], start: int, header: TableRow, delimiter: TableRow, state: _ParseState
+) -> int:
+    """Parse the table whose header is lines[start]; return the index after its last row."""
+    headers = tuple(plain_text(cell) for cell in header.cells)
+    table = Table(header, delimiter, (), headers, column_roles(headers))
+    end = start + 2
+    while end < len(lines):
+        text = lines[end].text
+        if not text.strip() or _BLOCK_START.match(text) or _THEMATIC_BREAK.match(text):
+            break
+        end += 1
+    rows: list[TableRow] = []
+    recognised = {role for role, _ in table.roles}
+    if not table.is_paper_table and recognised & {ColumnRole.CODE, ColumnRole.VENUE}:
+        state.report(
+            lines[start].number,
+            Severity.WARNING,
+            f"table with columns {list(headers)} has no title column "
+            f"(one of {', '.join(COLUMN_NAMES[ColumnRole.TITLE])}); "
+            "its rows are not read as papers",
+        )
+    for line in lines[start + 2 : end]:
+        row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
+        if table.is_paper_table:
+            entry = _table_entry(table, row, state)
+            if entry is not None:
+                state.entries.append(entry)
+                row = TableRow(row.line, row.leading, row.cells, row.trailing, entry.position)
+        rows.append(row)
+    state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
+    return end
+
+
+def _table_start(
+    lines: list[Line], index: int, state: _ParseState
+) -> tuple[TableRow, TableRow] | None:
+    """The header and delimiter rows when a GFM table starts at lines[index]."""
+    if index + 1 >= len(lines) or lines[index].text.startswith("    "):
+        return None
+    header = split_row(lines[index])
+    delimiter = split_row(lines[index + 1])
+    if header is None or delimiter is None or not _is_delimiter_row(delimiter):
+        return None
+    if len(header.cells) != len(delimiter.cells):
+        state.report(
+            lines[index].number,
+            Severity.WARNING,
+            f"table header has {len(header.cells)} cells but the delimiter row below has "
+            f"{len(delimiter.cells)}; GitHub does not render this as a table",
+        )
+        return None
+    return header, delimiter
+
+
+def _bullet_entry(line: Line, state: _ParseState) -> Entry | None:
+    """Read `- [Title](url) ... [[code](url)]` as a paper, or None for ordinary bullets."""
+    item = _LIST_ITEM.match(line.text)
+    if item is None or (state.section and NON_PAPER_SECTION.search(state.section)):
+        return None
+    content = item.group(3)
+    links = [link for link in find_links(content) if not link.is_image]
+    prefix = _LEADING_MARKUP.match(content)
+    if not links or links[0].start != (prefix.end() if prefix else 0):
+        return None
+    title_link = links[0]
+    if not is_http_url(title_link.url):
+        return None  # a table of contents (`#anchor`) or a relative link
+    title = plain_text(title_link.text)
+    if not title:
+        state.report(line.number, Severity.ERROR, "bullet link has no title text")
+        return None
+    rest = content[title_link.end :]
+    rest_links = [link for link in find_links(rest) if not link.is_image]
+    code_urls: list[str] = []
+    for link in rest_links:
+        host_is_code = any(host in link.url.casefold() for host in _CODE_HOSTS)
+        if (host_is_code or _CODE_LINK_TEXT.search(plain_text(link.text))) and is_http_url(
+            link.url
+        ):
+            code_urls.append(link.url)
+    code_urls += [
+        url
+        for url in find_urls(rest)
+        if url not in code_urls and any(host in url.casefold() for host in _CODE_HOSTS)
+    ]
+    without_links = rest
+    for link in reversed(rest_links):
+        without_links = without_links[: link.start] + " " + without_links[link.end :]
+    venue = None
+    for match in re.finditer(r"\(([^()]+)\)|\*\*([^*]+)\*\*|\*([^*]+)\*|_([^_]+)_", without_links):
+        candidate = plain_text(next(group for group in match.groups() if group))
+        if year_from_text(candidate):
+            venue = candidate
+            break
+    return Entry(
+        position=len(state.entries),
+        line=line.number,
+        section=state.section,
+        title=title,
+        paper_url=title_link.url,
+        abbreviation=None,
+        venue=venue,
+        year=year_from_text(venue) or year_from_text(state.section),
+        code_urls=tuple(code_urls),
+        cells=(Cell("", line.text),),
+        kind="bullet",
+    )
+
+
+def _skip_verbatim(lines: list[Line], start: int, fence: str | None, state: _ParseState) -> int:
+    """Keep a code fence (with marker `fence`) or an HTML comment as text; return the next index."""
+    if fence is None:
+        closes = re.compile(r"-->")
+    else:
+        closes = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+    state.text(lines[start])
+    if fence is None and closes.search(lines[start].text):
+        return start + 1
+    index = start + 1
+    while index < len(lines):
+        state.text(lines[index])
+        index += 1
+        if closes.search(lines[index - 1].text):
+            break
+    return index
+
+
+def parse_list(text: str, source: str = "<string>") -> ListDocument:
+    """Parse a Markdown list. Pure: no I/O; `source` only names the input in diagnostics."""
+    lines = split_lines(text)
+    state = _ParseState(source)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = _FENCE_OPEN.match(line.text)
+        if fence or line.text.lstrip().startswith("<!--"):
+            # Code fences and HTML comments are kept verbatim, tables inside them included.
+            index = _skip_verbatim(lines, index, fence.group(1) if fence else None, state)
+            continue
+        heading = _ATX_HEADING.match(line.text.removeprefix("\ufeff"))
+        if heading:
+            level = len(heading.group(1))
+            title = plain_text(heading.group(2) or "")
+            state.block(Heading(line, level, title))
+            state.section = title
+            index += 1
+            continue
+        table_start = _table_start(lines, index, state)
+        if table_start:
+            index = _parse_table(lines, index, *table_start, state)
+            continue
+        previous = state.pending_text[-1] if state.pending_text else None
+        if (
+            _SETEXT_UNDERLINE.match(line.text)
+            and previous is not None
+            and previous.text.strip()
+            and not _BLOCK_START.match(previous.text)
+        ):
+            state.section = plain_text(previous.text)
+        entry = _bullet_entry(line, state)
+        if entry is not None:
+            state.entries.append(entry)
+            state.block(BulletEntry(line, entry.position))
+        else:
+            state.text(line)
+        index += 1
+    state.flush()
+    return ListDocument(source, tuple(state.blocks), tuple(state.entries), tuple(state.diagnostics))

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import build_parser, main
+from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
+
+README = REPO / "README.md"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_check_seed_passes_and_lists_duplicates(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "check", str(SEED_LIST))
+    assert status == 0
+    assert (
+        f"{SEED_LIST}: 56 entries in 8 sections (56 in tables, 0 bullets); 0 errors, 0 warnings"
+        in out
+    )
+    assert "4 duplicate groups (reported, not removed):" in out
+    assert "same paper: same title; same paper URL (ieee:10367821)" in out
+    assert f"{SEED_LIST}:35  ASDT" in out
+    assert f"{SEED_LIST}:37  ASDT" in out
+    assert "shared repository: rongtao-xu/representationlearning" in out
+
+
+def test_check_reports_errors_with_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    messy = SAMPLE_LISTS / "messy.md"
+    status, out, _ = run_cli(capsys, "check", str(messy))
+    assert status == 1
+    assert f"{messy}:10: error: row has no title; not read as a paper" in out.splitlines()
+
+
+def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    badges = str(SAMPLE_LISTS / "badges.md")
+    assert run_cli(capsys, "check", badges)[0] == 0
+    assert run_cli(capsys, "check", "--strict", badges)[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, ": no such file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", ":3: binary data (NUL byte), not a Markdown file"),
+        (
+            b"# List\n| Title |\n|---|\n| Caf\xe9 |\n",
+            ":4:6: not valid UTF-8 (byte 0xe9); save the list as UTF-8",
+        ),
+    ],
+)
+def test_unreadable_lists_get_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "list.md"
+    if content is not None:
+        path.write_bytes(content)
+    status, out, err = run_cli(capsys, "check", str(path))
+    assert status == 2
+    assert out == ""
+    assert err == f"awesome-enrich: error: {path}{message}\n"
+
+
+def test_directory_is_not_a_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "check", str(tmp_path))
+    assert status == 2
+    assert err == f"awesome-enrich: error: {tmp_path}: is a directory, not a Markdown file\n"
+
+
+def test_run_reports_what_it_found_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run_cli(capsys, "run", "--list", str(SEED_LIST))
+    assert status == 0
+    assert (
+        "paper identifiers: 26 CVF URL, 13 IEEE document, 8 arXiv id, 7 other URL, 1 DOI, "
+        "1 OpenReview id" in out
+    )
+    assert "code links: 42 GitHub repositories, 2 on other hosts" in out
+    assert "nothing was written" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_console_entry_point_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check", str(SAMPLE_LISTS / "messy.md")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "1 errors, 6 warnings" in result.stdout
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    [subparsers] = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    commands: dict[str, argparse.ArgumentParser] = subparsers.choices
+    for name, subparser in commands.items():
+        assert f"awesome-enrich {name}" in readme, f"`awesome-enrich {name}` is not in the README"
+        for action in subparser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"`{name} {option}` is not in the README"
+
+
+def test_readme_check_session_matches_the_real_output(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = README.read_text(encoding="utf-8")
+    match = re.search(r"```console\n\$ awesome-enrich check\n(.*?)```", readme, re.DOTALL)
+    assert match, "the README shows no `awesome-enrich check` session"
+    monkeypatch.chdir(REPO)
+    status, out, _ = run_cli(capsys, "check")
+    assert status == 0
+    assert out == match.group(1)
