@@ -1,6 +1,20 @@
-"""The pipeline's exception tree. Every message names the file, line or item at fault."""
+"""The pipeline's exception tree. Every message names the file, line, URL or item at fault.
+
+    PipelineError
+    ├── ListReadError          a list file that cannot be read
+    ├── ConfigError            a bad environment variable or setting
+    └── ApiError               an API call that failed after the retry policy gave up
+        ├── RateLimited        429 / rate-limit 403 outlasting the wait cap
+        ├── TransportError     connection errors and timeouts
+        └── MalformedResponse  a body that does not have the documented shape
+
+"Not found" is never an exception: clients return it as a value.
+Messages never contain credentials (the HTTP layer redacts them before raising).
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class PipelineError(Exception):
@@ -9,3 +23,50 @@ class PipelineError(Exception):
 
 class ListReadError(PipelineError):
     """A list file that cannot be read as UTF-8 Markdown."""
+
+
+class ConfigError(PipelineError):
+    """An environment variable or setting with an unusable value."""
+
+
+class ApiError(PipelineError):
+    """An API call that failed. `api` is "s2", "arxiv" or "github"; `status` is None without
+    an HTTP answer. Pickles cleanly (for Prefect results and process pools)."""
+
+    def __init__(self, api: str, url: str, message: str, status: int | None = None) -> None:
+        super().__init__(api, url, message, status)
+        self.api = api
+        self.url = url
+        self.message = message
+        self.status = status
+
+    def __str__(self) -> str:
+        status = f" (HTTP {self.status})" if self.status is not None else ""
+        return f"{self.api}: {self.message}{status}: {self.url}"
+
+
+class RateLimited(ApiError):
+    """The API kept answering "too many requests" past the retry policy's caps.
+
+    `reset_at` is when the API said the quota comes back, when it said so.
+    """
+
+    def __init__(
+        self,
+        api: str,
+        url: str,
+        message: str,
+        status: int | None = None,
+        reset_at: datetime | None = None,
+    ) -> None:
+        super().__init__(api, url, message, status)
+        self.args = (api, url, message, status, reset_at)
+        self.reset_at = reset_at
+
+
+class TransportError(ApiError):
+    """No usable HTTP answer: connection refused or reset, DNS failure, timeout."""
+
+
+class MalformedResponse(ApiError):
+    """An answer whose body does not have the documented shape (HTML error page, bad JSON...)."""

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import ipaddress
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,3 +21,47 @@ def all_list_files() -> list[Path]:
 @pytest.fixture
 def seed_text() -> str:
     return SEED_LIST.read_bytes().decode("utf-8")
+
+
+class NonLoopbackConnection(RuntimeError):
+    """A test tried to reach a host other than this machine."""
+
+
+def _check_host(host: object) -> None:
+    if host in (None, "localhost", b"localhost"):
+        return
+    try:
+        address = ipaddress.ip_address(host.decode() if isinstance(host, bytes) else str(host))
+    except ValueError:
+        raise NonLoopbackConnection(
+            f"test tried to resolve {host!r}: only loopback is allowed"
+        ) from None
+    if not address.is_loopback:
+        raise NonLoopbackConnection(f"test tried to connect to {host}: only loopback is allowed")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> Iterator[None]:
+    """Fail any test that opens a connection (or a DNS lookup) beyond loopback."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _check_host(address[0])
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _check_host(address[0])
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_host(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket.socket, "connect_ex", connect_ex)
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield

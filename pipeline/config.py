@@ -1,0 +1,99 @@
+"""Settings read from the environment, in one place. The variable names are a public contract.
+
+- S2_API_URL: Semantic Scholar root, default https://api.semanticscholar.org (we add /graph/v1)
+- ARXIV_API_URL: arXiv query endpoint, default https://export.arxiv.org/api/query
+- GITHUB_API_URL: GitHub REST root, default https://api.github.com (GraphQL at /graphql)
+- S2_API_KEY: optional; sent as `x-api-key`, only to URLs under S2_API_URL
+- GITHUB_TOKEN: optional; sent as a bearer token, only to URLs under GITHUB_API_URL
+- AWESOME_ENRICH_CACHE_DIR: the HTTP cache folder, default .cache/http
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.errors import ConfigError
+
+DEFAULT_S2_API_URL = "https://api.semanticscholar.org"
+DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+DEFAULT_CACHE_DIR = Path(".cache/http")
+
+
+class Secret:
+    """A credential that never shows itself in repr, str, logs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
+        raise TypeError("a Secret is not pickled: read it from the environment where it is used")
+
+
+def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"{name}={value!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = env.get(name, "").strip()
+    return Secret(value) if value else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    s2_api_url: str = DEFAULT_S2_API_URL
+    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    s2_api_key: Secret | None = None
+    github_token: Secret | None = None
+    cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential value, for redaction."""
+        return tuple(s.reveal() for s in (self.s2_api_key, self.github_token) if s is not None)
+
+
+def settings_from_env(
+    env: Mapping[str, str] | None = None, *, cache_dir: Path | None = None, no_cache: bool = False
+) -> Settings:
+    """Read the settings; `cache_dir` and `no_cache` (command-line options) win over the env."""
+    env = os.environ if env is None else env
+    if no_cache:
+        resolved_cache: Path | None = None
+    elif cache_dir is not None:
+        resolved_cache = cache_dir
+    else:
+        resolved_cache = Path(env.get("AWESOME_ENRICH_CACHE_DIR", "").strip() or DEFAULT_CACHE_DIR)
+    return Settings(
+        s2_api_url=_base_url(env, "S2_API_URL", DEFAULT_S2_API_URL),
+        arxiv_api_url=_base_url(env, "ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
+        github_api_url=_base_url(env, "GITHUB_API_URL", DEFAULT_GITHUB_API_URL),
+        s2_api_key=_secret(env, "S2_API_KEY"),
+        github_token=_secret(env, "GITHUB_TOKEN"),
+        cache_dir=resolved_cache,
+    )

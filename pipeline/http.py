@@ -1,0 +1,499 @@
+"""The one HTTP layer under the three API clients.
+
+It owns: connection-reusing sessions (with an optional requests-cache SQLite cache), a timeout on
+every request, the User-Agent, per-API pacing, credentials (attached only to URLs under the API's
+own base URL, re-decided on every redirect hop), and the single retry policy (tenacity):
+
+- retried: 429, 5xx, GitHub rate-limit 403s, connection errors, timeouts, truncated bodies;
+- waits: `Retry-After` (seconds or HTTP date), else GitHub's `x-ratelimit-reset` when
+  `x-ratelimit-remaining` is 0, else exponential backoff with jitter;
+- capped: attempts and the total time slept; a wait that would pass the cap is not slept;
+- then a typed error (RateLimited, ApiError, TransportError) whose text is redacted.
+
+Everything else (200, 304, 404, 410, 451, 409, other 4xx) is returned to the client as a value.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import requests_cache
+from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+
+from pipeline.config import Secret
+from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
+
+log = logging.getLogger("pipeline.http")
+
+T = TypeVar("T")
+
+# --- pacing: minimum spacing between the starts of two requests to one API ------------------
+# arXiv API Terms of Use (info.arxiv.org/help/api/tou.html): "no more than one request every
+# three seconds", one connection at a time.
+ARXIV_MIN_INTERVAL_S = 3.0
+# Semantic Scholar release notes (Apr/May 2024): new API keys get 1 request per second.
+S2_MIN_INTERVAL_WITH_KEY_S = 1.0
+# Without a key all anonymous users share one pool and 429s are common (api-contracts.md 1.6):
+# a conservative third of the keyed rate.
+S2_MIN_INTERVAL_WITHOUT_KEY_S = 3.0
+# GitHub REST best practices: "make requests serially", not concurrently. Requests are serial
+# here; a small spacing, PyGithub's default `seconds_between_requests`, keeps bursts short.
+GITHUB_MIN_INTERVAL_S = 0.25
+
+# --- cache lifetimes ------------------------------------------------------------------------
+# arXiv results change once a day (API manual 3.3.1.1): cache a day.
+ARXIV_CACHE_TTL = timedelta(days=1)
+# Semantic Scholar citation counts move daily; a short lifetime only spares re-runs.
+S2_CACHE_TTL = timedelta(hours=1)
+# GitHub REST: always revalidate with If-None-Match; a 304 costs no rate limit (GH-BP).
+GITHUB_REST_CACHE_TTL = timedelta(0)
+# GitHub GraphQL has no ETags: a short lifetime, so a re-run within the hour spends no quota.
+GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
+
+REQUEST_TIMEOUT_S = (10.0, 60.0)  # (connect, read)
+MAX_REDIRECTS = 5
+RETRYABLE_EXCEPTIONS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+_REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_GITHUB_RATE_LIMIT_MESSAGES = (
+    "api rate limit exceeded",
+    "secondary rate limit",
+    "abuse detection",
+    "please retry your request again later",
+    "please wait a few minutes before you try again",
+)
+
+
+def _package_version() -> str:
+    try:
+        return version("awesome-enrich")
+    except PackageNotFoundError:
+        return "0"
+
+
+USER_AGENT = (
+    f"awesome-enrich/{_package_version()} (metadata enrichment for awesome lists of papers) "
+    f"python-requests/{requests.__version__}"
+)
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    max_total_wait_s: float = 120.0  # time slept between attempts, at most
+    backoff_initial_s: float = 2.0
+    backoff_max_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class ApiProfile:
+    """What the HTTP layer needs to know about one API."""
+
+    name: str  # "s2", "arxiv", "github"
+    base_url: str  # credentials go only to URLs under this one
+    min_interval_s: float
+    cache_ttl: timedelta
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    credentials: Mapping[str, Secret] = field(default_factory=dict)  # header -> secret
+    headers: Mapping[str, str] = field(default_factory=dict)
+    max_connections: int = 10
+
+
+class Redactor:
+    """Replaces every known secret in a text with `***`."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+class Pacer:
+    """Keeps at least `min_interval_s` between request starts, sleeping only what remains."""
+
+    def __init__(self, min_interval_s: float, clock: Clock) -> None:
+        self.min_interval_s = min_interval_s
+        self._clock = clock
+        self._last_start: float | None = None
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            if self._last_start is not None:
+                remaining = self.min_interval_s - (self._clock.monotonic() - self._last_start)
+                if remaining > 0:
+                    self._clock.sleep(remaining)
+            self._last_start = self._clock.monotonic()
+
+
+def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
+    """The wait a response asks for: `Retry-After` (seconds or HTTP date), or GitHub's
+    `x-ratelimit-reset` when `x-ratelimit-remaining` is 0. None when it asks for nothing."""
+    value = headers.get("Retry-After")
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            return max(0.0, (when - now).total_seconds())
+    reset = headers.get("x-ratelimit-reset")
+    if headers.get("x-ratelimit-remaining") == "0" and reset and reset.isdigit():
+        return max(0.0, int(reset) - now.timestamp()) + 1.0
+    return None
+
+
+def reset_time(headers: Mapping[str, str], now: datetime) -> datetime | None:
+    wait = retry_after_seconds(headers, now)
+    return now + timedelta(seconds=wait) if wait is not None else None
+
+
+def _json_message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+def is_rate_limited(response: requests.Response) -> bool:
+    """429, or a 403 that is GitHub's primary or secondary rate limit (not a block or bad token)."""
+    if response.status_code == 429:
+        return True
+    if response.status_code != 403:
+        return False
+    if response.headers.get("x-ratelimit-remaining") == "0" or "Retry-After" in response.headers:
+        return True
+    message = _json_message(response).casefold()
+    return any(text in message for text in _GITHUB_RATE_LIMIT_MESSAGES)
+
+
+def is_retryable(response: requests.Response) -> bool:
+    return response.status_code >= 500 or is_rate_limited(response)
+
+
+class _RetryableAnswer(Exception):
+    """Carries a retryable response or transport exception through tenacity."""
+
+    def __init__(
+        self, response: requests.Response | None = None, error: Exception | None = None
+    ) -> None:
+        super().__init__()
+        self.response = response
+        self.error = error
+
+
+@dataclass
+class CallStats:
+    """What one API client spent: network requests by status, and cache hits."""
+
+    sent: Counter[str] = field(default_factory=Counter)  # "METHOD path-kind" -> count
+    statuses: Counter[int] = field(default_factory=Counter)
+    cache_hits: int = 0
+    not_modified: int = 0  # revalidations answered 304 (free on GitHub)
+    retries: int = 0
+    slept_s: float = 0.0
+
+    @property
+    def network_requests(self) -> int:
+        return sum(self.sent.values())
+
+
+def make_session(
+    api: str, cache_dir: Path | None, cache_ttl: timedelta, max_connections: int
+) -> requests.Session:
+    """A session for one API: pooled connections, no urllib3 retries (ours is the only policy),
+    and a requests-cache SQLite cache at `cache_dir/<api>.sqlite` unless `cache_dir` is None."""
+    session: requests.Session
+    if cache_dir is None:
+        session = requests.Session()
+    else:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        session = requests_cache.CachedSession(
+            cache_name=str(cache_dir / f"{api}.sqlite"),
+            backend="sqlite",
+            expire_after=cache_ttl,
+            allowable_methods=("GET", "POST"),
+            allowable_codes=(200, 301, 404),
+            # Never part of a cache key, and redacted from the cached request.
+            ignored_parameters=("Authorization", "x-api-key"),
+        )
+    adapter = HTTPAdapter(
+        pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class HttpClient:
+    """One API's HTTP access. Clients call `request`; nothing else in the pipeline sends HTTP."""
+
+    def __init__(
+        self,
+        profile: ApiProfile,
+        *,
+        session: requests.Session | None = None,
+        cache_dir: Path | None = None,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        redact: Redactor | None = None,
+    ) -> None:
+        self.profile = profile
+        self.clock = clock or SystemClock()
+        self.session = session or make_session(
+            profile.name, cache_dir, profile.cache_ttl, profile.max_connections
+        )
+        self._pacer = Pacer(profile.min_interval_s, self.clock)
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self.redact = redact or Redactor(s.reveal() for s in profile.credentials.values())
+        self.stats = CallStats()
+        base = urlsplit(profile.base_url)
+        self._origin = (base.scheme, base.hostname, base.port)
+        self._base_path = base.path.rstrip("/")
+
+    # --- credentials ----------------------------------------------------------------------
+    def _is_own_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if (parts.scheme, parts.hostname, parts.port) != self._origin:
+            return False
+        return parts.path == self._base_path or parts.path.startswith(self._base_path + "/")
+
+    def _headers(self, url: str, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"User-Agent": USER_AGENT, **self.profile.headers, **(extra or {})}
+        if self._is_own_url(url):
+            headers.update({name: s.reveal() for name, s in self.profile.credentials.items()})
+        return headers
+
+    # --- sending ---------------------------------------------------------------------------
+    def _cached(self, method: str, url: str, kwargs: dict[str, Any]) -> requests.Response | None:
+        """A fresh cached answer, without touching the network or the pacer."""
+        if not isinstance(self.session, requests_cache.CachedSession):
+            return None
+        response = self.session.request(method, url, only_if_cached=True, **kwargs)
+        return response if response.status_code != 504 else None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        kwargs: dict[str, Any],
+        refresh: bool,
+    ) -> requests.Response:
+        """One attempt, following redirects by hand so credentials are re-decided per hop."""
+        history: list[requests.Response] = []
+        for _ in range(MAX_REDIRECTS + 1):
+            hop_kwargs = {**kwargs, "headers": self._headers(url, headers)}
+            response = None if refresh else self._cached(method, url, hop_kwargs)
+            if response is not None:
+                self.stats.cache_hits += 1
+            else:
+                self._pacer.wait()
+                if isinstance(self.session, requests_cache.CachedSession):
+                    hop_kwargs["force_refresh"] = refresh
+                response = self.session.request(
+                    method, url, timeout=REQUEST_TIMEOUT_S, allow_redirects=False, **hop_kwargs
+                )
+                self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
+                self.stats.statuses[response.status_code] += 1
+                if getattr(response, "revalidated", False):
+                    self.stats.not_modified += 1
+            location = response.headers.get("Location")
+            if response.status_code not in _REDIRECT_CODES or not location:
+                response.history = history
+                return response
+            history.append(response)
+            url = urljoin(url, location)
+            if response.status_code == 303:
+                method, kwargs = (
+                    "GET",
+                    {k: v for k, v in kwargs.items() if k not in {"json", "data"}},
+                )
+        raise ApiError(self.profile.name, self.redact(url), f"more than {MAX_REDIRECTS} redirects")
+
+    def _endpoint(self, url: str) -> str:
+        path = urlsplit(url).path
+        return path[len(self._base_path) :] if path.startswith(self._base_path) else path
+
+    # --- retry policy ------------------------------------------------------------------------
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _RetryableAnswer) and error.response is not None:
+            hinted = retry_after_seconds(error.response.headers, self.clock.now())
+            if hinted is not None:
+                return hinted
+        policy = self.profile.retry
+        delay = min(
+            policy.backoff_max_s, policy.backoff_initial_s * 2 ** (state.attempt_number - 1)
+        )
+        return float(delay / 2 + self._rng.uniform(0, delay / 2))
+
+    def _stop(self, state: RetryCallState) -> bool:
+        policy = self.profile.retry
+        upcoming = state.upcoming_sleep or 0.0
+        return (
+            state.attempt_number >= policy.max_attempts
+            or state.idle_for + upcoming > policy.max_total_wait_s
+        )
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        what = "error"
+        if isinstance(error, _RetryableAnswer):
+            what = (
+                f"HTTP {error.response.status_code}"
+                if error.response is not None
+                else type(error.error).__name__
+            )
+        self.stats.retries += 1
+        self.stats.slept_s += state.upcoming_sleep or 0.0
+        log.warning(
+            self.redact(
+                f"{self.profile.name}: {what} from {state.args[0]} {state.args[1]}; "
+                f"attempt {state.attempt_number + 1}/{self.profile.retry.max_attempts} "
+                f"in {state.upcoming_sleep:.1f} s"
+            )
+        )
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        kwargs: dict[str, Any],
+        refresh: bool,
+    ) -> requests.Response:
+        try:
+            response = self._send(method, url, headers, kwargs, refresh)
+        except RETRYABLE_EXCEPTIONS as error:
+            raise _RetryableAnswer(error=error) from error
+        if is_retryable(response):
+            raise _RetryableAnswer(response=response)
+        return response
+
+    def _give_up(self, url: str, answer: _RetryableAnswer) -> ApiError:
+        name, shown_url = self.profile.name, self.redact(url)
+        response = answer.response
+        if response is None:
+            detail = self.redact(str(answer.error)) if answer.error else "no answer"
+            return TransportError(name, shown_url, f"no usable answer ({detail})")
+        if is_rate_limited(response):
+            reset = reset_time(response.headers, self.clock.now())
+            until = f" until {reset:%Y-%m-%d %H:%M:%S} UTC" if reset else ""
+            return RateLimited(
+                name, shown_url, f"rate limited{until}", response.status_code, reset_at=reset
+            )
+        return ApiError(name, shown_url, "server error", response.status_code)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        cache_ttl: timedelta | None = None,
+        refresh: bool = False,
+    ) -> requests.Response:
+        """Send under the pacing and retry policy; return any non-retryable answer.
+
+        `refresh` bypasses the cache (for the arXiv empty-page retry); `cache_ttl` overrides
+        the API's cache lifetime for this request.
+        """
+        kwargs: dict[str, Any] = {}
+        if params is not None:
+            kwargs["params"] = params
+        if json_body is not None:
+            kwargs["json"] = json_body
+        if cache_ttl is not None and isinstance(self.session, requests_cache.CachedSession):
+            kwargs["expire_after"] = cache_ttl
+        retrying = Retrying(
+            retry=retry_if_exception_type(_RetryableAnswer),
+            wait=self._wait,
+            stop=self._stop,
+            sleep=self.clock.sleep,
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, method, url, headers, kwargs, refresh)
+        except _RetryableAnswer as answer:
+            raise self._give_up(url, answer) from None
+
+    def request_json(
+        self, method: str, url: str, parse: Callable[[Any], T], **kwargs: Any
+    ) -> tuple[requests.Response, T | None]:
+        """`request`, then decode JSON and `parse` it for 2xx answers (None otherwise).
+
+        A body that fails to decode or parse is evicted from the cache and raised as
+        MalformedResponse, so a broken answer is never served again.
+        """
+        response = self.request(method, url, **kwargs)
+        if not 200 <= response.status_code < 300:
+            return response, None
+        try:
+            return response, parse(json.loads(response.content))
+        except (ValueError, KeyError, TypeError) as error:
+            self.forget(response)
+            raise MalformedResponse(
+                self.profile.name,
+                self.redact(response.url or url),
+                self.redact(f"unexpected body ({type(error).__name__}: {error})"[:300]),
+                response.status_code,
+            ) from None
+
+    def forget(self, response: requests.Response) -> None:
+        """Drop a response from the cache (after it turned out to be malformed)."""
+        if isinstance(self.session, requests_cache.CachedSession) and response.request:
+            self.session.cache.delete(requests=[response.request])
+
+    def close(self) -> None:
+        self.session.close()

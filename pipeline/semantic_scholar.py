@@ -1,0 +1,228 @@
+"""Semantic Scholar Graph API client: batch lookup by id and title match. Typed records out.
+
+Written on the shared HTTP layer rather than the `semanticscholar` package: that package sends
+through its own httpx client (so our cache, pacing, single retry policy and credential pinning
+would not apply), retries on its own, and raises on a title-match 404 that is a normal answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from pipeline.batching import chunked
+from pipeline.config import Settings
+from pipeline.errors import ApiError
+from pipeline.http import (
+    S2_CACHE_TTL,
+    S2_MIN_INTERVAL_WITH_KEY_S,
+    S2_MIN_INTERVAL_WITHOUT_KEY_S,
+    ApiProfile,
+    Clock,
+    HttpClient,
+    Redactor,
+    RetryPolicy,
+)
+
+# POST /paper/batch takes at most 500 ids per call (S2 API docs).
+S2_BATCH_SIZE = 500
+S2_FIELDS = (
+    "paperId,corpusId,externalIds,title,year,venue,publicationVenue,authors,"
+    "citationCount,influentialCitationCount,citationStyles,url"
+)
+# S2 answers 429 often, with no Retry-After: more attempts, longer backoff (S2 staff, s2-folks#84).
+S2_RETRY = RetryPolicy(
+    max_attempts=6, max_total_wait_s=180.0, backoff_initial_s=2.0, backoff_max_s=60.0
+)
+
+
+def arxiv_paper_id(arxiv_id: str) -> str:
+    """The S2 id form for an arXiv id (without version)."""
+    return f"ARXIV:{arxiv_id}"
+
+
+def doi_paper_id(doi: str) -> str:
+    return f"DOI:{doi}"
+
+
+@dataclass(frozen=True)
+class S2Author:
+    author_id: str | None
+    name: str
+
+
+@dataclass(frozen=True)
+class S2Paper:
+    paper_id: str
+    corpus_id: int | None
+    title: str
+    year: int | None
+    venue: str | None
+    publication_venue: str | None
+    authors: tuple[S2Author, ...]
+    citation_count: int | None
+    influential_citation_count: int | None
+    bibtex: str | None
+    url: str | None
+    doi: str | None
+    arxiv_id: str | None
+    external_ids: tuple[tuple[str, str], ...]  # every external id S2 knows, as strings
+
+
+@dataclass(frozen=True)
+class S2Lookup:
+    """The answer for one requested id. `paper` None means S2 does not know the id."""
+
+    requested: str
+    paper: S2Paper | None
+
+    @property
+    def merged_from(self) -> str | None:
+        """The requested S2 paperId when S2 answered with another one (the papers were merged)."""
+        if self.paper is None or ":" in self.requested:
+            return None
+        return self.requested if self.paper.paper_id != self.requested else None
+
+
+@dataclass(frozen=True)
+class S2Match:
+    paper: S2Paper
+    match_score: float | None  # S2's own score, on an open scale (~110 for an exact title)
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value or None
+
+
+def parse_paper(data: Any) -> S2Paper:
+    """A paper object as documented; raises TypeError/KeyError on another shape."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a paper object, got {type(data).__name__}")
+    paper_id = data["paperId"]
+    if not isinstance(paper_id, str):
+        raise TypeError(f"paperId is {paper_id!r}")
+    external = data.get("externalIds") or {}
+    if not isinstance(external, dict):
+        raise TypeError(f"externalIds is {external!r}")
+    authors = tuple(
+        S2Author(_optional_str(author.get("authorId")), str(author.get("name") or ""))
+        for author in (data.get("authors") or [])
+    )
+    venue = data.get("publicationVenue")
+    styles = data.get("citationStyles") or {}
+    doi = external.get("DOI")
+    arxiv = external.get("ArXiv")
+    return S2Paper(
+        paper_id=paper_id,
+        corpus_id=_optional_int(data.get("corpusId")),
+        title=str(data.get("title") or ""),
+        year=_optional_int(data.get("year")),
+        venue=_optional_str(data.get("venue")),
+        publication_venue=_optional_str(venue.get("name")) if isinstance(venue, dict) else None,
+        authors=authors,
+        citation_count=_optional_int(data.get("citationCount")),
+        influential_citation_count=_optional_int(data.get("influentialCitationCount")),
+        bibtex=_optional_str(styles.get("bibtex")) if isinstance(styles, dict) else None,
+        url=_optional_str(data.get("url")),
+        doi=str(doi).casefold() if doi else None,
+        arxiv_id=str(arxiv) if arxiv else None,
+        external_ids=tuple(sorted((str(k), str(v)) for k, v in external.items() if v is not None)),
+    )
+
+
+def parse_batch(data: Any, requested: Sequence[str]) -> list[S2Lookup]:
+    """Batch answers are matched by position: same length and order as the ids, null = unknown."""
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list, got {type(data).__name__}")
+    if len(data) != len(requested):
+        raise ValueError(f"{len(data)} results for {len(requested)} ids")
+    return [
+        S2Lookup(paper_id, None if item is None else parse_paper(item))
+        for paper_id, item in zip(requested, data, strict=True)
+    ]
+
+
+def parse_match(data: Any) -> S2Match | None:
+    """`{"data": [paper]}`: a list of one. An empty list is treated as no match."""
+    if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
+        raise TypeError("expected {'data': [...]}")
+    papers = data.get("data", [])
+    if not papers:
+        return None
+    score = papers[0].get("matchScore") if isinstance(papers[0], dict) else None
+    return S2Match(parse_paper(papers[0]), float(score) if score is not None else None)
+
+
+def _s2_error(response_text: str) -> str:
+    return response_text.strip().replace("\n", " ")[:200]
+
+
+class SemanticScholarClient:
+    def __init__(self, http: HttpClient, base_url: str) -> None:
+        self.http = http
+        self.graph_url = f"{base_url.rstrip('/')}/graph/v1"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> SemanticScholarClient:
+        key = settings.s2_api_key
+        profile = ApiProfile(
+            name="s2",
+            base_url=settings.s2_api_url,
+            min_interval_s=S2_MIN_INTERVAL_WITH_KEY_S if key else S2_MIN_INTERVAL_WITHOUT_KEY_S,
+            cache_ttl=S2_CACHE_TTL,
+            retry=S2_RETRY,
+            credentials={"x-api-key": key} if key else {},
+        )
+        http = HttpClient(
+            profile, cache_dir=settings.cache_dir, clock=clock, redact=Redactor(settings.secrets)
+        )
+        return cls(http, settings.s2_api_url)
+
+    def _fail(self, url: str, status: int, text: str) -> ApiError:
+        hint = " (check S2_API_KEY)" if status in {401, 403} else ""
+        return ApiError("s2", url, f"unexpected answer{hint}: {_s2_error(text)}", status)
+
+    def get_papers(self, paper_ids: Sequence[str]) -> list[S2Lookup]:
+        """Look ids up in POST /paper/batch calls of at most 500; one S2Lookup per id, in order."""
+        url = f"{self.graph_url}/paper/batch"
+        results: list[S2Lookup] = []
+        for chunk in chunked(paper_ids, S2_BATCH_SIZE):
+            response, lookups = self.http.request_json(
+                "POST",
+                url,
+                partial(parse_batch, requested=chunk),
+                params={"fields": S2_FIELDS},
+                json_body={"ids": chunk},
+            )
+            if lookups is None:
+                raise self._fail(url, response.status_code, response.text)
+            results.extend(lookups)
+        return results
+
+    def match_title(self, title: str) -> S2Match | None:
+        """The closest title match, or None when S2 has none (its 404 is an answer)."""
+        url = f"{self.graph_url}/paper/search/match"
+        # S2 search finds nothing for hyphenated terms (API docs): send words.
+        query = " ".join(title.replace("-", " ").split())
+        response, match = self.http.request_json(
+            "GET", url, parse_match, params={"query": query, "fields": S2_FIELDS}
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise self._fail(url, response.status_code, response.text)
+        return match
