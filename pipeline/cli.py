@@ -10,11 +10,15 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.arxiv import ArxivClient
+from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
-from pipeline.identifiers import paper_ids, repo_ref
+from pipeline.fetch import fetch_by_identifiers, summary_lines, wanted_identifiers
+from pipeline.github import GitHubClient
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
+from pipeline.semantic_scholar import SemanticScholarClient
 
 DEFAULT_LIST = Path("data/raw/README.md")
 
@@ -68,43 +72,28 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
     for diagnostic in document.errors:
         print(diagnostic, file=out)
     print(_summary(document), file=out)
-    id_kinds: Counter[str] = Counter()
-    for entry in document.entries:
-        if entry.paper_url is None:
-            id_kinds["no paper URL"] += 1
-            continue
-        ids = paper_ids(entry.paper_url)
-        kind = next(
-            (
-                name
-                for name, value in (
-                    ("arXiv id", ids.arxiv_id),
-                    ("DOI", ids.doi),
-                    ("IEEE document", ids.ieee_document),
-                    ("OpenReview id", ids.openreview_id),
-                    ("CVF URL", ids.cvf_url),
-                )
-                if value
-            ),
-            "other URL",
+    settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
+    s2 = SemanticScholarClient.from_settings(settings)
+    arxiv = ArxivClient.from_settings(settings)
+    github = GitHubClient.from_settings(settings)
+    wanted = wanted_identifiers(document.entries)
+    result = fetch_by_identifiers(wanted, s2, arxiv, github)
+    for line in summary_lines(wanted, result):
+        print(line, file=out)
+    for name, client in (("s2", s2), ("arxiv", arxiv), ("github", github)):
+        stats = client.http.stats
+        print(
+            f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
+            f"{stats.not_modified} not modified, {stats.retries} retries",
+            file=out,
         )
-        id_kinds[kind] += 1
-    repos = [repo_ref(url) for entry in document.entries for url in entry.code_urls]
-    github = {ref.key for ref in repos if ref.github}
+        client.http.close()
     print(
-        "paper identifiers: " + ", ".join(f"{n} {k}" for k, n in id_kinds.most_common()), file=out
-    )
-    print(
-        f"code links: {len(github)} GitHub repositories, "
-        f"{sum(ref.not_github for ref in repos)} on other hosts",
-        file=out,
-    )
-    print(
-        "Enrichment from Semantic Scholar, arXiv and GitHub is not implemented yet; "
+        "Title matching, outputs and the regenerated list are not implemented yet; "
         "nothing was written.",
         file=out,
     )
-    return 1 if document.errors else 0
+    return 1 if document.errors or result.failures else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,14 +124,25 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run the enrichment job on a list",
-        description="Parse the list and report the identifiers found in it. "
-        "Enrichment from the APIs is not implemented yet.",
+        description="Parse the list, then fetch from Semantic Scholar and arXiv the papers "
+        "its URLs identify (arXiv ids, DOIs) and from GitHub its repositories, and report "
+        "what came back. API locations and tokens come from the environment (see README). "
+        "Exit status 1 when the list has errors or an API failed.",
     )
     run.add_argument(
         "--list",
         type=Path,
         default=DEFAULT_LIST,
         help=f"the Markdown list (default: {DEFAULT_LIST})",
+    )
+    run.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="the HTTP cache folder (default: $AWESOME_ENRICH_CACHE_DIR or .cache/http)",
+    )
+    run.add_argument(
+        "--no-cache", action="store_true", help="send every request; read and write no cache"
     )
     run.set_defaults(handler=command_run)
     return parser

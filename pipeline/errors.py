@@ -40,9 +40,14 @@ class ApiError(PipelineError):
         self.message = message
         self.status = status
 
-    def __str__(self) -> str:
+    @property
+    def detail(self) -> str:
+        """The message without the API name: what failed, the HTTP status, the URL."""
         status = f" (HTTP {self.status})" if self.status is not None else ""
-        return f"{self.api}: {self.message}{status}: {self.url}"
+        return f"{self.message}{status}: {self.url}"
+
+    def __str__(self) -> str:
+        return f"{self.api}: {self.detail}"
 
 
 class RateLimited(ApiError):

@@ -2,8 +2,9 @@
 and for the repositories a batch could not resolve). Typed records out.
 
 Every repository ends in one status: ok, renamed, not_found, blocked, empty or error. A rate
-limit is never read as not_found. Once a rate limit outlasts the retry policy, the client stops
-calling GitHub for the rest of the run and marks the remaining repositories as errors.
+limit is never read as not_found. Once a rate limit outlasts the retry policy, or GitHub does
+not answer at all, the client stops calling it for the rest of the run and marks the remaining
+repositories as errors (`stopped` says why).
 
 Written on the shared HTTP layer rather than PyGithub: PyGithub's transport can only be replaced
 process-wide (a test hook), so our cache (ETag revalidation, where a 304 costs no quota), single
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 from pipeline.batching import chunked, unique
 from pipeline.config import Secret, Settings
-from pipeline.errors import ApiError, RateLimited
+from pipeline.errors import ApiError, RateLimited, TransportError
 from pipeline.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
@@ -205,7 +206,9 @@ class GitHubClient:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.has_token = has_token
-        self.rate_limited: RateLimited | None = None  # set once a limit outlasts the policy
+        # Set once GitHub cannot be used for the rest of the run: a rate limit that outlasts
+        # the retry policy, or a host that does not answer. Later repositories are not asked.
+        self.stopped: RateLimited | TransportError | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> GitHubClient:
@@ -231,7 +234,7 @@ class GitHubClient:
         results: dict[str, RepoInfo] = {}
         if self.has_token:
             for chunk in chunked(wanted, GITHUB_GRAPHQL_BATCH):
-                if self.rate_limited is None:
+                if self.stopped is None:
                     results.update(self._graphql_batch(chunk))
         for name in wanted:
             if name not in results:
@@ -250,8 +253,8 @@ class GitHubClient:
                 json_body={"query": query, "variables": variables},
                 cache_ttl=GITHUB_GRAPHQL_CACHE_TTL,
             )
-        except RateLimited as error:
-            self.rate_limited = error
+        except (RateLimited, TransportError) as error:
+            self.stopped = error
             return {}
         except ApiError:
             return {}  # REST will try each repository
@@ -273,17 +276,15 @@ class GitHubClient:
 
     def get_repo_rest(self, name: str) -> RepoInfo:
         """GET /repos/{owner}/{repo}, then its newest commit on the default branch."""
-        if self.rate_limited is not None:
-            return RepoInfo(
-                name, RepoStatus.ERROR, reason=f"not asked: {self.rate_limited.message}"
-            )
+        if self.stopped is not None:
+            return RepoInfo(name, RepoStatus.ERROR, reason=f"not asked: {self.stopped.message}")
         url = f"{self.base_url}/repos/{quote(name, safe='/')}"
         try:
             response, info = self.http.request_json(
                 "GET", url, lambda data: parse_rest_repo(name, data)
             )
-        except RateLimited as error:
-            self.rate_limited = error
+        except (RateLimited, TransportError) as error:
+            self.stopped = error
             return RepoInfo(name, RepoStatus.ERROR, reason=error.message)
         except ApiError as error:
             return RepoInfo(name, RepoStatus.ERROR, reason=str(error))
@@ -297,8 +298,8 @@ class GitHubClient:
             response, last = self.http.request_json(
                 "GET", url, parse_last_commit, params={"per_page": 1}
             )
-        except RateLimited as error:
-            self.rate_limited = error
+        except (RateLimited, TransportError) as error:
+            self.stopped = error
             return replace(info, reason=f"last commit not asked: {error.message}")
         except ApiError as error:
             return replace(info, reason=f"last commit unavailable: {error}")

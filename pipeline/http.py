@@ -119,6 +119,9 @@ class SystemClock:
 class RetryPolicy:
     max_attempts: int = 5
     max_total_wait_s: float = 120.0  # time slept between attempts, at most
+    # Without any HTTP answer (refused, DNS, timeouts) the host is likely unreachable:
+    # give up sooner, so a run without network fails fast and says so.
+    max_transport_wait_s: float = 10.0
     backoff_initial_s: float = 2.0
     backoff_max_s: float = 60.0
 
@@ -218,6 +221,24 @@ def is_retryable(response: requests.Response) -> bool:
     return response.status_code >= 500 or is_rate_limited(response)
 
 
+def describe_transport_error(error: Exception) -> str:
+    """A short reason for a request that got no HTTP answer."""
+    text = str(error)
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    if isinstance(
+        error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        return "the answer was cut off"
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return "cannot resolve the host name"
+    if "Connection refused" in text:
+        return "connection refused"
+    if "reset by peer" in text or "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "connection reset"
+    return f"{type(error).__name__}: {text[:120]}"
+
+
 class _RetryableAnswer(Exception):
     """Carries a retryable response or transport exception through tenacity."""
 
@@ -233,7 +254,7 @@ class _RetryableAnswer(Exception):
 class CallStats:
     """What one API client spent: network requests by status, and cache hits."""
 
-    sent: Counter[str] = field(default_factory=Counter)  # "METHOD path-kind" -> count
+    sent: Counter[str] = field(default_factory=Counter)  # "METHOD path" -> requests attempted
     statuses: Counter[int] = field(default_factory=Counter)
     cache_hits: int = 0
     not_modified: int = 0  # revalidations answered 304 (free on GitHub)
@@ -338,10 +359,10 @@ class HttpClient:
                 self._pacer.wait()
                 if isinstance(self.session, requests_cache.CachedSession):
                     hop_kwargs["force_refresh"] = refresh
+                self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
                 response = self.session.request(
                     method, url, timeout=REQUEST_TIMEOUT_S, allow_redirects=False, **hop_kwargs
                 )
-                self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
                 self.stats.statuses[response.status_code] += 1
                 if getattr(response, "revalidated", False):
                     self.stats.not_modified += 1
@@ -377,11 +398,11 @@ class HttpClient:
 
     def _stop(self, state: RetryCallState) -> bool:
         policy = self.profile.retry
-        upcoming = state.upcoming_sleep or 0.0
-        return (
-            state.attempt_number >= policy.max_attempts
-            or state.idle_for + upcoming > policy.max_total_wait_s
-        )
+        waited = state.idle_for + (state.upcoming_sleep or 0.0)
+        error = state.outcome.exception() if state.outcome else None
+        no_answer = isinstance(error, _RetryableAnswer) and error.response is None
+        cap = policy.max_transport_wait_s if no_answer else policy.max_total_wait_s
+        return state.attempt_number >= policy.max_attempts or waited > cap
 
     def _before_sleep(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
@@ -422,8 +443,8 @@ class HttpClient:
         name, shown_url = self.profile.name, self.redact(url)
         response = answer.response
         if response is None:
-            detail = self.redact(str(answer.error)) if answer.error else "no answer"
-            return TransportError(name, shown_url, f"no usable answer ({detail})")
+            detail = describe_transport_error(answer.error) if answer.error else "no answer"
+            return TransportError(name, shown_url, f"cannot reach the API ({self.redact(detail)})")
         if is_rate_limited(response):
             reset = reset_time(response.headers, self.clock.now())
             until = f" until {reset:%Y-%m-%d %H:%M:%S} UTC" if reset else ""

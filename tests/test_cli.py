@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import build_parser, main
+from pipeline.http import SystemClock
 from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
 
 README = REPO / "README.md"
@@ -76,19 +78,30 @@ def test_directory_is_not_a_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert err == f"awesome-enrich: error: {tmp_path}: is a directory, not a Markdown file\n"
 
 
-def test_run_reports_what_it_found_and_writes_nothing(
+def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now: connections are refused
+    monkeypatch.setenv("S2_API_URL", f"http://127.0.0.1:{port}/s2")
+    monkeypatch.setenv("ARXIV_API_URL", f"http://127.0.0.1:{port}/arxiv/api/query")
+    monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{port}/github")
+    slept: list[float] = []
+    monkeypatch.setattr(SystemClock, "sleep", lambda self, seconds: slept.append(seconds))
     monkeypatch.chdir(tmp_path)
-    status, out, _ = run_cli(capsys, "run", "--list", str(SEED_LIST))
-    assert status == 0
-    assert (
-        "paper identifiers: 26 CVF URL, 13 IEEE document, 8 arXiv id, 7 other URL, 1 DOI, "
-        "1 OpenReview id" in out
-    )
-    assert "code links: 42 GitHub repositories, 2 on other hosts" in out
+    status, out, _ = run_cli(capsys, "run", "--list", str(SEED_LIST), "--no-cache")
+    assert status == 1
+    failed = [line for line in out.splitlines() if ": FAILED: " in line]
+    assert [line.split(":")[0] for line in failed] == ["s2", "arxiv", "github"]
+    assert all("connection refused" in line for line in failed)
+    # Each API gives up after a few attempts (10 s of backoff at most), not after its full policy.
+    attempts = [int(line.split()[2]) for line in out.splitlines() if " calls: " in line]
+    assert len(attempts) == 3
+    assert all(2 <= count <= 4 for count in attempts)
     assert "nothing was written" in out
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # --no-cache: not even a cache folder
 
 
 def test_console_entry_point_runs(tmp_path: Path) -> None:
