@@ -27,6 +27,7 @@ from pipeline.http import (
     HttpClient,
     Redactor,
     RetryPolicy,
+    clock_for,
 )
 from pipeline.identifiers import parse_arxiv_id
 
@@ -167,7 +168,10 @@ class ArxivClient:
             max_connections=1,  # arXiv terms of use: one connection at a time
         )
         http = HttpClient(
-            profile, cache_dir=settings.cache_dir, clock=clock, redact=Redactor(settings.secrets)
+            profile,
+            cache_dir=settings.cache_dir,
+            clock=clock or clock_for(settings.time_scale),
+            redact=Redactor(settings.secrets),
         )
         return cls(http, settings.arxiv_api_url)
 

@@ -6,21 +6,28 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
 from pipeline.arxiv import ArxivClient
-from pipeline.config import settings_from_env
+from pipeline.config import is_loopback_url, settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
-from pipeline.fetch import fetch_by_identifiers, summary_lines, wanted_identifiers
+from pipeline.fetch import repo_summary, wanted_repos
 from pipeline.github import GitHubClient
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
+from pipeline.outputs import resolution_summary, write_resolution
+from pipeline.overrides import load_overrides
+from pipeline.report import load_pins
+from pipeline.resolve import Resolver
 from pipeline.semantic_scholar import SemanticScholarClient
+from pipeline.writer import OutputError
 
 DEFAULT_LIST = Path("data/raw/README.md")
+DEFAULT_OUT = Path("data/enriched")
 
 
 def _version() -> str:
@@ -72,14 +79,24 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
     for diagnostic in document.errors:
         print(diagnostic, file=out)
     print(_summary(document), file=out)
+    overrides = load_overrides(args.overrides or args.list.parent / "overrides.yaml")
     settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
+    synthetic = all(is_loopback_url(url) for url in settings.urls)
+    output = args.out or DEFAULT_OUT
+    if synthetic and args.out is None:
+        raise OutputError(
+            f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
+            "pass --out DIR"
+        )
+    pins = load_pins(output / "resolution.json")
     s2 = SemanticScholarClient.from_settings(settings)
     arxiv = ArxivClient.from_settings(settings)
     github = GitHubClient.from_settings(settings)
-    wanted = wanted_identifiers(document.entries)
-    result = fetch_by_identifiers(wanted, s2, arxiv, github)
-    for line in summary_lines(wanted, result):
+    run = Resolver(s2, arxiv).resolve(document.entries, overrides, pins)
+    repos = github.get_repos(wanted_repos(document.entries, overrides))
+    for line in resolution_summary(run):
         print(line, file=out)
+    print(repo_summary(repos, github), file=out)
     for name, client in (("s2", s2), ("arxiv", arxiv), ("github", github)):
         stats = client.http.stats
         print(
@@ -88,12 +105,14 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
         client.http.close()
-    print(
-        "Title matching, outputs and the regenerated list are not implemented yet; "
-        "nothing was written.",
-        file=out,
-    )
-    return 1 if document.errors or result.failures else 0
+    failed = set(run.failures) | ({"github"} if github.stopped else set())
+    if {"s2", "arxiv"} <= failed:
+        print(f"No paper source answered: {output} left untouched.", file=out)
+        return 1
+    now = datetime.now(UTC)
+    written = write_resolution(run, output, source=str(args.list), now=now, synthetic=synthetic)
+    print(f"wrote {', '.join(str(path) for path in written)}", file=out)
+    return 1 if document.errors or failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,9 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run the enrichment job on a list",
-        description="Parse the list, then fetch from Semantic Scholar and arXiv the papers "
-        "its URLs identify (arXiv ids, DOIs) and from GitHub its repositories, and report "
-        "what came back. API locations and tokens come from the environment (see README). "
+        description="Parse the list, resolve every paper (overrides, previous pins, ids in "
+        "the paper URL, then guarded title matches on Semantic Scholar and arXiv), fetch its "
+        "repositories from GitHub, and write papers.bib, resolution.json and resolution.md to "
+        "the output folder. API locations and tokens come from the environment (see README). "
         "Exit status 1 when the list has errors or an API failed.",
     )
     run.add_argument(
@@ -134,6 +154,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=DEFAULT_LIST,
         help=f"the Markdown list (default: {DEFAULT_LIST})",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"the output folder (default: {DEFAULT_OUT}; required against a local fake)",
+    )
+    run.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        help="the overrides file (default: overrides.yaml next to the list)",
     )
     run.add_argument(
         "--cache-dir",

@@ -6,6 +6,8 @@
 - S2_API_KEY: optional; sent as `x-api-key`, only to URLs under S2_API_URL
 - GITHUB_TOKEN: optional; sent as a bearer token, only to URLs under GITHUB_API_URL
 - AWESOME_ENRICH_CACHE_DIR: the HTTP cache folder, default .cache/http
+- AWESOME_ENRICH_TIME_SCALE: 0..1, scales pacing and retry waits; below 1 only when every API
+  URL is on loopback (the local fake), never against the real APIs
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ class Settings:
     s2_api_key: Secret | None = None
     github_token: Secret | None = None
     cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
+    time_scale: float = 1.0  # < 1 only against a local fake
+
+    @property
+    def urls(self) -> tuple[str, str, str]:
+        return (self.s2_api_url, self.arxiv_api_url, self.github_api_url)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -89,11 +96,41 @@ def settings_from_env(
         resolved_cache = cache_dir
     else:
         resolved_cache = Path(env.get("AWESOME_ENRICH_CACHE_DIR", "").strip() or DEFAULT_CACHE_DIR)
-    return Settings(
+    settings = Settings(
         s2_api_url=_base_url(env, "S2_API_URL", DEFAULT_S2_API_URL),
         arxiv_api_url=_base_url(env, "ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
         github_api_url=_base_url(env, "GITHUB_API_URL", DEFAULT_GITHUB_API_URL),
         s2_api_key=_secret(env, "S2_API_KEY"),
         github_token=_secret(env, "GITHUB_TOKEN"),
         cache_dir=resolved_cache,
+        time_scale=_time_scale(env),
     )
+    check_time_scale(settings)
+    return settings
+
+
+def _time_scale(env: Mapping[str, str]) -> float:
+    raw = env.get("AWESOME_ENRICH_TIME_SCALE", "").strip()
+    if not raw:
+        return 1.0
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = -1.0
+    if not 0.0 <= scale <= 1.0:
+        raise ConfigError(f"AWESOME_ENRICH_TIME_SCALE={raw!r} must be a number from 0 to 1")
+    return scale
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def check_time_scale(settings: Settings) -> None:
+    """Shortened waits would break the real APIs' terms: only a local fake may have them."""
+    if settings.time_scale < 1.0 and not all(is_loopback_url(u) for u in settings.urls):
+        raise ConfigError(
+            "AWESOME_ENRICH_TIME_SCALE below 1 is only allowed when S2_API_URL, ARXIV_API_URL "
+            "and GITHUB_API_URL all point at a local fake (127.0.0.1)"
+        )

@@ -32,6 +32,7 @@ from pipeline.http import (
     HttpClient,
     Redactor,
     RetryPolicy,
+    clock_for,
 )
 
 # Aliased `repository` lookups per GraphQL request (connections take at most 100 nodes; GH-GQL).
@@ -224,7 +225,10 @@ class GitHubClient:
             max_connections=1,  # GitHub asks for serial requests
         )
         http = HttpClient(
-            profile, cache_dir=settings.cache_dir, clock=clock, redact=Redactor(settings.secrets)
+            profile,
+            cache_dir=settings.cache_dir,
+            clock=clock or clock_for(settings.time_scale),
+            redact=Redactor(settings.secrets),
         )
         return cls(http, settings.github_api_url, has_token=token is not None)
 

@@ -115,6 +115,20 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class ScaledClock(SystemClock):
+    """Real time with shortened sleeps, for the local fake (see AWESOME_ENRICH_TIME_SCALE)."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds * self.scale)
+
+
+def clock_for(time_scale: float) -> Clock:
+    return SystemClock() if time_scale >= 1.0 else ScaledClock(time_scale)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 5

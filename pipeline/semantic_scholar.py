@@ -24,6 +24,7 @@ from pipeline.http import (
     HttpClient,
     Redactor,
     RetryPolicy,
+    clock_for,
 )
 
 # POST /paper/batch takes at most 500 ids per call (S2 API docs).
@@ -188,7 +189,10 @@ class SemanticScholarClient:
             credentials={"x-api-key": key} if key else {},
         )
         http = HttpClient(
-            profile, cache_dir=settings.cache_dir, clock=clock, redact=Redactor(settings.secrets)
+            profile,
+            cache_dir=settings.cache_dir,
+            clock=clock or clock_for(settings.time_scale),
+            redact=Redactor(settings.secrets),
         )
         return cls(http, settings.s2_api_url)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ast
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,10 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import World
+from pipeline.config import Settings, settings_from_env
 from tests.conftest import SHARED
 
 CONTRACTS = SHARED / "contracts"
@@ -264,3 +269,20 @@ def load_octokit(path: Path) -> list[Recorded]:
             )
         )
     return exchanges
+
+
+# --- the local fake of the three APIs ---------------------------------------------------------
+
+
+@contextmanager
+def fake_apis(
+    world: World,
+    *,
+    env: Mapping[str, str] | None = None,
+    cache_dir: Path | None = None,
+    **options: Any,
+) -> Iterator[tuple[FakeServer, Settings]]:
+    """A FakeApi on a loopback port, and settings that point the clients at it (no waiting)."""
+    with FakeServer(FakeApi(world, **options)) as server:
+        variables = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", **(env or {})}
+        yield server, settings_from_env(variables, cache_dir=cache_dir, no_cache=cache_dir is None)

@@ -1,0 +1,504 @@
+"""A WSGI app (Werkzeug) speaking the subset of the three APIs the clients use, with their real
+shapes and quirks (../shared/reference/api-contracts.md), served from a World.
+
+Mounted under /s2 (Semantic Scholar Graph API), /arxiv (export API) and /github (REST and
+GraphQL). GET /_fake/stats returns the request counts per API and endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from rapidfuzz import fuzz
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from fakeapi.world import FakePaper, FakeRepo, World
+from pipeline.identifiers import normalise_title
+from pipeline.venues import find_venue
+
+S2_429_BODY = {
+    "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate "
+    "limits. https://www.semanticscholar.org/product/api#api-key-form",
+    "code": "429",
+}
+ARXIV_NS = (
+    'xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+    'xmlns:arxiv="http://arxiv.org/schemas/atom"'
+)
+GITHUB_LIMIT_WITH_TOKEN = 5000
+GITHUB_LIMIT_WITHOUT_TOKEN = 60
+
+
+@dataclass
+class Faults:
+    """Deterministic (seeded) trouble: a share of requests answered 429 or 5xx, or with a
+    malformed body; added latency; whole APIs down (503 to everything)."""
+
+    error_rate: float = 0.0
+    malformed_rate: float = 0.0
+    latency_s: float = 0.0
+    down: frozenset[str] = frozenset()
+    seed: int = 0
+
+
+@dataclass
+class Stats:
+    requests: Counter[str] = field(default_factory=Counter)  # "api METHOD endpoint" -> count
+    injected: Counter[str] = field(default_factory=Counter)
+    not_modified: int = 0
+    # Credential header values seen per API, so tests can prove where each token went.
+    credentials: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def per_api(self) -> dict[str, int]:
+        totals: Counter[str] = Counter()
+        for key, count in self.requests.items():
+            totals[key.split(" ", 1)[0]] += count
+        return dict(totals)
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(data), status, headers, content_type="application/json")
+
+
+class FakeApi:
+    def __init__(
+        self, world: World, *, today: date | None = None, faults: Faults | None = None
+    ) -> None:
+        self.world = world
+        self.today = today or world.epoch_date
+        self.faults = faults or Faults()
+        self.stats = Stats()
+        self._rng = random.Random(self.faults.seed)  # noqa: S311 - deterministic faults
+        self._lock = threading.Lock()
+        self._papers: dict[str, FakePaper] = {}
+        for paper in world.papers:
+            if not paper.in_s2:
+                continue
+            self._papers[paper.paper_id] = paper
+            self._papers[f"corpusid:{paper.corpus_id}"] = paper
+            for old in paper.merged_ids:
+                self._papers[old] = paper
+            if paper.arxiv_id:
+                self._papers[f"arxiv:{paper.arxiv_id}"] = paper
+            if paper.doi:
+                self._papers[f"doi:{paper.doi.casefold()}"] = paper
+                self._papers[paper.doi.casefold()] = paper  # a bare DOI resolves too
+        self._arxiv = {p.arxiv_id: p for p in world.papers if p.in_arxiv and p.arxiv_id}
+        self._repos: dict[str, FakeRepo] = {}
+        self._repo_ids = {repo.repo_id: repo for repo in world.repos}
+        for repo in world.repos:
+            self._repos[repo.full_name.casefold()] = repo
+        self._moved = {old.casefold(): repo for repo in world.repos for old in repo.old_names}
+        self._github_used: Counter[str] = Counter()  # "token" / "anonymous" -> requests
+        self._github_reset = int(time.time()) + 3600
+        self.urls = Map(
+            [
+                Rule("/s2/graph/v1/paper/batch", endpoint="s2_batch", methods=["POST"]),
+                Rule("/s2/graph/v1/paper/search/match", endpoint="s2_match", methods=["GET"]),
+                Rule("/s2/graph/v1/paper/search", endpoint="s2_search", methods=["GET"]),
+                Rule("/s2/graph/v1/paper/<path:paper_id>", endpoint="s2_paper", methods=["GET"]),
+                Rule("/arxiv/api/query", endpoint="arxiv_query", methods=["GET"]),
+                Rule("/github/graphql", endpoint="github_graphql", methods=["POST"]),
+                Rule("/github/rate_limit", endpoint="github_rate_limit", methods=["GET"]),
+                Rule("/github/repos/<owner>/<name>", endpoint="github_repo", methods=["GET"]),
+                Rule(
+                    "/github/repos/<owner>/<name>/commits",
+                    endpoint="github_commits",
+                    methods=["GET"],
+                ),
+                Rule(
+                    "/github/repositories/<int:repo_id>",
+                    endpoint="github_repo_by_id",
+                    methods=["GET"],
+                ),
+                Rule("/_fake/stats", endpoint="fake_stats", methods=["GET"]),
+            ]
+        )
+
+    # --- WSGI -------------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        try:
+            endpoint, values = self.urls.bind_to_environ(environ).match()
+        except HTTPException as error:
+            return error(environ, start_response)
+        api = endpoint.split("_", 1)[0]
+        if api != "fake":
+            with self._lock:
+                self.stats.requests[f"{api} {request.method} {endpoint}"] += 1
+                for header in ("Authorization", "x-api-key"):
+                    if header in request.headers:
+                        self.stats.credentials[api].add(request.headers[header])
+            if self.faults.latency_s:
+                time.sleep(self.faults.latency_s)
+            injected = self._inject(api)
+            if injected is not None:
+                return injected(environ, start_response)
+        response: Response = getattr(self, endpoint)(request, **values)
+        return response(environ, start_response)
+
+    def _inject(self, api: str) -> Response | None:
+        if api in self.faults.down:
+            self.stats.injected[f"{api} down"] += 1
+            return Response(
+                "<html><body>503 Service Unavailable</body></html>", 503, content_type="text/html"
+            )
+        with self._lock:
+            roll = self._rng.random()
+            kind = self._rng.random()
+        if roll < self.faults.error_rate:
+            self.stats.injected[f"{api} error"] += 1
+            if kind < 0.5:
+                if api == "s2":
+                    return _json(S2_429_BODY, 429, {"x-amzn-ErrorType": "TooManyRequestsException"})
+                if api == "arxiv":
+                    return Response("Rate exceeded.", 429, content_type="text/plain")
+                return _json(
+                    {
+                        "message": "You have exceeded a secondary rate limit. Please wait a "
+                        "few minutes before you try again."
+                    },
+                    403,
+                    {"Retry-After": "1"},
+                )
+            return Response(
+                "<html><body>502 Bad Gateway</body></html>", 502, content_type="text/html"
+            )
+        if roll < self.faults.error_rate + self.faults.malformed_rate:
+            self.stats.injected[f"{api} malformed"] += 1
+            return Response('{"data": [{"paperId": "trunc', 200, content_type="application/json")
+        return None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The request counts, as served at /_fake/stats."""
+        return {
+            "requests": dict(self.stats.requests),
+            "per_api": self.stats.per_api(),
+            "injected": dict(self.stats.injected),
+            "not_modified": self.stats.not_modified,
+        }
+
+    def fake_stats(self, request: Request) -> Response:
+        return _json(self.snapshot())
+
+    # --- Semantic Scholar -----------------------------------------------------------------------
+    def _s2_json(self, paper: FakePaper, asked: str | None = None) -> dict[str, Any]:
+        external: dict[str, Any] = {"CorpusId": paper.corpus_id}
+        if paper.arxiv_id:
+            external["ArXiv"] = paper.arxiv_id
+        if paper.doi:
+            external["DOI"] = paper.doi
+        return {
+            "paperId": paper.paper_id,
+            "corpusId": paper.corpus_id,
+            "externalIds": external,
+            "url": f"https://www.semanticscholar.org/paper/{paper.paper_id}",
+            "title": paper.title,
+            "venue": paper.venue or "",
+            "publicationVenue": {"name": paper.venue} if paper.venue else None,
+            "year": paper.year,
+            "citationCount": paper.citations_on(self.today, self.world.epoch_date),
+            "influentialCitationCount": paper.citations_on(self.today, self.world.epoch_date) // 10,
+            "authors": [{"authorId": author_id, "name": name} for author_id, name in paper.authors],
+            "citationStyles": {"bibtex": self._bibtex(paper)},
+        }
+
+    @staticmethod
+    def _bibtex(paper: FakePaper) -> str:
+        key = f"{paper.authors[0][1].split()[-1] if paper.authors else 'Anon'}{paper.year}"
+        authors = " and ".join(name for _, name in paper.authors)
+        if paper.bibtex_style == "preprint" and paper.arxiv_id:
+            return (
+                f"@Article{{{key},\n author = {{{authors}}},\n booktitle = {{arXiv.org}},\n"
+                f" journal = {{ArXiv}},\n title = {{{paper.title}}},\n"
+                f" volume = {{abs/{paper.arxiv_id}}},\n year = {{{(paper.year or 2020) - 1}}}\n}}\n"
+            )
+        venue = find_venue(paper.venue)
+        if paper.bibtex_style == "malformed_type":
+            kind, where = "['JournalArticle', 'Conference']", "booktitle"
+        elif venue is not None and venue.kind == "journal":
+            kind, where = "Article", "journal"
+        else:
+            kind, where = "Inproceedings", "booktitle"
+        return (
+            f"@{kind}{{{key},\n author = {{{authors}}},\n {where} = {{{paper.venue}}},\n"
+            f" title = {{{paper.title}}},\n year = {{{paper.year}}}\n}}\n"
+        )
+
+    def _lookup(self, paper_id: str) -> FakePaper | None:
+        key = paper_id.strip()
+        prefix, _, rest = key.partition(":")
+        if rest and prefix.casefold() in {"arxiv", "doi", "corpusid"}:
+            key = f"{prefix.casefold()}:{rest.casefold() if prefix.casefold() == 'doi' else rest}"
+        return self._papers.get(key)
+
+    def s2_batch(self, request: Request) -> Response:
+        body = request.get_json(silent=True) or {}
+        ids = body.get("ids")
+        if not isinstance(ids, list) or len(ids) > 500:
+            return _json({"error": "ids must be a list of at most 500 ids"}, 400)
+        return _json([self._s2_json(p) if (p := self._lookup(str(i))) else None for i in ids])
+
+    def s2_match(self, request: Request) -> Response:
+        query = normalise_title(request.args.get("query", ""))
+        scored = [
+            (round(fuzz.ratio(query, normalise_title(p.title)) / 100, 2), p.match_rank, p)
+            for p in {id(p): p for p in self._papers.values()}.values()
+        ]
+        if not scored:
+            return _json({"error": "Title match not found"}, 404)
+        similarity, _, best = max(scored, key=lambda item: (item[0], item[1]))
+        if similarity < 0.6:
+            return _json({"error": "Title match not found"}, 404)
+        return _json({"data": [{**self._s2_json(best), "matchScore": round(similarity * 110, 4)}]})
+
+    def s2_search(self, request: Request) -> Response:
+        return _json({"total": 0, "offset": 0})  # real zero-hit answers carry no "data"
+
+    def s2_paper(self, request: Request, paper_id: str) -> Response:
+        paper = self._lookup(paper_id)
+        if paper is None:
+            return _json({"error": f"Paper with id {paper_id} not found"}, 404)
+        return _json(self._s2_json(paper))
+
+    # --- arXiv --------------------------------------------------------------------------------
+    def _arxiv_entry(self, paper: FakePaper) -> str:
+        published = paper.arxiv_published or f"{paper.year or 2020}-01-01T00:00:00Z"
+        authors = "".join(f"<author><name>{escape(n)}</name></author>" for n in paper.arxiv_authors)
+        version = f"{paper.arxiv_id}v{paper.arxiv_version}"
+        return (
+            f"<entry><id>http://arxiv.org/abs/{version}</id><updated>{published}</updated>"
+            f"<published>{published}</published><title>{escape(paper.title)}</title>"
+            f"<summary>SYNTHETIC abstract.</summary>{authors}"
+            f'<link href="https://arxiv.org/abs/{version}" rel="alternate" type="text/html"/>'
+            f'<link href="https://arxiv.org/pdf/{version}" rel="related" '
+            'type="application/pdf" title="pdf"/>'
+            f'<arxiv:primary_category term="{paper.arxiv_category}"/>'
+            f'<category term="{paper.arxiv_category}"/></entry>'
+        )
+
+    def _feed(self, query: str, papers: list[FakePaper], total: int) -> Response:
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<feed {ARXIV_NS}>'
+            f"<id>https://arxiv.org/api/fake</id><title>arXiv Query: {escape(query)}</title>"
+            f"<updated>{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}</updated>"
+            f"<opensearch:itemsPerPage>{len(papers)}</opensearch:itemsPerPage>"
+            f"<opensearch:totalResults>{total}</opensearch:totalResults>"
+            f"<opensearch:startIndex>0</opensearch:startIndex>"
+            + "".join(self._arxiv_entry(p) for p in papers)
+            + "</feed>"
+        )
+        return Response(body, 200, content_type="application/atom+xml; charset=UTF-8")
+
+    def _arxiv_error(self, message: str) -> Response:
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<feed {ARXIV_NS}>'
+            "<opensearch:totalResults>1</opensearch:totalResults>"
+            f"<entry><id>http://arxiv.org/api/errors#{message.replace(' ', '_')}</id>"
+            f"<title>Error</title><summary>{escape(message)}</summary>"
+            "<author><name>arXiv api core</name></author></entry></feed>"
+        )
+        return Response(body, 400, content_type="application/atom+xml")
+
+    def arxiv_query(self, request: Request) -> Response:
+        try:
+            max_results = int(request.args.get("max_results", "10"))
+        except ValueError:
+            return self._arxiv_error("max_results must be an integer")
+        id_list = [i for i in request.args.get("id_list", "").split(",") if i]
+        search = request.args.get("search_query", "")
+        if id_list:
+            found = []
+            for arxiv_id in id_list:
+                if not re.fullmatch(
+                    r"\d{4}\.\d{4,5}(v\d+)?|[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", arxiv_id
+                ):
+                    return self._arxiv_error(f"incorrect id format for {arxiv_id}")
+                paper = self._arxiv.get(re.sub(r"v\d+$", "", arxiv_id))
+                if paper is not None:
+                    found.append(paper)  # unknown ids are dropped silently
+            return self._feed(f"id_list={','.join(id_list)}", found[:max_results], len(found))
+        phrase = re.fullmatch(r'ti:"(.*)"', search)
+        if phrase is None:
+            return self._feed(f"search_query=all:{search}", [], 0)
+        words = normalise_title(phrase.group(1))
+        hits = [p for p in self._arxiv.values() if words and words in normalise_title(p.title)]
+        return self._feed(f"search_query={search}", hits[:max_results], len(hits))
+
+    # --- GitHub -------------------------------------------------------------------------------
+    def _github_budget(self, request: Request, resource: str) -> tuple[dict[str, str], bool]:
+        """Rate-limit headers; False when the budget is spent."""
+        who = "token" if request.headers.get("Authorization") else "anonymous"
+        limit = GITHUB_LIMIT_WITH_TOKEN if who == "token" else GITHUB_LIMIT_WITHOUT_TOKEN
+        key = f"{who}:{resource}"
+        with self._lock:
+            used = self._github_used[key]
+            allowed = used < limit
+            if allowed:
+                self._github_used[key] += 1
+                used += 1
+        headers = {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(0, limit - used)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str(self._github_reset),
+            "x-ratelimit-resource": resource,
+        }
+        return headers, allowed
+
+    def _github_json(self, request: Request, data: Any, status: int = 200) -> Response:
+        """REST answer with an ETag; a matching If-None-Match is a 304 that costs nothing."""
+        body = json.dumps(data)
+        etag = f'W/"{hashlib.sha1(body.encode()).hexdigest()}"'  # noqa: S324 - an ETag
+        if status == 200 and request.headers.get("If-None-Match") == etag:
+            self.stats.not_modified += 1
+            headers, _ = self._github_budget_peek(request)
+            return Response(status=304, headers={"ETag": etag, **headers})
+        headers, allowed = self._github_budget(request, "core")
+        if not allowed:
+            return _json({"message": "API rate limit exceeded for 127.0.0.1."}, 403, headers)
+        return Response(
+            body,
+            status,
+            {"ETag": etag, **headers} if status == 200 else headers,
+            content_type="application/json",
+        )
+
+    def _github_budget_peek(self, request: Request) -> tuple[dict[str, str], bool]:
+        who = "token" if request.headers.get("Authorization") else "anonymous"
+        limit = GITHUB_LIMIT_WITH_TOKEN if who == "token" else GITHUB_LIMIT_WITHOUT_TOKEN
+        used = self._github_used[f"{who}:core"]
+        return {"x-ratelimit-remaining": str(max(0, limit - used))}, used < limit
+
+    def _repo_json(self, repo: FakeRepo) -> dict[str, Any]:
+        return {
+            "id": repo.repo_id,
+            "full_name": repo.full_name,
+            "html_url": f"https://github.com/{repo.full_name}",
+            "stargazers_count": repo.stars_on(self.today, self.world.epoch_date),
+            "watchers_count": repo.stars_on(self.today, self.world.epoch_date),
+            "forks_count": repo.forks,
+            "archived": repo.archived,
+            "pushed_at": repo.pushed_at,
+            "default_branch": "main",
+        }
+
+    def _repo_answer(self, request: Request, repo: FakeRepo | None) -> Response:
+        if repo is None or repo.status == "not_found":
+            return self._github_json(
+                request,
+                {
+                    "message": "Not Found",
+                    "documentation_url": "https://docs.github.com/rest/repos/repos#get-a-repository",
+                    "status": "404",
+                },
+                404,
+            )
+        if repo.status == "blocked":
+            return self._github_json(
+                request,
+                {
+                    "message": "Repository access blocked",
+                    "block": {"reason": "dmca", "created_at": "2024-01-01T00:00:00Z"},
+                },
+                451,
+            )
+        return self._github_json(request, self._repo_json(repo))
+
+    def github_repo(self, request: Request, owner: str, name: str) -> Response:
+        key = f"{owner}/{name}".casefold()
+        if key in self._moved:
+            repo = self._moved[key]
+            url = f"{request.host_url.rstrip('/')}/github/repositories/{repo.repo_id}"
+            return _json({"message": "Moved Permanently", "url": url}, 301, {"Location": url})
+        return self._repo_answer(request, self._repos.get(key))
+
+    def github_repo_by_id(self, request: Request, repo_id: int) -> Response:
+        return self._repo_answer(request, self._repo_ids.get(repo_id))
+
+    def github_commits(self, request: Request, owner: str, name: str) -> Response:
+        repo = self._repos.get(f"{owner}/{name}".casefold())
+        if repo is None or repo.status in {"not_found", "blocked"}:
+            return self._repo_answer(request, repo)
+        if repo.status == "empty" or repo.last_commit_at is None:
+            return self._github_json(request, {"message": "Git Repository is empty."}, 409)
+        commit = {
+            "sha": hashlib.sha1(repo.full_name.encode()).hexdigest(),  # noqa: S324
+            "commit": {
+                "author": {"date": repo.last_commit_at},
+                "committer": {"date": repo.last_commit_at},
+                "message": "SYNTHETIC",
+            },
+        }
+        return self._github_json(request, [commit])
+
+    def github_rate_limit(self, request: Request) -> Response:
+        headers, _ = self._github_budget_peek(request)
+        return _json({"resources": {"core": {"remaining": int(headers["x-ratelimit-remaining"])}}})
+
+    def github_graphql(self, request: Request) -> Response:
+        if not request.headers.get("Authorization"):
+            return _json({"message": "This endpoint requires you to be authenticated."}, 401)
+        headers, allowed = self._github_budget(request, "graphql")
+        if not allowed:
+            return _json(
+                {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]},
+                200,
+                headers,
+            )
+        body = request.get_json(silent=True) or {}
+        query, variables = str(body.get("query", "")), body.get("variables") or {}
+        data: dict[str, Any] = {
+            "rateLimit": {"cost": 1, "remaining": int(headers["x-ratelimit-remaining"])}
+        }
+        errors = []
+        for alias, owner_var, name_var in re.findall(
+            r"(\w+): repository\(owner: \$(\w+), name: \$(\w+)\)", query
+        ):
+            key = f"{variables.get(owner_var)}/{variables.get(name_var)}".casefold()
+            repo = self._repos.get(key) or self._moved.get(key)
+            if repo is None or repo.status == "not_found":
+                data[alias] = None
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [alias],
+                        "message": f"Could not resolve to a Repository with the name '{key}'.",
+                    }
+                )
+            elif repo.status == "blocked":
+                data[alias] = None
+                errors.append(
+                    {"type": "FORBIDDEN", "path": [alias], "message": "Repository access blocked"}
+                )
+            else:
+                branch = (
+                    None
+                    if repo.status == "empty"
+                    else {"name": "main", "target": {"committedDate": repo.last_commit_at}}
+                )
+                data[alias] = {
+                    "nameWithOwner": repo.full_name,
+                    "url": f"https://github.com/{repo.full_name}",
+                    "stargazerCount": repo.stars_on(self.today, self.world.epoch_date),
+                    "forkCount": repo.forks,
+                    "isArchived": repo.archived,
+                    "pushedAt": repo.pushed_at,
+                    "defaultBranchRef": branch,
+                }
+        answer: dict[str, Any] = {"data": data}
+        if errors:
+            answer["errors"] = errors
+        return _json(answer, 200, headers)

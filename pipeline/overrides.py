@@ -1,0 +1,188 @@
+"""Manual overrides (`data/raw/overrides.yaml`): the maintainer's word wins over every source.
+
+    overrides:
+      - title: "Weakly Supervised Semantic Segmentation via Alternate Self-Dual Teaching"
+        doi: 10.1109/TIP.2023.3343112      # pin the paper by DOI, arXiv id or S2 paper id
+      - paper_url: https://mftp.mmcheng.net/Papers/21TIP_LayerCAM.pdf
+        s2_paper_id: 0123456789abcdef0123456789abcdef01234567
+        repo: PengtaoJiang/LayerCAM-jittor # the code repository to track
+      - title: "A survey we list for context"
+        not_a_paper: true                  # never resolved, never counted
+      - title: "Teh Title As Written"
+        set: {title: "The Title As Published", venue: CVPR 2022, year: 2022}
+        note: free text, kept in the report
+
+Each override names its entry by `title` (compared after folding case, accents and punctuation)
+or `paper_url`. Unknown keys are errors that name the file, line and key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import PipelineError
+from pipeline.identifiers import normalise_title, normalise_url, parse_arxiv_id, repo_ref
+from pipeline.model import Entry
+
+ENTRY_KEYS = ("title", "paper_url")
+PIN_KEYS = ("s2_paper_id", "arxiv_id", "doi", "repo")
+ALLOWED_KEYS = (*ENTRY_KEYS, *PIN_KEYS, "not_a_paper", "set", "note")
+SET_KEYS = ("title", "venue", "year", "abbreviation")
+
+
+class OverridesError(PipelineError):
+    """An overrides file that cannot be used; the message names the file, line and key."""
+
+
+@dataclass(frozen=True)
+class Override:
+    line: int
+    title: str | None = None
+    paper_url: str | None = None
+    s2_paper_id: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    repo: str | None = None  # GitHub owner/name
+    not_a_paper: bool = False
+    set_title: str | None = None
+    set_venue: str | None = None
+    set_year: int | None = None
+    set_abbreviation: str | None = None
+    note: str | None = None
+
+    def names(self, entry: Entry) -> bool:
+        if self.title is not None:
+            return normalise_title(self.title) == normalise_title(entry.title)
+        return entry.paper_url is not None and normalise_url(entry.paper_url) == normalise_url(
+            self.paper_url or ""
+        )
+
+    @property
+    def pins_a_paper(self) -> bool:
+        return bool(self.s2_paper_id or self.arxiv_id or self.doi)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    source: str = "<none>"
+    items: tuple[Override, ...] = field(default=())
+
+    def for_entry(self, entry: Entry) -> Override | None:
+        """The last override naming the entry (a later one refines an earlier one)."""
+        found = [item for item in self.items if item.names(entry)]
+        return found[-1] if found else None
+
+    def unused(self, entries: Sequence[Entry]) -> list[Override]:
+        return [item for item in self.items if not any(item.names(e) for e in entries)]
+
+
+def _fail(source: str, node: yaml.Node, message: str) -> OverridesError:
+    return OverridesError(f"{source}:{node.start_mark.line + 1}: {message}")
+
+
+def _scalar(source: str, node: yaml.Node, key: str) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _fail(source, node, f"'{key}' must be a single value")
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def _text(source: str, node: yaml.Node, key: str) -> str:
+    value = _scalar(source, node, key)
+    if value is None or isinstance(value, bool | dict | list) or not str(value).strip():
+        raise _fail(source, node, f"'{key}' must be a non-empty text")
+    return str(value).strip()
+
+
+def _override(source: str, node: yaml.Node) -> Override:
+    if not isinstance(node, yaml.MappingNode):
+        raise _fail(source, node, "each override must be a mapping (key: value lines)")
+    values: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in ALLOWED_KEYS:
+            raise _fail(
+                source, key_node, f"unknown key '{key}' (allowed: {', '.join(ALLOWED_KEYS)})"
+            )
+        if key == "not_a_paper":
+            flag = _scalar(source, value_node, key)
+            if not isinstance(flag, bool):
+                raise _fail(source, value_node, "'not_a_paper' must be true or false")
+            values[key] = flag
+        elif key == "set":
+            if not isinstance(value_node, yaml.MappingNode):
+                raise _fail(source, value_node, "'set' must be a mapping of fields to correct")
+            for field_node, field_value in value_node.value:
+                name = str(field_node.value)
+                if name not in SET_KEYS:
+                    raise _fail(
+                        source,
+                        field_node,
+                        f"unknown key 'set.{name}' (allowed: {', '.join(SET_KEYS)})",
+                    )
+                if name == "year":
+                    year = _scalar(source, field_value, "set.year")
+                    if not isinstance(year, int) or not 1900 <= year <= 2100:
+                        raise _fail(source, field_value, "'set.year' must be a year such as 2024")
+                    values["set_year"] = year
+                else:
+                    values[f"set_{name}"] = _text(source, field_value, f"set.{name}")
+        else:
+            values[key] = _text(source, value_node, key)
+    named_by = [key for key in ENTRY_KEYS if key in values]
+    if len(named_by) != 1:
+        raise _fail(source, node, "an override names its entry by exactly one of: title, paper_url")
+    if "arxiv_id" in values and parse_arxiv_id(values["arxiv_id"]) is None:
+        raise _fail(source, node, f"'arxiv_id' {values['arxiv_id']!r} is not an arXiv id")
+    if "repo" in values:
+        repo = values["repo"]
+        ref = repo_ref(repo if "://" in repo else f"https://github.com/{repo}")
+        if ref.github is None or ref.github.count("/") != 1:
+            raise _fail(source, node, f"'repo' {values['repo']!r} is not a GitHub owner/name")
+        values["repo"] = ref.github
+    if "arxiv_id" in values:
+        values["arxiv_id"] = parse_arxiv_id(values["arxiv_id"])[0]  # type: ignore[index]
+    if "doi" in values:
+        values["doi"] = values["doi"].removeprefix("https://doi.org/").casefold()
+    return Override(line=node.start_mark.line + 1, **values)
+
+
+def parse_overrides(text: str, source: str = "<string>") -> Overrides:
+    """Parse and validate an overrides document. Pure."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise OverridesError(
+            f"{source}{where}: not valid YAML ({getattr(error, 'problem', error)})"
+        ) from None
+    if root is None:
+        return Overrides(source)
+    if not isinstance(root, yaml.MappingNode):
+        raise _fail(source, root, "expected a mapping with the key 'overrides'")
+    items: list[Override] = []
+    for key_node, value_node in root.value:
+        if key_node.value != "overrides":
+            raise _fail(source, key_node, f"unknown key '{key_node.value}' (allowed: overrides)")
+        if isinstance(value_node, yaml.ScalarNode) and value_node.value in {"", "null", "~"}:
+            continue
+        if not isinstance(value_node, yaml.SequenceNode):
+            raise _fail(source, value_node, "'overrides' must be a list")
+        items.extend(_override(source, item) for item in value_node.value)
+    return Overrides(source, tuple(items))
+
+
+def load_overrides(path: Path) -> Overrides:
+    """The overrides file, or no overrides when it does not exist."""
+    if not path.exists():
+        return Overrides(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OverridesError(f"{path}: cannot read ({error})") from None
+    return parse_overrides(text, str(path))

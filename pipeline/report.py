@@ -1,0 +1,185 @@
+"""The resolution report: `resolution.json` (per entry: method, score, ids, reasons; the next run
+reads its pins from it) and `resolution.md` (what a maintainer should look at)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import PipelineError
+from pipeline.markdown import escape_text
+from pipeline.resolve import MatchMethod, Pin, Resolution, ResolutionRun
+
+RESOLUTION_SCHEMA = "awesome-enrich/resolution"
+RESOLUTION_VERSION = 1
+SYNTHETIC_BANNER = (
+    "SYNTHETIC: produced against a local fake API (127.0.0.1); every id, count and name in it "
+    "is made up."
+)
+
+
+class ReportError(PipelineError):
+    """A previous report that cannot be read back."""
+
+
+def _record(r: Resolution) -> dict[str, Any]:
+    return {
+        "entry_id": r.entry_id,
+        "position": r.entry.position,
+        "line": r.entry.line,
+        "section": r.entry.section,
+        "title": r.entry.title,
+        "match_method": r.method.value,
+        "match_score": r.score,
+        "low_confidence": r.low_confidence,
+        "kept_from_previous": r.kept_from_previous,
+        "s2_paper_id": r.s2_paper_id,
+        "merged_from": r.merged_from,
+        "corpus_id": r.s2.corpus_id if r.s2 else None,
+        "doi": r.doi,
+        "arxiv_id": r.arxiv_id,
+        "matched_title": (r.s2.title if r.s2 else None) or (r.arxiv.title if r.arxiv else None),
+        "citation_key": r.citation_key,
+        "notes": list(r.notes),
+        "bibtex": r.bibtex,
+    }
+
+
+def resolution_json(
+    run: ResolutionRun, *, source: str, generated_at: datetime, synthetic: bool
+) -> str:
+    document = {
+        "schema": RESOLUTION_SCHEMA,
+        "version": RESOLUTION_VERSION,
+        "synthetic": synthetic,
+        "list": source,
+        "generated_at": generated_at.isoformat(),
+        "failures": run.failures,
+        "entries": [_record(r) for r in run.resolutions],
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def load_pins(path: Path) -> dict[str, Pin]:
+    """The previous run's resolutions by entry_id; none when there was no previous run."""
+    if not path.exists():
+        return {}
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("schema") != RESOLUTION_SCHEMA:
+            raise ValueError(f"schema is {document.get('schema')!r}")
+        pins = {}
+        for record in document["entries"]:
+            pins[record["entry_id"]] = Pin(
+                entry_id=record["entry_id"],
+                match_method=record["match_method"],
+                match_score=record.get("match_score"),
+                s2_paper_id=record.get("s2_paper_id"),
+                arxiv_id=record.get("arxiv_id"),
+                doi=record.get("doi"),
+                citation_key=record.get("citation_key"),
+                bibtex=record.get("bibtex"),
+            )
+        return pins
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ReportError(
+            f"{path}: the previous resolution report is unreadable ({error}); "
+            "move it away to resolve from scratch"
+        ) from None
+
+
+def _cell(value: object) -> str:
+    return escape_text("" if value is None else str(value))
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return lines
+
+
+def resolution_markdown(
+    run: ResolutionRun, *, source: str, generated_at: datetime, synthetic: bool
+) -> str:
+    resolutions = run.resolutions
+    lines = ["# Resolution report", ""]
+    if synthetic:
+        lines += [f"> **{SYNTHETIC_BANNER}**", ""]
+    lines += [f"List `{source}`, generated {generated_at:%Y-%m-%d %H:%M} UTC.", ""]
+    counts = Counter(r.method.value for r in resolutions)
+    lines += _table(
+        ["method", "entries"],
+        [[method.value, counts[method.value]] for method in MatchMethod if counts[method.value]],
+    )
+    unresolved = [r for r in resolutions if r.method is MatchMethod.UNRESOLVED]
+    low = [r for r in resolutions if r.low_confidence]
+    kept = [r for r in resolutions if r.kept_from_previous]
+    lines += ["", f"## Unresolved ({len(unresolved)})", ""]
+    if unresolved:
+        lines += _table(
+            ["line", "title", "why"],
+            [[r.entry.line, r.entry.title, "; ".join(r.notes)] for r in unresolved],
+        )
+        lines += [
+            "",
+            "Pin the right paper in `overrides.yaml` (s2_paper_id, arxiv_id or doi) "
+            "or mark the row `not_a_paper: true`.",
+        ]
+    else:
+        lines.append("Every paper was resolved.")
+    lines += ["", f"## Low confidence ({len(low)})", ""]
+    if low:
+        lines += _table(
+            ["line", "title", "method", "score", "matched title", "why"],
+            [
+                [
+                    r.entry.line,
+                    r.entry.title,
+                    r.method.value,
+                    r.score,
+                    (r.s2.title if r.s2 else None) or (r.arxiv.title if r.arxiv else None),
+                    "; ".join(r.notes),
+                ]
+                for r in low
+            ],
+        )
+    else:
+        lines.append("None.")
+    if kept:
+        lines += ["", f"## Kept from the previous run ({len(kept)})", ""]
+        lines += _table(
+            ["line", "title", "why"],
+            [[r.entry.line, r.entry.title, "; ".join(r.notes)] for r in kept],
+        )
+    if run.failures:
+        lines += ["", "## Sources not fully used", ""]
+        lines += [
+            f"- {escape_text(api)}: {escape_text(reason)}" for api, reason in run.failures.items()
+        ]
+    if run.unused_overrides:
+        lines += ["", "## Overrides that name no entry", ""]
+        lines += [
+            f"- line {o.line}: {escape_text(o.title or o.paper_url or '')}"
+            for o in run.unused_overrides
+        ]
+    lines += ["", "## Every entry", ""]
+    lines += _table(
+        ["line", "entry_id", "method", "score", "S2 paper", "arXiv", "DOI", "citation key"],
+        [
+            [
+                r.entry.line,
+                r.entry_id,
+                r.method.value,
+                r.score,
+                r.s2_paper_id,
+                r.arxiv_id,
+                r.doi,
+                r.citation_key,
+            ]
+            for r in resolutions
+        ],
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,508 @@
+"""Resolve every entry to its record, in a fixed order, recording how:
+
+1. `override`: a manual override in data/raw/overrides.yaml pins the paper (or says it is not one);
+2. `pinned`: the ids the previous run settled for the same entry_id;
+3. `paper_url_id`: an arXiv id or DOI in the paper URL, looked up in S2 batches;
+4. `s2_title`: S2's title match, accepted only past the match guard;
+5. `arxiv_title`: arXiv title search, accepted only past the match guard;
+otherwise `unresolved`, with the reasons.
+
+Steps 1-3 go to S2 in batches of 500 (an id S2 no longer knows falls to the next step); steps
+4-5 cost one call per remaining entry. When S2 cannot be reached, entries keep what the previous
+run settled. No guessed record is ever accepted: below the guard an entry stays unresolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from pipeline.arxiv import ArxivClient, ArxivEntry
+from pipeline.batching import unique
+from pipeline.bibtex import BibSource, assign_keys, base_key, build_entry, render_bibliography
+from pipeline.errors import ApiError, RateLimited, TransportError
+from pipeline.identifiers import paper_ids
+from pipeline.matching import Verdict, entry_ids, judge, title_similarity
+from pipeline.model import Entry
+from pipeline.overrides import Override, Overrides
+from pipeline.semantic_scholar import (
+    S2Lookup,
+    S2Paper,
+    SemanticScholarClient,
+    arxiv_paper_id,
+    doi_paper_id,
+)
+
+
+class MatchMethod(StrEnum):
+    OVERRIDE = "override"
+    PINNED = "pinned"
+    PAPER_URL_ID = "paper_url_id"
+    S2_TITLE = "s2_title"
+    ARXIV_TITLE = "arxiv_title"
+    NOT_A_PAPER = "not_a_paper"
+    UNRESOLVED = "unresolved"
+
+
+RESOLVED_METHODS = frozenset(
+    {
+        MatchMethod.OVERRIDE,
+        MatchMethod.PINNED,
+        MatchMethod.PAPER_URL_ID,
+        MatchMethod.S2_TITLE,
+        MatchMethod.ARXIV_TITLE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """What a previous run settled for one entry (read back from resolution.json)."""
+
+    entry_id: str
+    match_method: str
+    match_score: float | None = None
+    s2_paper_id: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    citation_key: str | None = None
+    bibtex: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    entry: Entry
+    entry_id: str
+    method: MatchMethod
+    score: float | None = None
+    s2: S2Paper | None = None
+    arxiv: ArxivEntry | None = None
+    s2_paper_id: str | None = None
+    merged_from: str | None = None  # the S2 id asked for, when S2 answered with a merged one
+    arxiv_id: str | None = None
+    doi: str | None = None
+    authors: tuple[str, ...] = ()
+    author_ids: tuple[str | None, ...] = ()
+    low_confidence: bool = False
+    kept_from_previous: bool = False  # S2 was unavailable; ids (and BibTeX) are last run's
+    notes: tuple[str, ...] = ()
+    citation_key: str | None = None
+    bibtex: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.method in RESOLVED_METHODS
+
+    def pin(self) -> Pin:
+        """What the next run starts from for this entry."""
+        return Pin(
+            self.entry_id,
+            self.method.value,
+            self.score,
+            self.s2_paper_id,
+            self.arxiv_id,
+            self.doi,
+            self.citation_key,
+            self.bibtex,
+        )
+
+    @property
+    def paper_key(self) -> str:
+        """Entries that are the same paper share this key (and one BibTeX entry)."""
+        if self.s2_paper_id:
+            return f"s2:{self.s2_paper_id}"
+        if self.arxiv_id:
+            return f"arxiv:{self.arxiv_id}"
+        return f"entry:{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    method: MatchMethod
+    s2_id: str
+
+
+@dataclass
+class ResolutionRun:
+    resolutions: list[Resolution]
+    failures: dict[str, str] = field(default_factory=dict)  # api -> why it was not (fully) used
+    unused_overrides: list[Override] = field(default_factory=list)
+    bibliography: str = ""
+
+
+def candidates(entry: Entry, override: Override | None, pin: Pin | None) -> list[Candidate]:
+    """The S2 ids to try, in resolution order. Pure."""
+    found: list[Candidate] = []
+    if override is not None:
+        if override.s2_paper_id:
+            found.append(Candidate(MatchMethod.OVERRIDE, override.s2_paper_id))
+        if override.arxiv_id:
+            found.append(Candidate(MatchMethod.OVERRIDE, arxiv_paper_id(override.arxiv_id)))
+        if override.doi:
+            found.append(Candidate(MatchMethod.OVERRIDE, doi_paper_id(override.doi)))
+        if found:
+            return found  # the maintainer's word: no other step may pick another paper
+    if pin is not None and pin.match_method in {m.value for m in RESOLVED_METHODS}:
+        if pin.s2_paper_id:
+            found.append(Candidate(MatchMethod.PINNED, pin.s2_paper_id))
+        elif pin.arxiv_id:
+            found.append(Candidate(MatchMethod.PINNED, arxiv_paper_id(pin.arxiv_id)))
+    if entry.paper_url:
+        ids = paper_ids(entry.paper_url)
+        if ids.arxiv_id:
+            found.append(Candidate(MatchMethod.PAPER_URL_ID, arxiv_paper_id(ids.arxiv_id)))
+        if ids.doi and not ids.arxiv_id:
+            found.append(Candidate(MatchMethod.PAPER_URL_ID, doi_paper_id(ids.doi)))
+    return found
+
+
+def merge_authors(
+    s2_authors: Sequence[tuple[str | None, str]], arxiv_names: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Names and S2 author ids. S2's authors (with ids) win; arXiv's full names replace S2's
+    initials ("E. Duflo") when both lists name the same people in the same order."""
+    if not s2_authors:
+        return tuple(arxiv_names), tuple(None for _ in arxiv_names)
+    names = [name for _, name in s2_authors]
+    if len(arxiv_names) == len(names) and all(
+        _last_name(ours) == _last_name(theirs)
+        for ours, theirs in zip(names, arxiv_names, strict=True)
+    ):
+        names = list(arxiv_names)
+    return tuple(names), tuple(author_id for author_id, _ in s2_authors)
+
+
+def _last_name(name: str) -> str:
+    parts = name.replace(".", " ").split()
+    return parts[-1].casefold() if parts else ""
+
+
+def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> str:
+    shown = f"{title!r}" + (f" ({year})" if year else "")
+    return f"{step} candidate {shown} rejected: {'; '.join(verdict.reasons)}"
+
+
+class Resolver:
+    def __init__(self, s2: SemanticScholarClient, arxiv: ArxivClient) -> None:
+        self.s2 = s2
+        self.arxiv = arxiv
+        self.failures: dict[str, str] = {}
+
+    # --- S2 batches ---------------------------------------------------------------------------
+    def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
+        if "s2" in self.failures:
+            return None
+        if not s2_ids:
+            return {}
+        try:
+            return {lookup.requested: lookup for lookup in self.s2.get_papers(unique(list(s2_ids)))}
+        except ApiError as error:
+            self.failures["s2"] = error.detail
+            return None
+
+    def resolve(
+        self, entries: Sequence[Entry], overrides: Overrides, previous: Mapping[str, Pin]
+    ) -> ResolutionRun:
+        ids = entry_ids([entry.title for entry in entries])
+        results: dict[int, Resolution] = {}
+        pending: dict[int, list[Candidate]] = {}
+        notes: dict[int, list[str]] = {entry.position: [] for entry in entries}
+        for entry, entry_id in zip(entries, ids, strict=True):
+            override = overrides.for_entry(entry)
+            if override is not None and override.not_a_paper:
+                results[entry.position] = Resolution(entry, entry_id, MatchMethod.NOT_A_PAPER)
+                continue
+            pending[entry.position] = candidates(entry, override, previous.get(entry_id))
+        by_position = {
+            entry.position: (entry, entry_id) for entry, entry_id in zip(entries, ids, strict=True)
+        }
+
+        # Steps 1-3: id lookups, in batch rounds (an id S2 does not know falls to the next one).
+        while any(pending.values()):
+            asking = {position: queue[0] for position, queue in pending.items() if queue}
+            answers = self._batch([c.s2_id for c in asking.values()])
+            if answers is None:
+                break
+            for position, candidate in asking.items():
+                lookup = answers[candidate.s2_id]
+                entry, entry_id = by_position[position]
+                if lookup.paper is None and candidate.method is MatchMethod.PINNED:
+                    pin = previous[entry_id]
+                    if pin.arxiv_id and not pin.s2_paper_id:
+                        # Resolved on arXiv alone last time: S2 still not knowing it is no news.
+                        results[position] = Resolution(
+                            entry,
+                            entry_id,
+                            MatchMethod.PINNED,
+                            pin.match_score,
+                            arxiv_id=pin.arxiv_id,
+                            doi=pin.doi,
+                            notes=("known to arXiv only",),
+                        )
+                        pending[position] = []
+                        continue
+                if lookup.paper is None:
+                    notes[position].append(f"S2 does not know {candidate.s2_id}")
+                    pending[position].pop(0)
+                    if candidate.method is MatchMethod.OVERRIDE and not pending[position]:
+                        results[position] = self._unresolved(
+                            entry, entry_id, notes[position], "the override's ids are unknown to S2"
+                        )
+                    continue
+                results[position] = self._from_s2(
+                    entry, entry_id, candidate, lookup, notes[position]
+                )
+                pending[position] = []
+
+        # S2 unreachable: keep what the previous run settled.
+        for position, queue in pending.items():
+            entry, entry_id = by_position[position]
+            kept = previous.get(entry_id)
+            if position in results or not queue or "s2" not in self.failures:
+                continue
+            if kept is not None and kept.match_method in {m.value for m in RESOLVED_METHODS}:
+                results[position] = Resolution(
+                    entry,
+                    entry_id,
+                    MatchMethod(kept.match_method),
+                    kept.match_score,
+                    s2_paper_id=kept.s2_paper_id,
+                    arxiv_id=kept.arxiv_id,
+                    doi=kept.doi,
+                    kept_from_previous=True,
+                    citation_key=kept.citation_key,
+                    bibtex=kept.bibtex,
+                    notes=(*notes[position], "S2 unavailable: kept the previous run's resolution"),
+                )
+
+        # Steps 4-5: titles, for what is left.
+        for entry, entry_id in zip(entries, ids, strict=True):
+            if entry.position not in results:
+                override = overrides.for_entry(entry)
+                results[entry.position] = self._by_title(
+                    entry, entry_id, override, notes[entry.position]
+                )
+
+        resolutions = [results[entry.position] for entry in entries]
+        resolutions = self._attach_s2_for_arxiv_titles(resolutions)
+        resolutions = self._attach_arxiv(resolutions)
+        resolutions = _with_bibtex(resolutions, overrides, previous)
+        entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
+        return ResolutionRun(
+            resolutions,
+            dict(self.failures),
+            overrides.unused(entries),
+            "\n\n".join(entries_bib) + "\n" if entries_bib else "",
+        )
+
+    def _from_s2(
+        self, entry: Entry, entry_id: str, candidate: Candidate, lookup: S2Lookup, notes: list[str]
+    ) -> Resolution:
+        paper = lookup.paper
+        assert paper is not None  # noqa: S101 - checked by the caller
+        score = 1.0 if candidate.method is not MatchMethod.PAPER_URL_ID else None
+        low = False
+        if candidate.method is MatchMethod.PAPER_URL_ID:
+            score = round(title_similarity(entry.title, paper.title), 4)
+            if score < 0.9:
+                low = True
+                notes.append(f"the id in the paper URL names {paper.title!r}, not the list's title")
+        if lookup.merged_from:
+            notes.append(f"S2 merged {lookup.merged_from} into {paper.paper_id}")
+        return Resolution(
+            entry,
+            entry_id,
+            candidate.method,
+            score,
+            s2=paper,
+            s2_paper_id=paper.paper_id,
+            merged_from=lookup.merged_from,
+            arxiv_id=paper.arxiv_id or _url_arxiv(entry),
+            doi=paper.doi,
+            low_confidence=low,
+            notes=tuple(notes),
+        )
+
+    def _unresolved(self, entry: Entry, entry_id: str, notes: list[str], reason: str) -> Resolution:
+        return Resolution(entry, entry_id, MatchMethod.UNRESOLVED, notes=(*notes, reason))
+
+    def _by_title(
+        self, entry: Entry, entry_id: str, override: Override | None, notes: list[str]
+    ) -> Resolution:
+        title = (override.set_title if override else None) or entry.title
+        year = (override.set_year if override else None) or entry.year
+        venue = (override.set_venue if override else None) or entry.venue
+        if "s2" not in self.failures and "s2-title" not in self.failures:
+            try:
+                match = self.s2.match_title(title)
+            except (RateLimited, TransportError) as error:
+                self.failures["s2-title"] = error.detail
+                notes.append(f"S2 title match not asked: {error.message}")
+                match = None
+            except ApiError as error:
+                notes.append(f"S2 title match failed: {error.detail}")
+                match = None
+            if match is not None:
+                verdict = judge(
+                    title,
+                    year,
+                    venue,
+                    match.paper.title,
+                    match.paper.year,
+                    (match.paper.venue, match.paper.publication_venue),
+                )
+                if verdict.accepted:
+                    return Resolution(
+                        entry,
+                        entry_id,
+                        MatchMethod.S2_TITLE,
+                        verdict.score,
+                        s2=match.paper,
+                        s2_paper_id=match.paper.paper_id,
+                        arxiv_id=match.paper.arxiv_id,
+                        doi=match.paper.doi,
+                        low_confidence=verdict.low_confidence,
+                        notes=(*notes, *verdict.reasons),
+                    )
+                notes.append(_verdict_note("S2", match.paper.title, match.paper.year, verdict))
+            elif "s2-title" not in self.failures:
+                notes.append("S2 has no title match")
+        elif "s2" in self.failures:
+            notes.append("S2 unavailable")
+        if "arxiv" not in self.failures:
+            try:
+                found = self.arxiv.search_title(title)
+            except (RateLimited, TransportError) as error:
+                self.failures["arxiv"] = error.detail
+                notes.append(f"arXiv title search not asked: {error.message}")
+                found = []
+            except ApiError as error:
+                notes.append(f"arXiv title search failed: {error.detail}")
+                found = []
+            judged = [(self._judge_arxiv(title, year, candidate), candidate) for candidate in found]
+            accepted = [(v, c) for v, c in judged if v.accepted]
+            if accepted:
+                verdict, best = max(accepted, key=lambda pair: pair[0].score)
+                return Resolution(
+                    entry,
+                    entry_id,
+                    MatchMethod.ARXIV_TITLE,
+                    verdict.score,
+                    arxiv=best,
+                    arxiv_id=best.arxiv_id,
+                    doi=best.doi,
+                    low_confidence=verdict.low_confidence,
+                    notes=(*notes, *verdict.reasons),
+                )
+            for verdict, candidate in judged[:3]:
+                notes.append(
+                    _verdict_note("arXiv", candidate.title, candidate.published.year, verdict)
+                )
+            if not found:
+                notes.append("arXiv has no title match")
+        return self._unresolved(entry, entry_id, notes, "no candidate passed the match guard")
+
+    @staticmethod
+    def _judge_arxiv(title: str, year: int | None, candidate: ArxivEntry) -> Verdict:
+        """arXiv's first version often precedes the venue: the closer of v1 and latest counts."""
+        years = (candidate.published.year, candidate.updated.year)
+        closest = min(years, key=lambda y: abs(y - year)) if year else candidate.published.year
+        return judge(title, year, None, candidate.title, closest)
+
+    def _attach_s2_for_arxiv_titles(self, resolutions: list[Resolution]) -> list[Resolution]:
+        """Papers found on arXiv by title: their S2 record (citations, BibTeX) by arXiv id."""
+        wanted = [r for r in resolutions if r.method is MatchMethod.ARXIV_TITLE and r.s2 is None]
+        answers = self._batch([arxiv_paper_id(r.arxiv_id) for r in wanted if r.arxiv_id]) or {}
+        out = []
+        for r in resolutions:
+            lookup = answers.get(arxiv_paper_id(r.arxiv_id)) if r in wanted and r.arxiv_id else None
+            if lookup is not None and lookup.paper is not None:
+                r = replace(
+                    r,
+                    s2=lookup.paper,
+                    s2_paper_id=lookup.paper.paper_id,
+                    doi=r.doi or lookup.paper.doi,
+                )
+            out.append(r)
+        return out
+
+    def _attach_arxiv(self, resolutions: list[Resolution]) -> list[Resolution]:
+        """arXiv metadata (full author names, first-version date, category) by arXiv id."""
+        # Every arXiv id, sorted: the same list of papers asks the same query, which the
+        # HTTP cache then answers for a day.
+        wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id})
+        found: dict[str, ArxivEntry] = {}
+        if wanted and "arxiv" not in self.failures:
+            try:
+                found = self.arxiv.get_by_ids(wanted)
+            except ApiError as error:
+                self.failures["arxiv"] = error.detail
+        out = []
+        for r in resolutions:
+            arxiv = (found.get(r.arxiv_id) if r.arxiv_id else None) or r.arxiv
+            s2_authors = [(a.author_id, a.name) for a in r.s2.authors] if r.s2 else []
+            names, author_ids = merge_authors(s2_authors, arxiv.authors if arxiv else ())
+            out.append(replace(r, arxiv=arxiv, authors=names, author_ids=author_ids))
+        return out
+
+
+def _url_arxiv(entry: Entry) -> str | None:
+    return paper_ids(entry.paper_url).arxiv_id if entry.paper_url else None
+
+
+def _unique_papers(resolutions: Sequence[Resolution]) -> list[Resolution]:
+    seen: dict[str, Resolution] = {}
+    for r in resolutions:
+        if r.resolved:
+            seen.setdefault(r.paper_key, r)
+    return list(seen.values())
+
+
+def _bib_source(r: Resolution, override: Override | None) -> BibSource:
+    year = (
+        (override.set_year if override else None) or r.entry.year or (r.s2.year if r.s2 else None)
+    )
+    return BibSource(
+        title=(r.s2.title if r.s2 and r.s2.title else None)
+        or (r.arxiv.title if r.arxiv else None)
+        or r.entry.title,
+        authors=r.authors,
+        year=year,
+        list_venue=(override.set_venue if override else None) or r.entry.venue,
+        s2_bibtex=r.s2.bibtex if r.s2 else None,
+        doi=r.doi,
+        arxiv_id=r.arxiv_id,
+        arxiv_category=r.arxiv.primary_category if r.arxiv else None,
+        url=r.s2.url if r.s2 else (r.arxiv.abs_url if r.arxiv else None),
+    )
+
+
+def _with_bibtex(
+    resolutions: list[Resolution], overrides: Overrides, previous: Mapping[str, Pin]
+) -> list[Resolution]:
+    """Citation keys (unique, stable) and one BibTeX entry per paper."""
+    papers = _unique_papers(resolutions)
+    old_keys: dict[str, str] = {}
+    for r in resolutions:
+        pin = previous.get(r.entry_id)
+        if pin is not None and pin.citation_key:
+            old_keys.setdefault(r.paper_key, pin.citation_key)
+    wanted = []
+    for r in papers:
+        source = _bib_source(r, overrides.for_entry(r.entry))
+        wanted.append((r.paper_key, base_key(source.authors, source.year, source.title)))
+    keys = assign_keys(wanted, old_keys)
+    rendered: dict[str, str] = {}
+    for r in papers:
+        if r.kept_from_previous and r.bibtex:
+            rendered[r.paper_key] = r.bibtex
+        else:
+            entry = build_entry(_bib_source(r, overrides.for_entry(r.entry)), keys[r.paper_key])
+            rendered[r.paper_key] = render_bibliography([entry]).strip("\n")
+    return [
+        replace(r, citation_key=keys.get(r.paper_key), bibtex=rendered.get(r.paper_key))
+        if r.resolved
+        else r
+        for r in resolutions
+    ]

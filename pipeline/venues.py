@@ -1,0 +1,177 @@
+"""Venue names: the acronyms lists use, the long names APIs use, and what kind of venue each is.
+
+Used to tell whether two venue texts conflict (a guard on title matches) and to write BibTeX
+(`@inproceedings{booktitle=...}` for conferences, `@article{journal=...}` for journals).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.identifiers import normalise_title
+
+
+@dataclass(frozen=True)
+class Venue:
+    acronym: str
+    kind: Literal["conference", "journal", "preprint"]
+    name: str  # the long name, as BibTeX booktitle/journal
+    aliases: tuple[str, ...] = ()  # other spellings, normalised
+
+
+VENUES: tuple[Venue, ...] = (
+    Venue(
+        "CVPR",
+        "conference",
+        "IEEE/CVF Conference on Computer Vision and Pattern Recognition",
+        ("computer vision and pattern recognition",),
+    ),
+    Venue(
+        "ICCV",
+        "conference",
+        "IEEE/CVF International Conference on Computer Vision",
+        ("international conference on computer vision",),
+    ),
+    Venue(
+        "ECCV",
+        "conference",
+        "European Conference on Computer Vision",
+        ("european conference on computer vision",),
+    ),
+    Venue(
+        "WACV",
+        "conference",
+        "IEEE/CVF Winter Conference on Applications of Computer Vision",
+        (
+            "workshop on applications of computer vision",
+            "winter conference on applications of computer vision",
+        ),
+    ),
+    Venue(
+        "NeurIPS",
+        "conference",
+        "Advances in Neural Information Processing Systems",
+        ("neural information processing systems", "nips"),
+    ),
+    Venue(
+        "ICLR",
+        "conference",
+        "International Conference on Learning Representations",
+        ("international conference on learning representations",),
+    ),
+    Venue(
+        "ICML",
+        "conference",
+        "International Conference on Machine Learning",
+        ("international conference on machine learning",),
+    ),
+    Venue(
+        "AAAI",
+        "conference",
+        "AAAI Conference on Artificial Intelligence",
+        ("aaai conference on artificial intelligence",),
+    ),
+    Venue(
+        "IJCAI",
+        "conference",
+        "International Joint Conference on Artificial Intelligence",
+        ("international joint conference on artificial intelligence",),
+    ),
+    Venue(
+        "ACM MM",
+        "conference",
+        "ACM International Conference on Multimedia",
+        ("acm multimedia", "acmmm", "acm international conference on multimedia"),
+    ),
+    Venue(
+        "MICCAI",
+        "conference",
+        "International Conference on Medical Image Computing and Computer-Assisted Intervention",
+        ("medical image computing and computer assisted intervention",),
+    ),
+    Venue(
+        "BMVC",
+        "conference",
+        "British Machine Vision Conference",
+        ("british machine vision conference",),
+    ),
+    Venue(
+        "TPAMI",
+        "journal",
+        "IEEE Transactions on Pattern Analysis and Machine Intelligence",
+        ("pami", "ieee transactions on pattern analysis and machine intelligence"),
+    ),
+    Venue(
+        "TIP",
+        "journal",
+        "IEEE Transactions on Image Processing",
+        ("ieee transactions on image processing",),
+    ),
+    Venue(
+        "TMM", "journal", "IEEE Transactions on Multimedia", ("ieee transactions on multimedia",)
+    ),
+    Venue(
+        "TCSVT",
+        "journal",
+        "IEEE Transactions on Circuits and Systems for Video Technology",
+        ("ieee transactions on circuits and systems for video technology",),
+    ),
+    Venue(
+        "TMI",
+        "journal",
+        "IEEE Transactions on Medical Imaging",
+        ("ieee transactions on medical imaging",),
+    ),
+    Venue(
+        "IJCV",
+        "journal",
+        "International Journal of Computer Vision",
+        ("international journal of computer vision",),
+    ),
+    Venue("PR", "journal", "Pattern Recognition", ("pattern recognition",)),
+    Venue("arXiv", "preprint", "arXiv", ("arxiv", "arxiv org", "corr")),
+)
+
+
+def _key(text: str) -> str:
+    return normalise_title(text)
+
+
+_BY_KEY: dict[str, Venue] = {}
+for _venue in VENUES:
+    _BY_KEY[_key(_venue.acronym)] = _venue
+    _BY_KEY[_key(_venue.name)] = _venue
+    for _alias in _venue.aliases:
+        _BY_KEY[_alias] = _venue
+
+
+def find_venue(text: str | None) -> Venue | None:
+    """The venue a text names: `CVPR 2024`, `Computer Vision and Pattern Recognition`,
+    `NeurIPS'22`, `ArXiv`. None when it names none we know."""
+    if not text:
+        return None
+    words = _key(re.sub(r"'?\d{2,4}\b", " ", text))
+    if words in _BY_KEY:
+        return _BY_KEY[words]
+    # A known long name inside a longer text ("Proceedings of the IEEE/CVF Conference on Computer
+    # Vision and Pattern Recognition"): the longest one wins. Workshops are other venues.
+    if "workshop" in words:
+        return None
+    contained = [key for key in _BY_KEY if len(key) > 6 and f" {key} " in f" {words} "]
+    if contained:
+        return _BY_KEY[max(contained, key=len)]
+    first = words.split(" ", 1)[0] if words else ""
+    return _BY_KEY.get(first)
+
+
+def venues_conflict(list_venue: str | None, record_venues: tuple[str | None, ...]) -> bool:
+    """True when the list names a known venue and the record names a different known one.
+    A preprint record never conflicts (the paper was on arXiv before its venue)."""
+    ours = find_venue(list_venue)
+    if ours is None or ours.kind == "preprint":
+        return False
+    theirs = [venue for text in record_venues if (venue := find_venue(text)) is not None]
+    theirs = [venue for venue in theirs if venue.kind != "preprint"]
+    return bool(theirs) and all(venue.acronym != ours.acronym for venue in theirs)

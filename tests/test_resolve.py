@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from fakeapi.world import FakePaper, World, world_from_list
+from pipeline.arxiv import ArxivClient
+from pipeline.bibtex import parse_bibliography
+from pipeline.config import Settings
+from pipeline.listio import read_list
+from pipeline.matching import title_key
+from pipeline.overrides import Overrides, parse_overrides
+from pipeline.parser import parse_list
+from pipeline.resolve import MatchMethod, Pin, ResolutionRun, Resolver, merge_authors
+from pipeline.semantic_scholar import SemanticScholarClient
+from tests.conftest import SEED_LIST
+from tests.fakes import fake_apis
+
+TITLE = "Token Contrast for Weakly-Supervised Semantic Segmentation"
+
+
+def paper(paper_id: str, title: str = TITLE, year: int = 2023, **fields: object) -> FakePaper:
+    return FakePaper(
+        paper_id=paper_id,
+        corpus_id=abs(hash(paper_id)) % 10**8,
+        title=title,
+        year=year,
+        venue=fields.pop("venue", "IEEE/CVF Conference on Computer Vision and Pattern Recognition"),  # type: ignore[arg-type]
+        authors=[("111", "L. Ru"), ("222", "Y. Zhan")],
+        arxiv_authors=["Lixiang Ru", "Yibing Zhan"],
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def one_row(
+    title: str = TITLE, url: str = "https://openaccess.thecvf.com/x.pdf", venue: str = "CVPR 2023"
+) -> str:
+    return f"| Title | Venue |\n|---|---|\n| [{title}]({url}) | {venue} |\n"
+
+
+def resolve(
+    world: World,
+    text: str,
+    overrides: Overrides | None = None,
+    previous: dict[str, Pin] | None = None,
+    **options: object,
+) -> ResolutionRun:
+    with fake_apis(world, **options) as (_, settings):  # type: ignore[arg-type]
+        return resolver(settings).resolve(
+            parse_list(text).entries, overrides or Overrides(), previous or {}
+        )
+
+
+def resolver(settings: Settings) -> Resolver:
+    return Resolver(
+        SemanticScholarClient.from_settings(settings), ArxivClient.from_settings(settings)
+    )
+
+
+def world(*papers: FakePaper) -> World:
+    return World(synthetic=True, description="test", epoch="2026-01-01", papers=list(papers))
+
+
+# --- decoys ------------------------------------------------------------------------------------
+
+
+def test_a_namesake_from_another_year_is_never_chosen() -> None:
+    namesake = paper("decoy", year=2019, match_rank=1, citations_at_epoch=359)
+    run = resolve(world(namesake), one_row())
+    [r] = run.resolutions
+    assert r.method is MatchMethod.UNRESOLVED
+    assert r.s2_paper_id is None
+    assert "year 2019 is not within 1 of the list's 2023" in " ".join(r.notes)
+
+
+def test_the_same_title_published_twice_resolves_to_the_right_year_via_arxiv() -> None:
+    namesake = paper("decoy", year=2019, match_rank=1)
+    real = paper(
+        "real", arxiv_id="2303.01267", in_arxiv=True, arxiv_published="2023-03-02T00:00:00Z"
+    )
+    run = resolve(world(namesake, real), one_row())
+    [r] = run.resolutions
+    assert (r.method, r.s2_paper_id, r.arxiv_id) == (MatchMethod.ARXIV_TITLE, "real", "2303.01267")
+    assert r.s2 is not None and r.s2.citation_count is not None  # S2 record attached by arXiv id
+
+
+def test_a_title_that_is_a_prefix_of_another_is_rejected() -> None:
+    prefix = paper("prefix", title="Token Contrast")
+    run = resolve(world(prefix), one_row())
+    assert run.resolutions[0].method is MatchMethod.UNRESOLVED
+
+
+def test_the_list_title_being_a_prefix_of_the_record_is_rejected_too() -> None:
+    longer = paper("longer", title=TITLE + " with Vision Transformers and Beyond")
+    run = resolve(world(longer), one_row())
+    assert run.resolutions[0].method is MatchMethod.UNRESOLVED
+
+
+# --- the resolution order -----------------------------------------------------------------------
+
+
+def test_an_id_in_the_paper_url_is_used_before_any_title() -> None:
+    decoy = paper("decoy", match_rank=1)
+    real = paper("real", arxiv_id="2303.01267")
+    run = resolve(world(decoy, real), one_row(url="https://arxiv.org/pdf/2303.01267v2"))
+    [r] = run.resolutions
+    assert (r.method, r.s2_paper_id, r.score) == (MatchMethod.PAPER_URL_ID, "real", 1.0)
+
+
+def test_an_entry_only_arxiv_knows() -> None:
+    only = paper(
+        "unused",
+        arxiv_id="2303.01267",
+        in_s2=False,
+        in_arxiv=True,
+        arxiv_published="2023-03-02T00:00:00Z",
+    )
+    run = resolve(world(only), one_row())
+    [r] = run.resolutions
+    assert (r.method, r.arxiv_id, r.s2_paper_id) == (MatchMethod.ARXIV_TITLE, "2303.01267", None)
+    assert r.authors == ("Lixiang Ru", "Yibing Zhan")
+    assert "S2 has no title match" in r.notes
+    assert r.bibtex is not None and "eprint = {2303.01267}" in r.bibtex
+
+
+def test_overrides_win_over_ids_and_titles() -> None:
+    decoy = paper("decoy")
+    pinned = paper("pinned", title="The Published Title", doi="10.1109/cvpr.2023.1")
+    overrides = parse_overrides(
+        f'overrides:\n  - title: "{TITLE.lower()}"\n    doi: 10.1109/CVPR.2023.1\n'
+    )
+    run = resolve(world(decoy, pinned), one_row(url="https://arxiv.org/abs/9999.99999"), overrides)
+    [r] = run.resolutions
+    assert (r.method, r.s2_paper_id, r.score) == (MatchMethod.OVERRIDE, "pinned", 1.0)
+
+
+def test_an_override_id_s2_does_not_know_is_not_replaced_by_a_guess() -> None:
+    overrides = parse_overrides(f'overrides:\n  - title: "{TITLE}"\n    s2_paper_id: gone\n')
+    run = resolve(world(paper("lookalike")), one_row(), overrides)
+    [r] = run.resolutions
+    assert r.method is MatchMethod.UNRESOLVED
+    assert "the override's ids are unknown to S2" in r.notes
+
+
+def test_not_a_paper_is_never_resolved() -> None:
+    overrides = parse_overrides(f'overrides:\n  - title: "{TITLE}"\n    not_a_paper: true\n')
+    run = resolve(world(paper("real")), one_row(), overrides)
+    assert run.resolutions[0].method is MatchMethod.NOT_A_PAPER
+    assert run.bibliography == ""
+
+
+def test_pins_survive_an_edit_of_case_and_punctuation() -> None:
+    decoy = paper("decoy", match_rank=1)  # the title match would now pick this one
+    real = paper("real", title="Something S2 renamed", year=2023)
+    previous = {
+        title_key(TITLE): Pin(
+            title_key(TITLE), "s2_title", 1.0, s2_paper_id="real", citation_key="ru2023token"
+        )
+    }
+    edited = "token contrast for weakly supervised semantic segmentation!"
+    run = resolve(world(decoy, real), one_row(title=edited), previous=previous)
+    [r] = run.resolutions
+    assert (r.method, r.s2_paper_id, r.citation_key) == (MatchMethod.PINNED, "real", "ru2023token")
+
+
+def test_a_merged_pinned_id_is_followed_and_both_are_kept() -> None:
+    merged = paper("new-id", merged_ids=["old-id"])
+    previous = {title_key(TITLE): Pin(title_key(TITLE), "s2_title", 1.0, s2_paper_id="old-id")}
+    [r] = resolve(world(merged), one_row(), previous=previous).resolutions
+    assert (r.method, r.s2_paper_id, r.merged_from) == (MatchMethod.PINNED, "new-id", "old-id")
+    assert "S2 merged old-id into new-id" in r.notes
+
+
+def test_a_pinned_id_that_is_gone_is_resolved_again() -> None:
+    real = paper("real")
+    previous = {title_key(TITLE): Pin(title_key(TITLE), "s2_title", 1.0, s2_paper_id="vanished")}
+    [r] = resolve(world(real), one_row(), previous=previous).resolutions
+    assert (r.method, r.s2_paper_id) == (MatchMethod.S2_TITLE, "real")
+    assert "S2 does not know vanished" in r.notes
+
+
+def test_s2_down_keeps_the_previous_resolution() -> None:
+    previous = {
+        title_key(TITLE): Pin(
+            title_key(TITLE),
+            "s2_title",
+            0.97,
+            s2_paper_id="real",
+            citation_key="ru2023token",
+            bibtex="@inproceedings{ru2023token,\n\ttitle = {T}\n}",
+        )
+    }
+    run = resolve(world(paper("real")), one_row(), previous=previous, faults=_down("s2"))
+    [r] = run.resolutions
+    assert (r.method, r.s2_paper_id, r.kept_from_previous) == (MatchMethod.S2_TITLE, "real", True)
+    assert r.bibtex is not None and r.bibtex.startswith("@inproceedings{ru2023token")
+    assert "s2" in run.failures
+    assert "ru2023token" in run.bibliography
+
+
+def test_a_venue_conflict_is_accepted_only_as_low_confidence() -> None:
+    journal = paper("journal", venue="IEEE Transactions on Image Processing")
+    [r] = resolve(world(journal), one_row()).resolutions
+    assert r.method is MatchMethod.S2_TITLE and r.low_confidence
+    assert r.score == pytest.approx(0.92)
+
+
+def test_merge_authors_prefers_arxiv_full_names_for_the_same_people() -> None:
+    names, ids = merge_authors([("1", "L. Ru"), ("2", "Y. Zhan")], ["Lixiang Ru", "Yibing Zhan"])
+    assert names == ("Lixiang Ru", "Yibing Zhan") and ids == ("1", "2")
+    names, _ = merge_authors([("1", "L. Ru")], ["Someone Else", "Another"])
+    assert names == ("L. Ru",)
+    assert merge_authors([], ["A B"]) == (("A B",), (None,))
+
+
+def _down(api: str):  # type: ignore[no-untyped-def]
+    from fakeapi.app import Faults
+
+    return Faults(down=frozenset({api}))
+
+
+# --- the seed list end to end ------------------------------------------------------------------
+
+
+def test_seed_resolves_every_entry_to_its_true_record_and_never_to_a_decoy() -> None:
+    document = read_list(SEED_LIST)
+    synthetic = world_from_list(document, seed=0)
+    truth = {position: p for p in synthetic.papers if not p.decoy for position in p.list_positions}
+    decoys = {p.paper_id for p in synthetic.papers if p.decoy}
+    assert decoys, "the synthetic world has decoys"
+    with fake_apis(synthetic) as (server, settings):
+        run = resolver(settings).resolve(document.entries, Overrides(), {})
+        calls = server.app.snapshot()["per_api"]
+    assert run.failures == {}
+    for r in run.resolutions:
+        true = truth[r.entry.position]
+        expected = (
+            MatchMethod.PAPER_URL_ID
+            if r.entry.paper_url and (_has_id(r.entry.paper_url))
+            else MatchMethod.S2_TITLE
+            if true.in_s2 and not any(p.decoy and p.title == true.title for p in synthetic.papers)
+            else MatchMethod.ARXIV_TITLE
+        )
+        assert r.method is expected, (r.entry.line, r.notes)
+        assert r.s2_paper_id not in decoys
+        if true.in_s2:
+            assert r.s2_paper_id == true.paper_id, r.entry.line
+        else:
+            assert (r.arxiv_id, r.s2_paper_id) == (true.arxiv_id, None)
+    methods = Counter(r.method.value for r in run.resolutions)
+    assert methods == {"paper_url_id": 9, "s2_title": 39, "arxiv_title": 8}
+    assert calls == {"s2": 1 + 47 + 1, "arxiv": 8 + 1}
+    bib = parse_bibliography(run.bibliography)
+    assert bib.failed_blocks == []
+    assert len(bib.entries) == 55  # ASDT is listed twice: one paper, one key
+    assert len({e.key for e in bib.entries}) == 55
+
+
+def _has_id(url: str) -> bool:
+    from pipeline.identifiers import paper_ids
+
+    ids = paper_ids(url)
+    return bool(ids.arxiv_id or ids.doi)
+
+
+def test_a_second_run_pins_everything(tmp_path: Path) -> None:
+    document = read_list(SEED_LIST)
+    synthetic = world_from_list(document, seed=0)
+    with fake_apis(synthetic) as (server, settings):
+        first = resolver(settings).resolve(document.entries, Overrides(), {})
+        pins = {r.entry_id: r.pin() for r in first.resolutions}
+        before = server.app.snapshot()["per_api"]
+        second = resolver(settings).resolve(document.entries, Overrides(), pins)
+        after = server.app.snapshot()["per_api"]
+    assert Counter(r.method.value for r in second.resolutions) == {"pinned": 56}
+    assert [r.citation_key for r in second.resolutions] == [
+        r.citation_key for r in first.resolutions
+    ]
+    # Pinned papers cost one S2 batch call and one arXiv id lookup (no cache in this test).
+    assert after["s2"] - before["s2"] == 1
+    assert after["arxiv"] - before["arxiv"] == 1

@@ -1,0 +1,113 @@
+"""`awesome-enrich run` end to end against the local fake of the three APIs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from pipeline.bibtex import parse_bibliography
+from pipeline.cli import main
+from pipeline.listio import read_list
+from pipeline.report import SYNTHETIC_BANNER
+from tests.conftest import SEED_LIST
+
+S2_KEY = "S2-SENTINEL-KEY-9f8e7d6c"
+GH_TOKEN = "GH-SENTINEL-TOKEN-1a2b3c4d"  # noqa: S105 - a test sentinel
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    world = world_from_list(read_list(SEED_LIST), seed=0)
+    with FakeServer(FakeApi(world)) as server:
+        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("GITHUB_TOKEN", "test-token")  # GraphQL batches; 60/h without one
+        monkeypatch.delenv("S2_API_KEY", raising=False)
+        yield server
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(["run", "--list", str(SEED_LIST), *args])
+    return status, capsys.readouterr().out
+
+
+def test_a_clean_run_writes_labelled_outputs(
+    fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    status, printed = run(capsys, "--out", str(out), "--cache-dir", str(tmp_path / "cache"))
+    assert status == 0, printed
+    assert "resolved 56 of 56 papers (9 paper_url_id, 39 s2_title, 8 arxiv_title)" in printed
+    assert "github: 42 repositories:" in printed
+    assert sorted(p.name for p in out.iterdir()) == [
+        "papers.bib",
+        "resolution.json",
+        "resolution.md",
+    ]
+    bib = (out / "papers.bib").read_text(encoding="utf-8")
+    assert bib.startswith(f"% {SYNTHETIC_BANNER}")
+    assert len(parse_bibliography(bib).entries) == 55
+    report = json.loads((out / "resolution.json").read_text(encoding="utf-8"))
+    assert report["synthetic"] is True and len(report["entries"]) == 56
+    assert SYNTHETIC_BANNER in (out / "resolution.md").read_text(encoding="utf-8")
+
+
+def test_synthetic_numbers_never_go_to_the_default_output_folder(
+    fake: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["run", "--list", str(SEED_LIST), "--no-cache"])
+    assert status == 2
+    assert "pass --out DIR" in capsys.readouterr().err
+
+
+def test_a_second_run_makes_only_the_calls_it_must(
+    fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"))
+    assert run(capsys, *args)[0] == 0
+    first = dict(fake.app.snapshot()["per_api"])
+    status, printed = run(capsys, *args)
+    assert status == 0
+    second = {
+        api: count - first.get(api, 0) for api, count in fake.app.snapshot()["per_api"].items()
+    }
+    assert "resolved 56 of 56 papers (56 pinned)" in printed
+    assert second.get("s2", 0) <= 1  # one batch of pinned ids, or a cache hit
+    assert second.get("arxiv", 0) == 0  # arXiv answers are cached for a day
+    assert second.get("github", 0) <= 2 * 42  # REST revalidations (304s cost no quota)
+
+
+def test_tokens_reach_only_their_own_api_and_appear_nowhere(
+    fake: FakeServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("S2_API_KEY", S2_KEY)
+    monkeypatch.setenv("GITHUB_TOKEN", GH_TOKEN)
+    fake.app.faults.error_rate = 0.2  # retries and their log lines, too
+    with caplog.at_level(logging.DEBUG):
+        status, printed = run(
+            capsys, "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")
+        )
+    assert status == 0, printed
+    seen = fake.app.stats.credentials
+    assert seen["s2"] == {S2_KEY}
+    assert seen["github"] == {f"Bearer {GH_TOKEN}"}
+    assert not seen["arxiv"]
+    assert any("attempt" in record.getMessage() for record in caplog.records)
+    texts = [printed, *(record.getMessage() for record in caplog.records)]
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) >= 6
+    for token in (S2_KEY, GH_TOKEN):
+        assert not any(token in text for text in texts)
+        for path in files:
+            assert token.encode() not in path.read_bytes(), path
