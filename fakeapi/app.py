@@ -37,6 +37,9 @@ ARXIV_NS = (
     'xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
     'xmlns:arxiv="http://arxiv.org/schemas/atom"'
 )
+# The Atom formats arXiv has served: legacy (to Aug 2025), Nov 2025 (links without rel/title
+# attributes), 2026 (attributes back). See api-contracts.md 2.3.
+ARXIV_FORMATS = ("2025-08", "2025-11", "2026")
 GITHUB_LIMIT_WITH_TOKEN = 5000
 GITHUB_LIMIT_WITHOUT_TOKEN = 60
 
@@ -74,8 +77,16 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 class FakeApi:
     def __init__(
-        self, world: World, *, today: date | None = None, faults: Faults | None = None
+        self,
+        world: World,
+        *,
+        today: date | None = None,
+        faults: Faults | None = None,
+        arxiv_format: str = "2026",
     ) -> None:
+        if arxiv_format not in ARXIV_FORMATS:
+            raise ValueError(f"arxiv_format must be one of {ARXIV_FORMATS}")
+        self.arxiv_format = arxiv_format
         self.world = world
         self.today = today or world.epoch_date
         self.faults = faults or Faults()
@@ -278,27 +289,53 @@ class FakeApi:
         published = paper.arxiv_published or f"{paper.year or 2020}-01-01T00:00:00Z"
         authors = "".join(f"<author><name>{escape(n)}</name></author>" for n in paper.arxiv_authors)
         version = f"{paper.arxiv_id}v{paper.arxiv_version}"
+        title = escape(paper.title)
+        if self.arxiv_format == "2025-08":
+            words = title.split()
+            title = "\n  ".join(" ".join(words[i : i + 6]) for i in range(0, len(words), 6))
+            links = (
+                f'<link href="http://arxiv.org/abs/{version}" rel="alternate" type="text/html"/>'
+                f'<link title="pdf" href="http://arxiv.org/pdf/{version}" rel="related" '
+                'type="application/pdf"/>'
+            )
+            category = (
+                '<arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" '
+                f'term="{paper.arxiv_category}" scheme="http://arxiv.org/schemas/atom"/>'
+            )
+        else:
+            attributes = self.arxiv_format == "2026"
+            links = (
+                f'<link href="https://arxiv.org/abs/{version}"'
+                + (' rel="alternate" type="text/html"' if attributes else "")
+                + f'/><link href="https://arxiv.org/pdf/{version}"'
+                + (' rel="related" type="application/pdf" title="pdf"' if attributes else "")
+                + "/>"
+            )
+            category = f'<arxiv:primary_category term="{paper.arxiv_category}"/>'
         return (
             f"<entry><id>http://arxiv.org/abs/{version}</id><updated>{published}</updated>"
-            f"<published>{published}</published><title>{escape(paper.title)}</title>"
-            f"<summary>SYNTHETIC abstract.</summary>{authors}"
-            f'<link href="https://arxiv.org/abs/{version}" rel="alternate" type="text/html"/>'
-            f'<link href="https://arxiv.org/pdf/{version}" rel="related" '
-            'type="application/pdf" title="pdf"/>'
-            f'<arxiv:primary_category term="{paper.arxiv_category}"/>'
+            f"<published>{published}</published><title>{title}</title>"
+            f"<summary>SYNTHETIC abstract.</summary>{authors}{links}{category}"
             f'<category term="{paper.arxiv_category}"/></entry>'
         )
 
     def _feed(self, query: str, papers: list[FakePaper], total: int) -> Response:
+        entries = "".join(self._arxiv_entry(p) for p in papers)
+        if self.arxiv_format == "2025-08":
+            head = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+                f'<title type="html">ArXiv Query: {escape(query)}</title>'
+                '<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+                f"{total}</opensearch:totalResults>"
+            )
+            return Response(head + entries + "</feed>", 200, content_type="application/atom+xml")
         body = (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<feed {ARXIV_NS}>'
             f"<id>https://arxiv.org/api/fake</id><title>arXiv Query: {escape(query)}</title>"
             f"<updated>{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}</updated>"
             f"<opensearch:itemsPerPage>{len(papers)}</opensearch:itemsPerPage>"
             f"<opensearch:totalResults>{total}</opensearch:totalResults>"
-            f"<opensearch:startIndex>0</opensearch:startIndex>"
-            + "".join(self._arxiv_entry(p) for p in papers)
-            + "</feed>"
+            f"<opensearch:startIndex>0</opensearch:startIndex>{entries}</feed>"
         )
         return Response(body, 200, content_type="application/atom+xml; charset=UTF-8")
 
@@ -382,10 +419,12 @@ class FakeApi:
         used = self._github_used[f"{who}:core"]
         return {"x-ratelimit-remaining": str(max(0, limit - used))}, used < limit
 
-    def _repo_json(self, repo: FakeRepo) -> dict[str, Any]:
+    def _repo_json(self, request: Request, repo: FakeRepo) -> dict[str, Any]:
         return {
             "id": repo.repo_id,
+            "name": repo.full_name.split("/", 1)[1],
             "full_name": repo.full_name,
+            "url": f"{request.host_url.rstrip('/')}/github/repos/{repo.full_name}",
             "html_url": f"https://github.com/{repo.full_name}",
             "stargazers_count": repo.stars_on(self.today, self.world.epoch_date),
             "watchers_count": repo.stars_on(self.today, self.world.epoch_date),
@@ -415,7 +454,7 @@ class FakeApi:
                 },
                 451,
             )
-        return self._github_json(request, self._repo_json(repo))
+        return self._github_json(request, self._repo_json(request, repo))
 
     def github_repo(self, request: Request, owner: str, name: str) -> Response:
         key = f"{owner}/{name}".casefold()

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.arxiv import ArxivClient
-from pipeline.config import is_loopback_url, settings_from_env
+from fakeapi.app import FakeApi, Faults
+from fakeapi.server import FakeServer
+from fakeapi.world import World, world_from_list
+from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
-from pipeline.fetch import repo_summary, wanted_repos
-from pipeline.github import GitHubClient
+from pipeline.job import JobOptions, is_synthetic, list_summary, run_job
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
-from pipeline.outputs import resolution_summary, write_resolution
-from pipeline.overrides import load_overrides
-from pipeline.report import load_pins
-from pipeline.resolve import Resolver
-from pipeline.semantic_scholar import SemanticScholarClient
 from pipeline.writer import OutputError
 
 DEFAULT_LIST = Path("data/raw/README.md")
@@ -52,67 +47,92 @@ def _print_duplicates(
             print(f"    {document.source}:{entry.line}  {label}  {entry.title}", file=out)
 
 
-def _summary(document: ListDocument) -> str:
-    sections = len({entry.section for entry in document.entries})
-    kinds = Counter(entry.kind for entry in document.entries)
-    errors = len(document.errors)
-    warnings = len(document.diagnostics) - errors
-    return (
-        f"{document.source}: {len(document.entries)} entries in {sections} sections "
-        f"({kinds['table']} in tables, {kinds['bullet']} bullets); "
-        f"{errors} errors, {warnings} warnings"
-    )
-
-
 def command_check(args: argparse.Namespace, out: TextIO) -> int:
     document = read_list(args.list)
     for diagnostic in document.diagnostics:
         print(diagnostic, file=out)
-    print(_summary(document), file=out)
+    print(list_summary(document), file=out)
     _print_duplicates(document, find_duplicates(document.entries), out)
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return 1 if any(d.severity in failing for d in document.diagnostics) else 0
 
 
 def command_run(args: argparse.Namespace, out: TextIO) -> int:
-    document = read_list(args.list)
-    for diagnostic in document.errors:
-        print(diagnostic, file=out)
-    print(_summary(document), file=out)
-    overrides = load_overrides(args.overrides or args.list.parent / "overrides.yaml")
     settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
-    synthetic = all(is_loopback_url(url) for url in settings.urls)
-    output = args.out or DEFAULT_OUT
-    if synthetic and args.out is None:
+    if is_synthetic(settings) and args.out is None:
         raise OutputError(
             f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
             "pass --out DIR"
         )
-    pins = load_pins(output / "resolution.json")
-    s2 = SemanticScholarClient.from_settings(settings)
-    arxiv = ArxivClient.from_settings(settings)
-    github = GitHubClient.from_settings(settings)
-    run = Resolver(s2, arxiv).resolve(document.entries, overrides, pins)
-    repos = github.get_repos(wanted_repos(document.entries, overrides))
-    for line in resolution_summary(run):
-        print(line, file=out)
-    print(repo_summary(repos, github), file=out)
-    for name, client in (("s2", s2), ("arxiv", arxiv), ("github", github)):
-        stats = client.http.stats
-        print(
-            f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
-            f"{stats.not_modified} not modified, {stats.retries} retries",
-            file=out,
-        )
-        client.http.close()
-    failed = set(run.failures) | ({"github"} if github.stopped else set())
-    if {"s2", "arxiv"} <= failed:
-        print(f"No paper source answered: {output} left untouched.", file=out)
-        return 1
-    now = datetime.now(UTC)
-    written = write_resolution(run, output, source=str(args.list), now=now, synthetic=synthetic)
-    print(f"wrote {', '.join(str(path) for path in written)}", file=out)
-    return 1 if document.errors or failed else 0
+    options = JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides)
+    return run_job(options, out).status
+
+
+def _world(args: argparse.Namespace) -> World:
+    if args.world is not None:
+        return World.load(args.world)
+    return world_from_list(read_list(args.list), seed=args.seed)
+
+
+def command_demo(args: argparse.Namespace, out: TextIO) -> int:
+    world = _world(args)
+    faults = Faults(error_rate=args.error_rate, seed=args.seed)
+    with FakeServer(FakeApi(world, faults=faults)) as server:
+        # Only the fake's own placeholders: real tokens in the environment are never sent to it.
+        env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
+        settings = settings_from_env(env, cache_dir=args.out / "http-cache")
+        print(f"local fake of the three APIs at {server.url} ({world.description})", file=out)
+        result = run_job(JobOptions(args.list, args.out, settings), out)
+        served = server.app.snapshot()["per_api"]
+    print(
+        "requests the fake served: " + ", ".join(f"{api} {n}" for api, n in sorted(served.items())),
+        file=out,
+    )
+    if result.written:
+        print(f"outputs (SYNTHETIC numbers, labelled so in each file): {args.out}/", file=out)
+    return result.status
+
+
+def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
+    world = _world(args)
+    if args.save_world is not None:
+        world.save(args.save_world)
+        print(f"wrote {args.save_world}", file=out)
+    faults = Faults(error_rate=args.error_rate, seed=args.seed)
+    server = FakeServer(FakeApi(world, faults=faults), port=args.port).start()
+    print(f"serving {world.description} at {server.url}; Ctrl-C stops", file=out)
+    for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+        print(f"export {name}={value}", file=out)
+    out.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop()
+
+
+def _add_world_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--list",
+        type=Path,
+        default=DEFAULT_LIST,
+        help=f"the list a synthetic world is generated from (default: {DEFAULT_LIST})",
+    )
+    parser.add_argument(
+        "--world",
+        type=Path,
+        default=None,
+        help="serve this world file (JSON) instead of generating one",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for the world and the faults")
+    parser.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.0,
+        help="share of requests answered 429 or 5xx (default: 0)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,6 +197,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="send every request; read and write no cache"
     )
     run.set_defaults(handler=command_run)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the real job against a local fake of the APIs (no network, no tokens)",
+        description="Start a local fake of Semantic Scholar, arXiv and GitHub on a free loopback "
+        "port, serving a SYNTHETIC world generated from the list, and run the real job against "
+        "it. Every output says its numbers are synthetic.",
+    )
+    _add_world_options(demo)
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("demo-output"),
+        help="the output folder (default: demo-output)",
+    )
+    demo.set_defaults(handler=command_demo)
+
+    fake = commands.add_parser(
+        "fake-api",
+        help="serve the local fake of the three APIs until interrupted",
+        description="Serve a SYNTHETIC world on 127.0.0.1 and print the environment that points "
+        "the pipeline at it.",
+    )
+    _add_world_options(fake)
+    fake.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    fake.add_argument(
+        "--save-world", type=Path, default=None, help="also write the world to this JSON file"
+    )
+    fake.set_defaults(handler=command_fake_api)
     return parser
 
 

@@ -111,3 +111,79 @@ def test_tokens_reach_only_their_own_api_and_appear_nowhere(
         assert not any(token in text for text in texts)
         for path in files:
             assert token.encode() not in path.read_bytes(), path
+
+
+def _entries(out: Path) -> list[dict[str, object]]:
+    report = json.loads((out / "resolution.json").read_text(encoding="utf-8"))
+    keep = (
+        "entry_id",
+        "match_method",
+        "match_score",
+        "s2_paper_id",
+        "arxiv_id",
+        "doi",
+        "citation_key",
+    )
+    return [{key: entry[key] for key in keep} for entry in report["entries"]]
+
+
+def test_a_flaky_run_completes_with_the_same_results(
+    fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, clean = run(capsys, "--out", str(tmp_path / "clean"), "--no-cache")
+    assert status == 0
+    fake.app.faults.error_rate = 0.10  # 429s and 5xx on every API
+    status, printed = run(capsys, "--out", str(tmp_path / "flaky"), "--no-cache")
+    assert status == 0, printed
+    injected = fake.app.snapshot()["injected"]
+    assert {"s2", "arxiv"} <= {key.split()[0] for key in injected}  # GitHub makes ~4 calls here
+    assert (
+        sum(
+            int(line.split(", ")[-1].split()[0])
+            for line in printed.splitlines()
+            if " calls: " in line
+        )
+        > 0
+    )
+    assert _entries(tmp_path / "flaky") == _entries(tmp_path / "clean")
+    github = [line for line in printed.splitlines() if line.startswith("github: ")]
+    assert github == [line for line in clean.splitlines() if line.startswith("github: ")]
+    assert (tmp_path / "flaky" / "papers.bib").read_text() == (
+        tmp_path / "clean" / "papers.bib"
+    ).read_text()
+
+
+def test_with_s2_down_the_previous_values_are_kept_and_reported(
+    fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run(capsys, "--out", str(out), "--no-cache")[0] == 0
+    before = _entries(out)
+    bib_before = (out / "papers.bib").read_text()
+    fake.app.faults.down = frozenset({"s2"})
+    status, printed = run(capsys, "--out", str(out), "--no-cache")
+    assert status == 1
+    assert "s2: FAILED: server error (HTTP 503)" in printed
+    after = _entries(out)
+    assert [(e["s2_paper_id"], e["arxiv_id"], e["citation_key"]) for e in after] == [
+        (e["s2_paper_id"], e["arxiv_id"], e["citation_key"]) for e in before
+    ]
+    report = json.loads((out / "resolution.json").read_text())
+    assert all(entry["kept_from_previous"] for entry in report["entries"])
+    assert "## Kept from the previous run (56)" in (out / "resolution.md").read_text()
+    assert (out / "papers.bib").read_text() == bib_before
+
+
+def test_demo_needs_no_network_and_labels_its_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", GH_TOKEN)  # a real token must never reach the fake
+    status = main(["demo", "--list", str(SEED_LIST), "--out", str(tmp_path / "demo")])
+    printed = capsys.readouterr().out
+    assert status == 0, printed
+    assert "SYNTHETIC world generated from" in printed
+    assert f"outputs (SYNTHETIC numbers, labelled so in each file): {tmp_path / 'demo'}/" in printed
+    for name in ("papers.bib", "resolution.md", "resolution.json"):
+        text = (tmp_path / "demo" / name).read_text()
+        assert "SYNTHETIC" in text.split("\n", 3)[0] + text[:400] or '"synthetic": true' in text
+        assert GH_TOKEN not in text
