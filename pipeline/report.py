@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.arxiv import ArxivEntry
 from pipeline.errors import PipelineError
 from pipeline.markdown import escape_text
 from pipeline.resolve import MatchMethod, Pin, Resolution, ResolutionRun
@@ -45,7 +47,29 @@ def _record(r: Resolution) -> dict[str, Any]:
         "citation_key": r.citation_key,
         "notes": list(r.notes),
         "bibtex": r.bibtex,
+        "arxiv": _arxiv_record(r.arxiv) if r.arxiv else None,
     }
+
+
+def _arxiv_record(entry: ArxivEntry) -> dict[str, Any]:
+    record = asdict(entry)
+    record["published"] = entry.published.isoformat()
+    record["updated"] = entry.updated.isoformat()
+    return record
+
+
+def _arxiv_entry(record: dict[str, Any] | None) -> ArxivEntry | None:
+    if not record:
+        return None
+    return ArxivEntry(
+        **{
+            **record,
+            "authors": tuple(record["authors"]),
+            "categories": tuple(record["categories"]),
+            "published": datetime.fromisoformat(record["published"]),
+            "updated": datetime.fromisoformat(record["updated"]),
+        }
+    )
 
 
 def resolution_json(
@@ -82,6 +106,7 @@ def load_pins(path: Path) -> dict[str, Pin]:
                 doi=record.get("doi"),
                 citation_key=record.get("citation_key"),
                 bibtex=record.get("bibtex"),
+                arxiv=_arxiv_entry(record.get("arxiv")),
             )
         return pins
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

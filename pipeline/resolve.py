@@ -68,6 +68,7 @@ class Pin:
     doi: str | None = None
     citation_key: str | None = None
     bibtex: str | None = None
+    arxiv: ArxivEntry | None = None  # arXiv metadata seldom changes: kept, not fetched again
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Resolution:
             self.doi,
             self.citation_key,
             self.bibtex,
+            self.arxiv,
         )
 
     @property
@@ -284,7 +286,7 @@ class Resolver:
                     entry, entry_id, override, notes[entry.position]
                 )
 
-        resolutions = [results[entry.position] for entry in entries]
+        resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
         resolutions = self._attach_s2_for_arxiv_titles(resolutions)
         resolutions = self._attach_arxiv(resolutions)
         resolutions = _with_bibtex(resolutions, overrides, previous)
@@ -429,9 +431,8 @@ class Resolver:
 
     def _attach_arxiv(self, resolutions: list[Resolution]) -> list[Resolution]:
         """arXiv metadata (full author names, first-version date, category) by arXiv id."""
-        # Every arXiv id, sorted: the same list of papers asks the same query, which the
-        # HTTP cache then answers for a day.
-        wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id})
+        # Sorted, so the same papers ask the same query, which the HTTP cache answers for a day.
+        wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id and r.arxiv is None})
         found: dict[str, ArxivEntry] = {}
         if wanted and "arxiv" not in self.failures:
             try:
@@ -445,6 +446,14 @@ class Resolver:
             names, author_ids = merge_authors(s2_authors, arxiv.authors if arxiv else ())
             out.append(replace(r, arxiv=arxiv, authors=names, author_ids=author_ids))
         return out
+
+
+def _with_pinned_arxiv(r: Resolution, previous: Mapping[str, Pin]) -> Resolution:
+    pin = previous.get(r.entry_id)
+    known = pin.arxiv if pin is not None else None
+    if r.arxiv is None and known is not None and known.arxiv_id == r.arxiv_id:
+        return replace(r, arxiv=known)
+    return r
 
 
 def _url_arxiv(entry: Entry) -> str | None:
