@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -107,6 +107,13 @@ class FakeApi:
                 self._papers[f"doi:{paper.doi.casefold()}"] = paper
                 self._papers[paper.doi.casefold()] = paper  # a bare DOI resolves too
         self._arxiv = {p.arxiv_id: p for p in world.papers if p.in_arxiv and p.arxiv_id}
+        # Title indexes: most queries name a title exactly; the fuzzy search runs in C.
+        self._s2_unique = list({id(p): p for p in self._papers.values()}.values())
+        self._s2_titles = [normalise_title(p.title) for p in self._s2_unique]
+        self._s2_by_title: dict[str, list[FakePaper]] = {}
+        for paper, title in zip(self._s2_unique, self._s2_titles, strict=True):
+            self._s2_by_title.setdefault(title, []).append(paper)
+        self._arxiv_titles = {i: normalise_title(p.title) for i, p in self._arxiv.items()}
         self._repos: dict[str, FakeRepo] = {}
         self._repo_ids = {repo.repo_id: repo for repo in world.repos}
         for repo in world.repos:
@@ -264,15 +271,18 @@ class FakeApi:
 
     def s2_match(self, request: Request) -> Response:
         query = normalise_title(request.args.get("query", ""))
-        scored = [
-            (round(fuzz.ratio(query, normalise_title(p.title)) / 100, 2), p.match_rank, p)
-            for p in {id(p): p for p in self._papers.values()}.values()
-        ]
-        if not scored:
-            return _json({"error": "Title match not found"}, 404)
-        similarity, _, best = max(scored, key=lambda item: (item[0], item[1]))
-        if similarity < 0.6:
-            return _json({"error": "Title match not found"}, 404)
+        exact = self._s2_by_title.get(query)
+        if exact:
+            similarity, best = 1.0, max(exact, key=lambda p: p.match_rank)
+        else:
+            found = process.extract(
+                query, self._s2_titles, scorer=fuzz.ratio, limit=5, score_cutoff=60
+            )
+            if not found:
+                return _json({"error": "Title match not found"}, 404)
+            top = max(round(score) for _, score, _ in found)
+            candidates = [self._s2_unique[i] for _, score, i in found if round(score) == top]
+            similarity, best = top / 100, max(candidates, key=lambda p: p.match_rank)
         return _json({"data": [{**self._s2_json(best), "matchScore": round(similarity * 110, 4)}]})
 
     def s2_search(self, request: Request) -> Response:
@@ -371,7 +381,9 @@ class FakeApi:
         if phrase is None:
             return self._feed(f"search_query=all:{search}", [], 0)
         words = normalise_title(phrase.group(1))
-        hits = [p for p in self._arxiv.values() if words and words in normalise_title(p.title)]
+        hits = [
+            self._arxiv[i] for i, title in self._arxiv_titles.items() if words and words in title
+        ]
         return self._feed(f"search_query={search}", hits[:max_results], len(hits))
 
     # --- GitHub -------------------------------------------------------------------------------

@@ -141,6 +141,11 @@ def world_from_list(document: ListDocument, seed: int = 0, epoch: date = date(20
         epoch=epoch.isoformat(),
     )
     by_title: dict[str, FakePaper] = {}
+    used_arxiv_ids = {
+        found.arxiv_id
+        for entry in document.entries
+        if entry.paper_url and (found := paper_ids(entry.paper_url)).arxiv_id
+    }
     for entry in document.entries:
         key = normalise_title(entry.title)
         if key in by_title:
@@ -153,11 +158,13 @@ def world_from_list(document: ListDocument, seed: int = 0, epoch: date = date(20
         arxiv_only = title_only and rng.random() < 1 / 9
         namesake = title_only and not arxiv_only and rng.random() < 1 / 6
         on_arxiv = bool(ids and ids.arxiv_id) or arxiv_only or namesake or rng.random() < 0.4
-        arxiv_id = (ids.arxiv_id if ids else None) or (
-            f"{(entry.year or 2020) % 100:02d}{rng.randint(1, 12):02d}.{rng.randint(1, 29999):05d}"
-            if on_arxiv
-            else None
-        )
+        arxiv_id = ids.arxiv_id if ids else None
+        while on_arxiv and arxiv_id is None:
+            month = f"{(entry.year or 2020) % 100:02d}{rng.randint(1, 12):02d}"
+            candidate = f"{month}.{rng.randint(1, 99999):05d}"
+            if candidate not in used_arxiv_ids:  # synthetic ids never collide
+                arxiv_id = candidate
+                used_arxiv_ids.add(candidate)
         year = entry.year
         published = datetime(year or 2020, 1, 1) - timedelta(days=rng.randint(30, 300))
         paper = FakePaper(

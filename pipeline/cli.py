@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TextIO
@@ -64,8 +65,17 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
             "pass --out DIR"
         )
-    options = JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides)
+    options = JobOptions(
+        args.list, args.out or DEFAULT_OUT, settings, args.overrides, args.snapshot_date
+    )
     return run_job(options, out).status
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-26") from None
 
 
 def _world(args: argparse.Namespace) -> World:
@@ -180,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help=f"the output folder (default: {DEFAULT_OUT}; required against a local fake)",
+    )
+    run.add_argument(
+        "--snapshot-date",
+        type=_iso_date,
+        default=None,
+        help="the date of this snapshot, YYYY-MM-DD (default: today, UTC)",
     )
     run.add_argument(
         "--overrides",

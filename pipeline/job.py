@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pipeline.arxiv import ArxivClient
 from pipeline.config import Settings, is_loopback_url
-from pipeline.fetch import repo_summary, wanted_repos
+from pipeline.fetch import entry_repos, repo_summary, wanted_repos
 from pipeline.github import GitHubClient, RepoInfo
 from pipeline.http import CallStats
 from pipeline.listio import read_list
 from pipeline.model import ListDocument
-from pipeline.outputs import resolution_summary, write_resolution
+from pipeline.outputs import resolution_summary, write_resolution, write_tables
 from pipeline.overrides import load_overrides
 from pipeline.report import load_pins
 from pipeline.resolve import ResolutionRun, Resolver
 from pipeline.semantic_scholar import SemanticScholarClient
+from pipeline.tables import build_rows, merge_with_previous, read_papers
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class JobOptions:
     out: Path
     settings: Settings
     overrides_path: Path | None = None  # default: overrides.yaml next to the list
+    snapshot_date: date | None = None  # default: today (UTC)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class JobResult:
     repos: dict[str, RepoInfo]
     calls: dict[str, CallStats]
     failed: set[str] = field(default_factory=set)  # APIs that did not (fully) answer
+    rows: list[dict[str, Any]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -57,6 +60,7 @@ def run_job(options: JobOptions, out: TextIO) -> JobResult:
         options.overrides_path or options.list_path.parent / "overrides.yaml"
     )
     pins = load_pins(options.out / "resolution.json")
+    previous_rows = read_papers(options.out / "papers.parquet")
     settings = options.settings
     s2 = SemanticScholarClient.from_settings(settings)
     arxiv = ArxivClient.from_settings(settings)
@@ -82,11 +86,31 @@ def run_job(options: JobOptions, out: TextIO) -> JobResult:
     if {"s2", "arxiv"} <= result.failed:
         print(f"No paper source answered: {options.out} left untouched.", file=out)
         return result
-    result.written = write_resolution(
+    now = datetime.now(UTC)
+    snapshot = options.snapshot_date or now.date()
+    entry_repo = {
+        entry.position: names[0]
+        for entry in document.entries
+        if (names := entry_repos(entry, overrides))
+    }
+    rows = build_rows(
+        resolution.resolutions,
+        repos,
+        entry_repo,
+        now=now,
+        snapshot_date=snapshot,
+        synthetic=is_synthetic(settings),
+    )
+    rows = merge_with_previous(rows, previous_rows)
+    result.rows = rows
+    result.written = write_tables(
+        rows, document, options.out, snapshot, synthetic=is_synthetic(settings)
+    )
+    result.written += write_resolution(
         resolution,
         options.out,
         source=str(options.list_path),
-        now=datetime.now(UTC),
+        now=now,
         synthetic=is_synthetic(settings),
     )
     print(f"wrote {', '.join(str(path) for path in result.written)}", file=out)

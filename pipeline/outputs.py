@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+from pipeline.model import ListDocument
+from pipeline.regenerate import regenerate
 from pipeline.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
 from pipeline.resolve import MatchMethod, ResolutionRun
-from pipeline.writer import write_text_atomic
+from pipeline.tables import papers_parquet_bytes, to_table
+from pipeline.writer import write_bytes_atomic, write_text_atomic
 
 
 def resolution_summary(run: ResolutionRun) -> list[str]:
@@ -22,6 +26,32 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
         lines.append(f"{low} low-confidence matches: see resolution.md")
     lines += [f"{api}: FAILED: {reason}" for api, reason in run.failures.items()]
     return lines
+
+
+def write_tables(
+    rows: list[dict[str, Any]],
+    document: ListDocument,
+    folder: Path,
+    snapshot_date: date,
+    *,
+    synthetic: bool,
+) -> list[Path]:
+    """papers.parquet, this date's history partition and the regenerated list, atomically.
+
+    The history holds one Hive partition per snapshot date (`history/snapshot_date=D/`); its
+    file is replaced on a re-run of the same date, and other dates are never touched.
+    """
+    table = to_table(rows, synthetic=synthetic)
+    banner = f"> **{SYNTHETIC_BANNER}**\n\n" if synthetic else ""
+    partition = folder / "history" / f"snapshot_date={snapshot_date.isoformat()}" / "part-0.parquet"
+    files = {
+        folder / "papers.parquet": papers_parquet_bytes(table),
+        partition: papers_parquet_bytes(table.drop_columns(["snapshot_date"])),
+        folder / "README.md": (banner + regenerate(document, rows)).encode("utf-8"),
+    }
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    return list(files)
 
 
 def write_resolution(

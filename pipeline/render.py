@@ -57,16 +57,38 @@ def _with_cells(row: TableRow, width: int, new_cells: Sequence[str]) -> str:
     return row.leading + "|".join(cells) + trailing + row.line.eol
 
 
-def _render_table(table: Table, columns: Sequence[ExtraColumn]) -> str:
-    if not columns or not table.is_paper_table:
+def _replaced(row: TableRow, replacements: Mapping[int, Sequence[tuple[str, str]]]) -> TableRow:
+    """The row with URLs replaced in its cells (a renamed repository's new link)."""
+    pairs = replacements.get(row.entry_position) if row.entry_position is not None else None
+    if not pairs:
+        return row
+    cells = list(row.cells)
+    for old, new in pairs:
+        cells = [cell.replace(old, new) for cell in cells]
+    return TableRow(row.line, row.leading, tuple(cells), row.trailing, row.entry_position)
+
+
+def _render_table(
+    table: Table,
+    columns: Sequence[ExtraColumn],
+    replacements: Mapping[int, Sequence[tuple[str, str]]],
+) -> str:
+    if not table.is_paper_table or not (columns or replacements):
         return "".join(line.raw for line in table.lines)
+    if not columns:
+        return "".join(
+            (row := _replaced(r, replacements)).rebuilt + row.line.eol
+            if r.entry_position in replacements
+            else r.line.raw
+            for r in (table.header, table.delimiter, *table.rows)
+        )
     width = len(table.headers)
     template = table.delimiter.cells[-1] if table.delimiter.cells else "---"
     out = [
         _with_cells(table.header, width, [f" {escape_text(c.header)} " for c in columns]),
         _with_cells(table.delimiter, width, [_delimiter_cell(template, c.align) for c in columns]),
     ]
-    for row in table.rows:
+    for row in (_replaced(r, replacements) for r in table.rows):
         values = [
             escape_text(column.values.get(row.entry_position, ""))
             if row.entry_position is not None
@@ -90,8 +112,17 @@ def _render_bullet(bullet: BulletEntry, columns: Sequence[ExtraColumn]) -> str:
     return f"{content} — {' · '.join(parts)}{text[len(content) :]}{bullet.line.eol}"
 
 
-def render(document: ListDocument, columns: Sequence[ExtraColumn] = ()) -> str:
-    """Render the list. Without columns the result is the parsed source, byte for byte."""
+def render(
+    document: ListDocument,
+    columns: Sequence[ExtraColumn] = (),
+    replacements: Mapping[int, Sequence[tuple[str, str]]] | None = None,
+) -> str:
+    """Render the list. Without columns the result is the parsed source, byte for byte.
+
+    `replacements` maps an entry position to (old, new) texts replaced in its table cells, such
+    as a renamed repository's URL.
+    """
+    replacements = replacements or {}
     out: list[str] = []
     for block in document.blocks:
         if isinstance(block, TextBlock):
@@ -99,7 +130,7 @@ def render(document: ListDocument, columns: Sequence[ExtraColumn] = ()) -> str:
         elif isinstance(block, Heading):
             out.append(block.line.raw)
         elif isinstance(block, Table):
-            out.append(_render_table(block, columns))
+            out.append(_render_table(block, columns, replacements))
         else:
             out.append(_render_bullet(block, columns))
     return "".join(out)

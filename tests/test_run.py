@@ -47,10 +47,18 @@ def test_a_clean_run_writes_labelled_outputs(
     assert "resolved 56 of 56 papers (9 paper_url_id, 39 s2_title, 8 arxiv_title)" in printed
     assert "github: 42 repositories:" in printed
     assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
+        "history",
         "papers.bib",
+        "papers.parquet",
         "resolution.json",
         "resolution.md",
     ]
+    regenerated = (out / "README.md").read_text(encoding="utf-8")
+    assert regenerated.startswith(f"> **{SYNTHETIC_BANNER}**")
+    assert (
+        "| Title | Abbreviation | Venue | Code | Citations | Stars | Last commit |" in regenerated
+    )
     bib = (out / "papers.bib").read_text(encoding="utf-8")
     assert bib.startswith(f"% {SYNTHETIC_BANNER}")
     assert len(parse_bibliography(bib).entries) == 55

@@ -1,0 +1,294 @@
+"""Benchmark the pipeline against the local fake, next to a naive baseline.
+
+    python -m benchmarks.run --sizes 1000 10000 --baseline-sizes 1000 --out benchmarks/RESULTS.md
+
+For each size: a SYNTHETIC list and world; a cold run (empty cache, no previous outputs); a warm
+run the next night (the caches expired, the previous outputs kept); and, for the baseline
+sizes, the naive script. Calls are counted by the fake; CPU time and peak memory are the
+pipeline process's own (os.wait4), so the fake's work is not in them. Waits are removed
+(AWESOME_ENRICH_TIME_SCALE=0): the time the calls would take under the published limits is
+computed from the counts instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from benchmarks.synthetic_list import make_list
+from fakeapi.world import World, world_from_list
+from pipeline.identifiers import paper_ids, repo_ref
+from pipeline.listio import read_list
+
+# Published limits: S2 1 request/s with a key; arXiv 1 request per 3 s; GitHub 5,000/hour.
+SECONDS_PER_CALL = {"s2": 1.0, "arxiv": 3.0, "github": 3600 / 5000}
+APIS = ("s2", "arxiv", "github")
+
+
+@dataclass
+class Measured:
+    calls: dict[str, int]
+    wall_s: float
+    cpu_s: float
+    peak_mib: float
+    status: int
+
+
+class Fake:
+    """`awesome-enrich fake-api` in its own process, so its CPU is not the pipeline's."""
+
+    def __init__(self, world_path: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "fake-api", "--world", str(world_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.env: dict[str, str] = {}
+        assert self.process.stdout is not None  # noqa: S101
+        while len(self.env) < 4:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError("the fake API did not start")
+            if line.startswith("export "):
+                name, value = line.removeprefix("export ").strip().split("=", 1)
+                self.env[name] = value
+        self.url = self.env["S2_API_URL"].removesuffix("/s2")
+
+    def calls(self) -> dict[str, int]:
+        per_api: dict[str, int] = requests.get(f"{self.url}/_fake/stats", timeout=10).json()[
+            "per_api"
+        ]
+        return {api: per_api.get(api, 0) for api in APIS}
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def measure(fake: Fake, command: list[str], extra_env: dict[str, str]) -> Measured:
+    env = {**os.environ, **fake.env, **extra_env}
+    before = fake.calls()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    after = fake.calls()
+    return Measured(
+        calls={api: after[api] - before[api] for api in APIS},
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_mib=usage.ru_maxrss / 1024,
+        status=os.waitstatus_to_exitcode(status),
+    )
+
+
+def minimum_calls(
+    list_path: Path, world: World, report: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The fewest calls the APIs allow for this list: (cold, warm next night)."""
+    document = read_list(list_path)
+    ids = set()
+    title_only = set()
+    for entry in document.entries:
+        found = paper_ids(entry.paper_url) if entry.paper_url else None
+        if found and (found.arxiv_id or found.doi):
+            ids.add(found.arxiv_id or found.doi)
+        else:
+            title_only.add(entry.title.casefold())
+    entries = report["entries"]
+    by_arxiv_title = sum(1 for e in entries if e["match_method"] == "arxiv_title")
+    unresolved = sum(1 for e in entries if e["match_method"] == "unresolved")
+    arxiv_ids = {e["arxiv_id"] for e in entries if e["arxiv_id"]}
+    repos = {ref.key for e in document.entries for u in e.code_urls if (ref := repo_ref(u)).github}
+    graphql_misses = sum(1 for r in world.repos if r.status in {"not_found", "blocked"})
+    cold = {
+        # one batch per 500 ids; titles cannot be batched; S2 records of arXiv-found papers
+        "s2": math.ceil(len(ids) / 500) + len(title_only) + math.ceil(by_arxiv_title / 500),
+        # one search per title S2 could not place; metadata for the other arXiv ids, 100 a call
+        "arxiv": by_arxiv_title
+        + unresolved
+        + math.ceil(max(0, len(arxiv_ids) - by_arxiv_title) / 100),
+        # one GraphQL call per 100 repositories; REST for the ones GraphQL cannot resolve
+        "github": math.ceil(len(repos) / 100) + graphql_misses,
+    }
+    pinned = sum(1 for e in entries if e["s2_paper_id"] or e["arxiv_id"])
+    warm = {
+        # pinned ids in batches; unresolved entries are tried again by title every night
+        "s2": math.ceil(pinned / 500) + unresolved,
+        "arxiv": unresolved,  # no new entries: only the unresolved ones are searched again
+        "github": math.ceil(len(repos) / 100) + graphql_misses,
+    }
+    return cold, warm
+
+
+def bench_size(size: int, baseline: bool, workdir: Path) -> dict[str, Any]:
+    folder = workdir / f"n{size}"
+    folder.mkdir()
+    list_path = folder / "list.md"
+    list_path.write_text(make_list(size), encoding="utf-8")
+    world = world_from_list(read_list(list_path), seed=0)
+    world_path = folder / "world.json"
+    world.save(world_path)
+    out = folder / "out"
+    pipeline = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        "--list",
+        str(list_path),
+        "--out",
+        str(out),
+    ]
+    env = {"AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "benchmark-not-a-token"}
+    results: dict[str, Any] = {"size": size, "repos": len(world.repos)}
+    fake = Fake(world_path)
+    try:
+        results["cold"] = measure(
+            fake, [*pipeline, "--cache-dir", str(folder / "cache-night-1")], env
+        )
+    finally:
+        fake.stop()
+    cold_report = json.loads((out / "resolution.json").read_text(encoding="utf-8"))
+    fake = Fake(world_path)  # the next night: a fresh quota, expired caches, yesterday's outputs
+    try:
+        results["warm"] = measure(
+            fake, [*pipeline, "--cache-dir", str(folder / "cache-night-2")], env
+        )
+    finally:
+        fake.stop()
+    results["minimum_cold"], results["minimum_warm"] = minimum_calls(list_path, world, cold_report)
+    results["methods"] = {}
+    for entry in cold_report["entries"]:
+        results["methods"][entry["match_method"]] = (
+            results["methods"].get(entry["match_method"], 0) + 1
+        )
+    if baseline:
+        fake = Fake(world_path)
+        try:
+            results["naive"] = measure(
+                fake, [sys.executable, "-m", "benchmarks.naive", str(list_path)], env
+            )
+        finally:
+            fake.stop()
+    return results
+
+
+def _limit_time(calls: dict[str, int]) -> str:
+    seconds = {api: calls[api] * SECONDS_PER_CALL[api] for api in APIS}
+    return ", ".join(f"{api} {_duration(s)}" for api, s in seconds.items())
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def render(results: list[dict[str, Any]], command: str) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        "> **SYNTHETIC inputs**: generated lists and worlds served by the local fake (`fakeapi/`).",
+        "> The counts and times below were measured on this machine against that fake; they are",
+        "> not measurements of the real APIs.",
+        "",
+        f"Command: `{command}`  ",
+        f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}.",
+        "",
+        "*Cold*: first run, empty cache, no previous outputs. *Warm*: the next night, caches",
+        "expired, yesterday's outputs (pins) kept. *Minimum*: the fewest calls the APIs allow",
+        "(S2: one batch per 500 ids plus one title match per paper without an id; arXiv: one",
+        "title search per paper S2 could not place plus one id lookup per 100 other arXiv ids;",
+        "GitHub: one GraphQL call per 100 repositories plus one REST call per repository GraphQL",
+        "cannot resolve; on warm nights, unresolved entries are searched again).",
+        "*Time under the published limits*: S2 1 request/s (with a key), arXiv 1 per 3 s, GitHub",
+        "5,000/hour. CPU and peak memory are the pipeline process's own, waits excluded.",
+    ]
+    for result in results:
+        cold, warm = result["cold"], result["warm"]
+        lines += ["", f"## {result['size']:,} papers ({result['repos']:,} repositories)", ""]
+        lines += [
+            "| API | cold calls | cold minimum | cold / minimum | warm calls | warm minimum |"
+            + (" naive calls | naive / warm |" if "naive" in result else ""),
+            "|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if "naive" in result else ""),
+        ]
+        for api in APIS:
+            minimum = result["minimum_cold"][api]
+            row = (
+                f"| {api} | {cold.calls[api]:,} | {minimum:,} | "
+                f"{cold.calls[api] / minimum if minimum else float('nan'):.2f} | "
+                f"{warm.calls[api]:,} | {result['minimum_warm'][api]:,} |"
+            )
+            if "naive" in result:
+                naive = result["naive"].calls[api]
+                ratio = f"{naive / warm.calls[api]:.0f}x" if warm.calls[api] else "(warm: 0)"
+                row += f" {naive:,} | {ratio} |"
+            lines.append(row)
+        total = {name: sum(run.calls.values()) for name, run in (("cold", cold), ("warm", warm))}
+        lines += [
+            "",
+            f"- Total calls: cold {total['cold']:,}, warm {total['warm']:,}"
+            + (
+                f", naive {sum(result['naive'].calls.values()):,} "
+                f"({sum(result['naive'].calls.values()) / total['warm']:.0f}x the warm run, "
+                f"{sum(result['naive'].calls.values()) / total['cold']:.1f}x the cold run)"
+                if "naive" in result
+                else ""
+            )
+            + ".",
+            f"- Time under the published limits: cold {_limit_time(cold.calls)}; "
+            f"warm {_limit_time(warm.calls)}"
+            + (f"; naive {_limit_time(result['naive'].calls)}" if "naive" in result else "")
+            + ".",
+            f"- Pipeline CPU time: cold {cold.cpu_s:.1f} s, warm {warm.cpu_s:.1f} s; "
+            f"peak memory: cold {cold.peak_mib:.0f} MiB, warm {warm.peak_mib:.0f} MiB; "
+            f"wall time against the fake: cold {cold.wall_s:.1f} s, warm {warm.wall_s:.1f} s"
+            + (f", naive {result['naive'].wall_s:.1f} s" if "naive" in result else "")
+            + ".",
+            "- Resolution (cold run): "
+            + ", ".join(f"{n:,} {m}" for m, n in sorted(result["methods"].items()))
+            + ".",
+            f"- Exit status: cold {cold.status}, warm {warm.status}"
+            + (f", naive {result['naive'].status}" if "naive" in result else "")
+            + ".",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--baseline-sizes", type=int, nargs="*", default=[1000])
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
+    args = parser.parse_args(argv)
+    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    with tempfile.TemporaryDirectory() as workdir:
+        results = [
+            bench_size(size, size in args.baseline_sizes, Path(workdir)) for size in args.sizes
+        ]
+    args.out.write_text(render(results, command.strip()), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

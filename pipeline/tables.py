@@ -1,0 +1,205 @@
+"""The enriched table: one row per list entry, in list order, with a versioned pyarrow schema.
+
+Building rows is pure; merging with the previous table keeps the last good value of everything
+a source failed to refresh this run (with its old fetched_at): nothing good is overwritten by
+null. Reading and writing Parquet is at the edges (`read_papers`, `papers_parquet_bytes`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import PipelineError
+from pipeline.github import RepoInfo, RepoStatus
+from pipeline.resolve import Resolution
+
+PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
+PAPERS_SCHEMA_VERSION = 1
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+PAPERS_SCHEMA = pa.schema(
+    [
+        pa.field("entry_id", pa.string(), nullable=False),
+        pa.field("section", pa.string()),
+        pa.field("position", pa.int32(), nullable=False),
+        pa.field("line", pa.int32(), nullable=False),
+        pa.field("title", pa.string(), nullable=False),
+        pa.field("paper_url", pa.string()),
+        pa.field("abbreviation", pa.string()),
+        pa.field("venue", pa.string()),
+        pa.field("year", pa.int32()),
+        pa.field("code_url", pa.string()),
+        pa.field("match_method", pa.string(), nullable=False),
+        pa.field("match_score", pa.float64()),
+        pa.field("low_confidence", pa.bool_()),
+        pa.field("s2_paper_id", pa.string()),
+        pa.field("corpus_id", pa.int64()),
+        pa.field("doi", pa.string()),
+        pa.field("arxiv_id", pa.string()),
+        pa.field("arxiv_published", _TIMESTAMP),
+        pa.field("arxiv_category", pa.string()),
+        pa.field("authors", pa.list_(pa.string())),
+        pa.field("citation_count", pa.int64()),
+        pa.field("influential_citation_count", pa.int64()),
+        pa.field("citation_key", pa.string()),
+        pa.field("bibtex", pa.string()),
+        pa.field("repo", pa.string()),
+        pa.field("repo_status", pa.string()),
+        pa.field("stars", pa.int64()),
+        pa.field("forks", pa.int64()),
+        pa.field("archived", pa.bool_()),
+        pa.field("last_commit_at", _TIMESTAMP),
+        pa.field("s2_fetched_at", _TIMESTAMP),
+        pa.field("github_fetched_at", _TIMESTAMP),
+        pa.field("snapshot_date", pa.date32(), nullable=False),
+        pa.field("synthetic", pa.bool_(), nullable=False),
+    ],
+    metadata={
+        b"awesome_enrich.schema": PAPERS_SCHEMA_NAME.encode(),
+        b"awesome_enrich.version": str(PAPERS_SCHEMA_VERSION).encode(),
+    },
+)
+
+# Columns refreshed from Semantic Scholar, and from GitHub: kept together with their fetched_at.
+S2_COLUMNS = ("citation_count", "influential_citation_count", "corpus_id")
+GITHUB_COLUMNS = ("stars", "forks", "archived", "last_commit_at", "repo_status")
+
+
+class TableError(PipelineError):
+    """A previous table that cannot be read back."""
+
+
+def build_rows(
+    resolutions: Sequence[Resolution],
+    repos: Mapping[str, RepoInfo],
+    entry_repo: Mapping[int, str],
+    *,
+    now: datetime,
+    snapshot_date: date,
+    synthetic: bool,
+) -> list[dict[str, Any]]:
+    """One row per entry from this run's answers (None where a source said nothing)."""
+    rows = []
+    for r in resolutions:
+        entry = r.entry
+        repo_name = entry_repo.get(entry.position)
+        info = repos.get(repo_name) if repo_name else None
+        github_answered = info is not None and info.status is not RepoStatus.ERROR
+        rows.append(
+            {
+                "entry_id": r.entry_id,
+                "section": entry.section,
+                "position": entry.position,
+                "line": entry.line,
+                "title": entry.title,
+                "paper_url": entry.paper_url,
+                "abbreviation": entry.abbreviation,
+                "venue": entry.venue,
+                "year": entry.year,
+                "code_url": entry.code_urls[0] if entry.code_urls else None,
+                "match_method": r.method.value,
+                "match_score": r.score,
+                "low_confidence": r.low_confidence,
+                "s2_paper_id": r.s2_paper_id,
+                "corpus_id": r.s2.corpus_id if r.s2 else None,
+                "doi": r.doi,
+                "arxiv_id": r.arxiv_id,
+                "arxiv_published": r.arxiv.published if r.arxiv else None,
+                "arxiv_category": r.arxiv.primary_category if r.arxiv else None,
+                "authors": list(r.authors) or None,
+                "citation_count": r.s2.citation_count if r.s2 else None,
+                "influential_citation_count": r.s2.influential_citation_count if r.s2 else None,
+                "citation_key": r.citation_key,
+                "bibtex": r.bibtex,
+                "repo": (info.full_name or repo_name) if info else repo_name,
+                "repo_status": info.status.value if github_answered and info else None,
+                "stars": info.stars if github_answered and info else None,
+                "forks": info.forks if github_answered and info else None,
+                "archived": info.archived if github_answered and info else None,
+                "last_commit_at": info.last_commit_at if github_answered and info else None,
+                "s2_fetched_at": now if r.s2 is not None else None,
+                "github_fetched_at": now if github_answered else None,
+                "snapshot_date": snapshot_date,
+                "synthetic": synthetic,
+            }
+        )
+    return rows
+
+
+def merge_with_previous(
+    rows: Sequence[dict[str, Any]], previous: Mapping[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Keep the last good values of what this run could not refresh, with their fetched_at.
+
+    S2 values are kept when the entry is still the same paper; GitHub values when it is still the
+    same repository. Any other column that is null now but was set before keeps its old value
+    too, so nothing good is overwritten by null.
+    """
+    merged = []
+    for row in rows:
+        old = previous.get(row["entry_id"])
+        if old is None:
+            merged.append(dict(row))
+            continue
+        new = dict(row)
+        same_paper = old.get("s2_paper_id") and old.get("s2_paper_id") == new.get("s2_paper_id")
+        if new["s2_fetched_at"] is None and same_paper:
+            for column in (*S2_COLUMNS, "s2_fetched_at"):
+                new[column] = old.get(column)
+        same_repo = (
+            bool(old.get("repo"))
+            and str(old.get("repo")).casefold() == str(new.get("repo") or "").casefold()
+        )
+        if new["github_fetched_at"] is None and same_repo:
+            for column in (*GITHUB_COLUMNS, "github_fetched_at"):
+                new[column] = old.get(column)
+        for column in ("authors", "bibtex", "citation_key", "arxiv_published", "arxiv_category"):
+            if new.get(column) is None and old.get(column) is not None and same_paper:
+                new[column] = old[column]
+        merged.append(new)
+    return merged
+
+
+def to_table(rows: Sequence[dict[str, Any]], *, synthetic: bool = False) -> pa.Table:
+    columns = {field.name: [row.get(field.name) for row in rows] for field in PAPERS_SCHEMA}
+    for name in ("arxiv_published", "last_commit_at", "s2_fetched_at", "github_fetched_at"):
+        columns[name] = [_utc(value) for value in columns[name]]
+    schema = PAPERS_SCHEMA.with_metadata(
+        {**PAPERS_SCHEMA.metadata, b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
+    )
+    return pa.table(columns, schema=schema)
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def papers_parquet_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def read_papers(path: Path) -> dict[str, dict[str, Any]]:
+    """The previous papers.parquet by entry_id; empty when there is none."""
+    if not path.exists():
+        return {}
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise TableError(
+            f"{path}: the previous table is unreadable ({error}); move it away to start afresh"
+        ) from None
+    metadata = table.schema.metadata or {}
+    if metadata.get(b"awesome_enrich.schema") != PAPERS_SCHEMA_NAME.encode():
+        raise TableError(f"{path}: not an awesome-enrich papers table")
+    return {row["entry_id"]: row for row in table.to_pylist()}

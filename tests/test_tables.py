@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from fakeapi.world import world_from_list
+from pipeline.cli import main
+from pipeline.listio import read_list
+from pipeline.parser import parse_list
+from pipeline.regenerate import regenerate
+from pipeline.tables import (
+    PAPERS_SCHEMA,
+    TableError,
+    merge_with_previous,
+    read_papers,
+    to_table,
+)
+from tests.conftest import SEED_LIST
+from tests.fakes import fake_apis
+
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+YESTERDAY = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+
+
+def row(**values: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "entry_id": "e1",
+        "position": 0,
+        "line": 3,
+        "title": "T",
+        "match_method": "s2_title",
+        "s2_paper_id": "p1",
+        "citation_count": 10,
+        "influential_citation_count": 1,
+        "s2_fetched_at": NOW,
+        "repo": "o/n",
+        "repo_status": "ok",
+        "stars": 5,
+        "forks": 1,
+        "archived": False,
+        "last_commit_at": NOW,
+        "github_fetched_at": NOW,
+        "snapshot_date": NOW.date(),
+        "synthetic": False,
+        "authors": ["A B"],
+        "code_url": None,
+    }
+    base.update(values)
+    return base
+
+
+def test_a_failed_source_never_overwrites_a_good_value() -> None:
+    old = row(citation_count=40, s2_fetched_at=YESTERDAY, stars=90, github_fetched_at=YESTERDAY)
+    failed = row(
+        citation_count=None,
+        influential_citation_count=None,
+        s2_fetched_at=None,
+        stars=None,
+        forks=None,
+        archived=None,
+        last_commit_at=None,
+        repo_status=None,
+        github_fetched_at=None,
+        authors=None,
+    )
+    [merged] = merge_with_previous([failed], {"e1": old})
+    assert (merged["citation_count"], merged["s2_fetched_at"]) == (40, YESTERDAY)
+    assert (merged["stars"], merged["repo_status"], merged["github_fetched_at"]) == (
+        90,
+        "ok",
+        YESTERDAY,
+    )
+    assert merged["authors"] == ["A B"]
+    # Fresh values win, and another paper or repository never inherits old numbers.
+    [fresh] = merge_with_previous([row(citation_count=41)], {"e1": old})
+    assert fresh["citation_count"] == 41 and fresh["s2_fetched_at"] == NOW
+    [other] = merge_with_previous([failed | {"s2_paper_id": "p2", "repo": "x/y"}], {"e1": old})
+    assert other["citation_count"] is None and other["stars"] is None
+
+
+def test_the_table_has_the_versioned_schema_and_utc_timestamps() -> None:
+    table = to_table([row(last_commit_at=datetime(2024, 1, 2, 3, 4))], synthetic=True)
+    assert table.schema.equals(PAPERS_SCHEMA, check_metadata=False)
+    assert table.schema.metadata[b"awesome_enrich.version"] == b"1"
+    assert table.schema.metadata[b"awesome_enrich.synthetic"] == b"true"
+    assert str(table.schema.field("last_commit_at").type) == "timestamp[us, tz=UTC]"
+    assert table.column("last_commit_at")[0].as_py() == datetime(2024, 1, 2, 3, 4, tzinfo=UTC)
+
+
+def test_a_corrupt_previous_table_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "papers.parquet"
+    path.write_bytes(b"PAR1 not really")
+    with pytest.raises(TableError, match=f"^{path}: the previous table is unreadable"):
+        read_papers(path)
+    assert path.read_bytes() == b"PAR1 not really"
+    assert read_papers(tmp_path / "absent.parquet") == {}
+
+
+def test_the_regenerated_list_updates_renamed_links_and_marks_gone_repos() -> None:
+    document = parse_list(
+        "# L\n\n| Title | Code |\n|---|---|\n"
+        "| [A](https://x.org/a) | https://github.com/old/name |\n"
+        "| [B](https://x.org/b) | https://github.com/gone/repo |\n"
+        "| [C](https://x.org/c) | [code](https://github.com/c/c) |\n"
+    )
+    rows = [
+        row(
+            position=0,
+            code_url="https://github.com/old/name",
+            repo="new/name",
+            repo_status="renamed",
+            stars=1234,
+            citation_count=5678,
+        ),
+        row(
+            position=1,
+            code_url="https://github.com/gone/repo",
+            repo="gone/repo",
+            repo_status="not_found",
+            stars=None,
+            citation_count=None,
+            last_commit_at=None,
+        ),
+        row(
+            position=2,
+            code_url="https://github.com/c/c",
+            repo="c/c",
+            archived=True,
+            stars=7,
+            last_commit_at=datetime(2023, 5, 6, tzinfo=UTC),
+        ),
+    ]
+    lines = regenerate(document, rows).splitlines()
+    assert lines[:2] == ["# L", ""]
+    assert lines[2] == "| Title | Code | Citations | Stars | Last commit |"
+    assert (
+        lines[4]
+        == "| [A](https://x.org/a) | https://github.com/new/name | 5,678 | 1,234 | 2026-11-26 |"
+    )
+    assert lines[5] == "| [B](https://x.org/b) | https://github.com/gone/repo |  | gone |  |"
+    assert lines[6].endswith("| 10 | 7 (archived) | 2023-05-06 |")
+    with pytest.raises(ValueError, match="unknown columns"):
+        regenerate(document, rows, ["downloads"])
+
+
+def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_duckdb(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = world_from_list(read_list(SEED_LIST), seed=0)
+    out = tmp_path / "out"
+    with fake_apis(world, env={"GITHUB_TOKEN": "t"}) as (server, _):
+        for name, value in {
+            **server.env(),
+            "AWESOME_ENRICH_TIME_SCALE": "0",
+            "GITHUB_TOKEN": "t",
+        }.items():
+            monkeypatch.setenv(name, value)
+        for day in ("2026-11-24", "2026-11-25", "2026-11-25"):  # the last one re-runs a date
+            server.app.today = date.fromisoformat(day)
+            status = main(
+                [
+                    "run",
+                    "--list",
+                    str(SEED_LIST),
+                    "--out",
+                    str(out),
+                    "--no-cache",
+                    "--snapshot-date",
+                    day,
+                ]
+            )
+            assert status == 0, capsys.readouterr().out
+    partitions = sorted(p.name for p in (out / "history").iterdir())
+    assert partitions == ["snapshot_date=2026-11-24", "snapshot_date=2026-11-25"]
+    assert [p.name for p in (out / "history" / "snapshot_date=2026-11-25").iterdir()] == [
+        "part-0.parquet"
+    ]
+
+    history = pd.read_parquet(out / "history")
+    assert len(history) == 2 * 56
+    dataset = ds.dataset(out / "history", partitioning="hive")
+    assert dataset.count_rows() == 2 * 56
+    pattern = str(out / "history" / "*" / "*.parquet")
+    counts = duckdb.execute(
+        "SELECT entry_id, snapshot_date, citation_count "
+        "FROM read_parquet(?, hive_partitioning = true) ORDER BY entry_id, snapshot_date",
+        [pattern],
+    ).fetchall()
+    assert len(counts) == 112
+    current = pq.read_table(out / "papers.parquet").to_pylist()
+    assert [r["position"] for r in current] == list(range(56))
+    assert {str(r["snapshot_date"]) for r in current} == {"2026-11-25"}
+    # Citation counts grow with the fake's simulated date; the history shows it.
+    by_paper = history.pivot_table(
+        index="entry_id", columns="snapshot_date", values="citation_count"
+    )
+    growth = by_paper.iloc[:, 1] - by_paper.iloc[:, 0]
+    assert (growth >= 0).all() and (growth > 0).any()
