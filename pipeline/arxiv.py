@@ -166,6 +166,7 @@ class ArxivClient:
             cache_ttl=ARXIV_CACHE_TTL,
             retry=ARXIV_RETRY,
             max_connections=1,  # arXiv terms of use: one connection at a time
+            budget=settings.call_budget,
         )
         http = HttpClient(
             profile,

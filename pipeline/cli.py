@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -58,6 +59,15 @@ def command_check(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if any(d.severity in failing for d in document.diagnostics) else 0
 
 
+PREFECT_DEFAULTS = {
+    # Measured on this machine (reference/prefect.md): analytics off avoids telemetry errors
+    # offline, and a fresh ephemeral server can need more than the default 20 s to start.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
 def command_run(args: argparse.Namespace, out: TextIO) -> int:
     settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
     if is_synthetic(settings) and args.out is None:
@@ -65,10 +75,39 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
             "pass --out DIR"
         )
-    options = JobOptions(
-        args.list, args.out or DEFAULT_OUT, settings, args.overrides, args.snapshot_date
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
+
+    params = EnrichParams(
+        list_path=str(args.list),
+        out=str(args.out or DEFAULT_OUT),
+        snapshot_date=args.snapshot_date,
+        sources=args.sources,
+        call_budget=args.call_budget,
+        overrides_path=str(args.overrides) if args.overrides else None,
+        cache_dir=str(args.cache_dir) if args.cache_dir else None,
+        no_cache=args.no_cache,
     )
-    return run_job(options, out).status
+    state = enrich_awesome_list(params, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, NoPaperSource):
+        print(result, file=out)
+        return 1
+    if isinstance(result, BaseException):
+        raise result
+    for line in result["lines"]:
+        print(line, file=out)
+    print(f"wrote {', '.join(result['written'])}", file=out)
+    return int(result["status"])
+
+
+def _sources(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - {"s2", "arxiv", "github"})
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from s2, arxiv, github")
+    return names
 
 
 def _iso_date(text: str) -> date:
@@ -196,6 +235,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=_iso_date,
         default=None,
         help="the date of this snapshot, YYYY-MM-DD (default: today, UTC)",
+    )
+    run.add_argument(
+        "--sources",
+        type=_sources,
+        default=["s2", "arxiv", "github"],
+        help="the APIs to ask, comma-separated (default: s2,arxiv,github); "
+        "the others keep last run's values",
+    )
+    run.add_argument(
+        "--call-budget",
+        type=int,
+        default=None,
+        help="at most this many requests to each API in this run",
     )
     run.add_argument(
         "--overrides",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,6 +74,10 @@ class Settings:
     github_token: Secret | None = None
     cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
     time_scale: float = 1.0  # < 1 only against a local fake
+    call_budget: int | None = None  # at most this many requests to each API per run
+
+    def with_budget(self, call_budget: int | None) -> Settings:
+        return replace(self, call_budget=call_budget)
 
     @property
     def urls(self) -> tuple[str, str, str]:

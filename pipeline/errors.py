@@ -69,6 +69,10 @@ class RateLimited(ApiError):
         self.reset_at = reset_at
 
 
+class BudgetSpent(RateLimited):
+    """The run's own call budget for this API is spent: no more requests are sent."""
+
+
 class TransportError(ApiError):
     """No usable HTTP answer: connection refused or reset, DNS failure, timeout."""
 

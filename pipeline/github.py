@@ -223,6 +223,7 @@ class GitHubClient:
             credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
             headers=REST_HEADERS,
             max_connections=1,  # GitHub asks for serial requests
+            budget=settings.call_budget,
         )
         http = HttpClient(
             profile,

@@ -36,7 +36,13 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from pipeline.config import Secret
-from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
+from pipeline.errors import (
+    ApiError,
+    BudgetSpent,
+    MalformedResponse,
+    RateLimited,
+    TransportError,
+)
 
 log = logging.getLogger("pipeline.http")
 
@@ -152,6 +158,7 @@ class ApiProfile:
     credentials: Mapping[str, Secret] = field(default_factory=dict)  # header -> secret
     headers: Mapping[str, str] = field(default_factory=dict)
     max_connections: int = 10
+    budget: int | None = None  # requests this client may send in its lifetime
 
 
 class Redactor:
@@ -370,6 +377,11 @@ class HttpClient:
             if response is not None:
                 self.stats.cache_hits += 1
             else:
+                budget = self.profile.budget
+                if budget is not None and self.stats.network_requests >= budget:
+                    raise BudgetSpent(
+                        self.profile.name, self.redact(url), f"call budget of {budget} spent"
+                    )
                 self._pacer.wait()
                 if isinstance(self.session, requests_cache.CachedSession):
                     hop_kwargs["force_refresh"] = refresh

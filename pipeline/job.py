@@ -1,7 +1,9 @@
-"""The enrichment job, as one function the command line, the demo and the flow share."""
+"""The enrichment job as steps. The Prefect flow (flows/enrich.py) runs each step as a task;
+`run_job` runs them in sequence without Prefect (for the demo and the benchmark)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,11 +17,13 @@ from pipeline.http import CallStats
 from pipeline.listio import read_list
 from pipeline.model import ListDocument
 from pipeline.outputs import resolution_summary, write_resolution, write_tables
-from pipeline.overrides import load_overrides
+from pipeline.overrides import Overrides, load_overrides
 from pipeline.report import load_pins
-from pipeline.resolve import ResolutionRun, Resolver
+from pipeline.resolve import Pin, ResolutionRun, Resolver
 from pipeline.semantic_scholar import SemanticScholarClient
 from pipeline.tables import build_rows, merge_with_previous, read_papers
+
+SOURCES = ("s2", "arxiv", "github")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,15 @@ class JobOptions:
     settings: Settings
     overrides_path: Path | None = None  # default: overrides.yaml next to the list
     snapshot_date: date | None = None  # default: today (UTC)
+    sources: Collection[str] = SOURCES  # the APIs to ask; the others keep last run's values
+
+
+@dataclass(frozen=True)
+class Inputs:
+    document: ListDocument
+    overrides: Overrides
+    pins: dict[str, Pin]
+    previous_rows: dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -40,10 +53,17 @@ class JobResult:
     failed: set[str] = field(default_factory=set)  # APIs that did not (fully) answer
     rows: list[dict[str, Any]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the run summary, one line per source
 
     @property
     def status(self) -> int:
         return 1 if self.document.errors or self.failed else 0
+
+    @property
+    def no_paper_source(self) -> bool:
+        """Neither S2 nor arXiv answered anything this run: writing would only lose data."""
+        answered = any(r.resolved and not r.kept_from_previous for r in self.resolution.resolutions)
+        return {"s2", "arxiv"} <= self.failed and not answered
 
 
 def is_synthetic(settings: Settings) -> bool:
@@ -51,70 +71,146 @@ def is_synthetic(settings: Settings) -> bool:
     return all(is_loopback_url(url) for url in settings.urls)
 
 
-def run_job(options: JobOptions, out: TextIO) -> JobResult:
+def read_inputs(options: JobOptions) -> Inputs:
+    """The list, the overrides and what the previous run left (pins, table)."""
     document = read_list(options.list_path)
-    for diagnostic in document.errors:
-        print(diagnostic, file=out)
-    print(list_summary(document), file=out)
     overrides = load_overrides(
         options.overrides_path or options.list_path.parent / "overrides.yaml"
     )
-    pins = load_pins(options.out / "resolution.json")
-    previous_rows = read_papers(options.out / "papers.parquet")
-    settings = options.settings
+    return Inputs(
+        document,
+        overrides,
+        load_pins(options.out / "resolution.json"),
+        read_papers(options.out / "papers.parquet"),
+    )
+
+
+def resolve_papers(
+    inputs: Inputs, settings: Settings, sources: Collection[str]
+) -> tuple[ResolutionRun, dict[str, CallStats]]:
+    """S2 batches and title matches, arXiv searches and id lookups."""
     s2 = SemanticScholarClient.from_settings(settings)
     arxiv = ArxivClient.from_settings(settings)
-    github = GitHubClient.from_settings(settings)
+    resolver = Resolver(s2, arxiv)
+    resolver.failures.update(
+        {api: "not asked (sources)" for api in ("s2", "arxiv") if api not in sources}
+    )
     try:
-        resolution = Resolver(s2, arxiv).resolve(document.entries, overrides, pins)
-        repos = github.get_repos(wanted_repos(document.entries, overrides))
+        run = resolver.resolve(inputs.document.entries, inputs.overrides, inputs.pins)
     finally:
-        for client in (s2, arxiv, github):
-            client.http.close()
-    calls = {"s2": s2.http.stats, "arxiv": arxiv.http.stats, "github": github.http.stats}
-    result = JobResult(document, resolution, repos, calls)
-    result.failed = set(resolution.failures) | ({"github"} if github.stopped else set())
-    for line in resolution_summary(resolution):
-        print(line, file=out)
-    print(repo_summary(repos, github), file=out)
-    for name, stats in calls.items():
-        print(
-            f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
-            f"{stats.not_modified} not modified, {stats.retries} retries",
-            file=out,
-        )
-    if {"s2", "arxiv"} <= result.failed:
-        print(f"No paper source answered: {options.out} left untouched.", file=out)
-        return result
-    now = datetime.now(UTC)
-    snapshot = options.snapshot_date or now.date()
+        s2.http.close()
+        arxiv.http.close()
+    return run, {"s2": s2.http.stats, "arxiv": arxiv.http.stats}
+
+
+def fetch_repositories(
+    inputs: Inputs, settings: Settings, sources: Collection[str]
+) -> tuple[dict[str, RepoInfo], CallStats, str]:
+    """GitHub GraphQL batches (REST without a token); returns the repos, calls, summary line."""
+    github = GitHubClient.from_settings(settings)
+    if "github" not in sources:
+        return {}, github.http.stats, "github: not asked (sources)"
+    try:
+        repos = github.get_repos(wanted_repos(inputs.document.entries, inputs.overrides))
+    finally:
+        github.http.close()
+    return repos, github.http.stats, repo_summary(repos, github)
+
+
+def assemble_rows(
+    inputs: Inputs,
+    resolution: ResolutionRun,
+    repos: dict[str, RepoInfo],
+    *,
+    now: datetime,
+    snapshot_date: date,
+    synthetic: bool,
+) -> list[dict[str, Any]]:
+    """This run's rows, merged with the previous table so no good value is lost."""
     entry_repo = {
         entry.position: names[0]
-        for entry in document.entries
-        if (names := entry_repos(entry, overrides))
+        for entry in inputs.document.entries
+        if (names := entry_repos(entry, inputs.overrides))
     }
     rows = build_rows(
         resolution.resolutions,
         repos,
         entry_repo,
         now=now,
-        snapshot_date=snapshot,
-        synthetic=is_synthetic(settings),
+        snapshot_date=snapshot_date,
+        synthetic=synthetic,
     )
-    rows = merge_with_previous(rows, previous_rows)
-    result.rows = rows
-    result.written = write_tables(
-        rows, document, options.out, snapshot, synthetic=is_synthetic(settings)
+    return merge_with_previous(rows, inputs.previous_rows)
+
+
+def write_outputs(
+    options: JobOptions,
+    inputs: Inputs,
+    resolution: ResolutionRun,
+    rows: list[dict[str, Any]],
+    *,
+    now: datetime,
+    snapshot_date: date,
+) -> list[Path]:
+    synthetic = is_synthetic(options.settings)
+    written = write_tables(rows, inputs.document, options.out, snapshot_date, synthetic=synthetic)
+    written += write_resolution(
+        resolution, options.out, source=str(options.list_path), now=now, synthetic=synthetic
     )
-    result.written += write_resolution(
+    return written
+
+
+def summary_lines(result: JobResult, repo_line: str) -> list[str]:
+    lines = [list_summary(result.document), *resolution_summary(result.resolution), repo_line]
+    for name, stats in result.calls.items():
+        lines.append(
+            f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
+            f"{stats.not_modified} not modified, {stats.retries} retries"
+        )
+    return lines
+
+
+def run_job(options: JobOptions, out: TextIO) -> JobResult:
+    """Every step in sequence, printing the summary to `out`."""
+    inputs = read_inputs(options)
+    for diagnostic in inputs.document.errors:
+        print(diagnostic, file=out)
+    resolution, calls = resolve_papers(inputs, options.settings, options.sources)
+    repos, github_calls, repo_line = fetch_repositories(inputs, options.settings, options.sources)
+    result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})
+    result.failed = failed_sources(resolution, repo_line)
+    result.lines = summary_lines(result, repo_line)
+    for line in result.lines:
+        print(line, file=out)
+    if result.no_paper_source:
+        print(f"No paper source answered: {options.out} left untouched.", file=out)
+        return result
+    now = datetime.now(UTC)
+    snapshot = options.snapshot_date or now.date()
+    result.rows = assemble_rows(
+        inputs,
         resolution,
-        options.out,
-        source=str(options.list_path),
+        repos,
         now=now,
-        synthetic=is_synthetic(settings),
+        snapshot_date=snapshot,
+        synthetic=is_synthetic(options.settings),
+    )
+    result.written = write_outputs(
+        options, inputs, resolution, result.rows, now=now, snapshot_date=snapshot
     )
     print(f"wrote {', '.join(str(path) for path in result.written)}", file=out)
     return result
+
+
+def failed_sources(resolution: ResolutionRun, repo_line: str) -> set[str]:
+    failed = {
+        api.removesuffix("-title")
+        for api, reason in resolution.failures.items()
+        if api.removesuffix("-title") in SOURCES and not reason.startswith("not asked")
+    }
+    if "FAILED" in repo_line or "stopped asking" in repo_line:
+        failed.add("github")
+    return failed
 
 
 def list_summary(document: ListDocument) -> str:

@@ -21,7 +21,7 @@ from enum import StrEnum
 from pipeline.arxiv import ArxivClient, ArxivEntry
 from pipeline.batching import unique
 from pipeline.bibtex import BibSource, assign_keys, base_key, build_entry, render_bibliography
-from pipeline.errors import ApiError, RateLimited, TransportError
+from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
 from pipeline.identifiers import paper_ids
 from pipeline.matching import Verdict, entry_ids, judge, title_similarity
 from pipeline.model import Entry
@@ -338,12 +338,10 @@ class Resolver:
         if "s2" not in self.failures and "s2-title" not in self.failures:
             try:
                 match = self.s2.match_title(title)
-            except (RateLimited, TransportError) as error:
-                self.failures["s2-title"] = error.detail
-                notes.append(f"S2 title match not asked: {error.message}")
-                match = None
             except ApiError as error:
-                notes.append(f"S2 title match failed: {error.detail}")
+                if _is_outage(error):
+                    self.failures["s2-title"] = error.detail  # stop asking S2 for titles
+                notes.append(f"S2 title match failed: {error.message}")
                 match = None
             if match is not None:
                 verdict = judge(
@@ -375,12 +373,10 @@ class Resolver:
         if "arxiv" not in self.failures:
             try:
                 found = self.arxiv.search_title(title)
-            except (RateLimited, TransportError) as error:
-                self.failures["arxiv"] = error.detail
-                notes.append(f"arXiv title search not asked: {error.message}")
-                found = []
             except ApiError as error:
-                notes.append(f"arXiv title search failed: {error.detail}")
+                if _is_outage(error):
+                    self.failures["arxiv"] = error.detail  # stop asking arXiv
+                notes.append(f"arXiv title search failed: {error.message}")
                 found = []
             judged = [(self._judge_arxiv(title, year, candidate), candidate) for candidate in found]
             accepted = [(v, c) for v, c in judged if v.accepted]
@@ -454,6 +450,14 @@ def _with_pinned_arxiv(r: Resolution, previous: Mapping[str, Pin]) -> Resolution
     if r.arxiv is None and known is not None and known.arxiv_id == r.arxiv_id:
         return replace(r, arxiv=known)
     return r
+
+
+def _is_outage(error: ApiError) -> bool:
+    """An error that says the API is not usable now (not a problem with one query)."""
+    return (
+        isinstance(error, RateLimited | TransportError | MalformedResponse)
+        or (error.status or 0) >= 500
+    )
 
 
 def _url_arxiv(entry: Entry) -> str | None:

@@ -187,6 +187,7 @@ class SemanticScholarClient:
             cache_ttl=S2_CACHE_TTL,
             retry=S2_RETRY,
             credentials={"x-api-key": key} if key else {},
+            budget=settings.call_budget,
         )
         http = HttpClient(
             profile,

@@ -78,6 +78,7 @@ def test_directory_is_not_a_list(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert err == f"awesome-enrich: error: {tmp_path}: is a directory, not a Markdown file\n"
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

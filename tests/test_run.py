@@ -18,6 +18,8 @@ from pipeline.listio import read_list
 from pipeline.report import SYNTHETIC_BANNER
 from tests.conftest import SEED_LIST
 
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
 S2_KEY = "S2-SENTINEL-KEY-9f8e7d6c"
 GH_TOKEN = "GH-SENTINEL-TOKEN-1a2b3c4d"  # noqa: S105 - a test sentinel
 

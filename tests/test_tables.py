@@ -149,6 +149,7 @@ def test_the_regenerated_list_updates_renamed_links_and_marks_gone_repos() -> No
         regenerate(document, rows, ["downloads"])
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_duckdb(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -202,3 +203,24 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
     )
     growth = by_paper.iloc[:, 1] - by_paper.iloc[:, 0]
     assert (growth >= 0).all() and (growth > 0).any()
+
+
+def test_the_readme_downstream_example_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\nimport duckdb")
+    code = readme[start + len("```python\n") : readme.index("```", start + 10)]
+    history = tmp_path / "data" / "enriched" / "history"
+    for day, count in (("2026-11-24", 10), ("2026-11-25", 12)):
+        table = to_table([row(citation_count=count, snapshot_date=date.fromisoformat(day))])
+        folder = history / f"snapshot_date={day}"
+        folder.mkdir(parents=True)
+        pq.write_table(table.drop_columns(["snapshot_date"]), folder / "part-0.parquet")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    per_paper = namespace["per_paper"]
+    trend = namespace["trend"]
+    assert list(per_paper.loc["T"]) == [10, 12]  # type: ignore[attr-defined]
+    assert list(trend["citation_count"]) == [10, 12]  # type: ignore[index]

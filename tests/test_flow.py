@@ -1,0 +1,121 @@
+"""The Prefect flow under one session-scoped test harness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.exceptions import ParameterTypeError
+from pydantic import ValidationError
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from flows import enrich
+from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
+from pipeline.listio import read_list
+from tests.conftest import SEED_LIST
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST)))) as server:
+        for name, value in {
+            **server.env(),
+            "AWESOME_ENRICH_TIME_SCALE": "0",
+            "GITHUB_TOKEN": "t",
+        }.items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+def params(out: Path, **values: object) -> EnrichParams:
+    return EnrichParams(list_path=str(SEED_LIST), out=str(out), no_cache=True, **values)  # type: ignore[arg-type]
+
+
+def artifact(key: str) -> str:
+    with get_client(sync_client=True) as client:
+        found = [a for a in client.read_artifacts() if a.key == key]
+    assert found, f"no artifact {key}"
+    return str(max(found, key=lambda a: str(a.created)).data)
+
+
+def test_parameters_are_typed_and_validated() -> None:
+    with pytest.raises(ValidationError):
+        EnrichParams(call_budget=0)
+    with pytest.raises(ValidationError):
+        EnrichParams(sources=["s2", "crossref"])  # type: ignore[list-item]
+    untyped: Any = enrich_awesome_list
+    with pytest.raises(ParameterTypeError):
+        untyped(params={"call_budget": "lots"})
+
+
+def test_no_prefect_retries_are_stacked_on_the_client_policy() -> None:
+    tasks: list[Any] = [
+        enrich.read_inputs_task,
+        enrich.resolve_papers_task,
+        enrich.fetch_repositories_task,
+        enrich.assemble_rows_task,
+        enrich.write_outputs_task,
+    ]
+    assert [t.retries for t in tasks] == [0] * 5
+
+
+def test_a_run_completes_writes_outputs_and_publishes_artifacts(
+    fake: FakeServer, tmp_path: Path
+) -> None:
+    state = enrich_awesome_list(params(tmp_path / "out"), return_state=True)
+    assert state.is_completed()
+    result = state.result()
+    assert result["status"] == 0 and result["failed"] == []
+    assert (tmp_path / "out" / "papers.parquet").exists()
+    summary = artifact("enrich-summary")
+    assert "resolved 56 of 56 papers" in summary
+    assert "nothing failed" in artifact("enrich-failures")
+
+
+def test_some_failures_still_complete_and_are_recorded(fake: FakeServer, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert enrich_awesome_list(params(out), return_state=True).is_completed()
+    fake.app.faults.down = frozenset({"s2"})
+    state = enrich_awesome_list(params(out), return_state=True)
+    assert state.is_completed()
+    assert state.result()["failed"] == ["s2"]
+    failures = artifact("enrich-failures")
+    assert "source s2" in failures and "S2 unavailable: kept the previous run" in failures
+
+
+def test_no_paper_source_fails_the_flow_and_writes_nothing(
+    fake: FakeServer, tmp_path: Path
+) -> None:
+    fake.app.faults.down = frozenset({"s2", "arxiv"})
+    state = enrich_awesome_list(params(tmp_path / "out"), return_state=True)
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, NoPaperSource)
+    assert "left untouched" in str(error)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_call_budget_caps_requests_per_api(fake: FakeServer, tmp_path: Path) -> None:
+    state = enrich_awesome_list(params(tmp_path / "out", call_budget=5), return_state=True)
+    assert state.is_completed()  # the first S2 batch resolved some entries: outputs are written
+    per_api = fake.app.snapshot()["per_api"]
+    assert all(count <= 5 for count in per_api.values()), per_api
+    result = state.result()
+    assert "s2" in result["failed"] and result["status"] == 1
+
+
+def test_sources_not_asked_keep_their_values(fake: FakeServer, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert enrich_awesome_list(params(out), return_state=True).is_completed()
+    before = fake.app.snapshot()["per_api"]
+    state = enrich_awesome_list(params(out, sources=["github"]), return_state=True)
+    after = fake.app.snapshot()["per_api"]
+    assert state.is_completed() and state.result()["status"] == 0
+    assert after.get("s2") == before.get("s2") and after.get("arxiv") == before.get("arxiv")
