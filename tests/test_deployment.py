@@ -1,0 +1,154 @@
+"""The deployment end to end: a real Prefect server on loopback, `flows/serve.py` serving the
+nightly deployment, and `prefect deployment run` against the local fake APIs. Slow (~40 s)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import requests
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from pipeline.listio import read_list
+from tests.conftest import REPO, SEED_LIST
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    server = subprocess.Popen(
+        [
+            str(BIN / "prefect"),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--analytics-off",
+            "--no-ui",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        wait_for(lambda: requests.get(f"{api}/health", timeout=2).ok, 90, "the Prefect server")
+        yield {**env, "PREFECT_API_URL": api}
+    finally:
+        stop(server)
+
+
+@pytest.mark.slow
+def test_a_deployment_run_completes_against_the_fake_apis(
+    prefect_server: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST)))) as fake:
+        env = {
+            **prefect_server,
+            **fake.env(),
+            "AWESOME_ENRICH_TIME_SCALE": "0",
+            "GITHUB_TOKEN": "deployment-test-token",
+            "AWESOME_ENRICH_LIST": str(SEED_LIST),
+            "AWESOME_ENRICH_OUT": str(out),
+            "AWESOME_ENRICH_CACHE_DIR": str(tmp_path / "cache"),
+            "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        }
+        serve = subprocess.Popen(
+            [sys.executable, str(REPO / "flows" / "serve.py")],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            api = env["PREFECT_API_URL"]
+            wait_for(
+                lambda: (
+                    requests.get(
+                        f"{api}/deployments/name/enrich-awesome-list/nightly", timeout=2
+                    ).ok
+                ),
+                60,
+                "the nightly deployment",
+            )
+            params = json.dumps(
+                {"list_path": str(SEED_LIST), "out": str(out), "snapshot_date": "2026-11-26"}
+            )
+            run = subprocess.run(
+                [
+                    str(BIN / "prefect"),
+                    "deployment",
+                    "run",
+                    "enrich-awesome-list/nightly",
+                    "-p",
+                    f"params={params}",
+                    "--watch",
+                    "--watch-interval",
+                    "1",
+                    "--watch-timeout",
+                    "180",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=240,
+                check=False,
+            )
+        finally:
+            stop(serve)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Completed" in run.stdout + run.stderr
+    table = pq.read_table(out / "papers.parquet")
+    assert table.num_rows == 56
+    assert (out / "history" / "snapshot_date=2026-11-26" / "part-0.parquet").exists()
+    assert (out / "README.md").read_text(encoding="utf-8").startswith("> **SYNTHETIC")
