@@ -61,6 +61,7 @@ class Stats:
     requests: Counter[str] = field(default_factory=Counter)  # "api METHOD endpoint" -> count
     injected: Counter[str] = field(default_factory=Counter)
     not_modified: int = 0
+    pacing_violations: Counter[str] = field(default_factory=Counter)
     # Credential header values seen per API, so tests can prove where each token went.
     credentials: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -83,10 +84,14 @@ class FakeApi:
         today: date | None = None,
         faults: Faults | None = None,
         arxiv_format: str = "2026",
+        pacing: dict[str, float] | None = None,
     ) -> None:
         if arxiv_format not in ARXIV_FORMATS:
             raise ValueError(f"arxiv_format must be one of {ARXIV_FORMATS}")
         self.arxiv_format = arxiv_format
+        # Minimum seconds between two requests to an API; closer ones are counted as violations.
+        self.pacing = pacing or {}
+        self._last_request: dict[str, float] = {}
         self.world = world
         self.today = today or world.epoch_date
         self.faults = faults or Faults()
@@ -156,6 +161,12 @@ class FakeApi:
         if api != "fake":
             with self._lock:
                 self.stats.requests[f"{api} {request.method} {endpoint}"] += 1
+                now = time.monotonic()
+                interval = self.pacing.get(api)
+                last = self._last_request.get(api)
+                if interval is not None and last is not None and now - last < 0.95 * interval:
+                    self.stats.pacing_violations[api] += 1
+                self._last_request[api] = now
                 for header in ("Authorization", "x-api-key"):
                     if header in request.headers:
                         self.stats.credentials[api].add(request.headers[header])
@@ -206,6 +217,7 @@ class FakeApi:
             "per_api": self.stats.per_api(),
             "injected": dict(self.stats.injected),
             "not_modified": self.stats.not_modified,
+            "pacing_violations": dict(self.stats.pacing_violations),
         }
 
     def fake_stats(self, request: Request) -> Response:

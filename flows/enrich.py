@@ -14,6 +14,7 @@ Prefect Secret blocks `github-token` and `s2-api-key` when the environment has n
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel, Field
 
+from flows.limits import ensure_limits, shared_limiter
 from pipeline.config import Settings, settings_from_env
 from pipeline.errors import PipelineError
 from pipeline.github import RepoInfo
@@ -98,18 +100,23 @@ def read_inputs_task(options: JobOptions) -> Inputs:
     return read_inputs(options)
 
 
+def _limiter(settings: Settings) -> Callable[[str], None] | None:
+    """The shared per-API limits, except against a local fake (whose waits are scaled away)."""
+    return shared_limiter if settings.time_scale >= 1.0 else None
+
+
 @task(name="resolve-papers", cache_policy=NO_CACHE)
 def resolve_papers_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    return resolve_papers(inputs, options.settings, options.sources)
+    return resolve_papers(inputs, options.settings, options.sources, _limiter(options.settings))
 
 
 @task(name="fetch-repositories", cache_policy=NO_CACHE)
 def fetch_repositories_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    return fetch_repositories(inputs, options.settings, options.sources)
+    return fetch_repositories(inputs, options.settings, options.sources, _limiter(options.settings))
 
 
 @task(name="assemble-rows", cache_policy=NO_CACHE)
@@ -195,6 +202,8 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         snapshot_date=params.snapshot_date,
         sources=tuple(params.sources),
     )
+    if _limiter(options.settings) is not None:
+        ensure_limits(options.settings)
     inputs = read_inputs_task(options)
     for diagnostic in inputs.document.errors:
         logger.warning(str(diagnostic))

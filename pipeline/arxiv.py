@@ -8,7 +8,7 @@ namespace, never by prefix. Error feeds are recognised before entries are read a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -158,7 +158,12 @@ class ArxivClient:
         self.query_url = query_url
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> ArxivClient:
+    def from_settings(
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        limiter: Callable[[str], None] | None = None,
+    ) -> ArxivClient:
         profile = ApiProfile(
             name="arxiv",
             base_url=settings.arxiv_api_url,
@@ -173,6 +178,7 @@ class ArxivClient:
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
+            limiter=limiter,
         )
         return cls(http, settings.arxiv_api_url)
 

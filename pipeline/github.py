@@ -13,7 +13,7 @@ retry policy and credential pinning would not apply to it, and it has no GraphQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -212,7 +212,12 @@ class GitHubClient:
         self.stopped: RateLimited | TransportError | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> GitHubClient:
+    def from_settings(
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        limiter: Callable[[str], None] | None = None,
+    ) -> GitHubClient:
         token = settings.github_token
         profile = ApiProfile(
             name="github",
@@ -230,6 +235,7 @@ class GitHubClient:
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
+            limiter=limiter,
         )
         return cls(http, settings.github_api_url, has_token=token is not None)
 

@@ -326,8 +326,11 @@ class HttpClient:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         redact: Redactor | None = None,
+        limiter: Callable[[str], None] | None = None,
     ) -> None:
         self.profile = profile
+        # Waits for a slot shared with other processes (Prefect global limits), after our pacer.
+        self.limiter = limiter
         self.clock = clock or SystemClock()
         self.session = session or make_session(
             profile.name, cache_dir, profile.cache_ttl, profile.max_connections
@@ -383,6 +386,8 @@ class HttpClient:
                         self.profile.name, self.redact(url), f"call budget of {budget} spent"
                     )
                 self._pacer.wait()
+                if self.limiter is not None:
+                    self.limiter(self.profile.name)
                 if isinstance(self.session, requests_cache.CachedSession):
                     hop_kwargs["force_refresh"] = refresh
                 self.stats.sent[f"{method} {self._endpoint(url)}"] += 1

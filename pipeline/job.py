@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,11 +86,14 @@ def read_inputs(options: JobOptions) -> Inputs:
 
 
 def resolve_papers(
-    inputs: Inputs, settings: Settings, sources: Collection[str]
+    inputs: Inputs,
+    settings: Settings,
+    sources: Collection[str],
+    limiter: Callable[[str], None] | None = None,
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
     """S2 batches and title matches, arXiv searches and id lookups."""
-    s2 = SemanticScholarClient.from_settings(settings)
-    arxiv = ArxivClient.from_settings(settings)
+    s2 = SemanticScholarClient.from_settings(settings, limiter=limiter)
+    arxiv = ArxivClient.from_settings(settings, limiter=limiter)
     resolver = Resolver(s2, arxiv)
     resolver.failures.update(
         {api: "not asked (sources)" for api in ("s2", "arxiv") if api not in sources}
@@ -104,10 +107,13 @@ def resolve_papers(
 
 
 def fetch_repositories(
-    inputs: Inputs, settings: Settings, sources: Collection[str]
+    inputs: Inputs,
+    settings: Settings,
+    sources: Collection[str],
+    limiter: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
     """GitHub GraphQL batches (REST without a token); returns the repos, calls, summary line."""
-    github = GitHubClient.from_settings(settings)
+    github = GitHubClient.from_settings(settings, limiter=limiter)
     if "github" not in sources:
         return {}, github.http.stats, "github: not asked (sources)"
     try:

@@ -7,7 +7,7 @@ would not apply), retries on its own, and raises on a title-match 404 that is a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -178,7 +178,12 @@ class SemanticScholarClient:
         self.graph_url = f"{base_url.rstrip('/')}/graph/v1"
 
     @classmethod
-    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> SemanticScholarClient:
+    def from_settings(
+        cls,
+        settings: Settings,
+        clock: Clock | None = None,
+        limiter: Callable[[str], None] | None = None,
+    ) -> SemanticScholarClient:
         key = settings.s2_api_key
         profile = ApiProfile(
             name="s2",
@@ -194,6 +199,7 @@ class SemanticScholarClient:
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
+            limiter=limiter,
         )
         return cls(http, settings.s2_api_url)
 

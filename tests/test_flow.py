@@ -17,6 +17,7 @@ from fakeapi.world import world_from_list
 from flows import enrich
 from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
 from pipeline.listio import read_list
+from pipeline.parser import parse_list
 from tests.conftest import SEED_LIST
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -119,3 +120,83 @@ def test_sources_not_asked_keep_their_values(fake: FakeServer, tmp_path: Path) -
     after = fake.app.snapshot()["per_api"]
     assert state.is_completed() and state.result()["status"] == 0
     assert after.get("s2") == before.get("s2") and after.get("arxiv") == before.get("arxiv")
+
+
+TWO_PAPERS = (
+    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
+    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
+    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
+)
+PACE = {"s2": 3.0, "arxiv": 3.0}  # the real pacing without an S2 key
+
+
+def _two_runs_at_once(run_one: Any, tmp_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def target(index: int) -> None:
+        try:
+            run_one(tmp_path / f"list{index}.md", tmp_path / f"out{index}")
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    for index in range(2):
+        (tmp_path / f"list{index}.md").write_text(TWO_PAPERS, encoding="utf-8")
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+
+@pytest.mark.slow
+def test_concurrent_flow_runs_share_one_rate_limit_per_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = world_from_list(parse_list(TWO_PAPERS))
+    with FakeServer(FakeApi(world, pacing=PACE)) as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWESOME_ENRICH_TIME_SCALE", raising=False)  # real pacing
+
+        def run_one(list_path: Path, out: Path) -> None:
+            state = enrich_awesome_list(
+                EnrichParams(list_path=str(list_path), out=str(out), no_cache=True),
+                return_state=True,
+            )
+            assert state.is_completed(), state
+
+        _two_runs_at_once(run_one, tmp_path)
+        stats = server.app.snapshot()
+    assert stats["per_api"] == {"s2": 2, "arxiv": 2}
+    assert stats["pacing_violations"] == {}
+    with get_client(sync_client=True) as client:
+        arxiv_limit = client.read_global_concurrency_limit_by_name("awesome-enrich-arxiv")
+    assert arxiv_limit.limit == 1
+    assert arxiv_limit.slot_decay_per_second == pytest.approx(1 / 3)
+
+
+@pytest.mark.slow
+def test_without_the_shared_limits_two_runs_break_the_pacing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control for the test above: the fake's pacing check does catch overlapping runs."""
+    from pipeline.config import settings_from_env
+    from pipeline.job import JobOptions, run_job
+
+    world = world_from_list(parse_list(TWO_PAPERS))
+    with FakeServer(FakeApi(world, pacing=PACE)) as server:
+        settings = settings_from_env(server.env(), no_cache=True)
+
+        def run_one(list_path: Path, out: Path) -> None:
+            import io
+
+            run_job(JobOptions(list_path, out, settings), io.StringIO())
+
+        _two_runs_at_once(run_one, tmp_path)
+        stats = server.app.snapshot()
+    assert stats["pacing_violations"].get("s2", 0) + stats["pacing_violations"].get("arxiv", 0) >= 1
