@@ -14,6 +14,7 @@ Prefect Secret blocks `github-token` and `s2-api-key` when the environment has n
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ from pipeline.job import (
     summary_lines,
     write_outputs,
 )
+from pipeline.progress import ProgressReporter
 from pipeline.resolve import MatchMethod, ResolutionRun
 
 Source = Literal["s2", "arxiv", "github"]
@@ -109,7 +111,11 @@ def _limiter(settings: Settings) -> Callable[[str], None] | None:
 def resolve_papers_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    return resolve_papers(inputs, options.settings, options.sources, _limiter(options.settings))
+    logger = get_run_logger()
+    progress = ProgressReporter(logger.info, terminal=sys.stderr.isatty())
+    return resolve_papers(
+        inputs, options.settings, options.sources, _limiter(options.settings), progress
+    )
 
 
 @task(name="fetch-repositories", cache_policy=NO_CACHE)

@@ -90,11 +90,12 @@ def resolve_papers(
     settings: Settings,
     sources: Collection[str],
     limiter: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
     """S2 batches and title matches, arXiv searches and id lookups."""
     s2 = SemanticScholarClient.from_settings(settings, limiter=limiter)
     arxiv = ArxivClient.from_settings(settings, limiter=limiter)
-    resolver = Resolver(s2, arxiv)
+    resolver = Resolver(s2, arxiv, progress)
     resolver.failures.update(
         {api: "not asked (sources)" for api in ("s2", "arxiv") if api not in sources}
     )

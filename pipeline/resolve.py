@@ -14,7 +14,7 @@ run settled. No guessed record is ever accepted: below the guard an entry stays 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -186,10 +186,16 @@ def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> 
 
 
 class Resolver:
-    def __init__(self, s2: SemanticScholarClient, arxiv: ArxivClient) -> None:
+    def __init__(
+        self,
+        s2: SemanticScholarClient,
+        arxiv: ArxivClient,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
         self.s2 = s2
         self.arxiv = arxiv
         self.failures: dict[str, str] = {}
+        self.progress = progress
 
     # --- S2 batches ---------------------------------------------------------------------------
     def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
@@ -278,13 +284,15 @@ class Resolver:
                     notes=(*notes[position], "S2 unavailable: kept the previous run's resolution"),
                 )
 
-        # Steps 4-5: titles, for what is left.
-        for entry, entry_id in zip(entries, ids, strict=True):
-            if entry.position not in results:
-                override = overrides.for_entry(entry)
-                results[entry.position] = self._by_title(
-                    entry, entry_id, override, notes[entry.position]
-                )
+        # Steps 4-5: titles, for what is left: one call per entry, so this is the long part.
+        by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
+        for done, (entry, entry_id) in enumerate(by_title, start=1):
+            override = overrides.for_entry(entry)
+            results[entry.position] = self._by_title(
+                entry, entry_id, override, notes[entry.position]
+            )
+            if self.progress is not None:
+                self.progress("title matches", done, len(by_title))
 
         resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
         resolutions = self._attach_s2_for_arxiv_titles(resolutions)

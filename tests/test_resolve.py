@@ -282,3 +282,14 @@ def test_a_second_run_pins_everything(tmp_path: Path) -> None:
     assert after["s2"] - before["s2"] == 1
     assert after["arxiv"] - before["arxiv"] == 0
     assert [r.authors for r in second.resolutions] == [r.authors for r in first.resolutions]
+
+
+def test_title_matching_reports_progress() -> None:
+    calls: list[tuple[str, int, int]] = []
+    with fake_apis(world(paper("real"))) as (_, settings):
+        Resolver(
+            SemanticScholarClient.from_settings(settings),
+            ArxivClient.from_settings(settings),
+            progress=lambda label, done, total: calls.append((label, done, total)),
+        ).resolve(parse_list(one_row() + one_row(title="Another")).entries, Overrides(), {})
+    assert calls == [("title matches", 1, 2), ("title matches", 2, 2)]

@@ -1,0 +1,40 @@
+"""Progress of long steps: a bar on a terminal, log lines (every 10%) otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class ProgressReporter:
+    """Call with (label, done, total) as work advances."""
+
+    def __init__(self, log: Callable[[str], None], *, terminal: bool) -> None:
+        self._log = log
+        self._terminal = terminal
+        self._bar: Any = None
+        self._task: Any = None
+        self._logged_step: dict[str, int] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if self._terminal:
+            self._update_bar(label, done, total)
+            return
+        step = done * 10 // total
+        if step > self._logged_step.get(label, -1) or done == total:
+            self._logged_step[label] = step
+            self._log(f"{label}: {done}/{total} ({100 * done // total}%)")
+
+    def _update_bar(self, label: str, done: int, total: int) -> None:
+        from rich.progress import Progress
+
+        if self._bar is None:
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(label, total=total)
+        self._bar.update(self._task, completed=done, total=total, description=label)
+        if done >= total:
+            self._bar.stop()
+            self._bar = None
