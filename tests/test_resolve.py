@@ -291,5 +291,5 @@ def test_title_matching_reports_progress() -> None:
             SemanticScholarClient.from_settings(settings),
             ArxivClient.from_settings(settings),
             progress=lambda label, done, total: calls.append((label, done, total)),
-        ).resolve(parse_list(one_row() + one_row(title="Another")).entries, Overrides(), {})
+        ).resolve(parse_list(one_row() + "\n" + one_row(title="Another")).entries, Overrides(), {})
     assert calls == [("title matches", 1, 2), ("title matches", 2, 2)]
