@@ -141,7 +141,7 @@ class RetryPolicy:
     max_total_wait_s: float = 120.0  # time slept between attempts, at most
     # Without any HTTP answer (refused, DNS, timeouts) the host is likely unreachable:
     # give up sooner, so a run without network fails fast and says so.
-    max_transport_wait_s: float = 10.0
+    max_transport_wait_s: float = 4.0
     backoff_initial_s: float = 2.0
     backoff_max_s: float = 60.0
 

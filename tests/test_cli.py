@@ -99,7 +99,7 @@ def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
     failed = [line for line in out.splitlines() if ": FAILED: " in line]
     assert [line.split(":")[0] for line in failed] == ["s2", "arxiv", "github"]
     assert all("connection refused" in line for line in failed)
-    # Each API gives up after a few attempts (10 s of backoff at most), not after its full policy.
+    # Each API gives up after a few attempts (4 s of backoff at most), not after its full policy.
     attempts = [int(line.split()[2]) for line in out.splitlines() if " calls: " in line]
     assert len(attempts) == 3
     assert all(1 <= count <= 4 for count in attempts)
