@@ -37,6 +37,7 @@ from pipeline.job import (
     assemble_rows,
     failed_sources,
     fetch_repositories,
+    is_synthetic,
     read_inputs,
     resolve_papers,
     summary_lines,
@@ -133,8 +134,6 @@ def assemble_rows_task(
     repos: dict[str, RepoInfo],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    from pipeline.job import is_synthetic
-
     return assemble_rows(
         inputs,
         resolution,

@@ -6,11 +6,12 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from fakeapi.app import FakeApi, Faults
 from fakeapi.server import FakeServer
@@ -18,7 +19,7 @@ from fakeapi.world import World, world_from_list
 from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
-from pipeline.job import JobOptions, is_synthetic, list_summary, run_job
+from pipeline.job import is_synthetic, list_summary
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
 from pipeline.writer import OutputError
@@ -68,27 +69,12 @@ PREFECT_DEFAULTS = {
 }
 
 
-def command_run(args: argparse.Namespace, out: TextIO) -> int:
-    settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
-    if is_synthetic(settings) and args.out is None:
-        raise OutputError(
-            f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
-            "pass --out DIR"
-        )
+def _run_flow(params: Any, out: TextIO) -> int:
+    """Run the flow in this process and print its summary; exit status as for `run`."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
+    from flows.enrich import NoPaperSource, enrich_awesome_list
 
-    params = EnrichParams(
-        list_path=str(args.list),
-        out=str(args.out or DEFAULT_OUT),
-        snapshot_date=args.snapshot_date,
-        sources=args.sources,
-        call_budget=args.call_budget,
-        overrides_path=str(args.overrides) if args.overrides else None,
-        cache_dir=str(args.cache_dir) if args.cache_dir else None,
-        no_cache=args.no_cache,
-    )
     state = enrich_awesome_list(params, return_state=True)
     result = state.result(raise_on_failure=False)
     if isinstance(result, NoPaperSource):
@@ -100,6 +86,45 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
         print(line, file=out)
     print(f"wrote {', '.join(result['written'])}", file=out)
     return int(result["status"])
+
+
+def command_run(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
+    if is_synthetic(settings) and args.out is None:
+        raise OutputError(
+            f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
+            "pass --out DIR"
+        )
+    from flows.enrich import EnrichParams
+
+    params = EnrichParams(
+        list_path=str(args.list),
+        out=str(args.out or DEFAULT_OUT),
+        snapshot_date=args.snapshot_date,
+        sources=args.sources,
+        call_budget=args.call_budget,
+        overrides_path=str(args.overrides) if args.overrides else None,
+        cache_dir=str(args.cache_dir) if args.cache_dir else None,
+        no_cache=args.no_cache,
+    )
+    return _run_flow(params, out)
+
+
+@contextmanager
+def _environment(values: dict[str, str], removed: Sequence[str]) -> Iterator[None]:
+    """Set and remove environment variables for a block, then restore them."""
+    saved = {name: os.environ.get(name) for name in [*values, *removed]}
+    os.environ.update(values)
+    for name in removed:
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _sources(text: str) -> list[str]:
@@ -124,22 +149,27 @@ def _world(args: argparse.Namespace) -> World:
 
 
 def command_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from flows.enrich import EnrichParams
+
     world = _world(args)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
     with FakeServer(FakeApi(world, faults=faults)) as server:
-        # Only the fake's own placeholders: real tokens in the environment are never sent to it.
-        env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
-        settings = settings_from_env(env, cache_dir=args.out / "http-cache")
         print(f"local fake of the three APIs at {server.url} ({world.description})", file=out)
-        result = run_job(JobOptions(args.list, args.out, settings), out)
+        # Only the fake's own placeholder token: real tokens are never sent to it.
+        env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
+        with _environment(env, removed=["S2_API_KEY"]):
+            params = EnrichParams(
+                list_path=str(args.list), out=str(args.out), cache_dir=str(args.out / "http-cache")
+            )
+            status = _run_flow(params, out)
         served = server.app.snapshot()["per_api"]
     print(
         "requests the fake served: " + ", ".join(f"{api} {n}" for api, n in sorted(served.items())),
         file=out,
     )
-    if result.written:
+    if (args.out / "papers.parquet").exists():
         print(f"outputs (SYNTHETIC numbers, labelled so in each file): {args.out}/", file=out)
-    return result.status
+    return status
 
 
 def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
