@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bibtexparser import parse_string, write_string  # type: ignore[attr-defined]
+from bibtexparser import parse_string  # type: ignore[attr-defined]
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
@@ -242,8 +242,16 @@ _FIELD_ORDER = {
 }
 
 
+def render_entry(entry: Entry) -> str:
+    """One entry in bibtexparser's own layout (values are already clean: one line, balanced)."""
+    fields = "".join(f",\n\t{f.key} = {{{f.value}}}" for f in entry.fields)
+    return f"@{entry.entry_type}{{{entry.key}{fields}\n}}\n"
+
+
 def render_bibliography(entries: Iterable[Entry]) -> str:
-    return write_string(Library(list(entries)))
+    """The entries, separated by blank lines. Formatted directly: bibtexparser's writer runs
+    its middleware stack per entry, which dominated the run time on large lists."""
+    return "\n".join(render_entry(entry) for entry in entries)
 
 
 def parse_bibliography(text: str) -> Library:

@@ -418,11 +418,16 @@ class Resolver:
 
     def _attach_s2_for_arxiv_titles(self, resolutions: list[Resolution]) -> list[Resolution]:
         """Papers found on arXiv by title: their S2 record (citations, BibTeX) by arXiv id."""
-        wanted = [r for r in resolutions if r.method is MatchMethod.ARXIV_TITLE and r.s2 is None]
-        answers = self._batch([arxiv_paper_id(r.arxiv_id) for r in wanted if r.arxiv_id]) or {}
+        wanted = {
+            r.entry.position: arxiv_paper_id(r.arxiv_id)
+            for r in resolutions
+            if r.method is MatchMethod.ARXIV_TITLE and r.s2 is None and r.arxiv_id
+        }
+        answers = self._batch(list(wanted.values())) or {}
         out = []
         for r in resolutions:
-            lookup = answers.get(arxiv_paper_id(r.arxiv_id)) if r in wanted and r.arxiv_id else None
+            asked = wanted.get(r.entry.position)
+            lookup = answers.get(asked) if asked else None
             if lookup is not None and lookup.paper is not None:
                 r = replace(
                     r,

@@ -11,6 +11,7 @@ from pipeline.bibtex import (
     parse_bibliography,
     parse_entry,
     render_bibliography,
+    render_entry,
     repair_entry_type,
 )
 from pipeline.semantic_scholar import parse_paper
@@ -187,3 +188,17 @@ def test_every_recorded_s2_bibtex_builds_an_entry_that_parses() -> None:
     assert len(library.entries) == len(entries)
     # Round trip: writing what was read gives the same text.
     assert render_bibliography(library.entries) == text
+
+
+def test_our_layout_is_bibtexparsers_own() -> None:
+    from bibtexparser import write_string  # type: ignore[attr-defined]
+    from bibtexparser.library import Library
+
+    entries = [
+        build_entry(BibSource("From SAM to CAMs", ("A B",), 2024, "CVPR 2024", MALFORMED), "k1"),
+        build_entry(
+            BibSource("Masked", ("C D",), 2024, "WACV 2024", PREPRINT, arxiv_id="2305.08491"), "k2"
+        ),
+    ]
+    for entry in entries:
+        assert render_entry(entry) == write_string(Library([entry]))
