@@ -18,11 +18,12 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.limits import ensure_limits, shared_limiter
@@ -68,6 +69,14 @@ class EnrichParams(BaseModel):
         default=None, description="default: $AWESOME_ENRICH_CACHE_DIR or .cache/http"
     )
     no_cache: bool = False
+
+
+T = TypeVar("T")
+
+
+def _quoted(value: T) -> T:
+    """`prefect.utilities.annotations.quote`, typed as the value it wraps (Prefect unwraps it)."""
+    return cast(T, quote(value))
 
 
 class NoPaperSource(PipelineError):
@@ -209,11 +218,13 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     )
     if _limiter(options.settings) is not None:
         ensure_limits(options.settings)
-    inputs = read_inputs_task(options)
+    # Large arguments are quoted: Prefect would otherwise visit every element of them (every
+    # entry, resolution and row) to track dependencies, which cost a minute of CPU at 10,000.
+    inputs = read_inputs_task(_quoted(options))
     for diagnostic in inputs.document.errors:
         logger.warning(str(diagnostic))
-    resolution, calls = resolve_papers_task(options, inputs)
-    repos, github_calls, repo_line = fetch_repositories_task(options, inputs)
+    resolution, calls = resolve_papers_task(_quoted(options), _quoted(inputs))
+    repos, github_calls, repo_line = fetch_repositories_task(_quoted(options), _quoted(inputs))
     result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})
     result.failed = failed_sources(resolution, repo_line)
     result.lines = summary_lines(result, repo_line)
@@ -225,8 +236,12 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
             "\n".join([*result.lines, f"No paper source answered: {options.out} left untouched."])
         )
     now = datetime.now(UTC)
-    result.rows = assemble_rows_task(options, inputs, resolution, repos, now)
-    written = write_outputs_task(options, inputs, resolution, result.rows, now)
+    result.rows = assemble_rows_task(
+        _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(repos), now
+    )
+    written = write_outputs_task(
+        _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(result.rows), now
+    )
     logger.info("wrote %s", ", ".join(written))
     return {
         "lines": result.lines,

@@ -25,9 +25,7 @@ from pipeline.http import (
     ApiProfile,
     Clock,
     HttpClient,
-    Redactor,
     RetryPolicy,
-    clock_for,
 )
 from pipeline.identifiers import parse_arxiv_id
 
@@ -171,15 +169,8 @@ class ArxivClient:
             cache_ttl=ARXIV_CACHE_TTL,
             retry=ARXIV_RETRY,
             max_connections=1,  # arXiv terms of use: one connection at a time
-            budget=settings.call_budget,
         )
-        http = HttpClient(
-            profile,
-            cache_dir=settings.cache_dir,
-            clock=clock or clock_for(settings.time_scale),
-            redact=Redactor(settings.secrets),
-            limiter=limiter,
-        )
+        http = HttpClient.for_settings(profile, settings, clock, limiter)
         return cls(http, settings.arxiv_api_url)
 
     def _query(self, params: dict[str, str | int], *, refresh: bool = False) -> ArxivFeed:

@@ -30,9 +30,7 @@ from pipeline.http import (
     ApiProfile,
     Clock,
     HttpClient,
-    Redactor,
     RetryPolicy,
-    clock_for,
 )
 
 # Aliased `repository` lookups per GraphQL request (connections take at most 100 nodes; GH-GQL).
@@ -228,15 +226,8 @@ class GitHubClient:
             credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
             headers=REST_HEADERS,
             max_connections=1,  # GitHub asks for serial requests
-            budget=settings.call_budget,
         )
-        http = HttpClient(
-            profile,
-            cache_dir=settings.cache_dir,
-            clock=clock or clock_for(settings.time_scale),
-            redact=Redactor(settings.secrets),
-            limiter=limiter,
-        )
+        http = HttpClient.for_settings(profile, settings, clock, limiter)
         return cls(http, settings.github_api_url, has_token=token is not None)
 
     def get_repos(self, names: Sequence[str]) -> dict[str, RepoInfo]:

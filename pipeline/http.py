@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -35,7 +35,7 @@ import requests_cache
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
-from pipeline.config import Secret
+from pipeline.config import Secret, Settings
 from pipeline.errors import (
     ApiError,
     BudgetSpent,
@@ -342,6 +342,24 @@ class HttpClient:
         base = urlsplit(profile.base_url)
         self._origin = (base.scheme, base.hostname, base.port)
         self._base_path = base.path.rstrip("/")
+
+    @classmethod
+    def for_settings(
+        cls,
+        profile: ApiProfile,
+        settings: Settings,
+        clock: Clock | None = None,
+        limiter: Callable[[str], None] | None = None,
+    ) -> HttpClient:
+        """One API's client under the run's settings: cache folder, time scale, call budget,
+        and redaction of every known credential (not only this API's)."""
+        return cls(
+            replace(profile, budget=settings.call_budget),
+            cache_dir=settings.cache_dir,
+            clock=clock or clock_for(settings.time_scale),
+            redact=Redactor(settings.secrets),
+            limiter=limiter,
+        )
 
     # --- credentials ----------------------------------------------------------------------
     def _is_own_url(self, url: str) -> bool:

@@ -22,9 +22,7 @@ from pipeline.http import (
     ApiProfile,
     Clock,
     HttpClient,
-    Redactor,
     RetryPolicy,
-    clock_for,
 )
 
 # POST /paper/batch takes at most 500 ids per call (S2 API docs).
@@ -192,15 +190,8 @@ class SemanticScholarClient:
             cache_ttl=S2_CACHE_TTL,
             retry=S2_RETRY,
             credentials={"x-api-key": key} if key else {},
-            budget=settings.call_budget,
         )
-        http = HttpClient(
-            profile,
-            cache_dir=settings.cache_dir,
-            clock=clock or clock_for(settings.time_scale),
-            redact=Redactor(settings.secrets),
-            limiter=limiter,
-        )
+        http = HttpClient.for_settings(profile, settings, clock, limiter)
         return cls(http, settings.s2_api_url)
 
     def _fail(self, url: str, status: int, text: str) -> ApiError:
