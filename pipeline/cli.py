@@ -19,7 +19,7 @@ from fakeapi.world import World, world_from_list
 from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
-from pipeline.job import is_synthetic, list_summary
+from pipeline.job import JobOptions, is_synthetic, list_summary, read_inputs
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
 from pipeline.writer import OutputError
@@ -95,6 +95,9 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
             "pass --out DIR"
         )
+    # Unreadable inputs get their one-line error here, before Prefect starts (and logs a
+    # traceback for a failed flow run).
+    read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
     from flows.enrich import EnrichParams
 
     params = EnrichParams(

@@ -270,11 +270,3 @@ def escape_text(value: str) -> str:
 
 def is_http_url(url: str) -> bool:
     return re.match(r"https?://[^\s/]+", url, re.IGNORECASE) is not None
-
-
-def markdown_link(text: str, url: str) -> str:
-    """A safe `[text](url)` link; non-http(s) URLs are dropped and only the text remains."""
-    if not is_http_url(url):
-        return escape_text(text)
-    safe_url = re.sub(r"[\s()<>\\]", lambda match: f"%{ord(match.group(0)):02X}", url)
-    return f"[{escape_text(text)}]({safe_url})"

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pipeline.identifiers import repo_ref
 from pipeline.model import ListDocument
 from pipeline.render import ExtraColumn, render
 
@@ -59,6 +60,8 @@ def regenerate(
     moved: dict[int, list[tuple[str, str]]] = {}
     for position, row in by_position.items():
         code_url, repo = row.get("code_url"), row.get("repo")
-        if row.get("repo_status") == "renamed" and code_url and repo:
+        # The new name comes from an API: it is written only when it is a plain owner/name.
+        safe = repo_ref(f"https://github.com/{repo}").github == repo if repo else False
+        if row.get("repo_status") == "renamed" and code_url and safe:
             moved[position] = [(code_url, f"https://github.com/{repo}")]
     return render(document, extra, replacements=moved)

@@ -145,3 +145,35 @@ def test_readme_check_session_matches_the_real_output(
     status, out, _ = run_cli(capsys, "check")
     assert status == 0
     assert out == match.group(1)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "overrides.yaml",
+            "overrides:\n  - title: A\n    colour: red\n",
+            "overrides.yaml:3: unknown key 'colour'",
+        ),
+        (
+            "resolution.json",
+            "{broken",
+            "resolution.json: the previous resolution report is unreadable",
+        ),
+        ("papers.parquet", "not parquet", "papers.parquet: the previous table is unreadable"),
+    ],
+)
+def test_run_rejects_unreadable_inputs_in_one_line_before_starting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str, message: str
+) -> None:
+    list_path = tmp_path / "list.md"
+    list_path.write_text(SEED_LIST.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path if name == "overrides.yaml" else out).joinpath(name).write_text(content)
+    status, printed, err = run_cli(capsys, "run", "--list", str(list_path), "--out", str(out))
+    assert status == 2
+    assert printed == ""
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert (tmp_path if name == "overrides.yaml" else out).joinpath(name).read_text() == content

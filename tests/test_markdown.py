@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.markdown import escape_text, find_links, find_urls, markdown_link, plain_text
+from pipeline.markdown import escape_text, find_links, find_urls, plain_text
 
 
 def test_find_links_reads_text_and_target() -> None:
@@ -108,11 +108,3 @@ def test_plain_text_inverts_escape_text(value: str) -> None:
     escaped = escape_text(value)
     assert "\n" not in escaped and "\r" not in escaped
     assert plain_text(escaped) == _one_line(value)
-
-
-def test_markdown_link_keeps_only_http_urls() -> None:
-    assert markdown_link("x", "javascript:alert(1)") == "x"
-    assert (
-        markdown_link("a|b", "https://github.com/o/n (1)")
-        == r"[a\|b](https://github.com/o/n%20%281%29)"
-    )

@@ -147,6 +147,8 @@ def test_the_regenerated_list_updates_renamed_links_and_marks_gone_repos() -> No
     assert lines[6].endswith("| 10 | 7 (archived) | 2023-05-06 |")
     with pytest.raises(ValueError, match="unknown columns"):
         regenerate(document, rows, ["downloads"])
+    hostile = [{**rows[0], "repo": "x/y)](javascript:alert(1)"}]
+    assert "javascript" not in regenerate(document, hostile)
 
 
 @pytest.mark.usefixtures("prefect_harness")
