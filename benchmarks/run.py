@@ -178,7 +178,7 @@ def minimum_calls(
         # pinned ids in batches; unresolved entries are tried again by title every night
         "s2": math.ceil(pinned / 500) + unresolved,
         "arxiv": unresolved,  # no new entries: only the unresolved ones are searched again
-        "github": math.ceil(len(repos) / 100) + graphql_misses,
+        "github": math.ceil(len(repos) / 100),  # gone repositories are known from last night
     }
     return cold, warm
 
@@ -272,7 +272,8 @@ def render(results: list[dict[str, Any]], command: str) -> str:
         "(S2: one batch per 500 ids plus one title match per paper without an id; arXiv: one",
         "title search per paper S2 could not place plus one id lookup per 100 other arXiv ids;",
         "GitHub: one GraphQL call per 100 repositories plus one REST call per repository GraphQL",
-        "cannot resolve; on warm nights, unresolved entries are searched again).",
+        "cannot resolve; on warm nights, unresolved entries are searched again and repositories",
+        "found gone last night are not asked over REST again).",
         "*Time under the published limits*: S2 1 request/s (with a key), arXiv 1 per 3 s, GitHub",
         "5,000/hour. CPU and peak memory are the pipeline process's own (the `awesome-enrich run`",
         "process, a Prefect client of a long-lived local Prefect server), waits excluded.",

@@ -13,7 +13,7 @@ retry policy and credential pinning would not apply to it, and it has no GraphQL
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -230,20 +230,28 @@ class GitHubClient:
         http = HttpClient.for_settings(profile, settings, clock, limiter)
         return cls(http, settings.github_api_url, has_token=token is not None)
 
-    def get_repos(self, names: Sequence[str]) -> dict[str, RepoInfo]:
-        """Metadata for each `owner/name`, keyed by the name as given."""
+    def get_repos(
+        self, names: Sequence[str], known_gone: Mapping[str, RepoStatus] | None = None
+    ) -> dict[str, RepoInfo]:
+        """Metadata for each `owner/name`, keyed by the name as given.
+
+        `known_gone` holds last run's not_found/blocked statuses (keys folded to lower case): when
+        GraphQL still cannot resolve such a repository, REST is not asked again to tell which.
+        """
         wanted = unique(list(names))
         results: dict[str, RepoInfo] = {}
         if self.has_token:
             for chunk in chunked(wanted, GITHUB_GRAPHQL_BATCH):
                 if self.stopped is None:
-                    results.update(self._graphql_batch(chunk))
+                    results.update(self._graphql_batch(chunk, known_gone or {}))
         for name in wanted:
             if name not in results:
                 results[name] = self.get_repo_rest(name)
         return {name: results[name] for name in wanted}
 
-    def _graphql_batch(self, names: list[str]) -> dict[str, RepoInfo]:
+    def _graphql_batch(
+        self, names: list[str], known_gone: Mapping[str, RepoStatus]
+    ) -> dict[str, RepoInfo]:
         """The repositories one GraphQL request resolved; the others are left for REST."""
         query, variables = graphql_query(names)
         url = f"{self.base_url}/graphql"
@@ -267,6 +275,11 @@ class GitHubClient:
             self.http.forget(response)
             return {}
         resolved: dict[str, RepoInfo] = {}
+        unresolved = {
+            str(error["path"][0])
+            for error in answer.errors
+            if isinstance(error.get("path"), list) and error["path"]
+        }
         for index, name in enumerate(names):
             data = answer.repos.get(index)
             if data is not None:
@@ -274,6 +287,10 @@ class GitHubClient:
                     resolved[name] = parse_graphql_repo(name, data)
                 except (KeyError, TypeError, ValueError):
                     continue  # REST will try it
+            elif f"r{index}" in unresolved and name.casefold() in known_gone:
+                resolved[name] = RepoInfo(
+                    name, known_gone[name.casefold()], source="graphql", reason="as last run"
+                )
         return resolved
 
     def get_repo_rest(self, name: str) -> RepoInfo:

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from pipeline.arxiv import ArxivClient
 from pipeline.config import Settings, is_loopback_url
 from pipeline.fetch import entry_repos, repo_summary, wanted_repos
-from pipeline.github import GitHubClient, RepoInfo
+from pipeline.github import GitHubClient, RepoInfo, RepoStatus
 from pipeline.http import CallStats
 from pipeline.listio import read_list
 from pipeline.model import ListDocument
@@ -117,8 +117,15 @@ def fetch_repositories(
     github = GitHubClient.from_settings(settings, limiter=limiter)
     if "github" not in sources:
         return {}, github.http.stats, "github: not asked (sources)"
+    known_gone = {
+        str(row["repo"]).casefold(): RepoStatus(row["repo_status"])
+        for row in inputs.previous_rows.values()
+        if row.get("repo") and row.get("repo_status") in {"not_found", "blocked"}
+    }
     try:
-        repos = github.get_repos(wanted_repos(inputs.document.entries, inputs.overrides))
+        repos = github.get_repos(
+            wanted_repos(inputs.document.entries, inputs.overrides), known_gone
+        )
     finally:
         github.http.close()
     return repos, github.http.stats, repo_summary(repos, github)

@@ -365,3 +365,29 @@ def test_rate_limit_classification_of_a_rest_403_without_hints() -> None:
     plain.status_code = 403
     plain._content = b'{"message": "Resource not accessible by integration"}'
     assert not is_rate_limited(plain)
+
+
+def test_repos_gone_last_run_are_not_asked_again_over_rest() -> None:
+    not_found = {"type": "NOT_FOUND", "path": ["r0"], "message": "Could not resolve"}
+    forbidden = {"type": "FORBIDDEN", "path": ["r1"], "message": "Repository access blocked"}
+    answer = {
+        "data": {"r0": None, "r1": None, "r2": None},
+        "errors": [
+            not_found,
+            forbidden,
+            {"type": "NOT_FOUND", "path": ["r2"], "message": "Could not resolve"},
+        ],
+    }
+    adapter = (
+        ReplayAdapter()
+        .add("POST", "/graphql", Canned(200, answer))
+        .add("GET", "/repos/new/gone", Canned(404, {"message": "Not Found"}))
+    )
+    known = {"x/gone": RepoStatus.NOT_FOUND, "x/dmca": RepoStatus.BLOCKED}
+    repos = client_with(adapter, token=TOKEN).get_repos(["X/Gone", "x/dmca", "new/gone"], known)
+    assert {name: info.status for name, info in repos.items()} == {
+        "X/Gone": RepoStatus.NOT_FOUND,
+        "x/dmca": RepoStatus.BLOCKED,
+        "new/gone": RepoStatus.NOT_FOUND,
+    }
+    assert [r.method for r in adapter.requests] == ["POST", "GET"]  # REST only for the new one

@@ -91,7 +91,7 @@ def test_a_second_run_makes_only_the_calls_it_must(
     assert "resolved 56 of 56 papers (56 pinned)" in printed
     assert second.get("s2", 0) <= 1  # one batch of pinned ids, or a cache hit
     assert second.get("arxiv", 0) == 0  # arXiv metadata is kept from the last run
-    assert second.get("github", 0) <= 2 * 42  # REST revalidations (304s cost no quota)
+    assert second.get("github", 0) <= 1  # GraphQL cached for an hour; gone repos not re-asked
 
 
 def test_tokens_reach_only_their_own_api_and_appear_nowhere(
