@@ -247,8 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the enrichment job on a list",
         description="Parse the list, resolve every paper (overrides, previous pins, ids in "
         "the paper URL, then guarded title matches on Semantic Scholar and arXiv), fetch its "
-        "repositories from GitHub, and write papers.bib, resolution.json and resolution.md to "
-        "the output folder. API locations and tokens come from the environment (see README). "
+        "repositories from GitHub, and write papers.parquet, its dated history, the regenerated "
+        "list (README.md), papers.bib and the resolution report to the output folder. "
+        "API locations and tokens come from the environment (see README). "
         "Exit status 1 when the list has errors or an API failed.",
     )
     run.add_argument(

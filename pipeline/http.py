@@ -276,7 +276,6 @@ class CallStats:
     """What one API client spent: network requests by status, and cache hits."""
 
     sent: Counter[str] = field(default_factory=Counter)  # "METHOD path" -> requests attempted
-    statuses: Counter[int] = field(default_factory=Counter)
     cache_hits: int = 0
     not_modified: int = 0  # revalidations answered 304 (free on GitHub)
     retries: int = 0
@@ -412,7 +411,6 @@ class HttpClient:
                 response = self.session.request(
                     method, url, timeout=REQUEST_TIMEOUT_S, allow_redirects=False, **hop_kwargs
                 )
-                self.stats.statuses[response.status_code] += 1
                 if getattr(response, "revalidated", False):
                     self.stats.not_modified += 1
             location = response.headers.get("Location")

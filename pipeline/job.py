@@ -1,13 +1,12 @@
-"""The enrichment job as steps. The Prefect flow (flows/enrich.py) runs each step as a task;
-`run_job` runs them in sequence without Prefect (for the demo and the benchmark)."""
+"""The enrichment job as steps; the Prefect flow (flows/enrich.py) runs each one as a task."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pipeline.arxiv import ArxivClient
 from pipeline.config import Settings, is_loopback_url
@@ -182,38 +181,6 @@ def summary_lines(result: JobResult, repo_line: str) -> list[str]:
             f"{stats.not_modified} not modified, {stats.retries} retries"
         )
     return lines
-
-
-def run_job(options: JobOptions, out: TextIO) -> JobResult:
-    """Every step in sequence, printing the summary to `out`."""
-    inputs = read_inputs(options)
-    for diagnostic in inputs.document.errors:
-        print(diagnostic, file=out)
-    resolution, calls = resolve_papers(inputs, options.settings, options.sources)
-    repos, github_calls, repo_line = fetch_repositories(inputs, options.settings, options.sources)
-    result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})
-    result.failed = failed_sources(resolution, repo_line)
-    result.lines = summary_lines(result, repo_line)
-    for line in result.lines:
-        print(line, file=out)
-    if result.no_paper_source:
-        print(f"No paper source answered: {options.out} left untouched.", file=out)
-        return result
-    now = datetime.now(UTC)
-    snapshot = options.snapshot_date or now.date()
-    result.rows = assemble_rows(
-        inputs,
-        resolution,
-        repos,
-        now=now,
-        snapshot_date=snapshot,
-        synthetic=is_synthetic(options.settings),
-    )
-    result.written = write_outputs(
-        options, inputs, resolution, result.rows, now=now, snapshot_date=snapshot
-    )
-    print(f"wrote {', '.join(str(path) for path in result.written)}", file=out)
-    return result
 
 
 def failed_sources(resolution: ResolutionRun, repo_line: str) -> set[str]:

@@ -186,16 +186,14 @@ def test_without_the_shared_limits_two_runs_break_the_pacing(
 ) -> None:
     """The control for the test above: the fake's pacing check does catch overlapping runs."""
     from pipeline.config import settings_from_env
-    from pipeline.job import JobOptions, run_job
+    from pipeline.job import SOURCES, JobOptions, read_inputs, resolve_papers
 
     world = world_from_list(parse_list(TWO_PAPERS))
     with FakeServer(FakeApi(world, pacing=PACE)) as server:
         settings = settings_from_env(server.env(), no_cache=True)
 
         def run_one(list_path: Path, out: Path) -> None:
-            import io
-
-            run_job(JobOptions(list_path, out, settings), io.StringIO())
+            resolve_papers(read_inputs(JobOptions(list_path, out, settings)), settings, SOURCES)
 
         _two_runs_at_once(run_one, tmp_path)
         stats = server.app.snapshot()
