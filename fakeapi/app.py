@@ -131,6 +131,11 @@ class FakeApi:
                 Rule("/s2/graph/v1/paper/batch", endpoint="s2_batch", methods=["POST"]),
                 Rule("/s2/graph/v1/paper/search/match", endpoint="s2_match", methods=["GET"]),
                 Rule("/s2/graph/v1/paper/search", endpoint="s2_search", methods=["GET"]),
+                Rule(
+                    "/s2/graph/v1/paper/<path:paper_id>/citations",
+                    endpoint="s2_citations",
+                    methods=["GET"],
+                ),
                 Rule("/s2/graph/v1/paper/<path:paper_id>", endpoint="s2_paper", methods=["GET"]),
                 Rule("/arxiv/api/query", endpoint="arxiv_query", methods=["GET"]),
                 Rule("/github/graphql", endpoint="github_graphql", methods=["POST"]),
@@ -305,6 +310,32 @@ class FakeApi:
         if paper is None:
             return _json({"error": f"Paper with id {paper_id} not found"}, 404)
         return _json(self._s2_json(paper))
+
+    def s2_citations(self, request: Request, paper_id: str) -> Response:
+        """`{offset, next?, data: [{citingPaper: {...}}]}`, `limit` at most 1,000 (S2 docs)."""
+        paper = self._lookup(paper_id)
+        if paper is None:
+            return _json({"error": f"Paper with id {paper_id} not found"}, 404)
+        try:
+            offset = int(request.args.get("offset", "0"))
+            limit = int(request.args.get("limit", "100"))
+        except ValueError:
+            return _json({"error": "Unacceptable query params: offset, limit"}, 400)
+        if not 0 < limit <= 1000 or offset < 0:
+            return _json({"error": f"Unacceptable query params: [limit={limit}]"}, 400)
+        total = paper.citations_on(self.today, self.world.epoch_date)
+        end = min(total, offset + limit)
+        wanted = [f for f in request.args.get("fields", "").split(",") if f]
+        data = []
+        for index in range(offset, end):
+            citing = paper.citing_paper(index, self.world.epoch_date)
+            data.append(
+                {"citingPaper": {k: v for k, v in citing.items() if k == "paperId" or k in wanted}}
+            )
+        body: dict[str, Any] = {"offset": offset, "data": data}
+        if end < total:
+            body["next"] = end
+        return _json(body)
 
     # --- arXiv --------------------------------------------------------------------------------
     def _arxiv_entry(self, paper: FakePaper) -> str:

@@ -48,6 +48,31 @@ class FakePaper:
     def citations_on(self, day: date, epoch: date) -> int:
         return self.citations_at_epoch + int(self.citations_per_day * max(0, (day - epoch).days))
 
+    def citing_paper(self, index: int, epoch: date) -> dict[str, Any]:
+        """The `index`-th paper citing this one, consistent with `citations_on`: the first
+        `citations_at_epoch` appeared between publication and the epoch, the others at the
+        paper's daily rate after it. About one in ten has only a year, one in thirty neither."""
+        rng = _rng(self.paper_id, "citing", index)
+        if index < self.citations_at_epoch:
+            start = self.published_on()
+            span = max(1, (epoch - start).days)
+            day = start + timedelta(days=rng.randrange(span))
+        else:
+            day = epoch + timedelta(
+                days=int((index - self.citations_at_epoch) / self.citations_per_day)
+            )
+        roll = rng.random()
+        return {
+            "paperId": _digest(self.paper_id, "citing", index)[:40],
+            "year": None if roll < 1 / 30 else day.year,
+            "publicationDate": None if roll < 0.1 else day.isoformat(),
+        }
+
+    def published_on(self) -> date:
+        if self.arxiv_published:
+            return datetime.fromisoformat(self.arxiv_published.replace("Z", "+00:00")).date()
+        return date(self.year or 2020, 1, 1)
+
 
 @dataclass
 class FakeRepo:

@@ -23,13 +23,16 @@ from typing import Any, Literal, TypeVar, cast
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.limits import ensure_limits, shared_limiter
+from pipeline.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.config import Settings, settings_from_env
 from pipeline.errors import PipelineError
 from pipeline.github import RepoInfo
+from pipeline.guard import GuardThresholds, Rejection
 from pipeline.http import CallStats
 from pipeline.job import (
     Inputs,
@@ -37,17 +40,35 @@ from pipeline.job import (
     JobResult,
     assemble_rows,
     failed_sources,
+    fetch_citation_history,
     fetch_repositories,
+    frozen_baseline,
     is_synthetic,
     read_inputs,
     resolve_papers,
     summary_lines,
     write_outputs,
 )
+from pipeline.outputs import ListExtras
 from pipeline.progress import ProgressReporter
 from pipeline.resolve import MatchMethod, ResolutionRun
 
 Source = Literal["s2", "arxiv", "github"]
+_DEFAULT_GUARD = GuardThresholds()
+
+
+class GuardParams(BaseModel):
+    """The anomaly guard's thresholds (pipeline.guard.GuardThresholds)."""
+
+    citations_zero_share: float = Field(default=_DEFAULT_GUARD.citations_zero_share, ge=0, le=1)
+    citations_fall_share: float = Field(default=_DEFAULT_GUARD.citations_fall_share, ge=0, le=1)
+    frozen_nights: int = Field(default=_DEFAULT_GUARD.frozen_nights, ge=0)
+    stars_zero_share: float = Field(default=_DEFAULT_GUARD.stars_zero_share, ge=0, le=1)
+    stars_fall_share: float = Field(default=_DEFAULT_GUARD.stars_fall_share, ge=0, le=1)
+    min_compared: int = Field(default=_DEFAULT_GUARD.min_compared, ge=1)
+
+    def thresholds(self) -> GuardThresholds:
+        return GuardThresholds(**self.model_dump())
 
 
 class EnrichParams(BaseModel):
@@ -69,6 +90,18 @@ class EnrichParams(BaseModel):
         default=None, description="default: $AWESOME_ENRICH_CACHE_DIR or .cache/http"
     )
     no_cache: bool = False
+    guard: GuardParams = Field(default_factory=GuardParams)
+    citation_pages: int = Field(
+        default=DEFAULT_PAGE_BUDGET,
+        ge=0,
+        description="S2 citation-list pages (calls) per run for citations_by_year; 0: none",
+    )
+    sort_by: Literal["citations", "stars"] | None = Field(
+        default=None, description="sort each table of the regenerated list"
+    )
+    trending_marker: bool = Field(
+        default=False, description="mark trending papers in the regenerated list"
+    )
 
 
 T = TypeVar("T")
@@ -135,6 +168,21 @@ def fetch_repositories_task(
     return fetch_repositories(inputs, options.settings, options.sources, _limiter(options.settings))
 
 
+@task(name="fetch-citation-history", cache_policy=NO_CACHE)
+def fetch_citation_history_task(
+    options: JobOptions, inputs: Inputs, resolution: ResolutionRun, now: datetime
+) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
+    return fetch_citation_history(
+        inputs,
+        resolution,
+        options.settings,
+        page_budget=options.citation_pages,
+        now=now,
+        synthetic=is_synthetic(options.settings),
+        limiter=_limiter(options.settings),
+    )
+
+
 @task(name="assemble-rows", cache_policy=NO_CACHE)
 def assemble_rows_task(
     options: JobOptions,
@@ -142,14 +190,17 @@ def assemble_rows_task(
     resolution: ResolutionRun,
     repos: dict[str, RepoInfo],
     now: datetime,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    snapshot_date = options.snapshot_date or now.date()
     return assemble_rows(
         inputs,
         resolution,
         repos,
         now=now,
-        snapshot_date=options.snapshot_date or now.date(),
+        snapshot_date=snapshot_date,
         synthetic=is_synthetic(options.settings),
+        thresholds=options.guard,
+        frozen_baseline=frozen_baseline(options.out, snapshot_date, options.guard.frozen_nights),
     )
 
 
@@ -160,16 +211,20 @@ def write_outputs_task(
     resolution: ResolutionRun,
     rows: list[dict[str, Any]],
     now: datetime,
-) -> list[str]:
-    written = write_outputs(
+    citations: dict[str, list[dict[str, Any]]],
+    rejections: list[Rejection],
+) -> tuple[list[str], str]:
+    written, changes = write_outputs(
         options,
         inputs,
         resolution,
         rows,
         now=now,
         snapshot_date=options.snapshot_date or now.date(),
+        citations=citations,
+        rejections=rejections,
     )
-    return [str(path) for path in written]
+    return [str(path) for path in written], changes
 
 
 def _publish(result: JobResult) -> None:
@@ -205,7 +260,10 @@ def _publish(result: JobResult) -> None:
 
 @flow(name="enrich-awesome-list", validate_parameters=True)
 def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
-    """Resolve, enrich and regenerate one awesome list; see the module docstring."""
+    """Resolve, enrich and regenerate one awesome list; see the module docstring.
+
+    Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
+    guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
     logger = get_run_logger()
     options = JobOptions(
@@ -215,6 +273,9 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         overrides_path=Path(params.overrides_path) if params.overrides_path else None,
         snapshot_date=params.snapshot_date,
         sources=tuple(params.sources),
+        guard=params.guard.thresholds(),
+        citation_pages=params.citation_pages,
+        extras=ListExtras(sort_by=params.sort_by, trending_marker=params.trending_marker),
     )
     if _limiter(options.settings) is not None:
         ensure_limits(options.settings)
@@ -225,27 +286,54 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         logger.warning(str(diagnostic))
     resolution, calls = resolve_papers_task(_quoted(options), _quoted(inputs))
     repos, github_calls, repo_line = fetch_repositories_task(_quoted(options), _quoted(inputs))
+    now = datetime.now(UTC)
+    citations: dict[str, list[dict[str, Any]]] = {}
+    history_line = "s2 citation history: not asked"
+    if "s2" in options.sources and options.citation_pages > 0 and "s2" not in resolution.failures:
+        citations, citation_calls, history_line = fetch_citation_history_task(
+            _quoted(options), _quoted(inputs), _quoted(resolution), now
+        )
+        calls = {**calls, "s2 citations": citation_calls}
     result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})
     result.failed = failed_sources(resolution, repo_line)
-    result.lines = summary_lines(result, repo_line)
-    for line in result.lines:
-        logger.info(line)
-    _publish(result)
+    result.lines = summary_lines(result, repo_line, history_line)
     if result.no_paper_source:
+        for line in result.lines:
+            logger.info(line)
+        _publish(result)
         raise NoPaperSource(
             "\n".join([*result.lines, f"No paper source answered: {options.out} left untouched."])
         )
-    now = datetime.now(UTC)
-    result.rows = assemble_rows_task(
+    result.rows, result.rejections = assemble_rows_task(
         _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(repos), now
     )
-    written = write_outputs_task(
-        _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(result.rows), now
+    result.lines += [str(rejection) for rejection in result.rejections]
+    for line in result.lines:
+        logger.info(line)
+    for rejection in result.rejections:
+        logger.warning(str(rejection))
+    _publish(result)
+    written, changes = write_outputs_task(
+        _quoted(options),
+        _quoted(inputs),
+        _quoted(resolution),
+        _quoted(result.rows),
+        now,
+        _quoted(citations),
+        _quoted(result.rejections),
     )
+    create_markdown_artifact(key="enrich-changes", markdown=changes, description="changes.md")
     logger.info("wrote %s", ", ".join(written))
-    return {
+    summary = {
         "lines": result.lines,
         "written": written,
         "failed": sorted(result.failed),
         "status": result.status,
+        "rejected": [r.source for r in result.rejections],
     }
+    if result.rejections:
+        # Completed (the outputs are written, with the previous values kept), but marked.
+        message = "; ".join(str(r) for r in result.rejections)
+        # Prefect makes a returned state the run's final state and unwraps its data for callers.
+        return cast(dict[str, Any], Completed(name="Anomalous", message=message, data=summary))
+    return summary

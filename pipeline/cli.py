@@ -11,17 +11,24 @@ from contextlib import contextmanager
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
+
+import pandas as pd
 
 from fakeapi.app import FakeApi, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
+from pipeline.citation_history import DEFAULT_PAGE_BUDGET, read_citations
 from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
 from pipeline.errors import PipelineError
+from pipeline.guard import GuardThresholds
 from pipeline.job import JobOptions, is_synthetic, list_summary, read_inputs
 from pipeline.listio import read_list
 from pipeline.model import ListDocument, Severity
+from pipeline.outputs import CHARTS, write_trends
+from pipeline.tables import read_trend_history
+from pipeline.trends import compute_trends
 from pipeline.writer import OutputError
 
 DEFAULT_LIST = Path("data/raw/README.md")
@@ -73,9 +80,11 @@ def _run_flow(params: Any, out: TextIO) -> int:
     """Run the flow in this process and print its summary; exit status as for `run`."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    from prefect.client.schemas.objects import State
+
     from flows.enrich import NoPaperSource, enrich_awesome_list
 
-    state = enrich_awesome_list(params, return_state=True)
+    state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
     result = state.result(raise_on_failure=False)
     if isinstance(result, NoPaperSource):
         print(result, file=out)
@@ -95,10 +104,11 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
             "pass --out DIR"
         )
+    guard = GuardThresholds().with_overrides(args.guard)
     # Unreadable inputs get their one-line error here, before Prefect starts (and logs a
     # traceback for a failed flow run).
     read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
-    from flows.enrich import EnrichParams
+    from flows.enrich import EnrichParams, GuardParams
 
     params = EnrichParams(
         list_path=str(args.list),
@@ -109,8 +119,47 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
         overrides_path=str(args.overrides) if args.overrides else None,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         no_cache=args.no_cache,
+        guard=GuardParams(**vars(guard)),
+        citation_pages=args.citation_pages,
+        sort_by=args.sort_by,
+        trending_marker=args.trending_marker,
     )
     return _run_flow(params, out)
+
+
+def command_trends(args: argparse.Namespace, out: TextIO) -> int:
+    history_dir: Path = args.history
+    out_dir: Path = args.out or history_dir.parent
+    history = read_trend_history(history_dir)
+    if history.empty:
+        print(f"{history_dir}: no snapshots yet; run `awesome-enrich run` first", file=out)
+        return 1
+    citations_path = args.citations or history_dir.parent / "citations_by_year.parquet"
+    citation_rows = read_citations(citations_path)
+    result = compute_trends(history, pd.DataFrame(citation_rows) if citation_rows else None)
+    synthetic = bool(history["synthetic"].fillna(False).astype(bool).any())
+    if synthetic and out_dir.resolve() == DEFAULT_OUT.resolve():
+        raise OutputError(f"the history is SYNTHETIC: its trends never go to {DEFAULT_OUT}")
+    written = write_trends(result, out_dir, synthetic=synthetic)
+    table = result.table
+    dates = result.snapshot_dates
+    print(
+        f"{len(dates)} snapshots, {dates[0].isoformat()} to {dates[-1].isoformat()}; "
+        f"{len(table)} entries" + (" (SYNTHETIC)" if synthetic else ""),
+        file=out,
+    )
+    for window in (7, 30, 365):
+        base = table[f"base_date_{window}d"].iloc[0] if len(table) else None
+        print(
+            f"{window}-day deltas: "
+            + (f"from the snapshot of {base.isoformat()}" if base else "no snapshot in range"),
+            file=out,
+        )
+    top = table.dropna(subset=["citation_velocity"]).nlargest(5, "citation_velocity")
+    for _, row in top.iterrows():
+        print(f"  {row['label']}: {row['citation_velocity']:+.1f} citations / 30 days", file=out)
+    print(f"wrote {', '.join(str(p) for p in written)}", file=out)
+    return 0
 
 
 @contextmanager
@@ -250,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
         "repositories from GitHub, and write papers.parquet, its dated history, the regenerated "
         "list (README.md), papers.bib and the resolution report to the output folder. "
         "API locations and tokens come from the environment (see README). "
-        "Exit status 1 when the list has errors or an API failed.",
+        "Exit status 1 when the list has errors or an API failed; 3 when the anomaly guard "
+        "rejected a source's values (the previous ones were kept; see changes.md).",
     )
     run.add_argument(
         "--list",
@@ -298,7 +348,62 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--no-cache", action="store_true", help="send every request; read and write no cache"
     )
+    run.add_argument(
+        "--citation-pages",
+        type=int,
+        default=DEFAULT_PAGE_BUDGET,
+        help="S2 citation-list pages (calls) per run for citations_by_year.parquet; papers "
+        f"are fetched once, then monthly (default: {DEFAULT_PAGE_BUDGET}; 0: none)",
+    )
+    run.add_argument(
+        "--guard",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an anomaly-guard threshold, repeatable: "
+        + ", ".join(f"{k} (default {v})" for k, v in vars(GuardThresholds()).items()),
+    )
+    run.add_argument(
+        "--sort-by",
+        choices=["citations", "stars"],
+        default=None,
+        help="sort each table of the regenerated list, most first (default: list order)",
+    )
+    run.add_argument(
+        "--trending-marker",
+        action="store_true",
+        help="mark trending papers (top tenth by 30-day citation velocity) in the list",
+    )
     run.set_defaults(handler=command_run)
+
+    trends = commands.add_parser(
+        "trends",
+        help="citation and star trends from the history, with charts",
+        description="Read the dated history and write trends.parquet (per paper: citation and "
+        "star deltas over 7, 30 and 365 days from the nearest snapshots, citations per month "
+        "since publication, citations this and last year, rank changes) and PNG charts ("
+        + ", ".join(f"charts/{name}.png" for name in CHARTS)
+        + "). The nightly run writes them too.",
+    )
+    trends.add_argument(
+        "--history",
+        type=Path,
+        default=DEFAULT_OUT / "history",
+        help=f"the history folder (default: {DEFAULT_OUT / 'history'})",
+    )
+    trends.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write trends.parquet and charts/ (default: the history's parent)",
+    )
+    trends.add_argument(
+        "--citations",
+        type=Path,
+        default=None,
+        help="citations_by_year.parquet (default: next to the history folder)",
+    )
+    trends.set_defaults(handler=command_trends)
 
     demo = commands.add_parser(
         "demo",

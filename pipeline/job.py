@@ -2,25 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from pipeline.arxiv import ArxivClient
+from pipeline.changes import compute_changes
+from pipeline.citation_history import (
+    DEFAULT_PAGE_BUDGET,
+    MAX_PAGES_PER_PAPER,
+    last_fetched,
+    plan_fetches,
+    read_citations,
+    replace_papers,
+    rows_for,
+)
 from pipeline.config import Settings, is_loopback_url
+from pipeline.errors import ApiError
 from pipeline.fetch import entry_repos, repo_summary, wanted_repos
 from pipeline.github import GitHubClient, RepoInfo, RepoStatus
+from pipeline.guard import GuardThresholds, Rejection, check_sources, without_source
 from pipeline.http import CallStats
 from pipeline.listio import read_list
 from pipeline.model import ListDocument
-from pipeline.outputs import resolution_summary, write_resolution, write_tables
+from pipeline.outputs import (
+    ListExtras,
+    resolution_summary,
+    write_changes,
+    write_citations,
+    write_resolution,
+    write_tables,
+    write_trends,
+)
 from pipeline.overrides import Overrides, load_overrides
 from pipeline.report import load_pins
 from pipeline.resolve import Pin, ResolutionRun, Resolver
 from pipeline.semantic_scholar import SemanticScholarClient
-from pipeline.tables import build_rows, merge_with_previous, read_papers
+from pipeline.tables import (
+    build_rows,
+    merge_with_previous,
+    read_papers,
+    read_snapshot,
+    read_snapshot_before,
+    read_trend_history,
+    snapshot_dates,
+)
+from pipeline.trends import compute_trends
 
 SOURCES = ("s2", "arxiv", "github")
 
@@ -33,6 +64,11 @@ class JobOptions:
     overrides_path: Path | None = None  # default: overrides.yaml next to the list
     snapshot_date: date | None = None  # default: today (UTC)
     sources: Collection[str] = SOURCES  # the APIs to ask; the others keep last run's values
+    guard: GuardThresholds = field(default_factory=GuardThresholds)
+    citation_pages: int = DEFAULT_PAGE_BUDGET  # S2 citation-list pages per run; 0: none
+    extras: ListExtras = field(
+        default_factory=ListExtras
+    )  # regenerated-list options (sorting, trending marker)
 
 
 @dataclass(frozen=True)
@@ -41,6 +77,7 @@ class Inputs:
     overrides: Overrides
     pins: dict[str, Pin]
     previous_rows: dict[str, dict[str, Any]]
+    citations: list[dict[str, Any]] = field(default_factory=list)  # citations_by_year rows
 
 
 @dataclass
@@ -53,9 +90,13 @@ class JobResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the run summary, one line per source
+    rejections: list[Rejection] = field(default_factory=list)  # the anomaly guard's verdicts
 
     @property
     def status(self) -> int:
+        """0 clean; 1 list errors or a failed API; 3 a source rejected by the anomaly guard."""
+        if self.rejections:
+            return 3
         return 1 if self.document.errors or self.failed else 0
 
     @property
@@ -81,6 +122,7 @@ def read_inputs(options: JobOptions) -> Inputs:
         overrides,
         load_pins(options.out / "resolution.json"),
         read_papers(options.out / "papers.parquet"),
+        read_citations(options.out / "citations_by_year.parquet"),
     )
 
 
@@ -138,8 +180,13 @@ def assemble_rows(
     now: datetime,
     snapshot_date: date,
     synthetic: bool,
-) -> list[dict[str, Any]]:
-    """This run's rows, merged with the previous table so no good value is lost."""
+    thresholds: GuardThresholds | None = None,
+    frozen_baseline: dict[str, dict[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    """This run's rows, merged with the previous table so no good value is lost.
+
+    The anomaly guard runs first: a source it rejects loses this run's values, so the merge
+    keeps the previous ones (with their old fetched_at)."""
     entry_repo = {
         entry.position: names[0]
         for entry in inputs.document.entries
@@ -153,7 +200,61 @@ def assemble_rows(
         snapshot_date=snapshot_date,
         synthetic=synthetic,
     )
-    return merge_with_previous(rows, inputs.previous_rows)
+    rejections = check_sources(
+        rows, inputs.previous_rows, thresholds or GuardThresholds(), frozen_baseline=frozen_baseline
+    )
+    for rejection in rejections:
+        rows = without_source(rows, rejection.source)
+    return merge_with_previous(rows, inputs.previous_rows), rejections
+
+
+def frozen_baseline(out: Path, snapshot_date: date, nights: int) -> dict[str, dict[str, Any]]:
+    """The latest snapshot at least `nights` nights old, for the guard's frozen-source check."""
+    if nights <= 0:
+        return {}
+    old = [d for d in snapshot_dates(out / "history") if (snapshot_date - d).days >= nights]
+    return read_snapshot(out / "history", old[-1]) if old else {}
+
+
+def fetch_citation_history(
+    inputs: Inputs,
+    resolution: ResolutionRun,
+    settings: Settings,
+    *,
+    page_budget: int,
+    now: datetime,
+    synthetic: bool,
+    limiter: Callable[[str], None] | None = None,
+) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
+    """Citing papers per year and month for the papers due (never fetched, or a month old),
+    within `page_budget` calls. A paper that fails keeps its previous rows."""
+    papers: dict[str, int | None] = {}
+    for r in resolution.resolutions:
+        if r.s2_paper_id and r.s2 is not None and r.s2_paper_id not in papers:
+            papers[r.s2_paper_id] = r.s2.citation_count
+    plan = plan_fetches(papers, last_fetched(inputs.citations), now, page_budget)
+    s2 = SemanticScholarClient.from_settings(settings, limiter=limiter)
+    fetched: dict[str, list[dict[str, Any]]] = {}
+    failure = ""
+    try:
+        for paper_id in plan.fetch:
+            try:
+                citing, _, complete = s2.get_citations(paper_id, max_pages=MAX_PAGES_PER_PAPER)
+            except ApiError as error:
+                failure = f"; stopped: {error}"
+                break
+            fetched[paper_id] = rows_for(
+                paper_id, citing, fetched_at=now, complete=complete, synthetic=synthetic
+            )
+    finally:
+        s2.http.close()
+    waiting = plan.waiting + len(plan.fetch) - len(fetched)
+    line = (
+        f"s2 citation history: {len(fetched)} papers fetched in "
+        f"{s2.http.stats.network_requests} calls ({s2.http.stats.cache_hits} from the cache), "
+        f"{waiting} due papers left for a later run{failure}"
+    )
+    return fetched, s2.http.stats, line
 
 
 def write_outputs(
@@ -164,17 +265,48 @@ def write_outputs(
     *,
     now: datetime,
     snapshot_date: date,
-) -> list[Path]:
+    citations: dict[str, list[dict[str, Any]]] | None = None,
+    rejections: Sequence[Rejection] = (),
+) -> tuple[list[Path], str]:
+    """Every output, each atomically; returns the files and changes.md's text."""
     synthetic = is_synthetic(options.settings)
-    written = write_tables(rows, inputs.document, options.out, snapshot_date, synthetic=synthetic)
+    history = options.out / "history"
+    previous = read_snapshot_before(history, snapshot_date)
+    citation_rows = replace_papers(inputs.citations, citations or {})
+    trends = compute_trends(
+        read_trend_history(history, rows, snapshot_date),
+        pd.DataFrame(citation_rows) if citation_rows else None,
+    )
+    trending = set(trends.table.loc[trends.table["trending"], "position"].astype(int))
+    written = write_tables(
+        rows,
+        inputs.document,
+        options.out,
+        snapshot_date,
+        synthetic=synthetic,
+        extras=options.extras,
+        trending=trending,
+    )
     written += write_resolution(
         resolution, options.out, source=str(options.list_path), now=now, synthetic=synthetic
     )
-    return written
+    if citations:
+        written += write_citations(citation_rows, options.out, synthetic=synthetic)
+    written += write_trends(trends, options.out, synthetic=synthetic)
+    changes = compute_changes(
+        rows, previous, snapshot_date, warnings=[str(r) for r in rejections], synthetic=synthetic
+    )
+    changes_path, changes_text = write_changes(changes, options.out)
+    return [*written, changes_path], changes_text
 
 
-def summary_lines(result: JobResult, repo_line: str) -> list[str]:
-    lines = [list_summary(result.document), *resolution_summary(result.resolution), repo_line]
+def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:
+    lines = [
+        list_summary(result.document),
+        *resolution_summary(result.resolution),
+        repo_line,
+        *extra,
+    ]
     for name, stats in result.calls.items():
         lines.append(
             f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "

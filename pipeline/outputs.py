@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.changes import Changes, render_changes
+from pipeline.citation_history import citations_parquet_bytes
 from pipeline.model import ListDocument
 from pipeline.regenerate import regenerate
 from pipeline.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
 from pipeline.resolve import MatchMethod, ResolutionRun
 from pipeline.tables import papers_parquet_bytes, to_table
+from pipeline.trends import TrendResult
 from pipeline.writer import write_bytes_atomic, write_text_atomic
 
 
@@ -28,6 +36,14 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class ListExtras:
+    """Regenerated-list options, off by default."""
+
+    sort_by: Literal["citations", "stars"] | None = None  # each table, most first
+    trending_marker: bool = False  # mark the top tenth by 30-day citation velocity
+
+
 def write_tables(
     rows: list[dict[str, Any]],
     document: ListDocument,
@@ -35,6 +51,8 @@ def write_tables(
     snapshot_date: date,
     *,
     synthetic: bool,
+    extras: ListExtras = ListExtras(),
+    trending: Collection[int] = (),
 ) -> list[Path]:
     """papers.parquet, this date's history partition and the regenerated list, atomically.
 
@@ -47,7 +65,15 @@ def write_tables(
     files = {
         folder / "papers.parquet": papers_parquet_bytes(table),
         partition: papers_parquet_bytes(table.drop_columns(["snapshot_date"])),
-        folder / "README.md": (banner + regenerate(document, rows)).encode("utf-8"),
+        folder / "README.md": (
+            banner
+            + regenerate(
+                document,
+                rows,
+                sort_by=extras.sort_by,
+                trending=trending if extras.trending_marker else (),
+            )
+        ).encode("utf-8"),
     }
     for path, data in files.items():
         write_bytes_atomic(path, data)
@@ -71,3 +97,46 @@ def write_resolution(
     for path, text in files.items():
         write_text_atomic(path, text)
     return list(files)
+
+
+def write_citations(rows: Sequence[dict[str, Any]], folder: Path, *, synthetic: bool) -> list[Path]:
+    path = folder / "citations_by_year.parquet"
+    write_bytes_atomic(path, citations_parquet_bytes(rows, synthetic=synthetic))
+    return [path]
+
+
+CHARTS = ("top_velocity", "citations_over_time", "stars_vs_citations", "entries_per_section")
+
+
+def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[Path]:
+    """trends.parquet and the PNG charts (charts/*.png), each atomically."""
+    from pipeline import charts  # matplotlib is imported only when charts are drawn
+
+    table = pa.Table.from_pandas(result.table, preserve_index=False)
+    metadata = {
+        **(table.schema.metadata or {}),
+        b"awesome_enrich.schema": b"awesome-enrich/trends",
+        b"awesome_enrich.synthetic": b"true" if synthetic else b"false",
+    }
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table.replace_schema_metadata(metadata), buffer, compression="zstd")
+    figures = {
+        "top_velocity": charts.velocity_chart(result.table, synthetic=synthetic),
+        "citations_over_time": charts.citations_over_time_chart(result.series, synthetic=synthetic),
+        "stars_vs_citations": charts.stars_vs_citations_chart(result.table, synthetic=synthetic),
+        "entries_per_section": charts.entries_per_section_chart(result.table, synthetic=synthetic),
+    }
+    files = {folder / "trends.parquet": buffer.getvalue().to_pybytes()}
+    files |= {
+        folder / "charts" / f"{name}.png": charts.png_bytes(fig) for name, fig in figures.items()
+    }
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    return list(files)
+
+
+def write_changes(changes: Changes, folder: Path) -> tuple[Path, str]:
+    text = render_changes(changes, SYNTHETIC_BANNER)
+    path = folder / "changes.md"
+    write_text_atomic(path, text)
+    return path, text

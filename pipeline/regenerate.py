@@ -1,17 +1,25 @@
 """The regenerated list: the input Markdown with Citations, Stars and Last commit columns,
-renamed repositories' links updated and gone ones marked; everything else byte for byte."""
+renamed repositories' links updated and gone ones marked; everything else byte for byte.
+
+Two extras are off by default: sorting the papers of each section by citations or stars
+(highest first), and a trending marker (TRENDING_MARKER) on entries the caller names.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pipeline.identifiers import repo_ref
 from pipeline.model import ListDocument
-from pipeline.render import ExtraColumn, render
+from pipeline.render import Alignment, ExtraColumn, render
 
 DEFAULT_COLUMNS = ("citations", "stars", "last_commit")
+SortBy = Literal["citations", "stars"]
+# Appended, after a space, to a trending entry's Citations cell: "1,234 ↑". A plain arrow reads
+# as "rising", renders in every font and keeps the number readable (no emoji width issues).
+TRENDING_MARKER = "\u2191"
 _HEADERS = {"citations": "Citations", "stars": "Stars", "last_commit": "Last commit"}
 _STATUS_MARKERS = {"not_found": "gone", "blocked": "blocked", "empty": "empty repository"}
 
@@ -39,24 +47,56 @@ def _citations(row: Mapping[str, Any]) -> str:
 _VALUES = {"citations": _citations, "stars": _stars, "last_commit": _last_commit}
 
 
+def _number(value: object) -> float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _sort_value(sort_by: SortBy, row: Mapping[str, Any]) -> float | None:
+    """The number shown in the column `sort_by` names; a gone or blocked repository has none."""
+    if sort_by == "citations":
+        return _number(row.get("citation_count"))
+    if row.get("repo_status") in _STATUS_MARKERS:
+        return None
+    return _number(row.get("stars"))
+
+
+def _marked(value: str) -> str:
+    return f"{value} {TRENDING_MARKER}" if value else TRENDING_MARKER
+
+
 def regenerate(
     document: ListDocument,
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str] = DEFAULT_COLUMNS,
+    *,
+    sort_by: SortBy | None = None,
+    trending: Collection[int] = (),
 ) -> str:
-    """The list with the chosen columns (any of citations, stars, last_commit) appended."""
+    """The list with the chosen columns (any of citations, stars, last_commit) appended.
+
+    `sort_by` orders the papers of each table (and of each run of sibling bullet entries, see
+    `render`) by citation count or stars, highest first; papers without a number (a gone
+    repository has no stars) go last and ties keep their list order. It does not need the
+    column to be shown. None keeps the list order.
+
+    `trending` holds the entry positions to mark with TRENDING_MARKER. The marker goes in the
+    Citations cell, or in the Stars cell when Citations is not among `columns`; with neither
+    column it is not written.
+    """
     unknown = [c for c in columns if c not in _VALUES]
     if unknown:
         raise ValueError(f"unknown columns {unknown}; choose from {list(_VALUES)}")
+    if sort_by is not None and sort_by not in get_args(SortBy):
+        raise ValueError(f"cannot sort by {sort_by!r}; choose from {list(get_args(SortBy))}")
     by_position = {row["position"]: row for row in rows}
-    extra = [
-        ExtraColumn(
-            _HEADERS[name],
-            {p: _VALUES[name](row) for p, row in by_position.items()},
-            align="right" if name in {"citations", "stars"} else None,
-        )
-        for name in columns
-    ]
+    marked_column = next((c for c in ("citations", "stars") if c in columns), None)
+    extra: list[ExtraColumn] = []
+    for name in columns:
+        values = {p: _VALUES[name](row) for p, row in by_position.items()}
+        if name == marked_column:
+            values |= {p: _marked(values.get(p, "")) for p in trending}
+        align: Alignment | None = "right" if name in {"citations", "stars"} else None
+        extra.append(ExtraColumn(_HEADERS[name], values, align=align))
     moved: dict[int, list[tuple[str, str]]] = {}
     for position, row in by_position.items():
         code_url, repo = row.get("code_url"), row.get("repo")
@@ -64,4 +104,9 @@ def regenerate(
         safe = repo_ref(f"https://github.com/{repo}").github == repo if repo else False
         if row.get("repo_status") == "renamed" and code_url and safe:
             moved[position] = [(code_url, f"https://github.com/{repo}")]
-    return render(document, extra, replacements=moved)
+    sort_values = (
+        None
+        if sort_by is None
+        else {p: _sort_value(sort_by, row) for p, row in by_position.items()}
+    )
+    return render(document, extra, replacements=moved, sort_values=sort_values)

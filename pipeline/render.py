@@ -1,17 +1,41 @@
 """A pure renderer: `render(document)` gives back the source byte for byte; with extra columns it
-appends them to every paper table (and to bullet entries), escaping every value."""
+appends them to every paper table (and to bullet entries), escaping every value; with sort
+values it orders the papers of each table (and of each run of sibling bullets), highest first.
+
+Sorting moves whole rows (or a bullet's text after its list marker) and nothing else: headings,
+prose, header and delimiter rows, list markers and numbers, and every line ending stay where
+they are in the source.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Literal, TypeVar
 
 from pipeline.markdown import escape_text
-from pipeline.model import BulletEntry, Heading, ListDocument, Table, TableRow, TextBlock
+from pipeline.model import (
+    Block,
+    BulletEntry,
+    Heading,
+    Line,
+    ListDocument,
+    Table,
+    TableRow,
+    TextBlock,
+)
 
 Alignment = Literal["left", "center", "right"]
+
+# Entry position -> the value its row is sorted by (highest first); None or NaN: no value.
+SortValues = Mapping[int, float | None]
+
+_LIST_MARKER = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
+_LIST_ITEM_OR_HEADING = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6})(?:[ \t]|$)")
+
+_Movable = TypeVar("_Movable", TableRow, BulletEntry)
 
 
 @dataclass(frozen=True)
@@ -65,7 +89,122 @@ def _replaced(row: TableRow, replacements: Mapping[int, Sequence[tuple[str, str]
     cells = list(row.cells)
     for old, new in pairs:
         cells = [cell.replace(old, new) for cell in cells]
-    return TableRow(row.line, row.leading, tuple(cells), row.trailing, row.entry_position)
+    replaced = replace(row, cells=tuple(cells))
+    return replace(replaced, line=replace(row.line, text=replaced.rebuilt))
+
+
+def _sort_key(position: int | None, values: SortValues) -> tuple[bool, float]:
+    """Highest value first; no value (or NaN) last. Used with a stable sort, ties keep order."""
+    value = values.get(position) if position is not None else None
+    if value is None or math.isnan(value):
+        return (True, 0.0)
+    return (False, -value)
+
+
+def _ranked(items: Sequence[_Movable], values: SortValues) -> list[_Movable]:
+    return sorted(items, key=lambda item: _sort_key(item.entry_position, values))
+
+
+def _sorted_rows(rows: tuple[TableRow, ...], values: SortValues) -> tuple[TableRow, ...]:
+    """The paper rows sorted by value, highest first; rows without a value last, in order.
+
+    Rows that are not papers (empty or without a title) stay where they are and the sort does
+    not cross them. A moved row takes the line ending of the line it lands on, so a CRLF line or
+    a last line without a newline keeps its place.
+    """
+    out = list(rows)
+    start = 0
+    for end in range(len(rows) + 1):
+        if end < len(rows) and rows[end].entry_position is not None:
+            continue
+        slots = rows[start:end]
+        out[start:end] = [
+            replace(row, line=replace(slot.line, text=row.line.text))
+            for slot, row in zip(slots, _ranked(slots, values), strict=True)
+        ]
+        start = end + 1
+    return tuple(out)
+
+
+def _indentation(text: str) -> int:
+    expanded = text.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
+def _split_marker(text: str) -> tuple[str, str]:
+    """A list item line as (indentation and marker with the spaces after it, content)."""
+    marker = _LIST_MARKER.match(text)
+    end = marker.end() if marker else 0
+    return text[:end], text[end:]
+
+
+def _list_level(bullet: BulletEntry) -> tuple[int, str] | None:
+    """The bullet's indentation and marker kind (`-`, `*`, `+`, `.` or `)`): one list level."""
+    marker = _LIST_MARKER.match(bullet.line.text)
+    if marker is None:
+        return None
+    kind = marker.group(2)[-1]
+    return _indentation(bullet.line.text), kind
+
+
+def _ends_its_item(bullet: BulletEntry, lines: Sequence[Line], after: int) -> bool:
+    """Whether the bullet's list item is its line alone, so the line can move without leaving
+    behind a nested list, a continuation line or an indented paragraph. `lines[after]` is the
+    line after the bullet's.
+    """
+    indentation = _indentation(bullet.line.text)
+    blank_before = False
+    for index in range(after, len(lines)):
+        line = lines[index]
+        if not line.text.strip():
+            blank_before = True
+            continue
+        if _indentation(line.text) > indentation:
+            return False
+        # Without a blank line, only a list item or a heading ends the item; any other text
+        # continues its paragraph.
+        return blank_before or _LIST_ITEM_OR_HEADING.match(line.text) is not None
+    return True
+
+
+def _sorted_bullets(run: Sequence[BulletEntry], values: SortValues) -> list[BulletEntry]:
+    """The run's bullets sorted by value; each line keeps its list marker and line ending."""
+    out: list[BulletEntry] = []
+    for slot, bullet in zip(run, _ranked(run, values), strict=True):
+        text = _split_marker(slot.line.text)[0] + _split_marker(bullet.line.text)[1]
+        out.append(BulletEntry(replace(slot.line, text=text), bullet.entry_position))
+    return out
+
+
+def _sorted_blocks(document: ListDocument, values: SortValues) -> tuple[Block, ...]:
+    """The document's blocks with each paper table's rows, and each run of sibling bullet
+    entries on consecutive lines, sorted by value.
+
+    A bullet joins a run only when its line is its whole list item; a bullet with nested or
+    continuation lines stays in place, and so do bullets separated by blank lines or text.
+    """
+    lines = list(document.lines())
+    out: list[Block] = []
+    run: list[BulletEntry] = []
+    next_line = 0
+    for block in document.blocks:
+        next_line += len(block.lines) if isinstance(block, TextBlock | Table) else 1
+        if isinstance(block, BulletEntry):
+            level = _list_level(block)
+            if level is not None and _ends_its_item(block, lines, next_line):
+                if run and _list_level(run[-1]) != level:
+                    out.extend(_sorted_bullets(run, values))
+                    run = []
+                run.append(block)
+                continue
+        out.extend(_sorted_bullets(run, values))
+        run = []
+        if isinstance(block, Table) and block.is_paper_table:
+            out.append(replace(block, rows=_sorted_rows(block.rows, values)))
+        else:
+            out.append(block)
+    out.extend(_sorted_bullets(run, values))
+    return tuple(out)
 
 
 def _render_table(
@@ -76,12 +215,8 @@ def _render_table(
     if not table.is_paper_table or not (columns or replacements):
         return "".join(line.raw for line in table.lines)
     if not columns:
-        return "".join(
-            (row := _replaced(r, replacements)).rebuilt + row.line.eol
-            if r.entry_position in replacements
-            else r.line.raw
-            for r in (table.header, table.delimiter, *table.rows)
-        )
+        rows = (table.header, table.delimiter, *table.rows)
+        return "".join(_replaced(row, replacements).line.raw for row in rows)
     width = len(table.headers)
     template = table.delimiter.cells[-1] if table.delimiter.cells else "---"
     out = [
@@ -116,15 +251,24 @@ def render(
     document: ListDocument,
     columns: Sequence[ExtraColumn] = (),
     replacements: Mapping[int, Sequence[tuple[str, str]]] | None = None,
+    *,
+    sort_values: SortValues | None = None,
 ) -> str:
-    """Render the list. Without columns the result is the parsed source, byte for byte.
+    """Render the list. Without options the result is the parsed source, byte for byte.
 
     `replacements` maps an entry position to (old, new) texts replaced in its table cells, such
     as a renamed repository's URL.
+
+    `sort_values` maps an entry position to the value its paper is sorted by, highest first;
+    papers without a value go last and ties keep their order. The data rows of each paper table
+    are sorted (rows that are not papers stay in place and split the sort), and so is each run
+    of sibling bullet entries on consecutive lines whose item is that one line. Nothing else
+    moves: headings, text, header and delimiter rows, list markers and line endings stay put.
     """
     replacements = replacements or {}
+    blocks = document.blocks if sort_values is None else _sorted_blocks(document, sort_values)
     out: list[str] = []
-    for block in document.blocks:
+    for block in blocks:
         if isinstance(block, TextBlock):
             out.extend(line.raw for line in block.lines)
         elif isinstance(block, Heading):

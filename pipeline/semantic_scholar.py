@@ -31,6 +31,10 @@ S2_FIELDS = (
     "paperId,corpusId,externalIds,title,year,venue,publicationVenue,authors,"
     "citationCount,influentialCitationCount,citationStyles,url"
 )
+# GET /paper/{id}/citations: `limit` at most 1000 per page; the page says `next` while more
+# remain (S2 API docs). `fields` name the citing paper's fields.
+S2_CITATIONS_PAGE = 1000
+S2_CITATION_FIELDS = "year,publicationDate"
 # S2 answers 429 often, with no Retry-After: more attempts, longer backoff (S2 staff, s2-folks#84).
 S2_RETRY = RetryPolicy(
     max_attempts=6, max_total_wait_s=180.0, backoff_initial_s=2.0, backoff_max_s=60.0
@@ -166,6 +170,37 @@ def parse_match(data: Any) -> S2Match | None:
     return S2Match(parse_paper(papers[0]), float(score) if score is not None else None)
 
 
+@dataclass(frozen=True)
+class CitingPaper:
+    """When a paper that cites ours appeared: a year, and a full date when S2 has one."""
+
+    year: int | None
+    publication_date: str | None  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class CitationPage:
+    citing: tuple[CitingPaper, ...]
+    next_offset: int | None
+
+
+def parse_citation_page(data: Any) -> CitationPage:
+    """`{offset, next?, data: [{citingPaper: {paperId, year, publicationDate}}]}`."""
+    if not isinstance(data, dict):
+        raise TypeError(f"expected an object, got {type(data).__name__}")
+    items = data.get("data", [])
+    if not isinstance(items, list):
+        raise TypeError("data is not a list")
+    citing = []
+    for item in items:
+        paper = item.get("citingPaper") if isinstance(item, dict) else None
+        if not isinstance(paper, dict):
+            raise TypeError(f"expected a citingPaper object, got {item!r}"[:120])
+        published = _optional_str(paper.get("publicationDate"))
+        citing.append(CitingPaper(_optional_int(paper.get("year")), published))
+    return CitationPage(tuple(citing), _optional_int(data.get("next")))
+
+
 def _s2_error(response_text: str) -> str:
     return response_text.strip().replace("\n", " ")[:200]
 
@@ -228,3 +263,27 @@ class SemanticScholarClient:
         if response.status_code != 200:
             raise self._fail(url, response.status_code, response.text)
         return match
+
+    def get_citations(self, paper_id: str, max_pages: int) -> tuple[list[CitingPaper], int, bool]:
+        """The papers citing `paper_id`, paged 1,000 at a time, at most `max_pages` pages.
+
+        Returns the citing papers, the pages fetched and whether every page was read. A paper
+        S2 does not know (404) has no citations to give: an empty, complete answer.
+        """
+        url = f"{self.graph_url}/paper/{paper_id}/citations"
+        citing: list[CitingPaper] = []
+        offset: int | None = 0
+        pages = 0
+        while offset is not None and pages < max_pages:
+            params = {"fields": S2_CITATION_FIELDS, "offset": offset, "limit": S2_CITATIONS_PAGE}
+            response, page = self.http.request_json("GET", url, parse_citation_page, params=params)
+            pages += 1
+            if response.status_code == 404:
+                return [], pages, True
+            if page is None:
+                raise self._fail(url, response.status_code, response.text)
+            citing.extend(page.citing)
+            if page.next_offset is not None and page.next_offset <= offset:
+                raise self._fail(url, response.status_code, f"next {page.next_offset} <= {offset}")
+            offset = page.next_offset
+        return citing, pages, offset is None

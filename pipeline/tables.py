@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
@@ -167,7 +169,7 @@ def merge_with_previous(
     return merged
 
 
-def to_table(rows: Sequence[dict[str, Any]], *, synthetic: bool = False) -> pa.Table:
+def to_table(rows: Sequence[Mapping[str, Any]], *, synthetic: bool = False) -> pa.Table:
     columns = {field.name: [row.get(field.name) for row in rows] for field in PAPERS_SCHEMA}
     for name in ("arxiv_published", "last_commit_at", "s2_fetched_at", "github_fetched_at"):
         columns[name] = [_utc(value) for value in columns[name]]
@@ -203,3 +205,108 @@ def read_papers(path: Path) -> dict[str, dict[str, Any]]:
     if metadata.get(b"awesome_enrich.schema") != PAPERS_SCHEMA_NAME.encode():
         raise TableError(f"{path}: not an awesome-enrich papers table")
     return {row["entry_id"]: row for row in table.to_pylist()}
+
+
+def read_history(folder: Path) -> pd.DataFrame:
+    """Every snapshot under `folder` (history/snapshot_date=D/*.parquet) as one DataFrame with a
+    `snapshot_date` column of dates; empty when there is none."""
+    if not folder.is_dir() or not any(folder.glob("snapshot_date=*/*.parquet")):
+        return pd.DataFrame(columns=[f.name for f in PAPERS_SCHEMA])
+    try:
+        dataset = ds.dataset(
+            folder,
+            format="parquet",
+            partitioning=ds.partitioning(
+                pa.schema([("snapshot_date", pa.date32())]), flavor="hive"
+            ),
+        )
+        frame = dataset.to_table().to_pandas()
+    except (OSError, pa.ArrowInvalid) as error:
+        raise TableError(f"{folder}: the history is unreadable ({error})") from None
+    frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"]).dt.date
+    return frame.sort_values(["snapshot_date", "position"], kind="stable").reset_index(drop=True)
+
+
+def snapshot_dates(folder: Path) -> list[date]:
+    """The dates of the snapshots under a history folder, oldest first."""
+    days = []
+    for partition in folder.glob("snapshot_date=*"):
+        try:
+            day = date.fromisoformat(partition.name.removeprefix("snapshot_date="))
+        except ValueError:
+            continue
+        if any(partition.glob("*.parquet")):
+            days.append(day)
+    return sorted(days)
+
+
+def read_snapshot(folder: Path, day: date) -> dict[str, dict[str, Any]]:
+    """One snapshot of the history, by entry_id, with the types it was written with."""
+    partition = folder / f"snapshot_date={day.isoformat()}"
+    try:
+        table = pq.read_table(partition)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
+    return {row["entry_id"]: {**row, "snapshot_date": day} for row in table.to_pylist()}
+
+
+def read_snapshot_before(folder: Path, day: date) -> dict[str, dict[str, Any]]:
+    """The latest snapshot strictly before `day`, by entry_id; empty when there is none."""
+    earlier = [d for d in snapshot_dates(folder) if d < day]
+    return read_snapshot(folder, earlier[-1]) if earlier else {}
+
+
+TREND_HISTORY_COLUMNS = [
+    "entry_id",
+    "position",
+    "section",
+    "title",
+    "abbreviation",
+    "year",
+    "arxiv_published",
+    "s2_paper_id",
+    "repo",
+    "citation_count",
+    "stars",
+    "synthetic",
+]
+
+
+def read_trend_history(
+    folder: Path,
+    today: Sequence[Mapping[str, Any]] = (),
+    snapshot_date: date | None = None,
+) -> pd.DataFrame:
+    """The history's columns that trends need, with `today`'s rows standing in for the
+    snapshot of `snapshot_date` (so trends can be computed before it is written)."""
+    frames = []
+    days = [d for d in snapshot_dates(folder) if d != snapshot_date]
+    for day in days:
+        partition = folder / f"snapshot_date={day.isoformat()}"
+        try:
+            table = pq.read_table(partition, columns=TREND_HISTORY_COLUMNS)
+        except (OSError, pa.ArrowInvalid) as error:
+            raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
+        frame = table.to_pandas(strings_to_categorical=True, types_mapper=_nullable)
+        frames.append(frame.assign(snapshot_date=day))
+    if today and snapshot_date is not None:
+        frame = to_table(today).select(TREND_HISTORY_COLUMNS).to_pandas(types_mapper=_nullable)
+        frames.append(frame.assign(snapshot_date=snapshot_date))
+    if not frames:
+        return pd.DataFrame(columns=[*TREND_HISTORY_COLUMNS, "snapshot_date"])
+    frames = [
+        f.astype(
+            dict.fromkeys(
+                ("entry_id", "section", "title", "abbreviation", "s2_paper_id", "repo"), "object"
+            )
+        )
+        for f in frames
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _nullable(arrow_type: pa.DataType) -> Any:
+    """Integers stay integers (with pd.NA) rather than turning into floats around nulls."""
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    return None

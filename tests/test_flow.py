@@ -172,7 +172,8 @@ def test_concurrent_flow_runs_share_one_rate_limit_per_api(
 
         _two_runs_at_once(run_one, tmp_path)
         stats = server.app.snapshot()
-    assert stats["per_api"] == {"s2": 2, "arxiv": 2}
+    # Per list: one S2 resolution call, one citation-list page per paper, one arXiv call.
+    assert stats["per_api"] == {"s2": 2 * (1 + 2), "arxiv": 2}
     assert stats["pacing_violations"] == {}
     with get_client(sync_client=True) as client:
         arxiv_limit = client.read_global_concurrency_limit_by_name("awesome-enrich-arxiv")

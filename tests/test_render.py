@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from pipeline.listio import read_list
 from pipeline.markdown import find_links, plain_text
+from pipeline.model import ListDocument
 from pipeline.parser import parse_list
 from pipeline.render import ExtraColumn, render
 from tests.conftest import all_list_files
@@ -189,3 +190,195 @@ def test_generated_tables_keep_their_entries_with_columns(text: str, values: lis
     assert [(e.title, e.paper_url, e.code_urls) for e in reparsed.entries] == [
         (e.title, e.paper_url, e.code_urls) for e in document.entries
     ]
+
+
+# --- sorting -------------------------------------------------------------------------------
+
+
+def _titles(text: str) -> list[str]:
+    return [entry.title for entry in parse_list(text).entries]
+
+
+def test_sorting_puts_the_highest_first_and_rows_without_a_value_last_in_order() -> None:
+    rows = "".join(f"| [{t}](https://x.org/{t}) | V |\n" for t in "ABCDEFG")
+    text = f"## 2024\n| Title | Venue |\n|---|---|\n{rows}\nafter\n"
+    values = {0: None, 1: 5, 2: 9, 3: float("nan"), 4: 5, 6: 12.5}  # 5 (F) has no entry
+    rendered = render(parse_list(text), sort_values=values)
+    assert _titles(rendered) == ["G", "C", "B", "E", "A", "D", "F"]
+    assert rendered.splitlines()[:3] == text.splitlines()[:3]
+    assert rendered.splitlines()[-2:] == ["", "after"]
+
+
+@pytest.mark.parametrize("path", all_list_files(), ids=lambda p: p.name)
+def test_sorting_without_values_or_by_list_order_changes_nothing(path: Path) -> None:
+    document = read_list(path)
+    source = path.read_bytes().decode("utf-8")
+    assert render(document, sort_values={}) == source
+    in_order = {entry.position: -entry.position for entry in document.entries}
+    assert render(document, sort_values=in_order) == source
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def _outside_paper_rows(document: ListDocument) -> list[tuple[int, str]]:
+    """(line number, raw line) of every line except the paper rows and bullet entries."""
+    moving = {
+        row.line.number
+        for table in document.tables
+        for row in table.rows
+        if row.entry_position is not None
+    } | {entry.line for entry in document.entries if entry.kind == "bullet"}
+    return [(line.number, line.raw) for line in document.lines() if line.number not in moving]
+
+
+@pytest.mark.parametrize("path", all_list_files(), ids=lambda p: p.name)
+def test_sorting_moves_only_paper_lines_and_keeps_every_line_ending(path: Path) -> None:
+    document = read_list(path)
+    reversed_order = {entry.position: entry.position for entry in document.entries}
+    rendered = render(document, sort_values=reversed_order)
+    reparsed = parse_list(rendered)
+    assert _outside_paper_rows(reparsed) == _outside_paper_rows(document)
+    assert [line.eol for line in reparsed.lines()] == [line.eol for line in document.lines()]
+    # List markers stay in place and bullets' texts move, so compare the texts without them.
+    assert sorted(_LIST_MARKER.sub("", line.text) for line in reparsed.lines()) == sorted(
+        _LIST_MARKER.sub("", line.text) for line in document.lines()
+    )
+    assert sorted(e.title for e in reparsed.entries) == sorted(e.title for e in document.entries)
+    if any(len(table.rows) > 1 for table in document.tables if table.is_paper_table):
+        assert rendered != path.read_bytes().decode("utf-8")
+
+
+def test_sorting_keeps_crlf_and_the_missing_final_newline_in_place() -> None:
+    text = "| Title |\r\n|---|\r\n| [A](https://x.org/a) |\r\n| [B](https://x.org/b) |"
+    rendered = render(parse_list(text), sort_values={1: 2})
+    assert rendered == "| Title |\r\n|---|\r\n| [B](https://x.org/b) |\r\n| [A](https://x.org/a) |"
+
+
+def test_rows_that_are_not_papers_stay_in_place_and_split_the_sort() -> None:
+    text = (
+        "| Title | Venue |\n|---|---|\n"
+        "| [A](https://x.org/a) | V |\n| [B](https://x.org/b) | V |\n"
+        "|  | no title |\n"
+        "| [C](https://x.org/c) | V |\n| [D](https://x.org/d) | V |\n"
+        "| | |\n"
+        "| [E](https://x.org/e) | V |\n"
+    )
+    document = parse_list(text)
+    assert sum(row.entry_position is None for row in document.tables[0].rows) == 2
+    rendered = render(document, sort_values={0: 1, 1: 2, 2: 3, 3: 4, 4: 100})
+    assert rendered.splitlines()[2:] == [
+        "| [B](https://x.org/b) | V |",
+        "| [A](https://x.org/a) | V |",
+        "|  | no title |",
+        "| [D](https://x.org/d) | V |",
+        "| [C](https://x.org/c) | V |",
+        "| | |",
+        "| [E](https://x.org/e) | V |",
+    ]
+
+
+def test_non_paper_tables_are_not_sorted() -> None:
+    text = "| Tool | Stars |\n|---|---|\n| x | 1 |\n| y | 2 |\n| [T](https://x.org/t) |  |\n"
+    assert render(parse_list(text), sort_values={0: 1, 1: 2, 2: 3}) == text
+
+
+def test_sorted_rows_keep_their_extra_cells_and_replaced_links() -> None:
+    text = (
+        "| Title | Code |\n|---|---|\n"
+        "| [A](https://x.org/a) | https://github.com/o/a |\n"
+        "| [B](https://x.org/b) | https://github.com/o/b |\n"
+    )
+    rendered = render(
+        parse_list(text),
+        [ExtraColumn("Stars", {0: "1", 1: "2"})],
+        replacements={0: [("https://github.com/o/a", "https://github.com/n/a")]},
+        sort_values={0: 1, 1: 2},
+    )
+    assert rendered.splitlines()[2:] == [
+        "| [B](https://x.org/b) | https://github.com/o/b | 2 |",
+        "| [A](https://x.org/a) | https://github.com/n/a | 1 |",
+    ]
+
+
+def test_sibling_bullets_are_sorted_and_keep_their_markers() -> None:
+    text = (
+        "## 2021\n"
+        "- [A](https://x.org/a) (CVPR 2021)\n"
+        "- [B](https://x.org/b)\r\n"
+        "- [C](https://x.org/c)\n"
+        "\n"
+        "1. [D](https://x.org/d)\n"
+        "2. [E](https://x.org/e)\n"
+        "3) [F](https://x.org/f)"
+    )
+    rendered = render(parse_list(text), sort_values={1: 2, 2: 3, 4: 1, 5: 9})
+    assert rendered == (
+        "## 2021\n"
+        "- [C](https://x.org/c)\n"
+        "- [B](https://x.org/b)\r\n"
+        "- [A](https://x.org/a) (CVPR 2021)\n"
+        "\n"
+        "1. [E](https://x.org/e)\n"
+        "2. [D](https://x.org/d)\n"
+        "3) [F](https://x.org/f)"  # a `)` list is another list than the `.` one above
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n  - note on B\n", "nested list"),
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\nlazy continuation\n", "continuation"),
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n\n  more on B\n", "indented paragraph"),
+        ("- [A](https://x.org/a)\n\n- [B](https://x.org/b)\n", "loose list"),
+        ("- [A](https://x.org/a)\n* [B](https://x.org/b)\n", "two lists"),
+        ("- [A](https://x.org/a)\n  - [B](https://x.org/b)\n", "parent and child"),
+        ("- [A](https://x.org/a)\n- see below\n- [B](https://x.org/b)\n", "prose bullet"),
+    ],
+)
+def test_bullets_that_own_more_lines_or_belong_to_other_lists_stay(text: str, why: str) -> None:
+    assert render(parse_list(text), sort_values={0: 1, 1: 2}) == text, why
+
+
+def test_nested_sibling_bullets_are_sorted_among_themselves() -> None:
+    text = (
+        "- [A](https://x.org/a)\n"
+        "  - [A1](https://x.org/a1)\n"
+        "  - [A2](https://x.org/a2)\n"
+        "- [B](https://x.org/b)\n"
+    )
+    rendered = render(parse_list(text), sort_values={0: 1, 1: 1, 2: 2, 3: 9})
+    assert rendered.splitlines() == [
+        "- [A](https://x.org/a)",
+        "  - [A2](https://x.org/a2)",
+        "  - [A1](https://x.org/a1)",
+        "- [B](https://x.org/b)",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables(), st.lists(st.one_of(st.none(), st.integers(0, 3)), max_size=10))
+def test_sorting_a_table_permutes_its_paper_rows(text: str, drawn: list[int | None]) -> None:
+    document = parse_list(text)
+    values = dict(enumerate(drawn))
+    reparsed = parse_list(render(document, sort_values=values))
+    before, after = list(document.lines()), list(reparsed.lines())
+    # The same lines with the same endings, line by line; only paper rows change places.
+    assert sorted(line.text for line in after) == sorted(line.text for line in before)
+    assert [line.eol for line in after] == [line.eol for line in before]
+    assert _outside_paper_rows(reparsed) == _outside_paper_rows(document)
+    # Between rows that are not papers: highest first, then rows without a value, each in order.
+    for original, result in zip(document.tables, reparsed.tables, strict=True):
+        expected: list[str] = []
+        segment: list[tuple[int, str]] = []
+        for row in (*original.rows, None):
+            if row is not None and row.entry_position is not None:
+                value = values.get(row.entry_position)
+                segment.append((-value if value is not None else 1, row.line.text))
+                continue
+            expected += [text for _, text in sorted(segment, key=lambda pair: pair[0])]
+            segment = []
+            if row is not None:
+                expected.append(row.line.text)
+        assert [row.line.text for row in result.rows] == expected

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fakeapi.app import FakeApi
@@ -50,12 +52,18 @@ def test_a_clean_run_writes_labelled_outputs(
     assert "github: 42 repositories:" in printed
     assert sorted(p.name for p in out.iterdir()) == [
         "README.md",
+        "changes.md",
+        "charts",
+        "citations_by_year.parquet",
         "history",
         "papers.bib",
         "papers.parquet",
         "resolution.json",
         "resolution.md",
+        "trends.parquet",
     ]
+    assert "s2 citation history: 48 papers fetched in 48 calls" in printed
+    assert (out / "changes.md").read_text(encoding="utf-8").startswith(f"> **{SYNTHETIC_BANNER}**")
     regenerated = (out / "README.md").read_text(encoding="utf-8")
     assert regenerated.startswith(f"> **{SYNTHETIC_BANNER}**")
     assert (
@@ -197,3 +205,42 @@ def test_demo_needs_no_network_and_labels_its_outputs(
         text = (tmp_path / "demo" / name).read_text()
         assert "SYNTHETIC" in text.split("\n", 3)[0] + text[:400] or '"synthetic": true' in text
         assert GH_TOKEN not in text
+
+
+def test_nights_of_history_give_trends_and_changes_and_a_broken_night_is_guarded(
+    fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    epoch = fake.app.world.epoch_date
+    nights = [epoch + timedelta(days=offset) for offset in (0, 23, 30)]
+    for night in nights:
+        fake.app.today = night
+        status, printed = run(
+            capsys, "--out", str(out), "--no-cache", "--snapshot-date", str(night)
+        )
+        assert status == 0, printed
+    trends = pd.read_parquet(out / "trends.parquet").set_index("entry_id")
+    resolved = trends.dropna(subset=["citation_count"])
+    assert set(resolved["base_date_7d"]) == {nights[1]}
+    assert set(resolved["base_date_30d"]) == {nights[0]}
+    growing = resolved[resolved["citations_delta_30d"] > 0]
+    assert len(growing) > 10 and (resolved["citations_delta_30d"] >= 0).all()
+    assert trends["trending"].sum() >= 1
+    assert "## Citation movers" in (out / "changes.md").read_text(encoding="utf-8")
+    good = pd.read_parquet(out / "papers.parquet").set_index("entry_id")
+
+    # A broken night: Semantic Scholar answers 0 for every paper.
+    for paper in fake.app.world.papers:
+        paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
+    night = epoch + timedelta(days=31)
+    fake.app.today = night
+    status, printed = run(capsys, "--out", str(out), "--no-cache", "--snapshot-date", str(night))
+    assert status == 3, printed
+    assert "Semantic Scholar values rejected by the anomaly guard" in printed
+    after = pd.read_parquet(out / "papers.parquet").set_index("entry_id")
+    assert after["citation_count"].equals(good["citation_count"])
+    assert after["s2_fetched_at"].equals(good["s2_fetched_at"])
+    assert (after["github_fetched_at"].dropna() > good["github_fetched_at"].dropna()).all()
+    changes = (out / "changes.md").read_text(encoding="utf-8")
+    assert "> **Warning:** Semantic Scholar values rejected by the anomaly guard" in changes
+    assert "## Citation movers" not in changes

@@ -1,0 +1,177 @@
+"""Citations per year (and per month) for each resolved paper, from Semantic Scholar's list of
+citing papers: a citation history from the first run, not only from our own snapshots.
+
+Each paper is fetched once, then refreshed on a slow cadence (REFRESH_AFTER), never spending
+more than a run's page budget: papers never fetched go first, then those fetched longest ago.
+Scheduling and counting are pure; the table is read and serialised here, written by the writer.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.semantic_scholar import S2_CITATIONS_PAGE, CitingPaper
+from pipeline.tables import TableError
+
+REFRESH_AFTER = timedelta(days=30)
+MAX_PAGES_PER_PAPER = 10  # 10,000 citing papers; a paper with more is marked incomplete
+DEFAULT_PAGE_BUDGET = 300  # pages (calls) per run: 5 minutes of S2 at 1 request/second
+
+CITATIONS_SCHEMA_NAME = "awesome-enrich/citations_by_year"
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+CITATIONS_SCHEMA = pa.schema(
+    [
+        pa.field("s2_paper_id", pa.string(), nullable=False),
+        pa.field("year", pa.int32()),  # null: S2 knows no year for these citing papers
+        pa.field("month", pa.int8()),  # null: no publication date, only a year
+        pa.field("citations", pa.int64(), nullable=False),
+        pa.field("fetched_at", _TIMESTAMP, nullable=False),
+        pa.field("complete", pa.bool_(), nullable=False),  # every page was read
+        pa.field("synthetic", pa.bool_(), nullable=False),
+    ],
+    metadata={b"awesome_enrich.schema": CITATIONS_SCHEMA_NAME.encode()},
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    fetch: list[str]  # paper ids, in the order to fetch them
+    pages: int  # the pages (calls) they should cost
+    waiting: int  # due papers left for a later run (budget)
+
+
+def pages_needed(citation_count: int | None) -> int:
+    if not citation_count:
+        return 1
+    return min(MAX_PAGES_PER_PAPER, math.ceil(citation_count / S2_CITATIONS_PAGE))
+
+
+def plan_fetches(
+    papers: Mapping[str, int | None],
+    fetched_at: Mapping[str, datetime],
+    now: datetime,
+    page_budget: int,
+    refresh_after: timedelta = REFRESH_AFTER,
+) -> Plan:
+    """Which papers to fetch this run: `papers` maps S2 id to its citation count (in list
+    order); `fetched_at` says when each was fetched last."""
+    never = [p for p in papers if p not in fetched_at]
+    stale = sorted(
+        (p for p in papers if p in fetched_at and now - fetched_at[p] >= refresh_after),
+        key=lambda p: fetched_at[p],
+    )
+    chosen, spent, waiting = [], 0, 0
+    for paper in [*never, *stale]:
+        cost = pages_needed(papers[paper])
+        if spent + cost > page_budget:
+            waiting += 1
+            continue
+        chosen.append(paper)
+        spent += cost
+    return Plan(chosen, spent, waiting)
+
+
+def count_citations(citing: Iterable[CitingPaper]) -> Counter[tuple[int | None, int | None]]:
+    """Citing papers per (year, month); month None without a full date, year None without a
+    year. A date's year wins over a disagreeing `year` field (the date is the finer fact)."""
+    counts: Counter[tuple[int | None, int | None]] = Counter()
+    for paper in citing:
+        year, month = paper.year, None
+        if paper.publication_date:
+            try:
+                day = datetime.strptime(paper.publication_date[:10], "%Y-%m-%d")
+            except ValueError:
+                pass
+            else:
+                year, month = day.year, day.month
+        counts[(year, month)] += 1
+    return counts
+
+
+def rows_for(
+    paper_id: str,
+    citing: Sequence[CitingPaper],
+    *,
+    fetched_at: datetime,
+    complete: bool,
+    synthetic: bool,
+) -> list[dict[str, Any]]:
+    """The table rows of one paper; a paper with no citations gets one row of 0, so that the
+    table remembers it was fetched."""
+    counts = count_citations(citing) or Counter({(None, None): 0})
+    return [
+        {
+            "s2_paper_id": paper_id,
+            "year": year,
+            "month": month,
+            "citations": count,
+            "fetched_at": fetched_at,
+            "complete": complete,
+            "synthetic": synthetic,
+        }
+        for (year, month), count in sorted(
+            counts.items(), key=lambda item: (item[0][0] or 0, item[0][1] or 0)
+        )
+    ]
+
+
+def replace_papers(
+    old_rows: Sequence[Mapping[str, Any]], new_rows: Mapping[str, Sequence[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The table with the refreshed papers' rows replaced; every other paper's rows kept."""
+    kept = [dict(row) for row in old_rows if row["s2_paper_id"] not in new_rows]
+    fresh = [dict(row) for rows in new_rows.values() for row in rows]
+    return sorted(
+        [*kept, *fresh],
+        key=lambda r: (r["s2_paper_id"], r["year"] or 0, r["month"] or 0),
+    )
+
+
+def last_fetched(rows: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
+    fetched: dict[str, datetime] = {}
+    for row in rows:
+        at = row["fetched_at"]
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        fetched[row["s2_paper_id"]] = min(at, fetched.get(row["s2_paper_id"], at))
+    return fetched
+
+
+def citations_parquet_bytes(rows: Sequence[Mapping[str, Any]], *, synthetic: bool) -> bytes:
+    columns = {field.name: [row.get(field.name) for row in rows] for field in CITATIONS_SCHEMA}
+    schema = CITATIONS_SCHEMA.with_metadata(
+        {
+            **CITATIONS_SCHEMA.metadata,
+            b"awesome_enrich.synthetic": b"true" if synthetic else b"false",
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns, schema=schema), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def read_citations(path: Path) -> list[dict[str, Any]]:
+    """The previous citations_by_year.parquet; empty when there is none."""
+    if not path.exists():
+        return []
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise TableError(
+            f"{path}: the citation history is unreadable ({error}); move it away to start afresh"
+        ) from None
+    if (table.schema.metadata or {}).get(
+        b"awesome_enrich.schema"
+    ) != CITATIONS_SCHEMA_NAME.encode():
+        raise TableError(f"{path}: not an awesome-enrich citations_by_year table")
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
