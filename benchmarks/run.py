@@ -28,10 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import requests
 
 from benchmarks.synthetic_list import make_list
 from fakeapi.world import World, world_from_list
+from pipeline.citation_history import DEFAULT_PAGE_BUDGET, pages_needed
 from pipeline.identifiers import paper_ids, repo_ref
 from pipeline.listio import read_list
 
@@ -204,6 +206,9 @@ def bench_size(
         "--out",
         str(out),
     ]
+    # Cold and warm nights without the citation history, so their calls compare with the
+    # minimum and the naive script (neither fetches citing papers); a third night measures it.
+    enrich = [*pipeline, "--citation-pages", "0"]
     env = {
         "AWESOME_ENRICH_TIME_SCALE": "0",
         "GITHUB_TOKEN": "benchmark-not-a-token",
@@ -213,7 +218,7 @@ def bench_size(
     fake = Fake(world_path)
     try:
         results["cold"] = measure(
-            fake, [*pipeline, "--cache-dir", str(folder / "cache-night-1")], env
+            fake, [*enrich, "--cache-dir", str(folder / "cache-night-1")], env
         )
     finally:
         fake.stop()
@@ -221,10 +226,31 @@ def bench_size(
     fake = Fake(world_path)  # the next night: a fresh quota, expired caches, yesterday's outputs
     try:
         results["warm"] = measure(
-            fake, [*pipeline, "--cache-dir", str(folder / "cache-night-2")], env
+            fake, [*enrich, "--cache-dir", str(folder / "cache-night-2")], env
         )
     finally:
         fake.stop()
+    fake = Fake(world_path)
+    try:
+        results["history"] = measure(
+            fake,
+            [
+                *pipeline,
+                "--citation-pages",
+                str(DEFAULT_PAGE_BUDGET),
+                "--cache-dir",
+                str(folder / "cache-night-3"),
+            ],
+            env,
+        )
+    finally:
+        fake.stop()
+    counts = {
+        row["s2_paper_id"]: row["citation_count"]
+        for row in pq.read_table(out / "papers.parquet").to_pylist()
+        if row["s2_paper_id"]
+    }
+    results["history_pages"] = sum(pages_needed(count) for count in counts.values())
     results["minimum_cold"], results["minimum_warm"] = minimum_calls(list_path, world, cold_report)
     results["methods"] = {}
     for entry in cold_report["entries"]:
@@ -322,6 +348,14 @@ def render(results: list[dict[str, Any]], command: str) -> str:
             "- Resolution (cold run): "
             + ", ".join(f"{n:,} {m}" for m, n in sorted(result["methods"].items()))
             + ".",
+            f"- Citation history (a third night, `--citation-pages {DEFAULT_PAGE_BUDGET}`, the "
+            f"default): {result['history'].calls['s2']:,} S2 calls (with the night's resolution "
+            f"calls), CPU "
+            f"{result['history'].cpu_s:.1f} s, peak memory {result['history'].peak_mib:.0f} MiB. "
+            f"Fetching every paper once takes {result['history_pages']:,} calls: "
+            f"{math.ceil(result['history_pages'] / DEFAULT_PAGE_BUDGET)} night(s) at the "
+            f"default budget, then about {math.ceil(result['history_pages'] / 30):,} calls a night "
+            "to refresh each paper monthly.",
             f"- Exit status: cold {cold.status}, warm {warm.status}"
             + (f", naive {result['naive'].status}" if "naive" in result else "")
             + ".",

@@ -49,6 +49,7 @@ from pipeline.job import (
     summary_lines,
     write_outputs,
 )
+from pipeline.lock import output_lock
 from pipeline.outputs import ListExtras
 from pipeline.progress import ProgressReporter
 from pipeline.resolve import MatchMethod, ResolutionRun
@@ -101,6 +102,11 @@ class EnrichParams(BaseModel):
     )
     trending_marker: bool = Field(
         default=False, description="mark trending papers in the regenerated list"
+    )
+    lock_wait_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="wait this long for another run writing the same folder (default: fail now)",
     )
 
 
@@ -170,7 +176,11 @@ def fetch_repositories_task(
 
 @task(name="fetch-citation-history", cache_policy=NO_CACHE)
 def fetch_citation_history_task(
-    options: JobOptions, inputs: Inputs, resolution: ResolutionRun, now: datetime
+    options: JobOptions,
+    inputs: Inputs,
+    resolution: ResolutionRun,
+    now: datetime,
+    s2_calls_spent: int,
 ) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
     return fetch_citation_history(
         inputs,
@@ -180,6 +190,7 @@ def fetch_citation_history_task(
         now=now,
         synthetic=is_synthetic(options.settings),
         limiter=_limiter(options.settings),
+        s2_calls_spent=s2_calls_spent,
     )
 
 
@@ -265,7 +276,6 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
-    logger = get_run_logger()
     options = JobOptions(
         list_path=Path(params.list_path),
         out=Path(params.out),
@@ -277,6 +287,13 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         citation_pages=params.citation_pages,
         extras=ListExtras(sort_by=params.sort_by, trending_marker=params.trending_marker),
     )
+    with output_lock(options.out, params.lock_wait_s):
+        return _enrich(options)
+
+
+def _enrich(options: JobOptions) -> dict[str, Any]:
+    """The flow's body, run while it holds the output folder's lock."""
+    logger = get_run_logger()
     if _limiter(options.settings) is not None:
         ensure_limits(options.settings)
     # Large arguments are quoted: Prefect would otherwise visit every element of them (every
@@ -291,7 +308,11 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     history_line = "s2 citation history: not asked"
     if "s2" in options.sources and options.citation_pages > 0 and "s2" not in resolution.failures:
         citations, citation_calls, history_line = fetch_citation_history_task(
-            _quoted(options), _quoted(inputs), _quoted(resolution), now
+            _quoted(options),
+            _quoted(inputs),
+            _quoted(resolution),
+            now,
+            calls["s2"].network_requests,
         )
         calls = {**calls, "s2 citations": citation_calls}
     result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})

@@ -25,6 +25,7 @@ from pipeline.errors import PipelineError
 from pipeline.guard import GuardThresholds
 from pipeline.job import JobOptions, is_synthetic, list_summary, read_inputs
 from pipeline.listio import read_list
+from pipeline.lock import check_unlocked
 from pipeline.model import ListDocument, Severity
 from pipeline.outputs import CHARTS, write_trends
 from pipeline.tables import read_trend_history
@@ -108,6 +109,8 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
     # Unreadable inputs get their one-line error here, before Prefect starts (and logs a
     # traceback for a failed flow run).
     read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
+    if not args.wait_lock:
+        check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
     from flows.enrich import EnrichParams, GuardParams
 
     params = EnrichParams(
@@ -123,6 +126,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
         citation_pages=args.citation_pages,
         sort_by=args.sort_by,
         trending_marker=args.trending_marker,
+        lock_wait_s=args.wait_lock,
     )
     return _run_flow(params, out)
 
@@ -373,6 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--trending-marker",
         action="store_true",
         help="mark trending papers (top tenth by 30-day citation velocity) in the list",
+    )
+    run.add_argument(
+        "--wait-lock",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another run is writing the output folder, wait this long for it to finish "
+        "(default: exit at once with status 2)",
     )
     run.set_defaults(handler=command_run)
 

@@ -225,9 +225,13 @@ def fetch_citation_history(
     now: datetime,
     synthetic: bool,
     limiter: Callable[[str], None] | None = None,
+    s2_calls_spent: int = 0,
 ) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
     """Citing papers per year and month for the papers due (never fetched, or a month old),
-    within `page_budget` calls. A paper that fails keeps its previous rows."""
+    within `page_budget` calls and what is left of the run's S2 call budget. A paper that
+    fails keeps its previous rows."""
+    if settings.call_budget is not None:
+        page_budget = min(page_budget, max(0, settings.call_budget - s2_calls_spent))
     papers: dict[str, int | None] = {}
     for r in resolution.resolutions:
         if r.s2_paper_id and r.s2 is not None and r.s2_paper_id not in papers:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from fakeapi.world import FakePaper, World
+from fakeapi.world import FakePaper, World, world_from_list
 from pipeline.citation_history import (
     MAX_PAGES_PER_PAPER,
     count_citations,
@@ -21,13 +21,17 @@ from pipeline.citation_history import (
     replace_papers,
     rows_for,
 )
+from pipeline.job import SOURCES, Inputs, fetch_citation_history, resolve_papers
+from pipeline.listio import read_list
 from pipeline.outputs import write_citations
+from pipeline.overrides import Overrides
 from pipeline.semantic_scholar import (
     CitingPaper,
     SemanticScholarClient,
     parse_citation_page,
 )
 from pipeline.tables import TableError
+from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 
 NOW = datetime(2026, 11, 26, 3, tzinfo=UTC)
@@ -193,3 +197,36 @@ def test_the_fake_refuses_a_page_over_1000() -> None:
         body = requests.get(url, params={"limit": "2", "fields": "year"}, timeout=5).json()
     assert body["offset"] == 0 and body["next"] == 2
     assert set(body["data"][0]["citingPaper"]) == {"paperId", "year"}
+
+
+def test_the_job_step_fetches_within_budget_and_then_only_what_is_due(tmp_path: Path) -> None:
+    document = read_list(SEED_LIST)
+    with fake_apis(world_from_list(document)) as (_, settings):
+        inputs = Inputs(document, Overrides(), {}, {})
+        resolution, calls = resolve_papers(inputs, settings, SOURCES)
+        spent = calls["s2"].network_requests
+        budgeted = settings.with_budget(spent + 5)
+        fetched, stats, line = fetch_citation_history(
+            inputs,
+            resolution,
+            budgeted,
+            page_budget=300,
+            now=NOW,
+            synthetic=True,
+            s2_calls_spent=spent,
+        )
+        assert (len(fetched), stats.network_requests) == (5, 5)
+        assert "5 papers fetched in 5 calls" in line and "43 due papers left" in line
+        rows = replace_papers([], fetched)
+        inputs = Inputs(document, Overrides(), {}, {}, rows)
+        fetched, stats, line = fetch_citation_history(
+            inputs, resolution, settings, page_budget=300, now=NOW, synthetic=True
+        )
+        assert (len(fetched), stats.network_requests) == (43, 43)
+        rows = replace_papers(rows, fetched)
+        inputs = Inputs(document, Overrides(), {}, {}, rows)
+        later = NOW + timedelta(days=10)
+        fetched, stats, _ = fetch_citation_history(
+            inputs, resolution, settings, page_budget=300, now=later, synthetic=True
+        )
+        assert (fetched, stats.network_requests) == ({}, 0)  # nothing is a month old yet

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.cli import build_parser, main
 from pipeline.http import SystemClock
+from pipeline.lock import LOCK_NAME
 from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
 
 README = REPO / "README.md"
@@ -104,7 +105,11 @@ def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
     assert len(attempts) == 3
     assert all(1 <= count <= 4 for count in attempts)
     assert f"No paper source answered: {tmp_path / 'out'} left untouched." in out
-    assert list(tmp_path.iterdir()) == []  # no outputs, and --no-cache: not even a cache folder
+    # No outputs (only the run lock), and --no-cache: not even a cache folder.
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == [
+        Path("out"),
+        Path("out") / LOCK_NAME,
+    ]
 
 
 def test_console_entry_point_runs(tmp_path: Path) -> None:

@@ -61,10 +61,11 @@ def test_no_prefect_retries_are_stacked_on_the_client_policy() -> None:
         enrich.read_inputs_task,
         enrich.resolve_papers_task,
         enrich.fetch_repositories_task,
+        enrich.fetch_citation_history_task,
         enrich.assemble_rows_task,
         enrich.write_outputs_task,
     ]
-    assert [t.retries for t in tasks] == [0] * 5
+    assert [t.retries for t in tasks] == [0] * 6
 
 
 def test_a_run_completes_writes_outputs_and_publishes_artifacts(
@@ -78,6 +79,24 @@ def test_a_run_completes_writes_outputs_and_publishes_artifacts(
     summary = artifact("enrich-summary")
     assert "resolved 56 of 56 papers" in summary
     assert "nothing failed" in artifact("enrich-failures")
+
+
+def test_a_guarded_run_completes_marked_and_publishes_its_changes(
+    fake: FakeServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert enrich_awesome_list(params(out), return_state=True).name == "Completed"
+    assert "First snapshot: 56 entries." in artifact("enrich-changes")
+    for paper in fake.app.world.papers:  # S2 now answers 0 for every paper
+        paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
+    state = enrich_awesome_list(params(out), return_state=True)
+    assert state.is_completed() and state.name == "Anomalous"
+    assert "Semantic Scholar values rejected by the anomaly guard" in str(state.message)
+    result = state.result()
+    assert (result["status"], result["rejected"]) == (3, ["s2"])
+    assert "> **Warning:** Semantic Scholar values rejected" in artifact("enrich-changes")
+    looser = params(out, guard={"citations_zero_share": 1.0, "citations_fall_share": 1.0})
+    assert enrich_awesome_list(looser, return_state=True).name == "Completed"
 
 
 def test_some_failures_still_complete_and_are_recorded(fake: FakeServer, tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ def test_a_clean_run_writes_labelled_outputs(
     assert "resolved 56 of 56 papers (9 paper_url_id, 39 s2_title, 8 arxiv_title)" in printed
     assert "github: 42 repositories:" in printed
     assert sorted(p.name for p in out.iterdir()) == [
+        ".awesome-enrich.lock",
         "README.md",
         "changes.md",
         "charts",
@@ -213,11 +214,11 @@ def test_nights_of_history_give_trends_and_changes_and_a_broken_night_is_guarded
     out = tmp_path / "out"
     epoch = fake.app.world.epoch_date
     nights = [epoch + timedelta(days=offset) for offset in (0, 23, 30)]
+    extras = {nights[-1]: ["--sort-by", "citations", "--trending-marker"]}
     for night in nights:
         fake.app.today = night
-        status, printed = run(
-            capsys, "--out", str(out), "--no-cache", "--snapshot-date", str(night)
-        )
+        args = ["--out", str(out), "--no-cache", "--snapshot-date", str(night)]
+        status, printed = run(capsys, *args, *extras.get(night, []))
         assert status == 0, printed
     trends = pd.read_parquet(out / "trends.parquet").set_index("entry_id")
     resolved = trends.dropna(subset=["citation_count"])
@@ -226,6 +227,8 @@ def test_nights_of_history_give_trends_and_changes_and_a_broken_night_is_guarded
     growing = resolved[resolved["citations_delta_30d"] > 0]
     assert len(growing) > 10 and (resolved["citations_delta_30d"] >= 0).all()
     assert trends["trending"].sum() >= 1
+    regenerated = (out / "README.md").read_text(encoding="utf-8")
+    assert regenerated.count(" ↑") == trends["trending"].sum()
     assert "## Citation movers" in (out / "changes.md").read_text(encoding="utf-8")
     good = pd.read_parquet(out / "papers.parquet").set_index("entry_id")
 
