@@ -28,6 +28,7 @@ from prefect.utilities.annotations import quote
 from pydantic import BaseModel, Field
 
 from flows.limits import ensure_limits, shared_limiter
+from pipeline.changes import NotRefreshed
 from pipeline.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.config import Settings, settings_from_env
 from pipeline.errors import PipelineError
@@ -35,6 +36,7 @@ from pipeline.github import RepoInfo
 from pipeline.guard import GuardThresholds, Rejection
 from pipeline.http import CallStats
 from pipeline.job import (
+    Assembled,
     Inputs,
     JobOptions,
     JobResult,
@@ -44,6 +46,7 @@ from pipeline.job import (
     fetch_repositories,
     frozen_baseline,
     is_synthetic,
+    not_refreshed_line,
     read_inputs,
     resolve_papers,
     summary_lines,
@@ -171,7 +174,13 @@ def resolve_papers_task(
 def fetch_repositories_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    return fetch_repositories(inputs, options.settings, options.sources, _limiter(options.settings))
+    return fetch_repositories(
+        inputs,
+        options.settings,
+        options.sources,
+        _limiter(options.settings),
+        log=get_run_logger().info,
+    )
 
 
 @task(name="fetch-citation-history", cache_policy=NO_CACHE)
@@ -201,7 +210,7 @@ def assemble_rows_task(
     resolution: ResolutionRun,
     repos: dict[str, RepoInfo],
     now: datetime,
-) -> tuple[list[dict[str, Any]], list[Rejection]]:
+) -> Assembled:
     snapshot_date = options.snapshot_date or now.date()
     return assemble_rows(
         inputs,
@@ -224,6 +233,7 @@ def write_outputs_task(
     now: datetime,
     citations: dict[str, list[dict[str, Any]]],
     rejections: list[Rejection],
+    stale: list[NotRefreshed],
 ) -> tuple[list[str], str]:
     written, changes = write_outputs(
         options,
@@ -234,6 +244,7 @@ def write_outputs_task(
         snapshot_date=options.snapshot_date or now.date(),
         citations=citations,
         rejections=rejections,
+        stale=stale,
     )
     return [str(path) for path in written], changes
 
@@ -325,10 +336,13 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
         raise NoPaperSource(
             "\n".join([*result.lines, f"No paper source answered: {options.out} left untouched."])
         )
-    result.rows, result.rejections = assemble_rows_task(
+    assembled = assemble_rows_task(
         _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(repos), now
     )
+    result.rows, result.rejections = assembled.rows, assembled.rejections
     result.lines += [str(rejection) for rejection in result.rejections]
+    if assembled.not_refreshed:
+        result.lines.append(not_refreshed_line(assembled.not_refreshed))
     for line in result.lines:
         logger.info(line)
     for rejection in result.rejections:
@@ -342,6 +356,7 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
         now,
         _quoted(citations),
         _quoted(result.rejections),
+        _quoted(assembled.not_refreshed),
     )
     create_markdown_artifact(key="enrich-changes", markdown=changes, description="changes.md")
     logger.info("wrote %s", ", ".join(written))

@@ -40,6 +40,17 @@ class RepoChange:
 
 
 @dataclass(frozen=True)
+class NotRefreshed:
+    """An entry whose citation count or repository values are from an earlier run."""
+
+    title: str
+    section: str | None
+    what: str  # "citations" or "repository"
+    last_fetched: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Changes:
     snapshot_date: date
     previous_date: date | None
@@ -51,6 +62,7 @@ class Changes:
     repo_changes: list[RepoChange] = field(default_factory=list)
     newly_unresolved: list[tuple[str, str | None]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # the anomaly guard's rejections
+    not_refreshed: list[NotRefreshed] = field(default_factory=list)
     synthetic: bool = False
 
 
@@ -103,6 +115,7 @@ def compute_changes(
     snapshot_date: date,
     *,
     warnings: Sequence[str] = (),
+    not_refreshed: Sequence[NotRefreshed] = (),
     synthetic: bool = False,
 ) -> Changes:
     """Compare this run's rows with the previous snapshot's (by entry_id)."""
@@ -114,6 +127,7 @@ def compute_changes(
         previous_date=previous_day,
         entries=len(current),
         warnings=list(warnings),
+        not_refreshed=list(not_refreshed),
         synthetic=synthetic,
     )
     if not previous:
@@ -160,7 +174,7 @@ def render_changes(changes: Changes, synthetic_banner: str = "") -> str:
         lines += [f"> **Warning:** {escape_text(warning)}", ""]
     if changes.previous_date is None:
         lines += [f"First snapshot: {changes.entries} entries.", ""]
-        return "\n".join(lines)
+        return "\n".join([*lines, *_not_refreshed_section(changes.not_refreshed)])
     lines += [f"Since the snapshot of {changes.previous_date.isoformat()}.", ""]
     sections: list[tuple[str, list[str]]] = [
         ("New entries", [f"- {_entry(t, s)}" for t, s in changes.added]),
@@ -182,4 +196,18 @@ def render_changes(changes: Changes, synthetic_banner: str = "") -> str:
         lines += ["No changes.", ""]
     for heading, body in happened:
         lines += [f"## {heading}", "", *body, ""]
-    return "\n".join(lines)
+    return "\n".join([*lines, *_not_refreshed_section(changes.not_refreshed)])
+
+
+def _not_refreshed_section(stale: Sequence[NotRefreshed]) -> list[str]:
+    """Values kept from an earlier run: what, since when, and why (after the changes)."""
+    if not stale:
+        return []
+    lines = ["## Not refreshed this run (previous values kept)", ""]
+    for item in stale:
+        since = item.last_fetched.date().isoformat() if item.last_fetched else "never fetched"
+        lines.append(
+            f"- {_entry(item.title, item.section)}: {item.what} from {since}; "
+            f"{escape_text(item.reason)}"
+        )
+    return [*lines, ""]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
@@ -229,6 +229,20 @@ class GitHubClient:
         )
         http = HttpClient.for_settings(profile, settings, clock, limiter)
         return cls(http, settings.github_api_url, has_token=token is not None)
+
+    def remaining_requests(self) -> int | None:
+        """What is left of this hour's REST quota: GET /rate_limit, which does not count
+        against it (GitHub docs); None when GitHub does not say."""
+        url = f"{self.base_url}/rate_limit"
+        try:
+            _, data = self.http.request_json(
+                "GET", url, lambda body: body["resources"]["core"], cache_ttl=timedelta(0)
+            )
+        except ApiError:
+            return None
+        if data is None or not isinstance(data.get("remaining"), int):
+            return None
+        return int(data["remaining"])
 
     def get_repos(
         self, names: Sequence[str], known_gone: Mapping[str, RepoStatus] | None = None

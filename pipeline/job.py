@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.arxiv import ArxivClient
-from pipeline.changes import compute_changes
+from pipeline.changes import NotRefreshed, compute_changes
 from pipeline.citation_history import (
     DEFAULT_PAGE_BUDGET,
     MAX_PAGES_PER_PAPER,
@@ -153,8 +154,12 @@ def fetch_repositories(
     settings: Settings,
     sources: Collection[str],
     limiter: Callable[[str], None] | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    """GitHub GraphQL batches (REST without a token); returns the repos, calls, summary line."""
+    """GitHub GraphQL batches (REST without a token); returns the repos, calls, summary line.
+
+    Without a token GitHub allows 60 REST requests an hour (two per repository): the run says
+    up front what the list needs and refreshes the repositories refreshed longest ago first."""
     github = GitHubClient.from_settings(settings, limiter=limiter)
     if "github" not in sources:
         return {}, github.http.stats, "github: not asked (sources)"
@@ -163,13 +168,72 @@ def fetch_repositories(
         for row in inputs.previous_rows.values()
         if row.get("repo") and row.get("repo_status") in {"not_found", "blocked"}
     }
+    names = wanted_repos(inputs.document.entries, inputs.overrides)
+    skipped: dict[str, RepoInfo] = {}
+    plan = ""
     try:
-        repos = github.get_repos(
-            wanted_repos(inputs.document.entries, inputs.overrides), known_gone
-        )
+        if not github.has_token and names:
+            remaining = github.remaining_requests()
+            names, later, plan = anonymous_plan(names, inputs.previous_rows, remaining)
+            if log is not None:
+                log(plan)
+            reason = (
+                "not asked: without GITHUB_TOKEN the hour's 60 requests went to the "
+                "repositories refreshed longest ago"
+            )
+            skipped = {name: RepoInfo(name, RepoStatus.ERROR, reason=reason) for name in later}
+        repos = github.get_repos(names, known_gone)
     finally:
         github.http.close()
-    return repos, github.http.stats, repo_summary(repos, github)
+    ordered = {
+        n: repos.get(n) or skipped[n]
+        for n in wanted_repos(inputs.document.entries, inputs.overrides)
+    }
+    line = repo_summary(ordered, github)
+    return ordered, github.http.stats, f"{line}; {plan}" if plan else line
+
+
+ANONYMOUS_HOURLY = 60  # GitHub REST without a token (GitHub docs: rate limits for the REST API)
+REQUESTS_PER_REPO = 2  # the repository, then its newest commit
+
+
+def anonymous_plan(
+    names: Sequence[str], previous_rows: Mapping[str, Mapping[str, Any]], remaining: int | None
+) -> tuple[list[str], list[str], str]:
+    """The repositories to ask now (never fetched first, then the oldest), those left for a
+    later run, and the line that says so."""
+    budget = ANONYMOUS_HOURLY if remaining is None else remaining
+    fetched: dict[str, datetime] = {}
+    for row in previous_rows.values():
+        at = row.get("github_fetched_at")
+        if row.get("repo") and isinstance(at, datetime):
+            key = str(row["repo"]).casefold()
+            fetched[key] = min(at, fetched.get(key, at))
+    order = sorted(
+        range(len(names)),
+        key=lambda i: (names[i].casefold() in fetched, fetched.get(names[i].casefold()), i),
+    )
+    affordable = budget // REQUESTS_PER_REPO
+    now = sorted(order[:affordable])
+    later = sorted(order[affordable:])
+    need = len(names) * REQUESTS_PER_REPO
+    line = (
+        f"github: no GITHUB_TOKEN: {len(names)} repositories need about {need} requests; "
+        f"{budget} of {ANONYMOUS_HOURLY} left this hour"
+    )
+    if later:
+        line += (
+            f": refreshing the {len(now)} refreshed longest ago, "
+            f"{len(later)} keep their previous values"
+        )
+    return [names[i] for i in now], [names[i] for i in later], line
+
+
+@dataclass(frozen=True)
+class Assembled:
+    rows: list[dict[str, Any]]
+    rejections: list[Rejection]
+    not_refreshed: list[NotRefreshed]
 
 
 def assemble_rows(
@@ -182,11 +246,12 @@ def assemble_rows(
     synthetic: bool,
     thresholds: GuardThresholds | None = None,
     frozen_baseline: dict[str, dict[str, Any]] | None = None,
-) -> tuple[list[dict[str, Any]], list[Rejection]]:
+) -> Assembled:
     """This run's rows, merged with the previous table so no good value is lost.
 
     The anomaly guard runs first: a source it rejects loses this run's values, so the merge
-    keeps the previous ones (with their old fetched_at)."""
+    keeps the previous ones (with their old fetched_at). Entries whose values could not be
+    refreshed are listed with the reason."""
     entry_repo = {
         entry.position: names[0]
         for entry in inputs.document.entries
@@ -205,7 +270,56 @@ def assemble_rows(
     )
     for rejection in rejections:
         rows = without_source(rows, rejection.source)
-    return merge_with_previous(rows, inputs.previous_rows), rejections
+    merged = merge_with_previous(rows, inputs.previous_rows)
+    rejected = {r.source: "rejected by the anomaly guard" for r in rejections}
+    stale = not_refreshed(merged, now, resolution, repos, entry_repo, rejected)
+    return Assembled(merged, rejections, stale)
+
+
+def not_refreshed(
+    rows: Sequence[dict[str, Any]],
+    now: datetime,
+    resolution: ResolutionRun,
+    repos: Mapping[str, RepoInfo],
+    entry_repo: Mapping[int, str],
+    rejected: Mapping[str, str],
+) -> list[NotRefreshed]:
+    """Entries whose citation count or repository values are older than this run, and why."""
+    notes = {r.entry.position: "; ".join(r.notes) for r in resolution.resolutions}
+    s2_failure = resolution.failures.get("s2")
+    stale = []
+    for row in rows:
+        if row.get("s2_paper_id") and row.get("s2_fetched_at") != now:
+            why = rejected.get("s2") or s2_failure or notes.get(row["position"]) or "no answer"
+            stale.append(
+                NotRefreshed(
+                    row["title"], row.get("section"), "citations", row.get("s2_fetched_at"), why
+                )
+            )
+        asked = entry_repo.get(row["position"])
+        if asked and row.get("github_fetched_at") != now:
+            info = repos.get(asked)
+            repo_why = rejected.get("github") or (info.reason if info else None)
+            stale.append(
+                NotRefreshed(
+                    row["title"],
+                    row.get("section"),
+                    "repository",
+                    row.get("github_fetched_at"),
+                    repo_why or "no answer",
+                )
+            )
+    return stale
+
+
+def not_refreshed_line(stale: Sequence[NotRefreshed]) -> str:
+    """One summary line: how many values are kept from earlier runs, and the reasons."""
+    counts = Counter(item.what for item in stale)
+    reasons = Counter(item.reason for item in stale)
+    what = " and ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common(3))
+    more = f"; and {len(reasons) - 3} other reasons" if len(reasons) > 3 else ""
+    return f"not refreshed this run, previous values kept (see changes.md): {what}: {why}{more}"
 
 
 def frozen_baseline(out: Path, snapshot_date: date, nights: int) -> dict[str, dict[str, Any]]:
@@ -271,6 +385,7 @@ def write_outputs(
     snapshot_date: date,
     citations: dict[str, list[dict[str, Any]]] | None = None,
     rejections: Sequence[Rejection] = (),
+    stale: Sequence[NotRefreshed] = (),
 ) -> tuple[list[Path], str]:
     """Every output, each atomically; returns the files and changes.md's text."""
     synthetic = is_synthetic(options.settings)
@@ -298,7 +413,12 @@ def write_outputs(
         written += write_citations(citation_rows, options.out, synthetic=synthetic)
     written += write_trends(trends, options.out, synthetic=synthetic)
     changes = compute_changes(
-        rows, previous, snapshot_date, warnings=[str(r) for r in rejections], synthetic=synthetic
+        rows,
+        previous,
+        snapshot_date,
+        warnings=[str(r) for r in rejections],
+        not_refreshed=stale,
+        synthetic=synthetic,
     )
     changes_path, changes_text = write_changes(changes, options.out)
     return [*written, changes_path], changes_text

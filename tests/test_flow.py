@@ -17,6 +17,7 @@ from fakeapi.world import world_from_list
 from flows import enrich
 from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
 from pipeline.listio import read_list
+from pipeline.lock import LOCK_NAME
 from pipeline.parser import parse_list
 from tests.conftest import SEED_LIST
 
@@ -119,7 +120,7 @@ def test_no_paper_source_fails_the_flow_and_writes_nothing(
     error = state.result(raise_on_failure=False)
     assert isinstance(error, NoPaperSource)
     assert "left untouched" in str(error)
-    assert not (tmp_path / "out").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [LOCK_NAME]  # the run lock only
 
 
 def test_the_call_budget_caps_requests_per_api(fake: FakeServer, tmp_path: Path) -> None:

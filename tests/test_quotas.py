@@ -1,0 +1,87 @@
+"""Spent quotas: stop asking, keep the last values, say which entries were not refreshed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from pipeline.cli import main
+from pipeline.job import ANONYMOUS_HOURLY, anonymous_plan
+from pipeline.listio import read_list
+from tests.conftest import SEED_LIST
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+NOW = datetime(2026, 11, 26, 3, tzinfo=UTC)
+
+
+def test_the_anonymous_budget_goes_to_the_repositories_refreshed_longest_ago() -> None:
+    names = [f"lab/r{i}" for i in range(40)]
+    previous = {
+        f"e{i}": {"repo": f"LAB/r{i}", "github_fetched_at": NOW - timedelta(days=40 - i)}
+        for i in range(30)  # r30..r39 were never fetched
+    }
+    now, later, line = anonymous_plan(names, previous, remaining=None)
+    assert len(now) == ANONYMOUS_HOURLY // 2 == 30
+    assert set(names[30:]) <= set(now)  # never fetched: first
+    assert set(now) - set(names[30:]) == set(names[:20])  # then the oldest twenty
+    assert later == names[20:30]
+    assert line == (
+        "github: no GITHUB_TOKEN: 40 repositories need about 80 requests; 60 of 60 left this "
+        "hour: refreshing the 30 refreshed longest ago, 10 keep their previous values"
+    )
+    assert anonymous_plan(names[:5], {}, remaining=8)[:2] == (names[:4], names[4:5])
+
+
+@pytest.fixture
+def anonymous_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST), seed=0))) as server:
+        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+        monkeypatch.delenv("S2_API_KEY", raising=False)
+        yield server
+
+
+def test_without_a_token_the_run_plans_its_60_requests_and_rotates_through_the_list(
+    anonymous_fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["run", "--list", str(SEED_LIST), "--out", str(out), "--no-cache"]
+    # Planned, said up front, and within the budget: not a failure.
+    assert main([*args, "--snapshot-date", "2026-11-25"]) == 0
+    printed = capsys.readouterr().out
+    assert "github: no GITHUB_TOKEN: 42 repositories need about 84 requests; 60 of 60" in printed
+    github = anonymous_fake.app.snapshot()["requests"]
+    sent = sum(n for key, n in github.items() if key.startswith("github"))
+    # 60 requests (renamed repositories cost a third, so fewer than 30 repos are done), plus
+    # at most one refused request that tells the client the quota is spent, and /rate_limit.
+    assert sent <= ANONYMOUS_HOURLY + 2
+    first = pd.read_parquet(out / "papers.parquet")
+    refreshed = {r.casefold() for r in first.loc[first["github_fetched_at"].notna(), "repo"]}
+    assert 20 <= len(refreshed) <= 30
+    assert "not refreshed this run, previous values kept (see changes.md)" in printed
+    changes = (out / "changes.md").read_text(encoding="utf-8")
+    assert "## Not refreshed this run (previous values kept)" in changes
+    assert "repository from never fetched; not asked: without GITHUB\\_TOKEN" in changes
+
+    anonymous_fake.app._github_used.clear()  # the next hour
+    main([*args, "--snapshot-date", "2026-11-26"])
+    second = pd.read_parquet(out / "papers.parquet")
+    fetched_now = second["github_fetched_at"] > first["github_fetched_at"].max()
+    newly = {r.casefold() for r in second.loc[fetched_now, "repo"]}
+    never_before = {r.casefold() for r in second["repo"].dropna()} - refreshed
+    assert never_before and never_before <= newly  # the repositories never fetched went first
+    kept = second.loc[~fetched_now & second["repo"].str.casefold().isin(refreshed), "entry_id"]
+    assert len(kept) > 0
+    columns = ["stars", "repo_status", "github_fetched_at"]
+    before = first.set_index("entry_id").loc[kept, columns]
+    after = second.set_index("entry_id").loc[kept, columns]
+    assert after.equals(before)  # last night's values kept, not overwritten by null
