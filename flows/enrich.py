@@ -25,7 +25,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 from prefect.utilities.annotations import quote
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from flows.limits import ensure_limits, shared_limiter
 from pipeline.changes import NotRefreshed
@@ -64,6 +64,8 @@ _DEFAULT_GUARD = GuardThresholds()
 class GuardParams(BaseModel):
     """The anomaly guard's thresholds (pipeline.guard.GuardThresholds)."""
 
+    model_config = ConfigDict(extra="forbid")
+
     citations_zero_share: float = Field(default=_DEFAULT_GUARD.citations_zero_share, ge=0, le=1)
     citations_fall_share: float = Field(default=_DEFAULT_GUARD.citations_fall_share, ge=0, le=1)
     frozen_nights: int = Field(default=_DEFAULT_GUARD.frozen_nights, ge=0)
@@ -76,7 +78,10 @@ class GuardParams(BaseModel):
 
 
 class EnrichParams(BaseModel):
-    """Flow parameters. They are stored verbatim by Prefect: never put a token here."""
+    """Flow parameters. They are stored verbatim by Prefect: never put a token here (unknown
+    parameters, such as a `github_token`, are refused rather than silently stored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     list_path: str = Field(default="data/raw/README.md", description="the Markdown list")
     out: str = Field(default="data/enriched", description="the output folder")

@@ -1,0 +1,104 @@
+"""Tokens come from the environment or a Prefect Secret block, reach only their own API, and
+appear in no output, log, cache file, Prefect artifact, flow-run parameter or error."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.blocks.system import Secret
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import LogFilter
+from pydantic import SecretStr, ValidationError
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from flows.enrich import EnrichParams, enrich_awesome_list
+from pipeline.cli import main
+from pipeline.listio import read_list
+from tests.conftest import SEED_LIST
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+S2_KEY = "S2-SENTINEL-KEY-5e6f7a8b"
+GH_TOKEN = "GH-SENTINEL-TOKEN-0c1d2e3f"  # noqa: S105 - a test sentinel
+BLOCK_TOKEN = "GH-BLOCK-SENTINEL-99aa88bb"  # noqa: S105 - a test sentinel
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST), seed=0))) as server:
+        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+def prefect_texts() -> list[str]:
+    """Everything the Prefect API stored: artifacts, flow-run parameters and states, logs."""
+    with get_client(sync_client=True) as client:
+        texts = [str(a.data) + str(a.description) for a in client.read_artifacts()]
+        runs = client.read_flow_runs()
+        texts += [str(run.parameters) + str(run.state) for run in runs]
+        texts += [log.message for log in client.read_logs(log_filter=LogFilter())]
+    assert texts
+    return texts
+
+
+def assert_nowhere(tokens: list[str], texts: list[str], folder: Path) -> None:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert len(files) >= 10
+    for token in tokens:
+        assert not any(token in text for text in texts), token
+        for path in files:
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_sentinel_tokens_from_the_environment_go_only_to_their_own_host(
+    fake: FakeServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("S2_API_KEY", S2_KEY)
+    monkeypatch.setenv("GITHUB_TOKEN", GH_TOKEN)
+    fake.app.faults.error_rate = 0.2  # retries, their log lines and error texts too
+    out = tmp_path / "out"
+    args = ["run", "--list", str(SEED_LIST), "--out", str(out)]
+    with caplog.at_level(logging.DEBUG):
+        assert main([*args, "--cache-dir", str(tmp_path / "cache")]) in {0, 1}
+        fake.app.faults.down = frozenset({"s2", "github"})  # failures: their messages too
+        assert main([*args, "--no-cache"]) == 1
+    captured = capsys.readouterr()
+    seen = fake.app.stats.credentials
+    assert seen["s2"] == {S2_KEY}
+    assert seen["github"] == {f"Bearer {GH_TOKEN}"}
+    assert not seen["arxiv"]
+    texts = [captured.out, captured.err, *(r.getMessage() for r in caplog.records)]
+    texts += [str(r.exc_info) for r in caplog.records if r.exc_info]
+    assert any("FAILED" in text for text in texts)
+    assert_nowhere([S2_KEY, GH_TOKEN], [*texts, *prefect_texts()], tmp_path)
+
+
+def test_a_token_from_a_prefect_secret_block_is_used_and_kept_secret(
+    fake: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("S2_API_KEY", raising=False)
+    Secret(value=SecretStr(BLOCK_TOKEN)).save("github-token", overwrite=True)
+    try:
+        params = EnrichParams(list_path=str(SEED_LIST), out=str(tmp_path / "out"), no_cache=True)
+        assert enrich_awesome_list(params, return_state=True).is_completed()
+    finally:
+        Secret(value=SecretStr("unused")).save("github-token", overwrite=True)
+    assert fake.app.stats.credentials["github"] == {f"Bearer {BLOCK_TOKEN}"}
+    assert_nowhere([BLOCK_TOKEN], prefect_texts(), tmp_path)
+
+
+def test_tokens_are_not_flow_parameters() -> None:
+    assert not any("token" in name or "key" in name for name in EnrichParams.model_fields)
+    with pytest.raises(ValidationError, match="github_token"):
+        EnrichParams(github_token="x")  # type: ignore[call-arg]  # noqa: S106
