@@ -66,6 +66,7 @@ GITHUB_MIN_INTERVAL_S = 0.25
 ARXIV_CACHE_TTL = timedelta(days=1)
 # Semantic Scholar citation counts move daily; a short lifetime only spares re-runs.
 S2_CACHE_TTL = timedelta(hours=1)
+CACHE_MAX_AGE = timedelta(days=7)  # cached answers older than this are deleted at start-up
 # GitHub REST: always revalidate with If-None-Match; a 304 costs no rate limit (GH-BP).
 GITHUB_REST_CACHE_TTL = timedelta(0)
 # GitHub GraphQL has no ETags: a short lifetime, so a re-run within the hour spends no quota.
@@ -305,6 +306,9 @@ def make_session(
             # Never part of a cache key, and redacted from the cached request.
             ignored_parameters=("Authorization", "x-api-key"),
         )
+        # Bounded growth: expired answers are kept for ETag revalidation (night to night),
+        # but nothing older than CACHE_MAX_AGE.
+        session.cache.delete(older_than=CACHE_MAX_AGE)
     adapter = HTTPAdapter(
         pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0
     )

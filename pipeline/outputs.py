@@ -36,6 +36,11 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
     return lines
 
 
+# The history partitions leave out the snapshot date (it is the folder's name) and the BibTeX,
+# which does not change night to night and is 40% of a partition (papers.parquet has it).
+HISTORY_OMITS = ["snapshot_date", "bibtex"]
+
+
 @dataclass(frozen=True)
 class ListExtras:
     """Regenerated-list options, off by default."""
@@ -56,15 +61,16 @@ def write_tables(
 ) -> list[Path]:
     """papers.parquet, this date's history partition and the regenerated list, atomically.
 
-    The history holds one Hive partition per snapshot date (`history/snapshot_date=D/`); its
-    file is replaced on a re-run of the same date, and other dates are never touched.
+    The history holds one Hive partition per snapshot date (`history/snapshot_date=D/`), with
+    every column but HISTORY_OMITS; its file is replaced on a re-run of the same date, and
+    other dates are never touched.
     """
     table = to_table(rows, synthetic=synthetic)
     banner = f"> **{SYNTHETIC_BANNER}**\n\n" if synthetic else ""
     partition = folder / "history" / f"snapshot_date={snapshot_date.isoformat()}" / "part-0.parquet"
     files = {
         folder / "papers.parquet": papers_parquet_bytes(table),
-        partition: papers_parquet_bytes(table.drop_columns(["snapshot_date"])),
+        partition: papers_parquet_bytes(table.drop_columns(HISTORY_OMITS)),
         folder / "README.md": (
             banner
             + regenerate(

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from pipeline.errors import PipelineError
 from pipeline.github import RepoInfo, RepoStatus
 from pipeline.resolve import Resolution
+from pipeline.trends import WINDOWS, nearest_snapshot, top_cited
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1
@@ -278,31 +279,49 @@ def read_trend_history(
     snapshot_date: date | None = None,
 ) -> pd.DataFrame:
     """The history's columns that trends need, with `today`'s rows standing in for the
-    snapshot of `snapshot_date` (so trends can be computed before it is written)."""
-    frames = []
+    snapshot of `snapshot_date` (so trends can be computed before it is written).
+
+    Memory stays bounded by a few snapshots whatever the history's length: only the snapshots
+    trends compare (the latest, and those nearest 7, 30 and 365 days before it) are read whole;
+    of the others, only the citation counts of the most cited papers (the chart's lines)."""
     days = [d for d in snapshot_dates(folder) if d != snapshot_date]
-    for day in days:
-        partition = folder / f"snapshot_date={day.isoformat()}"
-        try:
-            table = pq.read_table(partition, columns=TREND_HISTORY_COLUMNS)
-        except (OSError, pa.ArrowInvalid) as error:
-            raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
-        frame = table.to_pandas(strings_to_categorical=True, types_mapper=_nullable)
-        frames.append(frame.assign(snapshot_date=day))
+    frames: dict[date, pd.DataFrame] = {}
     if today and snapshot_date is not None:
-        frame = to_table(today).select(TREND_HISTORY_COLUMNS).to_pandas(types_mapper=_nullable)
-        frames.append(frame.assign(snapshot_date=snapshot_date))
-    if not frames:
-        return pd.DataFrame(columns=[*TREND_HISTORY_COLUMNS, "snapshot_date"])
-    frames = [
-        f.astype(
-            dict.fromkeys(
-                ("entry_id", "section", "title", "abbreviation", "s2_paper_id", "repo"), "object"
-            )
+        frames[snapshot_date] = (
+            to_table(today).select(TREND_HISTORY_COLUMNS).to_pandas(types_mapper=_nullable)
         )
-        for f in frames
-    ]
-    return pd.concat(frames, ignore_index=True)
+        days = sorted([*days, snapshot_date])
+    if not days:
+        return pd.DataFrame(columns=[*TREND_HISTORY_COLUMNS, "snapshot_date"])
+    latest = days[-1]
+    for day in {latest} | {nearest_snapshot(days, latest, w) or latest for w in WINDOWS}:
+        if day not in frames:
+            frames[day] = _read_partition(folder, day, TREND_HISTORY_COLUMNS)
+    top = list(top_cited(frames[latest])["entry_id"])
+    for day in days:
+        if day not in frames:
+            frames[day] = _read_partition(
+                folder, day, ["entry_id", "citation_count"], [("entry_id", "in", top)]
+            )
+    text = ("entry_id", "section", "title", "abbreviation", "s2_paper_id", "repo")
+    return pd.concat(
+        [
+            frame.astype({c: "object" for c in text if c in frame}).assign(snapshot_date=day)
+            for day, frame in sorted(frames.items())
+        ],
+        ignore_index=True,
+    )
+
+
+def _read_partition(
+    folder: Path, day: date, columns: list[str], filters: list[Any] | None = None
+) -> pd.DataFrame:
+    partition = folder / f"snapshot_date={day.isoformat()}"
+    try:
+        table = pq.read_table(partition, columns=columns, filters=filters)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
+    return table.to_pandas(types_mapper=_nullable)
 
 
 def _nullable(arrow_type: pa.DataType) -> Any:

@@ -193,6 +193,15 @@ def trending_mask(velocity: pd.Series) -> pd.Series:
     return mask
 
 
+def top_cited(snapshot: pd.DataFrame, count: int = TOP_SERIES) -> pd.DataFrame:
+    """The most cited entries of a snapshot (ties in list order): the chart's lines."""
+    return (
+        snapshot.dropna(subset=["citation_count"])
+        .sort_values(["citation_count", "position"], ascending=[False, True], kind="stable")
+        .head(count)
+    )
+
+
 def _empty_series() -> pd.DataFrame:
     return pd.DataFrame({"label": pd.Series(dtype=str), "date": [], "citations": []})
 
@@ -205,11 +214,7 @@ def _top_series(
 ) -> tuple[pd.DataFrame, str]:
     """Cumulative citations of the most cited papers: from our snapshots once they span a
     month, else from Semantic Scholar's citations per year (a history from the first run)."""
-    top = (
-        table.dropna(subset=["citation_count"])
-        .sort_values(["citation_count", "position"], ascending=[False, True], kind="stable")
-        .head(TOP_SERIES)
-    )
+    top = top_cited(table)
     spans_a_month = len(dates) >= 2 and (dates[-1] - dates[0]).days >= 30
     if spans_a_month or citations_by_year is None or citations_by_year.empty:
         rows = history[history["entry_id"].isin(top["entry_id"])]

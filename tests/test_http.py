@@ -9,16 +9,22 @@ from pathlib import Path
 
 import pytest
 import requests
+import requests_cache
 
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import World
 from pipeline.config import Secret
 from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
 from pipeline.http import (
+    CACHE_MAX_AGE,
     ApiProfile,
     HttpClient,
     Pacer,
     Redactor,
     RetryPolicy,
     is_rate_limited,
+    make_session,
     retry_after_seconds,
 )
 from tests.conftest import NonLoopbackConnection
@@ -380,3 +386,25 @@ def test_tests_cannot_reach_beyond_loopback() -> None:
     with socket.create_connection(listener.getsockname(), timeout=1):
         pass
     listener.close()
+
+
+def test_cached_answers_older_than_the_maximum_age_are_deleted_at_start_up(
+    tmp_path: Path,
+) -> None:
+    world = World(synthetic=True, description="empty", epoch="2026-01-01")
+    with FakeServer(FakeApi(world)) as server:
+        session = make_session("s2", tmp_path, timedelta(hours=1), 1)
+        assert isinstance(session, requests_cache.CachedSession)
+        for which in ("old", "recent"):
+            session.get(f"{server.url}/_fake/stats", params={"which": which}, timeout=5)
+        [old_key] = [
+            key for key, r in session.cache.responses.items() if r.url.endswith("which=old")
+        ]
+        old = session.cache.responses[old_key]
+        old.created_at -= CACHE_MAX_AGE + timedelta(hours=1)
+        session.cache.responses[old_key] = old
+        session.close()  # type: ignore[no-untyped-call]
+    reopened = make_session("s2", tmp_path, timedelta(hours=1), 1)
+    assert isinstance(reopened, requests_cache.CachedSession)
+    assert [r.url.rsplit("=", 1)[1] for r in reopened.cache.responses.values()] == ["recent"]
+    reopened.close()  # type: ignore[no-untyped-call]

@@ -187,6 +187,8 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
 
     history = pd.read_parquet(out / "history")
     assert len(history) == 2 * 56
+    assert "bibtex" not in history.columns  # static: papers.parquet and papers.bib have it
+    assert {"title", "citation_count", "stars", "repo_status"} <= set(history.columns)
     dataset = ds.dataset(out / "history", partitioning="hive")
     assert dataset.count_rows() == 2 * 56
     pattern = str(out / "history" / "*" / "*.parquet")

@@ -281,3 +281,15 @@ def test_the_trends_command_refuses_synthetic_history_into_the_default_folder(
     assert not (tmp_path / "data" / "enriched" / "trends.parquet").exists()
     assert main(["trends", "--history", str(tmp_path / "none")]) == 1
     assert "no snapshots yet" in capsys.readouterr().out
+
+
+def test_only_the_compared_snapshots_are_read_whole(tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    _write_history(history, {0: 10, 1: 11, 2: 12, 9: 19, 10: 20}, synthetic=False)
+    frame = read_trend_history(history)
+    whole = frame[frame["title"].notna()]
+    # The latest (day 10) and the one nearest 7 days before it (day 2); none in the 30-day range.
+    assert sorted(set(whole["snapshot_date"])) == [START + timedelta(days=d) for d in (2, 10)]
+    counts = frame[frame["snapshot_date"] == START]
+    assert counts["title"].isna().all() and len(counts) == 3  # the chart's lines only
+    assert compute_trends(frame).series["citations"].notna().all()
