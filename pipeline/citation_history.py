@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.semantic_scholar import S2_CITATIONS_PAGE, CitingPaper
-from pipeline.tables import TableError
+from pipeline.tables import UNREADABLE, TableError, read_parquet_checked
 
 REFRESH_AFTER = timedelta(days=30)
 MAX_PAGES_PER_PAPER = 10  # 10,000 citing papers; a paper with more is marked incomplete
@@ -155,7 +155,9 @@ def citations_parquet_bytes(rows: Sequence[Mapping[str, Any]], *, synthetic: boo
         }
     )
     buffer = io.BytesIO()
-    pq.write_table(pa.table(columns, schema=schema), buffer, compression="zstd")
+    pq.write_table(
+        pa.table(columns, schema=schema), buffer, compression="zstd", write_page_checksum=True
+    )
     return buffer.getvalue()
 
 
@@ -164,8 +166,8 @@ def read_citations(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowInvalid) as error:
+        table = read_parquet_checked(path)
+    except UNREADABLE as error:
         raise TableError(
             f"{path}: the citation history is unreadable ({error}); move it away to start afresh"
         ) from None

@@ -45,6 +45,7 @@ from pipeline.resolve import Pin, ResolutionRun, Resolver
 from pipeline.semantic_scholar import SemanticScholarClient
 from pipeline.tables import (
     build_rows,
+    check_history,
     merge_with_previous,
     read_papers,
     read_snapshot,
@@ -118,13 +119,15 @@ def read_inputs(options: JobOptions) -> Inputs:
     overrides = load_overrides(
         options.overrides_path or options.list_path.parent / "overrides.yaml"
     )
-    return Inputs(
+    inputs = Inputs(
         document,
         overrides,
         load_pins(options.out / "resolution.json"),
         read_papers(options.out / "papers.parquet"),
         read_citations(options.out / "citations_by_year.parquet"),
     )
+    check_history(options.out / "history")
+    return inputs
 
 
 def resolve_papers(

@@ -27,12 +27,16 @@ import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.identifiers import normalise_title, normalise_url, parse_arxiv_id, repo_ref
+from pipeline.listio import read_utf8_file
 from pipeline.model import Entry
 
 ENTRY_KEYS = ("title", "paper_url")
 PIN_KEYS = ("s2_paper_id", "arxiv_id", "doi", "repo")
 ALLOWED_KEYS = (*ENTRY_KEYS, *PIN_KEYS, "not_a_paper", "set", "note")
 SET_KEYS = ("title", "venue", "year", "abbreviation")
+# Overrides are exceptions: a few dozen, about 100 bytes each. 1 MiB holds some 7,000, and
+# PyYAML (pure Python here) composes 1 MiB in about 4.5 s; a bigger file is not an overrides file.
+MAX_OVERRIDES_BYTES = 2**20
 
 
 class OverridesError(PipelineError):
@@ -81,6 +85,13 @@ class Overrides:
         return [item for item in self.items if not any(item.names(e) for e in entries)]
 
 
+def _quote(text: str, limit: int = 60) -> str:
+    """`'text'` for a message: one line, at most `limit` characters."""
+    if text.isprintable() and len(text) <= limit:
+        return f"'{text}'"
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")
+
+
 def _fail(source: str, node: yaml.Node, message: str) -> OverridesError:
     return OverridesError(f"{source}:{node.start_mark.line + 1}: {message}")
 
@@ -88,25 +99,49 @@ def _fail(source: str, node: yaml.Node, message: str) -> OverridesError:
 def _scalar(source: str, node: yaml.Node, key: str) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise _fail(source, node, f"'{key}' must be a single value")
-    return yaml.safe_load(yaml.serialize(node))
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except Exception:  # YAML's constructors fail in assorted ways on bad tagged values
+        raise _fail(
+            source,
+            node,
+            f"'{key}' has a value YAML cannot read ({node.tag} {_quote(str(node.value))})",
+        ) from None
 
 
 def _text(source: str, node: yaml.Node, key: str) -> str:
     value = _scalar(source, node, key)
     if value is None or isinstance(value, bool | dict | list) or not str(value).strip():
         raise _fail(source, node, f"'{key}' must be a non-empty text")
-    return str(value).strip()
+    # The text as written: YAML reads `arxiv_id: 2403.01260` as the number 2403.0126.
+    return str(node.value).strip()
+
+
+def _keys(source: str, node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping; a repeated or non-text key is an error."""
+    seen: dict[str, int] = {}
+    keys: list[tuple[str, yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _fail(source, key_node, "a key must be a name, not a list or mapping")
+        key = str(key_node.value)
+        if key in seen:
+            raise _fail(
+                source, key_node, f"duplicate key {_quote(key)} (first on line {seen[key]})"
+            )
+        seen[key] = key_node.start_mark.line + 1
+        keys.append((key, key_node, value_node))
+    return keys
 
 
 def _override(source: str, node: yaml.Node) -> Override:
     if not isinstance(node, yaml.MappingNode):
         raise _fail(source, node, "each override must be a mapping (key: value lines)")
     values: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
+    for key, key_node, value_node in _keys(source, node):
         if key not in ALLOWED_KEYS:
             raise _fail(
-                source, key_node, f"unknown key '{key}' (allowed: {', '.join(ALLOWED_KEYS)})"
+                source, key_node, f"unknown key {_quote(key)} (allowed: {', '.join(ALLOWED_KEYS)})"
             )
         if key == "not_a_paper":
             flag = _scalar(source, value_node, key)
@@ -116,13 +151,12 @@ def _override(source: str, node: yaml.Node) -> Override:
         elif key == "set":
             if not isinstance(value_node, yaml.MappingNode):
                 raise _fail(source, value_node, "'set' must be a mapping of fields to correct")
-            for field_node, field_value in value_node.value:
-                name = str(field_node.value)
+            for name, field_node, field_value in _keys(source, value_node):
                 if name not in SET_KEYS:
                     raise _fail(
                         source,
                         field_node,
-                        f"unknown key 'set.{name}' (allowed: {', '.join(SET_KEYS)})",
+                        f"unknown key {_quote('set.' + name)} (allowed: {', '.join(SET_KEYS)})",
                     )
                 if name == "year":
                     year = _scalar(source, field_value, "set.year")
@@ -151,24 +185,49 @@ def _override(source: str, node: yaml.Node) -> Override:
     return Override(line=node.start_mark.line + 1, **values)
 
 
+def _where(text: str, error: yaml.YAMLError) -> str:
+    """`:line` of a YAML error, when it has one."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        return f":{mark.line + 1}"
+    position = getattr(error, "position", None)  # a ReaderError: a character YAML refuses
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        return f":{line}"
+    return ""
+
+
+def _problem(error: yaml.YAMLError) -> str:
+    """What is wrong, on one line (PyYAML's messages span several)."""
+    if isinstance(error, yaml.reader.ReaderError):
+        character = error.character
+        code = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+        text = f"character {code} is not allowed"
+    else:
+        text = str(getattr(error, "problem", None) or error)
+    return " ".join(text.split())
+
+
 def parse_overrides(text: str, source: str = "<string>") -> Overrides:
     """Parse and validate an overrides document. Pure."""
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise OverridesError(
-            f"{source}{where}: not valid YAML ({getattr(error, 'problem', error)})"
-        ) from None
+        where = _where(text, error)
+        raise OverridesError(f"{source}{where}: not valid YAML ({_problem(error)})") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise OverridesError(f"{source}: not valid YAML (nested too deeply)") from None
     if root is None:
         return Overrides(source)
     if not isinstance(root, yaml.MappingNode):
-        raise _fail(source, root, "expected a mapping with the key 'overrides'")
+        found = (
+            "a list" if isinstance(root, yaml.SequenceNode) else f"the text {_quote(root.value)}"
+        )
+        raise _fail(source, root, f"expected a mapping with the key 'overrides', found {found}")
     items: list[Override] = []
-    for key_node, value_node in root.value:
-        if key_node.value != "overrides":
-            raise _fail(source, key_node, f"unknown key '{key_node.value}' (allowed: overrides)")
+    for key, key_node, value_node in _keys(source, root):
+        if key != "overrides":
+            raise _fail(source, key_node, f"unknown key {_quote(key)} (allowed: overrides)")
         if isinstance(value_node, yaml.ScalarNode) and value_node.value in {"", "null", "~"}:
             continue
         if not isinstance(value_node, yaml.SequenceNode):
@@ -181,8 +240,11 @@ def load_overrides(path: Path) -> Overrides:
     """The overrides file, or no overrides when it does not exist."""
     if not path.exists():
         return Overrides(str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise OverridesError(f"{path}: cannot read ({error})") from None
+    text = read_utf8_file(
+        path,
+        max_bytes=MAX_OVERRIDES_BYTES,
+        kind="a YAML file",
+        noun="overrides file",
+        error=OverridesError,
+    )
     return parse_overrides(text, str(path))

@@ -8,6 +8,7 @@ list items that start with a link. Rows that cannot be read become diagnostics, 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.markdown import find_links, find_urls, is_http_url, plain_text
@@ -94,6 +95,17 @@ _CODE_LINK_TEXT = re.compile(
     r"paddle|mindspore)\b"
 )
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
+
+# Bounds on the text handed to the inline reader (pipeline.markdown). It reads real lists fast
+# (the costliest line of the seed and sample lists: 383 characters, an estimated 1,440
+# characters scanned) but is quadratic or worse on text no list holds: thousands of unclosed
+# `[` or `](`, many `<a href=` without `>`, URLs ending in thousands of `)`; and it recurses once
+# per nested link, so links nested ~1,000 deep raise RecursionError. Text past these bounds is
+# reported and kept verbatim, not read, so a line is read in a fraction of a second at worst.
+MAX_INLINE_CHARS = 16_384  # per cell, bullet or heading
+MAX_LINK_NESTING = 8  # a badge, `[![alt](image)](url)`, nests 2 deep
+MAX_INLINE_WORK = 2**20  # estimated characters scanned; see _inline_work
+_BRACKET_TOKEN = re.compile(r"\\.|[\[\]]", re.DOTALL)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -187,6 +199,58 @@ def _title_and_url(cell: str) -> tuple[str, str | None]:
     return plain_text(text), (urls[0] if urls else None)
 
 
+def _inline_work(text: str) -> tuple[int, int]:
+    """(estimated characters the inline reader scans, deepest nesting of closed `[...]`).
+
+    Each `[` costs the distance to its `]` (to the end when unclosed), each `](` and each
+    `<a`/`href` pair may cost a scan to the end. Linear in `len(text)`."""
+    work = 0
+    opened: list[int] = []
+    closed: dict[int, int] = {}  # `[` -> its `]`, by position
+    for token in _BRACKET_TOKEN.finditer(text):  # escaped characters are tokens of their own
+        if token.group() == "[":
+            opened.append(token.start())
+        elif token.group() == "]" and opened:
+            closed[opened.pop()] = token.start()
+    work += sum(end - start for start, end in closed.items())
+    work += sum(len(text) - start for start in opened)
+    work += text.count("](") * len(text)
+    # A bare URL's trailing `)` are trimmed one by one, each time counting every `(` and `)`:
+    # quadratic, but at C speed (some 30 times faster than the scans counted above).
+    work += text.count(")") * len(text) // 32
+    folded = text.casefold()
+    work += folded.count("<a") * folded.count("href") * len(text)
+    # Nesting counts closed brackets only: the reader recurses into link texts, never into an
+    # unclosed `[` (whose cost is counted above).
+    deepest = 0
+    ends: list[int] = []
+    for start in sorted(closed):
+        while ends and ends[-1] < start:
+            ends.pop()
+        ends.append(closed[start])
+        deepest = max(deepest, len(ends))
+    return work, deepest
+
+
+def inline_problem(texts: Sequence[str], *, cells: bool = True) -> str | None:
+    """Why the inline reader should not be given `texts` (the cells of one row, or a bullet or
+    a heading with `cells=False`), or None when they are within MAX_INLINE_CHARS,
+    MAX_LINK_NESTING and MAX_INLINE_WORK."""
+    longest = max((len(text) for text in texts), default=0)
+    if longest > MAX_INLINE_CHARS:
+        where = " in one cell" if cells else ""
+        return f"{longest:,} characters{where} (the limit is {MAX_INLINE_CHARS:,})"
+    total = 0
+    for text in texts:
+        work, depth = _inline_work(text)
+        if depth > MAX_LINK_NESTING:
+            return f"links nested {depth} deep (the limit is {MAX_LINK_NESTING})"
+        total += work
+    if total > MAX_INLINE_WORK:
+        return "too many unclosed brackets, parentheses or HTML links for its length"
+    return None
+
+
 def _code_urls(text: str) -> tuple[str, ...]:
     return tuple(url for url in find_urls(text) if is_http_url(url))
 
@@ -243,6 +307,10 @@ def _table_entry(table: Table, row: TableRow, state: _ParseState) -> Entry | Non
     cells += [""] * (width - len(cells))
     if not any(cells):
         state.report(number, Severity.WARNING, "empty table row; not read as a paper")
+        return None
+    problem = inline_problem([cells[index] for _, index in table.roles])
+    if problem:
+        state.report(number, Severity.ERROR, f"row not read as a paper: {problem}")
         return None
 
     def cell(role: ColumnRole) -> str:
@@ -328,6 +396,10 @@ def _table_start(
             f"{len(delimiter.cells)}; GitHub does not render this as a table",
         )
         return None
+    problem = inline_problem(header.cells)
+    if problem:
+        state.report(lines[index].number, Severity.WARNING, f"table header not read: {problem}")
+        return None
     return header, delimiter
 
 
@@ -337,6 +409,11 @@ def _bullet_entry(line: Line, state: _ParseState) -> Entry | None:
     if item is None or (state.section and NON_PAPER_SECTION.search(state.section)):
         return None
     content = item.group(3)
+    problem = inline_problem([content], cells=False)
+    if problem:
+        if _LEADING_MARKUP.sub("", content).startswith("["):  # may be a paper: say so
+            state.report(line.number, Severity.ERROR, f"bullet not read as a paper: {problem}")
+        return None
     links = [link for link in find_links(content) if not link.is_image]
     prefix = _LEADING_MARKUP.match(content)
     if not links or links[0].start != (prefix.end() if prefix else 0):
@@ -404,6 +481,15 @@ def _skip_verbatim(lines: list[Line], start: int, fence: str | None, state: _Par
     return index
 
 
+def _heading_text(text: str, number: int, state: _ParseState) -> str:
+    """A heading's plain text; its raw text when it is too long or tangled to read."""
+    problem = inline_problem([text], cells=False)
+    if problem is None:
+        return plain_text(text)
+    state.report(number, Severity.WARNING, f"heading kept as written, not read: {problem}")
+    return " ".join(text.split())
+
+
 def parse_list(text: str, source: str = "<string>") -> ListDocument:
     """Parse a Markdown list. Pure: no I/O; `source` only names the input in diagnostics."""
     lines = split_lines(text)
@@ -419,7 +505,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         heading = _ATX_HEADING.match(line.text.removeprefix("\ufeff"))
         if heading:
             level = len(heading.group(1))
-            title = plain_text(heading.group(2) or "")
+            title = _heading_text(heading.group(2) or "", line.number, state)
             state.block(Heading(line, level, title))
             state.section = title
             index += 1
@@ -435,7 +521,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             and previous.text.strip()
             and not _BLOCK_START.match(previous.text)
         ):
-            state.section = plain_text(previous.text)
+            state.section = _heading_text(previous.text, previous.number, state)
         entry = _bullet_entry(line, state)
         if entry is not None:
             state.entries.append(entry)

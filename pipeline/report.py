@@ -109,7 +109,7 @@ def load_pins(path: Path) -> dict[str, Pin]:
                 arxiv=_arxiv_entry(record.get("arxiv")),
             )
         return pins
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise ReportError(
             f"{path}: the previous resolution report is unreadable ({error}); "
             "move it away to resolve from scratch"

@@ -187,9 +187,21 @@ def _utc(value: Any) -> Any:
 
 
 def papers_parquet_bytes(table: pa.Table) -> bytes:
+    """Parquet with page checksums, so a file damaged on disk is refused on reading rather than
+    read back with other values."""
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    pq.write_table(table, buffer, compression="zstd", write_page_checksum=True)
     return buffer.getvalue()
+
+
+# What reading a damaged Parquet file can raise besides OSError (pyarrow's errors are OSError
+# or ArrowException subclasses; a damaged string column can fail to decode).
+UNREADABLE = (OSError, pa.ArrowException, UnicodeDecodeError, ValueError, RecursionError)
+
+
+def read_parquet_checked(path: Path) -> pa.Table:
+    """A Parquet file or directory, its page checksums verified when it has them."""
+    return pq.read_table(path, page_checksum_verification=True)
 
 
 def read_papers(path: Path) -> dict[str, dict[str, Any]]:
@@ -197,15 +209,18 @@ def read_papers(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
     try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowInvalid) as error:
+        table = read_parquet_checked(path)
+        metadata = table.schema.metadata or {}
+        if metadata.get(b"awesome_enrich.schema") != PAPERS_SCHEMA_NAME.encode():
+            raise TableError(f"{path}: not an awesome-enrich papers table")
+        missing = sorted({"entry_id", "position", "title"} - set(table.column_names))
+        if missing:
+            raise TableError(f"{path}: the previous table has no {', '.join(missing)} column")
+        return {row["entry_id"]: row for row in table.to_pylist()}
+    except UNREADABLE as error:
         raise TableError(
             f"{path}: the previous table is unreadable ({error}); move it away to start afresh"
         ) from None
-    metadata = table.schema.metadata or {}
-    if metadata.get(b"awesome_enrich.schema") != PAPERS_SCHEMA_NAME.encode():
-        raise TableError(f"{path}: not an awesome-enrich papers table")
-    return {row["entry_id"]: row for row in table.to_pylist()}
 
 
 def read_history(folder: Path) -> pd.DataFrame:
@@ -245,10 +260,10 @@ def read_snapshot(folder: Path, day: date) -> dict[str, dict[str, Any]]:
     """One snapshot of the history, by entry_id, with the types it was written with."""
     partition = folder / f"snapshot_date={day.isoformat()}"
     try:
-        table = pq.read_table(partition)
-    except (OSError, pa.ArrowInvalid) as error:
+        table = read_parquet_checked(partition)
+        return {row["entry_id"]: {**row, "snapshot_date": day} for row in table.to_pylist()}
+    except (*UNREADABLE, KeyError) as error:
         raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
-    return {row["entry_id"]: {**row, "snapshot_date": day} for row in table.to_pylist()}
 
 
 def read_snapshot_before(folder: Path, day: date) -> dict[str, dict[str, Any]]:
@@ -318,10 +333,23 @@ def _read_partition(
 ) -> pd.DataFrame:
     partition = folder / f"snapshot_date={day.isoformat()}"
     try:
-        table = pq.read_table(partition, columns=columns, filters=filters)
-    except (OSError, pa.ArrowInvalid) as error:
+        table = pq.read_table(
+            partition, columns=columns, filters=filters, page_checksum_verification=True
+        )
+        return table.to_pandas(types_mapper=_nullable)
+    except UNREADABLE as error:
         raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
-    return table.to_pandas(types_mapper=_nullable)
+
+
+def check_history(folder: Path) -> None:
+    """Every snapshot's footer is readable (cheap: metadata only), so a damaged partition is
+    reported before a run spends its API calls, not when it writes."""
+    for day in snapshot_dates(folder):
+        for path in sorted((folder / f"snapshot_date={day.isoformat()}").glob("*.parquet")):
+            try:
+                pq.read_metadata(path)
+            except UNREADABLE as error:
+                raise TableError(f"{path}: the snapshot is unreadable ({error})") from None
 
 
 def _nullable(arrow_type: pa.DataType) -> Any:

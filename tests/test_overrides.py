@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.overrides import OverridesError, load_overrides, parse_overrides
+from pipeline.overrides import (
+    MAX_OVERRIDES_BYTES,
+    OverridesError,
+    load_overrides,
+    parse_overrides,
+)
 from pipeline.parser import parse_list
 from tests.conftest import REPO
 
@@ -79,12 +84,90 @@ overrides:
         ("overrides: [\n", "overrides.yaml:2: not valid YAML"),
         ("papers: []\n", "overrides.yaml:1: unknown key 'papers' (allowed: overrides)"),
         ("overrides:\n  - just a string\n", "overrides.yaml:2: each override must be a mapping"),
+        (
+            "overrides:\n  - title: A\n    doi: 10.1/a\n    doi: 10.1/b\n",
+            "overrides.yaml:4: duplicate key 'doi' (first on line 3)",
+        ),
+        (
+            "overrides:\n  - title: A\n    set: {year: 2024, year: 2025}\n",
+            "overrides.yaml:3: duplicate key 'year' (first on line 3)",
+        ),
+        ("overrides: []\noverrides: []\n", "overrides.yaml:2: duplicate key 'overrides'"),
+        (
+            "overrides:\n  - ? [title, doi]\n    : A\n",
+            "overrides.yaml:2: a key must be a name, not a list or mapping",
+        ),
+        (
+            'overrides:\n  - title: A\n    "col\\nour": red\n',
+            "overrides.yaml:3: unknown key 'col\\nour' (allowed:",
+        ),
+        (
+            "overrides:\n  - title: !!python/name:os.system A\n",
+            "overrides.yaml:2: 'title' has a value YAML cannot read "
+            "(tag:yaml.org,2002:python/name:os.system 'A')",
+        ),
+        (
+            "overrides:\n  - title: !!timestamp someday\n",
+            "overrides.yaml:2: 'title' has a value YAML cannot read",
+        ),
+        (
+            "overrides: " + "[" * 3000 + "]" * 3000,
+            "overrides.yaml: not valid YAML (nested too deeply)",
+        ),
+        (
+            "overrides:\n  - title: A\x07\n",
+            "overrides.yaml:2: not valid YAML (character U+0007 is not allowed)",
+        ),
+        (
+            "- title: A\n",
+            "overrides.yaml:1: expected a mapping with the key 'overrides', found a list",
+        ),
+        (
+            "see the README " * 10,
+            "overrides.yaml:1: expected a mapping with the key 'overrides', found the text "
+            "'see the README see the README see the README see the README '...",
+        ),
     ],
 )
 def test_bad_overrides_name_file_line_and_key(text: str, message: str) -> None:
     with pytest.raises(OverridesError) as raised:
         parse_overrides(text, "overrides.yaml")
     assert str(raised.value).startswith(message)
+    assert len(str(raised.value).splitlines()) == 1  # the command line prints one line
+
+
+def test_ids_are_read_as_written_not_as_yaml_numbers() -> None:
+    # Unquoted, YAML reads 2403.01260 as the float 2403.0126: another (valid) arXiv id.
+    overrides = parse_overrides(
+        "overrides:\n  - title: A\n    arxiv_id: 2403.01260\n    s2_paper_id: 0123e4\n"
+    )
+    [item] = overrides.items
+    assert (item.arxiv_id, item.s2_paper_id) == ("2403.01260", "0123e4")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "Réseaux".encode("latin-1"),
+            "{path}:1:2: not valid UTF-8 (byte 0xe9); save the overrides",
+        ),
+        (b"overrides: []\n\x00", "{path}:2: binary data (NUL byte), not a YAML file"),
+        (b"#" * (MAX_OVERRIDES_BYTES + 1), "{path}: 1 MiB (1,048,577 bytes), over the 1 MiB limit"),
+        (None, "{path}: is a directory, not a YAML file"),
+    ],
+)
+def test_unreadable_overrides_files_name_the_file(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "overrides.yaml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(OverridesError) as raised:
+        load_overrides(path)
+    assert str(raised.value).startswith(message.format(path=path))
 
 
 def test_missing_and_empty_files_mean_no_overrides(tmp_path: Path) -> None:

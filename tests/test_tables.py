@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -18,6 +19,7 @@ from pipeline.tables import (
     PAPERS_SCHEMA,
     TableError,
     merge_with_previous,
+    papers_parquet_bytes,
     read_papers,
     to_table,
 )
@@ -100,6 +102,45 @@ def test_a_corrupt_previous_table_is_a_clear_error(tmp_path: Path) -> None:
         read_papers(path)
     assert path.read_bytes() == b"PAR1 not really"
     assert read_papers(tmp_path / "absent.parquet") == {}
+
+
+def test_a_table_damaged_in_place_is_refused_not_misread(tmp_path: Path) -> None:
+    """Page checksums: a changed byte in the data pages is an error, never other values."""
+    rows = [row(entry_id=f"e{i}", title=f"Paper {i}", citation_count=i) for i in range(200)]
+    good = papers_parquet_bytes(to_table(rows))
+    path = tmp_path / "papers.parquet"
+    path.write_bytes(good)
+    reference = read_papers(path)
+    footer = int.from_bytes(good[-8:-4], "little")  # the footer (metadata) has no checksum
+    refused = last_refused = 0
+    for offset in range(4, len(good) - 8 - footer, 7):
+        damaged = bytearray(good)
+        damaged[offset] ^= 0x55
+        path.write_bytes(bytes(damaged))
+        try:
+            back = read_papers(path)
+        except TableError:
+            refused, last_refused = refused + 1, offset
+            continue
+        assert back == reference, offset  # a byte that changed nothing that is read
+    assert refused > (len(good) - 8 - footer) // 7 // 2  # most of them
+    damaged = bytearray(good)
+    damaged[last_refused] ^= 0x55
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(TableError, match=f"^{path}: the previous table is unreadable"):
+        read_papers(path)
+
+
+def test_a_table_with_our_schema_name_but_not_our_columns_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    table = pa.table({"x": [1]}).replace_schema_metadata(
+        {b"awesome_enrich.schema": b"awesome-enrich/papers"}
+    )
+    path = tmp_path / "papers.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(TableError, match="has no entry_id, position, title column"):
+        read_papers(path)
 
 
 def test_the_regenerated_list_updates_renamed_links_and_marks_gone_repos() -> None:
