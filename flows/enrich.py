@@ -28,29 +28,24 @@ from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.limits import ensure_limits, shared_limiter
-from pipeline.changes import NotRefreshed
 from pipeline.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.config import Settings, settings_from_env
-from pipeline.errors import PipelineError
 from pipeline.github import RepoInfo
-from pipeline.guard import GuardThresholds, Rejection
+from pipeline.guard import GuardThresholds
 from pipeline.http import CallStats
 from pipeline.job import (
-    Assembled,
+    Hooks,
     Inputs,
     JobOptions,
     JobResult,
-    assemble_rows,
-    failed_sources,
-    fetch_citation_history,
-    fetch_repositories,
-    frozen_baseline,
-    is_synthetic,
-    not_refreshed_line,
+    Steps,
+    assemble_step,
+    citation_history_step,
     read_inputs,
-    resolve_papers,
-    summary_lines,
-    write_outputs,
+    repositories_step,
+    resolve_step,
+    run_steps,
+    write_step,
 )
 from pipeline.lock import output_lock
 from pipeline.outputs import ListExtras
@@ -126,10 +121,6 @@ def _quoted(value: T) -> T:
     return cast(T, quote(value))
 
 
-class NoPaperSource(PipelineError):
-    """Neither Semantic Scholar nor arXiv answered: nothing was written."""
-
-
 def _secret_from_block(name: str) -> str | None:
     try:
         from prefect.blocks.system import Secret as SecretBlock
@@ -168,23 +159,16 @@ def _limiter(settings: Settings) -> Callable[[str], None] | None:
 def resolve_papers_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    logger = get_run_logger()
-    progress = ProgressReporter(logger.info, terminal=sys.stderr.isatty())
-    return resolve_papers(
-        inputs, options.settings, options.sources, _limiter(options.settings), progress
-    )
+    progress = ProgressReporter(get_run_logger().info, terminal=sys.stderr.isatty())
+    return resolve_step(options, inputs, limiter=_limiter(options.settings), progress=progress)
 
 
 @task(name="fetch-repositories", cache_policy=NO_CACHE)
 def fetch_repositories_task(
     options: JobOptions, inputs: Inputs
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    return fetch_repositories(
-        inputs,
-        options.settings,
-        options.sources,
-        _limiter(options.settings),
-        log=get_run_logger().info,
+    return repositories_step(
+        options, inputs, limiter=_limiter(options.settings), log=get_run_logger().info
     )
 
 
@@ -196,62 +180,27 @@ def fetch_citation_history_task(
     now: datetime,
     s2_calls_spent: int,
 ) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
-    return fetch_citation_history(
-        inputs,
-        resolution,
-        options.settings,
-        page_budget=options.citation_pages,
-        now=now,
-        synthetic=is_synthetic(options.settings),
-        limiter=_limiter(options.settings),
-        s2_calls_spent=s2_calls_spent,
+    return citation_history_step(
+        options, inputs, resolution, now, s2_calls_spent, limiter=_limiter(options.settings)
     )
 
 
-@task(name="assemble-rows", cache_policy=NO_CACHE)
-def assemble_rows_task(
-    options: JobOptions,
-    inputs: Inputs,
-    resolution: ResolutionRun,
-    repos: dict[str, RepoInfo],
-    now: datetime,
-) -> Assembled:
-    snapshot_date = options.snapshot_date or now.date()
-    return assemble_rows(
-        inputs,
-        resolution,
-        repos,
-        now=now,
-        snapshot_date=snapshot_date,
-        synthetic=is_synthetic(options.settings),
-        thresholds=options.guard,
-        frozen_baseline=frozen_baseline(options.out, snapshot_date, options.guard.frozen_nights),
-    )
+assemble_rows_task = task(name="assemble-rows", cache_policy=NO_CACHE)(assemble_step)
+write_outputs_task = task(name="write-outputs", cache_policy=NO_CACHE)(write_step)
 
 
-@task(name="write-outputs", cache_policy=NO_CACHE)
-def write_outputs_task(
-    options: JobOptions,
-    inputs: Inputs,
-    resolution: ResolutionRun,
-    rows: list[dict[str, Any]],
-    now: datetime,
-    citations: dict[str, list[dict[str, Any]]],
-    rejections: list[Rejection],
-    stale: list[NotRefreshed],
-) -> tuple[list[str], str]:
-    written, changes = write_outputs(
-        options,
-        inputs,
-        resolution,
-        rows,
-        now=now,
-        snapshot_date=options.snapshot_date or now.date(),
-        citations=citations,
-        rejections=rejections,
-        stale=stale,
-    )
-    return [str(path) for path in written], changes
+def _quoting(function: Callable[..., T]) -> Callable[..., T]:
+    """The task called with quoted arguments: Prefect would otherwise visit every element of
+    them (every entry, resolution and row) to track dependencies: a minute of CPU at 10,000."""
+
+    def call(*args: Any) -> T:
+        return function(*(_quoted(arg) for arg in args))
+
+    return call
+
+
+def _publish_changes(markdown: str) -> None:
+    create_markdown_artifact(key="enrich-changes", markdown=markdown, description="changes.md")
 
 
 def _publish(result: JobResult) -> None:
@@ -308,62 +257,24 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
 
 
 def _enrich(options: JobOptions) -> dict[str, Any]:
-    """The flow's body, run while it holds the output folder's lock."""
+    """The flow's body, run while it holds the output folder's lock: the job's steps as
+    Prefect tasks, its lines in the flow's log, its results as artifacts."""
     logger = get_run_logger()
     if _limiter(options.settings) is not None:
         ensure_limits(options.settings)
-    # Large arguments are quoted: Prefect would otherwise visit every element of them (every
-    # entry, resolution and row) to track dependencies, which cost a minute of CPU at 10,000.
-    inputs = read_inputs_task(_quoted(options))
-    for diagnostic in inputs.document.errors:
-        logger.warning(str(diagnostic))
-    resolution, calls = resolve_papers_task(_quoted(options), _quoted(inputs))
-    repos, github_calls, repo_line = fetch_repositories_task(_quoted(options), _quoted(inputs))
-    now = datetime.now(UTC)
-    citations: dict[str, list[dict[str, Any]]] = {}
-    history_line = "s2 citation history: not asked"
-    if "s2" in options.sources and options.citation_pages > 0 and "s2" not in resolution.failures:
-        citations, citation_calls, history_line = fetch_citation_history_task(
-            _quoted(options),
-            _quoted(inputs),
-            _quoted(resolution),
-            now,
-            calls["s2"].network_requests,
-        )
-        calls = {**calls, "s2 citations": citation_calls}
-    result = JobResult(inputs.document, resolution, repos, {**calls, "github": github_calls})
-    result.failed = failed_sources(resolution, repo_line)
-    result.lines = summary_lines(result, repo_line, history_line)
-    if result.no_paper_source:
-        for line in result.lines:
-            logger.info(line)
-        _publish(result)
-        raise NoPaperSource(
-            "\n".join([*result.lines, f"No paper source answered: {options.out} left untouched."])
-        )
-    assembled = assemble_rows_task(
-        _quoted(options), _quoted(inputs), _quoted(resolution), _quoted(repos), now
+    steps = Steps(
+        read_inputs=_quoting(read_inputs_task),
+        resolve_papers=_quoting(resolve_papers_task),
+        fetch_repositories=_quoting(fetch_repositories_task),
+        fetch_citation_history=_quoting(fetch_citation_history_task),
+        assemble_rows=_quoting(assemble_rows_task),
+        write_outputs=_quoting(write_outputs_task),
     )
-    result.rows, result.rejections = assembled.rows, assembled.rejections
-    result.lines += [str(rejection) for rejection in result.rejections]
-    if assembled.not_refreshed:
-        result.lines.append(not_refreshed_line(assembled.not_refreshed))
-    for line in result.lines:
-        logger.info(line)
-    for rejection in result.rejections:
-        logger.warning(str(rejection))
-    _publish(result)
-    written, changes = write_outputs_task(
-        _quoted(options),
-        _quoted(inputs),
-        _quoted(resolution),
-        _quoted(result.rows),
-        now,
-        _quoted(citations),
-        _quoted(result.rejections),
-        _quoted(assembled.not_refreshed),
+    hooks = Hooks(
+        log=logger.info, warn=logger.warning, publish=_publish, publish_changes=_publish_changes
     )
-    create_markdown_artifact(key="enrich-changes", markdown=changes, description="changes.md")
+    result = run_steps(options, datetime.now(UTC), steps, hooks)
+    written = [str(path) for path in result.written]
     logger.info("wrote %s", ", ".join(written))
     summary = {
         "lines": result.lines,

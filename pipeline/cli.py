@@ -83,7 +83,8 @@ def _run_flow(params: Any, out: TextIO) -> int:
         os.environ.setdefault(name, value)
     from prefect.client.schemas.objects import State
 
-    from flows.enrich import NoPaperSource, enrich_awesome_list
+    from flows.enrich import enrich_awesome_list
+    from pipeline.job import NoPaperSource
 
     state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
     result = state.result(raise_on_failure=False)

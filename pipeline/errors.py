@@ -79,3 +79,12 @@ class TransportError(ApiError):
 
 class MalformedResponse(ApiError):
     """An answer whose body does not have the documented shape (HTML error page, bad JSON...)."""
+
+
+def is_outage(error: ApiError) -> bool:
+    """An error that says the API is not usable now (not a problem with one query): the run
+    stops asking it rather than spend the retry policy on every remaining request."""
+    return (
+        isinstance(error, RateLimited | TransportError | MalformedResponse)
+        or (error.status or 0) >= 500
+    )

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from pipeline.batching import chunked, unique
 from pipeline.config import Secret, Settings
-from pipeline.errors import ApiError, RateLimited, TransportError
+from pipeline.errors import ApiError, TransportError, is_outage
 from pipeline.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
@@ -207,7 +207,7 @@ class GitHubClient:
         self.has_token = has_token
         # Set once GitHub cannot be used for the rest of the run: a rate limit that outlasts
         # the retry policy, or a host that does not answer. Later repositories are not asked.
-        self.stopped: RateLimited | TransportError | None = None
+        self.stopped: ApiError | None = None  # an outage: the rest of the run does not ask
 
     @classmethod
     def from_settings(
@@ -238,7 +238,9 @@ class GitHubClient:
             _, data = self.http.request_json(
                 "GET", url, lambda body: body["resources"]["core"], cache_ttl=timedelta(0)
             )
-        except ApiError:
+        except ApiError as error:
+            if isinstance(error, TransportError):
+                self.stopped = error  # GitHub cannot be reached: the repositories are not asked
             return None
         if data is None or not isinstance(data.get("remaining"), int):
             return None
@@ -277,11 +279,10 @@ class GitHubClient:
                 json_body={"query": query, "variables": variables},
                 cache_ttl=GITHUB_GRAPHQL_CACHE_TTL,
             )
-        except (RateLimited, TransportError) as error:
-            self.stopped = error
-            return {}
-        except ApiError:
-            return {}  # REST will try each repository
+        except ApiError as error:
+            if is_outage(error):
+                self.stopped = error
+            return {}  # REST will try each repository (unless GitHub is out)
         if answer is None:
             return {}
         if any(str(e.get("type", "")).upper() == "RATE_LIMITED" for e in answer.errors):
@@ -316,10 +317,10 @@ class GitHubClient:
             response, info = self.http.request_json(
                 "GET", url, lambda data: parse_rest_repo(name, data)
             )
-        except (RateLimited, TransportError) as error:
-            self.stopped = error
-            return RepoInfo(name, RepoStatus.ERROR, reason=error.message)
         except ApiError as error:
+            if is_outage(error):
+                self.stopped = error
+                return RepoInfo(name, RepoStatus.ERROR, reason=error.message)
             return RepoInfo(name, RepoStatus.ERROR, reason=str(error))
         if info is None:
             return self._failed_repo(name, response.status_code, response)
@@ -331,10 +332,10 @@ class GitHubClient:
             response, last = self.http.request_json(
                 "GET", url, parse_last_commit, params={"per_page": 1}
             )
-        except (RateLimited, TransportError) as error:
-            self.stopped = error
-            return replace(info, reason=f"last commit not asked: {error.message}")
         except ApiError as error:
+            if is_outage(error):
+                self.stopped = error
+                return replace(info, reason=f"last commit not asked: {error.message}")
             return replace(info, reason=f"last commit unavailable: {error}")
         if response.status_code == 409 or (response.status_code == 200 and last is None):
             return replace(info, status=RepoStatus.EMPTY)

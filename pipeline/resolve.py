@@ -21,7 +21,7 @@ from enum import StrEnum
 from pipeline.arxiv import ArxivClient, ArxivEntry
 from pipeline.batching import unique
 from pipeline.bibtex import BibSource, assign_keys, base_key, build_entry, render_bibliography
-from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
+from pipeline.errors import ApiError, is_outage
 from pipeline.identifiers import paper_ids
 from pipeline.matching import Verdict, entry_ids, judge, title_similarity
 from pipeline.model import Entry
@@ -347,7 +347,7 @@ class Resolver:
             try:
                 match = self.s2.match_title(title)
             except ApiError as error:
-                if _is_outage(error):
+                if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
                 notes.append(f"S2 title match failed: {error.message}")
                 match = None
@@ -382,7 +382,7 @@ class Resolver:
             try:
                 found = self.arxiv.search_title(title)
             except ApiError as error:
-                if _is_outage(error):
+                if is_outage(error):
                     self.failures["arxiv"] = error.detail  # stop asking arXiv
                 notes.append(f"arXiv title search failed: {error.message}")
                 found = []
@@ -463,14 +463,6 @@ def _with_pinned_arxiv(r: Resolution, previous: Mapping[str, Pin]) -> Resolution
     if r.arxiv is None and known is not None and known.arxiv_id == r.arxiv_id:
         return replace(r, arxiv=known)
     return r
-
-
-def _is_outage(error: ApiError) -> bool:
-    """An error that says the API is not usable now (not a problem with one query)."""
-    return (
-        isinstance(error, RateLimited | TransportError | MalformedResponse)
-        or (error.status or 0) >= 500
-    )
 
 
 def _url_arxiv(entry: Entry) -> str | None:

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import PipelineError
 from pipeline.github import RepoInfo, RepoStatus
+from pipeline.identifiers import repo_ref
 from pipeline.resolve import Resolution
 from pipeline.trends import WINDOWS, nearest_snapshot, top_cited
 
@@ -89,11 +90,14 @@ def build_rows(
     synthetic: bool,
 ) -> list[dict[str, Any]]:
     """One row per entry from this run's answers (None where a source said nothing)."""
+    folded = {name.casefold(): info for name, info in repos.items()}
     rows = []
     for r in resolutions:
         entry = r.entry
         repo_name = entry_repo.get(entry.position)
-        info = repos.get(repo_name) if repo_name else None
+        # Repositories are asked once per name compared case-insensitively (wanted_repos):
+        # an entry linking to another spelling of the same repository shares its answer.
+        info = (repos.get(repo_name) or folded.get(repo_name.casefold())) if repo_name else None
         github_answered = info is not None and info.status is not RepoStatus.ERROR
         rows.append(
             {
@@ -160,14 +164,27 @@ def merge_with_previous(
             bool(old.get("repo"))
             and str(old.get("repo")).casefold() == str(new.get("repo") or "").casefold()
         )
-        if new["github_fetched_at"] is None and same_repo:
-            for column in (*GITHUB_COLUMNS, "github_fetched_at"):
+        if new["github_fetched_at"] is None and (same_repo or _renamed_as_listed(old, new)):
+            for column in (*GITHUB_COLUMNS, "github_fetched_at", "repo"):
                 new[column] = old.get(column)
         for column in ("authors", "bibtex", "citation_key", "arxiv_published", "arxiv_category"):
             if new.get(column) is None and old.get(column) is not None and same_paper:
                 new[column] = old[column]
         merged.append(new)
     return merged
+
+
+def _renamed_as_listed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """The previous row holds a renamed repository's new name, and this row (GitHub did not
+    answer) the name the list still links to: the same repository."""
+    code_url = new.get("code_url")
+    return (
+        old.get("repo_status") == "renamed"
+        and bool(code_url)
+        and code_url == old.get("code_url")
+        and str(new.get("repo") or "").casefold()
+        == str(repo_ref(str(code_url)).github or "").casefold()
+    )
 
 
 def to_table(rows: Sequence[Mapping[str, Any]], *, synthetic: bool = False) -> pa.Table:

@@ -15,7 +15,8 @@ from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import world_from_list
 from flows import enrich
-from flows.enrich import EnrichParams, NoPaperSource, enrich_awesome_list
+from flows.enrich import EnrichParams, enrich_awesome_list
+from pipeline.job import NoPaperSource
 from pipeline.listio import read_list
 from pipeline.lock import LOCK_NAME
 from pipeline.parser import parse_list

@@ -12,12 +12,15 @@ import pytest
 
 from fakeapi.world import world_from_list
 from pipeline.cli import main
+from pipeline.github import RepoInfo, RepoStatus
 from pipeline.listio import read_list
 from pipeline.parser import parse_list
 from pipeline.regenerate import regenerate
+from pipeline.resolve import MatchMethod, Resolution
 from pipeline.tables import (
     PAPERS_SCHEMA,
     TableError,
+    build_rows,
     merge_with_previous,
     papers_parquet_bytes,
     read_papers,
@@ -84,6 +87,45 @@ def test_a_failed_source_never_overwrites_a_good_value() -> None:
     assert fresh["citation_count"] == 41 and fresh["s2_fetched_at"] == NOW
     [other] = merge_with_previous([failed | {"s2_paper_id": "p2", "repo": "x/y"}], {"e1": old})
     assert other["citation_count"] is None and other["stars"] is None
+
+
+def test_a_renamed_repository_keeps_its_values_when_github_does_not_answer() -> None:
+    url = "https://github.com/old-owner/SSC"
+    old = row(repo="new-owner/SSC", repo_status="renamed", code_url=url, stars=40)
+    failed = row(
+        repo="old-owner/SSC",
+        code_url=url,
+        **dict.fromkeys(["repo_status", "stars", "forks", "archived", "last_commit_at"]),
+        github_fetched_at=None,
+    )
+    [merged] = merge_with_previous([failed], {"e1": old})
+    assert (merged["repo"], merged["repo_status"], merged["stars"]) == (
+        "new-owner/SSC",
+        "renamed",
+        40,
+    )
+    assert merged["github_fetched_at"] == NOW
+    moved = {**failed, "code_url": "https://github.com/someone/else", "repo": "someone/else"}
+    [merged] = merge_with_previous([moved], {"e1": old})  # the list now links elsewhere
+    assert merged["stars"] is None and merged["repo"] == "someone/else"
+
+
+def test_repository_answers_are_shared_by_spellings_of_one_name() -> None:
+    entries = read_list(SEED_LIST).entries[:2]
+    resolutions = [
+        Resolution(entry=entry, entry_id=f"e{i}", method=MatchMethod.UNRESOLVED)
+        for i, entry in enumerate(entries)
+    ]
+    info = RepoInfo("Lab/Repo", RepoStatus.OK, full_name="Lab/Repo", stars=7)
+    rows = build_rows(
+        resolutions,
+        {"Lab/Repo": info},
+        {entries[0].position: "Lab/Repo", entries[1].position: "lab/repo"},
+        now=NOW,
+        snapshot_date=NOW.date(),
+        synthetic=False,
+    )
+    assert [r["stars"] for r in rows] == [7, 7]
 
 
 def test_the_table_has_the_versioned_schema_and_utc_timestamps() -> None:
