@@ -59,7 +59,12 @@ from pipeline.lock import LOCK_NAME
 from pipeline.parser import parse_list
 from pipeline.report import load_pins
 from pipeline.tables import read_history, read_papers, read_snapshot, snapshot_dates
-from pipeline.writer import is_temporary_for, remove_stale_temporaries, write_bytes_atomic
+from pipeline.writer import (
+    is_temporary_for,
+    remove_stale_temporaries,
+    remove_stale_temporaries_under,
+    write_bytes_atomic,
+)
 from tests.conftest import REPO, SEED_LIST
 from tests.kill_during_write import StepsResult, run_steps
 
@@ -358,6 +363,25 @@ def test_a_leftover_temporary_file_goes_with_the_next_write_of_its_file(tmp_path
         ["papers.parquet", *(p.name for p in others)]
     )
     assert remove_stale_temporaries(tmp_path / "missing" / "x") == []
+
+
+def test_the_sweep_finds_leftovers_in_subfolders_and_outputs_are_readable_by_others(
+    tmp_path: Path,
+) -> None:
+    partition = tmp_path / "history" / "snapshot_date=2026-11-25"
+    partition.mkdir(parents=True)
+    leftover = partition / ".part-0.parquet.k3x9qz1.tmp"
+    keep = [partition / "part-0.parquet", tmp_path / ".awesome-enrich.lock", tmp_path / ".x.tmp"]
+    for path in (leftover, *keep):
+        path.write_bytes(b"x")
+    assert remove_stale_temporaries_under(tmp_path) == [leftover]
+    assert all(path.exists() for path in keep)
+    old_mask = os.umask(0o022)
+    try:
+        write_bytes_atomic(tmp_path / "README.md", b"# list\n")
+    finally:
+        os.umask(old_mask)
+    assert (tmp_path / "README.md").stat().st_mode & 0o777 == 0o666 & ~old_mask
 
 
 # --- what the outputs must be -------------------------------------------------------------------
