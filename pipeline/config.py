@@ -6,6 +6,7 @@
 - S2_API_KEY: optional; sent as `x-api-key`, only to URLs under S2_API_URL
 - GITHUB_TOKEN: optional; sent as a bearer token, only to URLs under GITHUB_API_URL
 - AWESOME_ENRICH_CACHE_DIR: the HTTP cache folder, default .cache/http
+- AWESOME_ENRICH_READ_TIMEOUT_S: how long to wait for an API's answer, per attempt (default 60)
 - AWESOME_ENRICH_TIME_SCALE: 0..1, scales pacing and retry waits; below 1 only when every API
   URL is on loopback (the local fake), never against the real APIs
 """
@@ -75,6 +76,7 @@ class Settings:
     cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
     time_scale: float = 1.0  # < 1 only against a local fake
     call_budget: int | None = None  # at most this many requests to each API per run
+    read_timeout_s: float = 60.0  # per attempt; a hung API costs up to three of them
 
     def with_budget(self, call_budget: int | None) -> Settings:
         return replace(self, call_budget=call_budget)
@@ -108,9 +110,26 @@ def settings_from_env(
         github_token=_secret(env, "GITHUB_TOKEN"),
         cache_dir=resolved_cache,
         time_scale=_time_scale(env),
+        read_timeout_s=_read_timeout(env),
     )
     check_time_scale(settings)
     return settings
+
+
+def _read_timeout(env: Mapping[str, str]) -> float:
+    raw = env.get("AWESOME_ENRICH_READ_TIMEOUT_S", "").strip()
+    if not raw:
+        return Settings.read_timeout_s
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise ConfigError(
+            f"AWESOME_ENRICH_READ_TIMEOUT_S={raw!r} must be a number of seconds, above 0 and "
+            "at most 600"
+        )
+    return seconds
 
 
 def _time_scale(env: Mapping[str, str]) -> float:

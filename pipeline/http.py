@@ -72,7 +72,8 @@ GITHUB_REST_CACHE_TTL = timedelta(0)
 # GitHub GraphQL has no ETags: a short lifetime, so a re-run within the hour spends no quota.
 GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
 
-REQUEST_TIMEOUT_S = (10.0, 60.0)  # (connect, read)
+CONNECT_TIMEOUT_S = 10.0
+DEFAULT_READ_TIMEOUT_S = 60.0  # AWESOME_ENRICH_READ_TIMEOUT_S overrides it
 MAX_REDIRECTS = 5
 RETRYABLE_EXCEPTIONS = (
     requests.ConnectionError,
@@ -160,6 +161,7 @@ class ApiProfile:
     headers: Mapping[str, str] = field(default_factory=dict)
     max_connections: int = 10
     budget: int | None = None  # requests this client may send in its lifetime
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S  # the wait for an answer, per attempt
 
 
 class Redactor:
@@ -357,7 +359,7 @@ class HttpClient:
         """One API's client under the run's settings: cache folder, time scale, call budget,
         and redaction of every known credential (not only this API's)."""
         return cls(
-            replace(profile, budget=settings.call_budget),
+            replace(profile, budget=settings.call_budget, read_timeout_s=settings.read_timeout_s),
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
@@ -413,7 +415,11 @@ class HttpClient:
                     hop_kwargs["force_refresh"] = refresh
                 self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
                 response = self.session.request(
-                    method, url, timeout=REQUEST_TIMEOUT_S, allow_redirects=False, **hop_kwargs
+                    method,
+                    url,
+                    timeout=(CONNECT_TIMEOUT_S, self.profile.read_timeout_s),
+                    allow_redirects=False,
+                    **hop_kwargs,
                 )
                 if getattr(response, "revalidated", False):
                     self.stats.not_modified += 1

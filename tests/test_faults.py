@@ -49,7 +49,6 @@ from fakeapi.app import FakeApi, Fault, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
 from pipeline import charts
-from pipeline import http as pipeline_http
 from pipeline.bibtex import parse_bibliography
 from pipeline.citation_history import read_citations
 from pipeline.cli import main
@@ -93,9 +92,9 @@ NEW_IN_RUN_2 = frozenset({"ECA", "DuPL", "UniA"})
 DAY1, DAY2, DAY3 = date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26)
 NOW = {day: datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC) for day in (DAY1, DAY2, DAY3)}
 GROWTH = timedelta(days=30)  # how far the fake's counts move on before the second run
-# The client waits 60 s for an answer (pipeline.http.REQUEST_TIMEOUT_S, not configurable): the
-# timeout cells shorten the wait to 0.25 s and have the fake answer after 1 s.
-SHORT_TIMEOUT_S = (2.0, 0.25)
+# The client waits 60 s for an answer (AWESOME_ENRICH_READ_TIMEOUT_S): the timeout cells shorten
+# the wait to 0.25 s and have the fake answer after 1 s.
+SHORT_TIMEOUT_S = "0.25"
 SLOW_ANSWER_S = 1.0
 
 S2_VALUES = ("citation_count", "influential_citation_count", "corpus_id", "s2_fetched_at")
@@ -167,8 +166,15 @@ def world(lists: Lists) -> World:
     return world_from_list(parse_list(lists.grown.read_text(encoding="utf-8")))
 
 
-def fake_settings(server: FakeServer, cache_dir: Path | None = None) -> Settings:
-    variables = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": TOKEN}
+def fake_settings(
+    server: FakeServer, cache_dir: Path | None = None, read_timeout: str = "60"
+) -> Settings:
+    variables = {
+        **server.env(),
+        "AWESOME_ENRICH_TIME_SCALE": "0",
+        "GITHUB_TOKEN": TOKEN,
+        "AWESOME_ENRICH_READ_TIMEOUT_S": read_timeout,
+    }
     return settings_from_env(variables, cache_dir=cache_dir, no_cache=cache_dir is None)
 
 
@@ -608,12 +614,10 @@ def test_fault_matrix(
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
 ) -> None:
-    if cell.timeout:
-        monkeypatch.setattr(pipeline_http, "REQUEST_TIMEOUT_S", SHORT_TIMEOUT_S)
     out = copy_of(baseline, tmp_path)
     before_files, before_rows = files(out), read_papers(out / "papers.parquet")
     with FakeServer(FakeApi(world, today=DAY1 + GROWTH, faults=Faults(rules=cell.rules))) as server:
-        settings = fake_settings(server)
+        settings = fake_settings(server, read_timeout=SHORT_TIMEOUT_S if cell.timeout else "60")
         started = time.monotonic()
         result = run_steps(options(lists.grown, out, settings, DAY2), NOW[DAY2])
         record = observe(request.node.callspec.id, cell, server, result, time.monotonic() - started)

@@ -1,0 +1,36 @@
+"""The environment contract: API locations, tokens, cache, time scale and read timeout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from pipeline.config import settings_from_env
+from pipeline.errors import ConfigError
+from pipeline.http import ApiProfile, HttpClient
+
+LOOPBACK = {
+    "S2_API_URL": "http://127.0.0.1:9/s2",
+    "ARXIV_API_URL": "http://127.0.0.1:9/arxiv",
+    "GITHUB_API_URL": "http://127.0.0.1:9/github",
+}
+
+
+def test_the_read_timeout_comes_from_the_environment_and_reaches_every_client() -> None:
+    assert settings_from_env({}, no_cache=True).read_timeout_s == 60.0
+    settings = settings_from_env({"AWESOME_ENRICH_READ_TIMEOUT_S": "7.5"}, no_cache=True)
+    profile = ApiProfile("s2", "https://api.example.org", 1.0, timedelta(hours=1))
+    assert HttpClient.for_settings(profile, settings).profile.read_timeout_s == 7.5
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "601", "soon"])
+def test_a_bad_read_timeout_names_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match=f"AWESOME_ENRICH_READ_TIMEOUT_S='{value}'"):
+        settings_from_env({"AWESOME_ENRICH_READ_TIMEOUT_S": value}, no_cache=True)
+
+
+def test_waits_are_scaled_only_against_a_local_fake() -> None:
+    assert settings_from_env({**LOOPBACK, "AWESOME_ENRICH_TIME_SCALE": "0"}).time_scale == 0
+    with pytest.raises(ConfigError, match="only allowed when"):
+        settings_from_env({"AWESOME_ENRICH_TIME_SCALE": "0"})
