@@ -547,6 +547,8 @@ class FakeApi:
             return _json({"error": "Unacceptable query params: offset, limit"}, 400)
         if not 0 < limit <= 1000 or offset < 0:
             return _json({"error": f"Unacceptable query params: [limit={limit}]"}, 400)
+        if offset + limit >= 10000:
+            return _json({"error": "The sum of offset and limit must be < 10000"}, 400)
         total = paper.citations_on(self.today, self.world.epoch_date)
         end = min(total, offset + limit)
         wanted = [f for f in request.args.get("fields", "").split(",") if f]

@@ -1,10 +1,13 @@
 """The Prefect flow `enrich-awesome-list`: thin tasks over the job's steps, at batch granularity.
 
 Tasks: read inputs (parse the list, overrides, previous outputs); resolve papers (S2 batches and
-title matches, arXiv searches and id lookups); fetch repositories (GitHub GraphQL batches);
-assemble rows (merge with the previous table); write outputs (Parquet, history, regenerated list,
-BibTeX, report). Retries live in the HTTP layer only: no Prefect retries are stacked on them.
-The flow completes when some entries or sources fail (they are recorded in its artifacts) and
+title matches, arXiv searches and id lookups); fetch repositories (GitHub GraphQL batches); fetch
+citation history (S2 citing papers); assemble rows (the anomaly guard, then the merge with the
+previous table); write outputs (Parquet, history, regenerated list, BibTeX, reports, trends,
+changes.md). Their order and decisions are `pipeline.job.run_steps`; this module supplies the
+tasks, the logger, the artifacts and the output folder's lock. Retries live in the HTTP layer
+only: no Prefect retries are stacked on them. The flow completes when some entries or sources
+fail (recorded in its artifacts), completes as "Anomalous" when the guard rejected a source, and
 fails when no paper source answered, leaving the outputs untouched.
 
 Tokens never travel as parameters: the clients read them from the environment, or from the

@@ -21,15 +21,15 @@ from fakeapi.world import World, world_from_list
 from pipeline.citation_history import DEFAULT_PAGE_BUDGET, read_citations
 from pipeline.config import settings_from_env
 from pipeline.duplicates import DuplicateGroup, find_duplicates
-from pipeline.errors import PipelineError
+from pipeline.errors import ConfigError, PipelineError
 from pipeline.guard import GuardThresholds
 from pipeline.job import JobOptions, is_synthetic, list_summary, read_inputs
 from pipeline.listio import read_list
-from pipeline.lock import check_unlocked
+from pipeline.lock import check_unlocked, output_lock
 from pipeline.model import ListDocument, Severity
 from pipeline.outputs import CHARTS, write_trends
 from pipeline.tables import read_trend_history
-from pipeline.trends import compute_trends
+from pipeline.trends import WINDOWS, compute_trends
 from pipeline.writer import OutputError
 
 DEFAULT_LIST = Path("data/raw/README.md")
@@ -112,23 +112,30 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
     read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
     if not args.wait_lock:
         check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
+    from pydantic import ValidationError
+
     from flows.enrich import EnrichParams, GuardParams
 
-    params = EnrichParams(
-        list_path=str(args.list),
-        out=str(args.out or DEFAULT_OUT),
-        snapshot_date=args.snapshot_date,
-        sources=args.sources,
-        call_budget=args.call_budget,
-        overrides_path=str(args.overrides) if args.overrides else None,
-        cache_dir=str(args.cache_dir) if args.cache_dir else None,
-        no_cache=args.no_cache,
-        guard=GuardParams(**vars(guard)),
-        citation_pages=args.citation_pages,
-        sort_by=args.sort_by,
-        trending_marker=args.trending_marker,
-        lock_wait_s=args.wait_lock,
-    )
+    try:
+        params = EnrichParams(
+            list_path=str(args.list),
+            out=str(args.out or DEFAULT_OUT),
+            snapshot_date=args.snapshot_date,
+            sources=args.sources,
+            call_budget=args.call_budget,
+            overrides_path=str(args.overrides) if args.overrides else None,
+            cache_dir=str(args.cache_dir) if args.cache_dir else None,
+            no_cache=args.no_cache,
+            guard=GuardParams(**vars(guard)),
+            citation_pages=args.citation_pages,
+            sort_by=args.sort_by,
+            trending_marker=args.trending_marker,
+            lock_wait_s=args.wait_lock,
+        )
+    except ValidationError as error:  # what argparse cannot check, in one line
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{where}: {first['msg']}") from None
     return _run_flow(params, out)
 
 
@@ -145,7 +152,8 @@ def command_trends(args: argparse.Namespace, out: TextIO) -> int:
     synthetic = bool(history["synthetic"].fillna(False).astype(bool).any())
     if synthetic and out_dir.resolve() == DEFAULT_OUT.resolve():
         raise OutputError(f"the history is SYNTHETIC: its trends never go to {DEFAULT_OUT}")
-    written = write_trends(result, out_dir, synthetic=synthetic)
+    with output_lock(out_dir):  # a nightly run may be writing the same files
+        written = write_trends(result, out_dir, synthetic=synthetic)
     table = result.table
     dates = result.snapshot_dates
     print(
@@ -153,7 +161,7 @@ def command_trends(args: argparse.Namespace, out: TextIO) -> int:
         f"{len(table)} entries" + (" (SYNTHETIC)" if synthetic else ""),
         file=out,
     )
-    for window in (7, 30, 365):
+    for window in WINDOWS:
         base = table[f"base_date_{window}d"].iloc[0] if len(table) else None
         print(
             f"{window}-day deltas: "
@@ -190,6 +198,29 @@ def _sources(text: str) -> list[str]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"{text!r}: choose from s2, arxiv, github")
     return names
+
+
+def _count(minimum: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= {minimum}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
 
 
 def _iso_date(text: str) -> date:
@@ -302,10 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Parse the list, resolve every paper (overrides, previous pins, ids in "
         "the paper URL, then guarded title matches on Semantic Scholar and arXiv), fetch its "
         "repositories from GitHub, and write papers.parquet, its dated history, the regenerated "
-        "list (README.md), papers.bib and the resolution report to the output folder. "
+        "list (README.md), papers.bib, the resolution report, citations_by_year.parquet, "
+        "changes.md, trends.parquet and charts/ to the output folder. "
         "API locations and tokens come from the environment (see README). "
-        "Exit status 1 when the list has errors or an API failed; 3 when the anomaly guard "
-        "rejected a source's values (the previous ones were kept; see changes.md).",
+        "Exit status 1 when the list has errors or an API failed; 2 when an input or the "
+        "output folder cannot be used (one line, nothing asked or written); 3 when the anomaly "
+        "guard rejected a source's values (the previous ones were kept; see changes.md).",
     )
     run.add_argument(
         "--list",
@@ -334,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--call-budget",
-        type=int,
+        type=_count(1),
         default=None,
         help="at most this many requests to each API in this run",
     )
@@ -355,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--citation-pages",
-        type=int,
+        type=_count(0),
         default=DEFAULT_PAGE_BUDGET,
         help="S2 citation-list pages (calls) per run for citations_by_year.parquet; papers "
         f"are fetched once, then monthly (default: {DEFAULT_PAGE_BUDGET}; 0: none)",
@@ -381,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--wait-lock",
-        type=float,
+        type=_seconds,
         default=0.0,
         metavar="SECONDS",
         help="when another run is writing the output folder, wait this long for it to finish "

@@ -46,7 +46,8 @@ class GuardThresholds:
                 raise ConfigError(
                     f"guard setting {assignment!r}: {text!r} is not a number"
                 ) from None
-            if value < 0 or (known[name] == "float" and value > 1):
+            low = 1 if name == "min_compared" else 0
+            if not low <= value <= (1 if known[name] == "float" else 10**6):  # NaN fails too
                 raise ConfigError(f"guard setting {assignment!r}: out of range")
             changes[name] = value
         return replace(self, **changes)
@@ -137,6 +138,7 @@ def check_sources(
     )
     if reason is None and thresholds.frozen_nights and frozen_baseline:
         old = _pairs(fresh, frozen_baseline, "citation_count", "s2_fetched_at", _same_paper)
+        old = [(b, a) for b, a in old if b > 0]  # an uncited paper staying at 0 is normal
         if len(old) >= thresholds.min_compared and all(b == a for b, a in old):
             day = min(
                 (r["snapshot_date"] for r in frozen_baseline.values() if r.get("snapshot_date")),

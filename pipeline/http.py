@@ -66,7 +66,9 @@ GITHUB_MIN_INTERVAL_S = 0.25
 ARXIV_CACHE_TTL = timedelta(days=1)
 # Semantic Scholar citation counts move daily; a short lifetime only spares re-runs.
 S2_CACHE_TTL = timedelta(hours=1)
-CACHE_MAX_AGE = timedelta(days=7)  # cached answers older than this are deleted at start-up
+# Cached answers older than this are deleted at start-up. A 304 does not renew an answer's age
+# (requests-cache 1.3), so an ETag revalidated every night is fetched whole once a month.
+CACHE_MAX_AGE = timedelta(days=30)
 # GitHub REST: always revalidate with If-None-Match; a 304 costs no rate limit (GH-BP).
 GITHUB_REST_CACHE_TTL = timedelta(0)
 # GitHub GraphQL has no ETags: a short lifetime, so a re-run within the hour spends no quota.
@@ -308,8 +310,7 @@ def make_session(
             # Never part of a cache key, and redacted from the cached request.
             ignored_parameters=("Authorization", "x-api-key"),
         )
-        # Bounded growth: expired answers are kept for ETag revalidation (night to night),
-        # but nothing older than CACHE_MAX_AGE.
+        # Bounded growth: expired answers are kept for ETag revalidation, but not for ever.
         session.cache.delete(older_than=CACHE_MAX_AGE)
     adapter = HTTPAdapter(
         pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0

@@ -23,11 +23,12 @@ from pipeline.citation_history import (
     rows_for,
 )
 from pipeline.config import Settings, is_loopback_url
-from pipeline.errors import ApiError, PipelineError
+from pipeline.errors import ApiError, PipelineError, is_outage
 from pipeline.fetch import entry_repos, repo_summary, wanted_repos
 from pipeline.github import GitHubClient, RepoInfo, RepoStatus
 from pipeline.guard import GuardThresholds, Rejection, check_sources, without_source
 from pipeline.http import CallStats
+from pipeline.identifiers import repo_ref
 from pipeline.listio import read_list
 from pipeline.model import ListDocument
 from pipeline.outputs import (
@@ -210,8 +211,12 @@ def anonymous_plan(
     fetched: dict[str, datetime] = {}
     for row in previous_rows.values():
         at = row.get("github_fetched_at")
-        if row.get("repo") and isinstance(at, datetime):
-            key = str(row["repo"]).casefold()
+        if not (row.get("repo") and isinstance(at, datetime)):
+            continue
+        # A renamed repository is stored under its new name, asked under the listed one.
+        listed = repo_ref(str(row["code_url"])).github if row.get("code_url") else None
+        for name in {str(row["repo"]), *([listed] if listed else [])}:
+            key = name.casefold()
             fetched[key] = min(at, fetched.get(key, at))
     order = sorted(
         range(len(names)),
@@ -358,13 +363,24 @@ def fetch_citation_history(
     s2 = SemanticScholarClient.from_settings(settings, limiter=limiter)
     fetched: dict[str, list[dict[str, Any]]] = {}
     failure = ""
+    pages_left = page_budget
+    skipped = 0
     try:
         for paper_id in plan.fetch:
-            try:
-                citing, _, complete = s2.get_citations(paper_id, max_pages=MAX_PAGES_PER_PAPER)
-            except ApiError as error:
-                failure = f"; stopped: {error}"
+            if pages_left <= 0:
                 break
+            try:
+                citing, pages, complete = s2.get_citations(
+                    paper_id, max_pages=min(MAX_PAGES_PER_PAPER, pages_left)
+                )
+            except ApiError as error:
+                if is_outage(error):
+                    failure = f"; stopped: {error}"
+                    break
+                skipped += 1  # this paper only: the others are still asked
+                failure = f"; {skipped} skipped, the last: {error}"
+                continue
+            pages_left -= pages
             fetched[paper_id] = rows_for(
                 paper_id, citing, fetched_at=now, complete=complete, synthetic=synthetic
             )
@@ -639,6 +655,9 @@ def run_steps(
     result.lines = summary_lines(result, repo_line, history_line)
     assembled = steps.assemble_rows(options, inputs, resolution, result.repos, now)
     result.rows, result.rejections = assembled.rows, assembled.rejections
+    if any(rejection.source == "s2" for rejection in result.rejections) and citations:
+        citations = {}  # the same source's citing papers are not believed either
+        result.lines.append("s2 citation history: not saved (S2 rejected by the anomaly guard)")
     result.lines += [str(rejection) for rejection in result.rejections]
     if assembled.not_refreshed:
         result.lines.append(not_refreshed_line(assembled.not_refreshed))

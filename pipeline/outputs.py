@@ -125,7 +125,12 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
         b"awesome_enrich.synthetic": b"true" if synthetic else b"false",
     }
     buffer = pa.BufferOutputStream()
-    pq.write_table(table.replace_schema_metadata(metadata), buffer, compression="zstd")
+    pq.write_table(
+        table.replace_schema_metadata(metadata),
+        buffer,
+        compression="zstd",
+        write_page_checksum=True,
+    )
     figures = {
         "top_velocity": charts.velocity_chart(result.table, synthetic=synthetic),
         "citations_over_time": charts.citations_over_time_chart(result.series, synthetic=synthetic),

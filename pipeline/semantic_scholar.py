@@ -34,6 +34,9 @@ S2_FIELDS = (
 # GET /paper/{id}/citations: `limit` at most 1000 per page; the page says `next` while more
 # remain (S2 API docs). `fields` name the citing paper's fields.
 S2_CITATIONS_PAGE = 1000
+# offset + limit must stay below 10,000: the endpoint serves at most 9,999 citing papers
+# (s2-folks#12 and #27; semanticscholar#82, maintainer).
+S2_CITATIONS_REACHABLE = 9999
 S2_CITATION_FIELDS = "year,publicationDate"
 # S2 answers 429 often, with no Retry-After: more attempts, longer backoff (S2 staff, s2-folks#84).
 S2_RETRY = RetryPolicy(
@@ -265,7 +268,8 @@ class SemanticScholarClient:
         return match
 
     def get_citations(self, paper_id: str, max_pages: int) -> tuple[list[CitingPaper], int, bool]:
-        """The papers citing `paper_id`, paged 1,000 at a time, at most `max_pages` pages.
+        """The papers citing `paper_id`, paged 1,000 at a time, at most `max_pages` pages and
+        the 9,999 the endpoint serves.
 
         Returns the citing papers, the pages fetched and whether every page was read. A paper
         S2 does not know (404) has no citations to give: an empty, complete answer.
@@ -275,7 +279,10 @@ class SemanticScholarClient:
         offset: int | None = 0
         pages = 0
         while offset is not None and pages < max_pages:
-            params = {"fields": S2_CITATION_FIELDS, "offset": offset, "limit": S2_CITATIONS_PAGE}
+            limit = min(S2_CITATIONS_PAGE, S2_CITATIONS_REACHABLE - offset)
+            if limit <= 0:
+                break  # S2 serves no more: the count is kept as incomplete
+            params = {"fields": S2_CITATION_FIELDS, "offset": offset, "limit": limit}
             response, page = self.http.request_json("GET", url, parse_citation_page, params=params)
             pages += 1
             if response.status_code == 404:

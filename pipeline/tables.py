@@ -146,8 +146,9 @@ def merge_with_previous(
     """Keep the last good values of what this run could not refresh, with their fetched_at.
 
     S2 values are kept when the entry is still the same paper; GitHub values when it is still the
-    same repository. Any other column that is null now but was set before keeps its old value
-    too, so nothing good is overwritten by null.
+    same repository (or the renamed one the list still links to by its old name). Authors,
+    BibTeX, citation key and arXiv metadata that are null now keep their old values when the
+    entry is still the same paper.
     """
     merged = []
     for row in rows:
@@ -330,7 +331,7 @@ def read_trend_history(
         if day not in frames:
             frames[day] = _read_partition(folder, day, TREND_HISTORY_COLUMNS)
     top = list(top_cited(frames[latest])["entry_id"])
-    for day in days:
+    for day in days if top else ():  # no counts at all: no lines to draw
         if day not in frames:
             frames[day] = _read_partition(
                 folder, day, ["entry_id", "citation_count"], [("entry_id", "in", top)]

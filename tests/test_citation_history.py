@@ -21,6 +21,7 @@ from pipeline.citation_history import (
     replace_papers,
     rows_for,
 )
+from pipeline.errors import ApiError
 from pipeline.job import SOURCES, Inputs, fetch_citation_history, resolve_papers
 from pipeline.listio import read_list
 from pipeline.outputs import write_citations
@@ -230,3 +231,37 @@ def test_the_job_step_fetches_within_budget_and_then_only_what_is_due(tmp_path: 
             inputs, resolution, settings, page_budget=300, now=later, synthetic=True
         )
         assert (fetched, stats.network_requests) == ({}, 0)  # nothing is a month old yet
+
+
+def test_the_pager_stops_at_the_9999_citing_papers_s2_serves() -> None:
+    with fake_apis(world(12_000)) as (server, settings):
+        client = SemanticScholarClient.from_settings(settings)
+        citing, pages, complete = client.get_citations("p1", max_pages=20)
+        statuses = server.app.snapshot()["requests"]
+    assert (len(citing), pages, complete) == (9999, 10, False)
+    assert statuses == {"s2 GET s2_citations": 10}  # the fake refuses offset + limit >= 10000
+
+
+def test_a_paper_s2_refuses_is_skipped_and_the_others_are_fetched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = read_list(SEED_LIST)
+    with fake_apis(world_from_list(document)) as (_, settings):
+        inputs = Inputs(document, Overrides(), {}, {})
+        resolution, _ = resolve_papers(inputs, settings, SOURCES)
+        refused = next(r.s2_paper_id for r in resolution.resolutions if r.s2_paper_id)
+        real = SemanticScholarClient.get_citations
+
+        def get_citations(
+            self: SemanticScholarClient, paper_id: str, max_pages: int
+        ) -> tuple[list[CitingPaper], int, bool]:
+            if paper_id == refused:
+                raise ApiError("s2", "http://127.0.0.1/x", "Unacceptable query params", 400)
+            return real(self, paper_id, max_pages)
+
+        monkeypatch.setattr(SemanticScholarClient, "get_citations", get_citations)
+        fetched, _, line = fetch_citation_history(
+            inputs, resolution, settings, page_budget=300, now=NOW, synthetic=True
+        )
+    assert refused not in fetched and len(fetched) == 47
+    assert "1 skipped, the last: " in line and "1 due papers left" in line

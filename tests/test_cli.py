@@ -183,3 +183,28 @@ def test_run_rejects_unreadable_inputs_in_one_line_before_starting(
     assert len(err.splitlines()) == 1
     assert message in err
     assert (tmp_path if name == "overrides.yaml" else out).joinpath(name).read_text() == content
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--citation-pages", "-1"], "'-1' is not a whole number >= 0"),
+        (["--call-budget", "0"], "'0' is not a whole number >= 1"),
+        (["--wait-lock", "nan"], "'nan' is not a number of seconds"),
+        (["--guard", "min_compared=0"], "guard setting 'min_compared=0': out of range"),
+        (["--guard", "citations_zero_share=nan"], "out of range"),
+    ],
+)
+def test_bad_run_options_are_refused_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    argv = ["run", "--list", str(SEED_LIST), "--out", str(out), *option]
+    if option[0] == "--guard":
+        assert main(argv) == 2
+    else:
+        with pytest.raises(SystemExit) as stopped:  # argparse: usage, then the error
+            main(argv)
+        assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fakeapi.world import world_from_list
 from pipeline.errors import ConfigError
 from pipeline.guard import GuardThresholds, check_sources, without_source
-from pipeline.tables import merge_with_previous
+from pipeline.job import JobOptions, run_steps
+from pipeline.listio import read_list
+from pipeline.tables import merge_with_previous, read_papers
+from tests.conftest import SEED_LIST
+from tests.fakes import fake_apis
 
 NOW = datetime(2026, 11, 26, 3, tzinfo=UTC)
 BEFORE = datetime(2026, 11, 25, 3, tzinfo=UTC)
@@ -95,6 +101,10 @@ def test_a_frozen_source_is_rejected_only_after_the_configured_nights() -> None:
     assert check_sources(frozen, old, off, frozen_baseline=old_baseline) == []
     one_moved = night([BASE_C[0] + 1, *BASE_C[1:]], BASE_S)
     assert check_sources(one_moved, old, DEFAULTS, frozen_baseline=old_baseline) == []
+    uncited = previous([0] * PAPERS, BASE_S)  # new preprints nobody cites yet: not frozen
+    uncited_baseline = {k: {**v, "snapshot_date": date(2026, 11, 12)} for k, v in uncited.items()}
+    still_zero = night([0] * PAPERS, BASE_S)
+    assert check_sources(still_zero, uncited, DEFAULTS, frozen_baseline=uncited_baseline) == []
 
 
 def test_values_a_source_did_not_refresh_and_other_papers_are_not_compared() -> None:
@@ -141,9 +151,33 @@ def test_thresholds_are_configurable_by_name() -> None:
         ("frozen_nights", "use name=value"),
         ("frozen_nights=two", "'two' is not a number"),
         ("citations_fall_share=1.5", "out of range"),
+        ("citations_zero_share=nan", "out of range"),
+        ("min_compared=0", "out of range"),
     ],
 )
 def test_a_bad_threshold_names_itself(assignment: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as error:
         DEFAULTS.with_overrides([assignment])
     assert assignment in str(error.value)
+
+
+def test_a_rejected_night_saves_neither_counts_nor_citing_papers(tmp_path: Path) -> None:
+    """The job end to end (without Prefect): a month later the citation history is due, and
+    S2 now answers 0 for every paper: neither its counts nor its citing papers are kept."""
+    document = read_list(SEED_LIST)
+    world = world_from_list(document)
+    out = tmp_path / "out"
+    with fake_apis(world) as (server, settings):
+        options = JobOptions(SEED_LIST, out, settings)
+        assert run_steps(options, NOW).status == 0
+        counts = {k: r["citation_count"] for k, r in read_papers(out / "papers.parquet").items()}
+        history = (out / "citations_by_year.parquet").read_bytes()
+        for paper in world.papers:
+            paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
+        server.app.today = server.app.today + timedelta(days=31)
+        result = run_steps(options, NOW + timedelta(days=31))
+    assert result.status == 3 and [r.source for r in result.rejections] == ["s2"]
+    assert "s2 citation history: not saved (S2 rejected by the anomaly guard)" in result.lines
+    assert (out / "citations_by_year.parquet").read_bytes() == history
+    after = read_papers(out / "papers.parquet")
+    assert {k: r["citation_count"] for k, r in after.items()} == counts

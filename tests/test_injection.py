@@ -1,6 +1,6 @@
 """Hostile API text end to end: Markdown, HTML and BibTeX control characters in what the APIs
-answer (author names, venues, BibTeX, repository names and URLs) cannot break the regenerated
-list, papers.bib, changes.md or the report."""
+answer (author names, which reach BibTeX, and a renamed repository's new name) cannot break the
+regenerated list, papers.bib, changes.md or the report."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 HOSTILE_NAME = (
     "A. }, title = {pwned}, x = {<script>alert(1)</script> | [x](javascript:alert(1)) @misc{evil,"
 )
-HOSTILE_VENUE = "CVPR} @article{injected, title={x}} % <img src=x onerror=alert(1)> |"
 HOSTILE_REPO = "evil/x)](javascript:alert(1)"
 
 
@@ -51,12 +50,11 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
 def test_hostile_api_text_cannot_break_any_output(
     fake: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The venue is hostile in S2's BibTeX but the list's venue is used for matching.
     for paper in fake.app.world.papers:
-        paper.bibtex_style = "ok"
+        paper.bibtex_style = "ok"  # S2's BibTeX carries the hostile author names
     out = tmp_path / "out"
     status = main(["run", "--list", str(SEED_LIST), "--out", str(out), "--no-cache"])
-    assert status in {0, 1}, capsys.readouterr().out
+    assert status == 0, capsys.readouterr().out
 
     source = read_list(SEED_LIST)
     regenerated = parse_list((out / "README.md").read_text(encoding="utf-8"))
@@ -73,7 +71,7 @@ def test_hostile_api_text_cannot_break_any_output(
     library = parse_bibliography((out / "papers.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks
     keys = [entry.key for entry in library.entries]
-    assert "evil" not in keys and "injected" not in keys
+    assert "evil" not in keys
     assert len(keys) == len(set(keys)) >= 50
     # The hostile names arrived as data (an author field holding the whole text) ...
     authors = [entry.fields_dict["author"].value for entry in library.entries]

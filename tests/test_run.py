@@ -202,6 +202,8 @@ def test_nights_of_history_give_trends_and_changes_and_a_broken_night_is_guarded
     assert "## Citation movers" in (out / "changes.md").read_text(encoding="utf-8")
     good = pd.read_parquet(out / "papers.parquet").set_index("entry_id")
 
+    history_before = (out / "citations_by_year.parquet").read_bytes()
+
     # A broken night: Semantic Scholar answers 0 for every paper.
     for paper in fake.app.world.papers:
         paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
@@ -217,3 +219,4 @@ def test_nights_of_history_give_trends_and_changes_and_a_broken_night_is_guarded
     changes = (out / "changes.md").read_text(encoding="utf-8")
     assert "> **Warning:** Semantic Scholar values rejected by the anomaly guard" in changes
     assert "## Citation movers" not in changes
+    assert (out / "citations_by_year.parquet").read_bytes() == history_before

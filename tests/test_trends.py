@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
@@ -258,7 +260,7 @@ def test_the_trends_command_writes_the_table_and_deterministic_charts(
     assert main(["trends", "--history", str(history)]) == 0
     printed = capsys.readouterr().out
     assert "3 snapshots, 2025-01-01 to 2025-01-31; 3 entries" in printed
-    assert "7-day deltas: from the snapshot of 2025-01-24" not in printed  # none within 3.5 days
+    assert "7-day deltas: no snapshot in range" in printed  # day 30 - 7: none within 3.5 days
     assert "30-day deltas: from the snapshot of 2025-01-01" in printed
     out = tmp_path / "enriched"
     table = pd.read_parquet(out / "trends.parquet").set_index("entry_id")
@@ -292,4 +294,23 @@ def test_only_the_compared_snapshots_are_read_whole(tmp_path: Path) -> None:
     assert sorted(set(whole["snapshot_date"])) == [START + timedelta(days=d) for d in (2, 10)]
     counts = frame[frame["snapshot_date"] == START]
     assert counts["title"].isna().all() and len(counts) == 3  # the chart's lines only
-    assert compute_trends(frame).series["citations"].notna().all()
+    # The chart's lines still get every night, the partly read ones included.
+    series = compute_trends(frame).series
+    expected = sorted(n * w for n in (10, 11, 12, 19, 20) for w in (1, 2, 3))
+    assert sorted(series["citations"]) == expected
+
+
+def test_a_history_without_any_citation_count_still_gives_trends(tmp_path: Path) -> None:
+    """S2 never answered (a bad key, or --sources without s2): no lines to draw, no crash."""
+    history = tmp_path / "history"
+    _write_history(history, {0: 10, 1: 11, 2: 12, 9: 19, 10: 20}, synthetic=False)
+    for partition in history.iterdir():
+        table = pq.read_table(partition / "part-0.parquet")
+        column = table.schema.get_field_index("citation_count")
+        empty = pa.nulls(table.num_rows, pa.int64())
+        pq.write_table(
+            table.set_column(column, "citation_count", empty), partition / "part-0.parquet"
+        )
+    result = compute_trends(read_trend_history(history))
+    assert result.series.empty and result.table["citation_count"].isna().all()
+    assert result.table["stars_delta_7d"].notna().all()
