@@ -286,3 +286,28 @@ def fake_apis(
     with FakeServer(FakeApi(world, **options)) as server:
         variables = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", **(env or {})}
         yield server, settings_from_env(variables, cache_dir=cache_dir, no_cache=cache_dir is None)
+
+
+@contextmanager
+def fake_in_env(
+    monkeypatch: pytest.MonkeyPatch,
+    world: World | None = None,
+    *,
+    github_token: str | None = "test-token",  # noqa: S107 - a placeholder the fake accepts
+) -> Iterator[FakeServer]:
+    """The fake of the three APIs serving `world` (default: the seed list's, seed 0), and the
+    environment pointing `awesome-enrich run` and the flow at it: no waiting, no S2 key, and
+    a placeholder GitHub token (GraphQL batches) unless `github_token` is None."""
+    from fakeapi.world import world_from_list
+    from pipeline.listio import read_list
+    from tests.conftest import SEED_LIST
+
+    with FakeServer(FakeApi(world or world_from_list(read_list(SEED_LIST), seed=0))) as server:
+        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+            monkeypatch.setenv(name, value)
+        if github_token is None:
+            monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+        else:
+            monkeypatch.setenv("GITHUB_TOKEN", github_token)
+        monkeypatch.delenv("S2_API_KEY", raising=False)
+        yield server

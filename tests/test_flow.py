@@ -17,23 +17,17 @@ from fakeapi.world import world_from_list
 from flows import enrich
 from flows.enrich import EnrichParams, enrich_awesome_list
 from pipeline.job import NoPaperSource
-from pipeline.listio import read_list
 from pipeline.lock import LOCK_NAME
 from pipeline.parser import parse_list
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST)))) as server:
-        for name, value in {
-            **server.env(),
-            "AWESOME_ENRICH_TIME_SCALE": "0",
-            "GITHUB_TOKEN": "t",
-        }.items():
-            monkeypatch.setenv(name, value)
+    with fake_in_env(monkeypatch) as server:
         yield server
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
 from pipeline.bibtex import parse_bibliography
@@ -18,6 +17,7 @@ from pipeline.cli import main
 from pipeline.listio import read_list
 from pipeline.parser import parse_list
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -40,10 +40,7 @@ def hostile_world() -> World:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with FakeServer(FakeApi(hostile_world())) as server:
-        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    with fake_in_env(monkeypatch, hostile_world()) as server:
         yield server
 
 

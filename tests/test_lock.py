@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
 from flows.enrich import EnrichParams, enrich_awesome_list
 from pipeline.cli import main
-from pipeline.listio import read_list
 from pipeline.lock import LOCK_NAME, LockedError, output_lock
 from pipeline.writer import OutputError
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 
 def test_a_second_holder_is_refused_with_the_first_ones_pid(tmp_path: Path) -> None:
@@ -86,10 +84,7 @@ def test_a_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> N
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST)))) as server:
-        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    with fake_in_env(monkeypatch) as server:
         yield server
 
 

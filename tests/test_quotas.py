@@ -9,13 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
 from pipeline.cli import main
 from pipeline.job import ANONYMOUS_HOURLY, anonymous_plan
-from pipeline.listio import read_list
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -42,11 +40,7 @@ def test_the_anonymous_budget_goes_to_the_repositories_refreshed_longest_ago() -
 
 @pytest.fixture
 def anonymous_fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST), seed=0))) as server:
-        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-        monkeypatch.delenv("S2_API_KEY", raising=False)
+    with fake_in_env(monkeypatch, github_token=None) as server:
         yield server
 
 

@@ -10,14 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
 from pipeline.bibtex import parse_bibliography
 from pipeline.cli import main
-from pipeline.listio import read_list
 from pipeline.report import SYNTHETIC_BANNER
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -27,12 +25,7 @@ GH_TOKEN = "GH-SENTINEL-TOKEN-1a2b3c4d"  # noqa: S105 - a test sentinel
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    world = world_from_list(read_list(SEED_LIST), seed=0)
-    with FakeServer(FakeApi(world)) as server:
-        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("GITHUB_TOKEN", "test-token")  # GraphQL batches; 60/h without one
-        monkeypatch.delenv("S2_API_KEY", raising=False)
+    with fake_in_env(monkeypatch) as server:
         yield server
 
 

@@ -13,13 +13,11 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import LogFilter
 from pydantic import SecretStr, ValidationError
 
-from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
 from flows.enrich import EnrichParams, enrich_awesome_list
 from pipeline.cli import main
-from pipeline.listio import read_list
 from tests.conftest import SEED_LIST
+from tests.fakes import fake_in_env
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -30,9 +28,7 @@ BLOCK_TOKEN = "GH-BLOCK-SENTINEL-99aa88bb"  # noqa: S105 - a test sentinel
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST), seed=0))) as server:
-        for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
-            monkeypatch.setenv(name, value)
+    with fake_in_env(monkeypatch, github_token=None) as server:  # each test sets its own
         yield server
 
 
@@ -93,7 +89,7 @@ def test_a_token_from_a_prefect_secret_block_is_used_and_kept_secret(
         params = EnrichParams(list_path=str(SEED_LIST), out=str(tmp_path / "out"), no_cache=True)
         assert enrich_awesome_list(params, return_state=True).is_completed()
     finally:
-        Secret(value=SecretStr("unused")).save("github-token", overwrite=True)
+        Secret.delete("github-token")  # later runs without a token must not find one
     assert fake.app.stats.credentials["github"] == {f"Bearer {BLOCK_TOKEN}"}
     assert_nowhere([BLOCK_TOKEN], prefect_texts(), tmp_path)
 
