@@ -21,21 +21,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.semantic_scholar import S2_CITATIONS_PAGE, CitingPaper
-from pipeline.tables import UNREADABLE, TableError, read_parquet_checked
+from pipeline.tables import TIMESTAMP, UNREADABLE, TableError, read_parquet_checked
 
 REFRESH_AFTER = timedelta(days=30)
 MAX_PAGES_PER_PAPER = 10  # 10,000 citing papers; a paper with more is marked incomplete
 DEFAULT_PAGE_BUDGET = 300  # pages (calls) per run: 5 minutes of S2 at 1 request/second
 
 CITATIONS_SCHEMA_NAME = "awesome-enrich/citations_by_year"
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
 CITATIONS_SCHEMA = pa.schema(
     [
         pa.field("s2_paper_id", pa.string(), nullable=False),
         pa.field("year", pa.int32()),  # null: S2 knows no year for these citing papers
         pa.field("month", pa.int8()),  # null: no publication date, only a year
         pa.field("citations", pa.int64(), nullable=False),
-        pa.field("fetched_at", _TIMESTAMP, nullable=False),
+        pa.field("fetched_at", TIMESTAMP, nullable=False),
         pa.field("complete", pa.bool_(), nullable=False),  # every page was read
         pa.field("synthetic", pa.bool_(), nullable=False),
     ],

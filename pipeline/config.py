@@ -66,6 +66,9 @@ def _secret(env: Mapping[str, str], name: str) -> Secret | None:
     return Secret(value) if value else None
 
 
+DEFAULT_READ_TIMEOUT_S = 60.0  # per attempt; a hung API costs 2-3 of them
+
+
 @dataclass(frozen=True)
 class Settings:
     s2_api_url: str = DEFAULT_S2_API_URL
@@ -76,7 +79,7 @@ class Settings:
     cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
     time_scale: float = 1.0  # < 1 only against a local fake
     call_budget: int | None = None  # at most this many requests to each API per run
-    read_timeout_s: float = 60.0  # per attempt; a hung API costs up to three of them
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S
 
     def with_budget(self, call_budget: int | None) -> Settings:
         return replace(self, call_budget=call_budget)
@@ -119,7 +122,7 @@ def settings_from_env(
 def _read_timeout(env: Mapping[str, str]) -> float:
     raw = env.get("AWESOME_ENRICH_READ_TIMEOUT_S", "").strip()
     if not raw:
-        return Settings.read_timeout_s
+        return DEFAULT_READ_TIMEOUT_S
     try:
         seconds = float(raw)
     except ValueError:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.tables import GITHUB_COLUMNS, S2_COLUMNS
+from pipeline.tables import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_same_repo
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,6 @@ def _pairs(
     return pairs
 
 
-def _same_paper(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
-    return bool(row.get("s2_paper_id")) and row.get("s2_paper_id") == old.get("s2_paper_id")
-
-
-def _same_repo(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
-    return (
-        bool(row.get("repo"))
-        and str(row["repo"]).casefold() == str(old.get("repo") or "").casefold()
-    )
-
-
 def _share_checks(
     pairs: Pairs, noun: str, zero_share: float, fall_share: float, minimum: int
 ) -> str | None:
@@ -128,7 +117,7 @@ def check_sources(
     `frozen_baseline` the snapshot from `frozen_nights` nights ago, when there is one.
     """
     rejections = []
-    citations = _pairs(fresh, previous, "citation_count", "s2_fetched_at", _same_paper)
+    citations = _pairs(fresh, previous, "citation_count", "s2_fetched_at", is_same_paper)
     reason = _share_checks(
         citations,
         "citation counts",
@@ -137,7 +126,7 @@ def check_sources(
         thresholds.min_compared,
     )
     if reason is None and thresholds.frozen_nights and frozen_baseline:
-        old = _pairs(fresh, frozen_baseline, "citation_count", "s2_fetched_at", _same_paper)
+        old = _pairs(fresh, frozen_baseline, "citation_count", "s2_fetched_at", is_same_paper)
         old = [(b, a) for b, a in old if b > 0]  # an uncited paper staying at 0 is normal
         if len(old) >= thresholds.min_compared and all(b == a for b, a in old):
             day = min(
@@ -151,7 +140,7 @@ def check_sources(
             )
     if reason:
         rejections.append(Rejection("s2", reason))
-    stars = _pairs(fresh, previous, "stars", "github_fetched_at", _same_repo)
+    stars = _pairs(fresh, previous, "stars", "github_fetched_at", is_same_repo)
     reason = _share_checks(
         stars,
         "star counts",

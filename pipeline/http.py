@@ -35,7 +35,7 @@ import requests_cache
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
-from pipeline.config import Secret, Settings
+from pipeline.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
 from pipeline.errors import (
     ApiError,
     BudgetSpent,
@@ -75,7 +75,6 @@ GITHUB_REST_CACHE_TTL = timedelta(0)
 GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
 
 CONNECT_TIMEOUT_S = 10.0
-DEFAULT_READ_TIMEOUT_S = 60.0  # AWESOME_ENRICH_READ_TIMEOUT_S overrides it
 MAX_REDIRECTS = 5
 RETRYABLE_EXCEPTIONS = (
     requests.ConnectionError,

@@ -26,7 +26,7 @@ from pipeline.trends import WINDOWS, nearest_snapshot, top_cited
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
+TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 PAPERS_SCHEMA = pa.schema(
     [
@@ -47,7 +47,7 @@ PAPERS_SCHEMA = pa.schema(
         pa.field("corpus_id", pa.int64()),
         pa.field("doi", pa.string()),
         pa.field("arxiv_id", pa.string()),
-        pa.field("arxiv_published", _TIMESTAMP),
+        pa.field("arxiv_published", TIMESTAMP),
         pa.field("arxiv_category", pa.string()),
         pa.field("authors", pa.list_(pa.string())),
         pa.field("citation_count", pa.int64()),
@@ -59,9 +59,9 @@ PAPERS_SCHEMA = pa.schema(
         pa.field("stars", pa.int64()),
         pa.field("forks", pa.int64()),
         pa.field("archived", pa.bool_()),
-        pa.field("last_commit_at", _TIMESTAMP),
-        pa.field("s2_fetched_at", _TIMESTAMP),
-        pa.field("github_fetched_at", _TIMESTAMP),
+        pa.field("last_commit_at", TIMESTAMP),
+        pa.field("s2_fetched_at", TIMESTAMP),
+        pa.field("github_fetched_at", TIMESTAMP),
         pa.field("snapshot_date", pa.date32(), nullable=False),
         pa.field("synthetic", pa.bool_(), nullable=False),
     ],
@@ -157,15 +157,13 @@ def merge_with_previous(
             merged.append(dict(row))
             continue
         new = dict(row)
-        same_paper = old.get("s2_paper_id") and old.get("s2_paper_id") == new.get("s2_paper_id")
+        same_paper = is_same_paper(new, old)
         if new["s2_fetched_at"] is None and same_paper:
             for column in (*S2_COLUMNS, "s2_fetched_at"):
                 new[column] = old.get(column)
-        same_repo = (
-            bool(old.get("repo"))
-            and str(old.get("repo")).casefold() == str(new.get("repo") or "").casefold()
-        )
-        if new["github_fetched_at"] is None and (same_repo or _renamed_as_listed(old, new)):
+        if new["github_fetched_at"] is None and (
+            is_same_repo(new, old) or _renamed_as_listed(old, new)
+        ):
             for column in (*GITHUB_COLUMNS, "github_fetched_at", "repo"):
                 new[column] = old.get(column)
         for column in ("authors", "bibtex", "citation_key", "arxiv_published", "arxiv_category"):
@@ -173,6 +171,18 @@ def merge_with_previous(
                 new[column] = old[column]
         merged.append(new)
     return merged
+
+
+def is_same_paper(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """Both rows are the same S2 paper, so the old one's S2 values can stand for the new."""
+    return bool(row.get("s2_paper_id")) and row.get("s2_paper_id") == old.get("s2_paper_id")
+
+
+def is_same_repo(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    return (
+        bool(row.get("repo"))
+        and str(row["repo"]).casefold() == str(old.get("repo") or "").casefold()
+    )
 
 
 def _renamed_as_listed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
