@@ -15,8 +15,8 @@ import requests
 from github import Auth, Github, GithubException
 from semanticscholar import SemanticScholar
 
-from pipeline.identifiers import paper_ids, repo_ref
-from pipeline.listio import read_list
+from pipeline.listfile.identifiers import paper_ids, repo_ref
+from pipeline.store.listio import read_list
 
 
 def main(list_path: str) -> int:

@@ -33,9 +33,9 @@ import requests
 
 from benchmarks.synthetic_list import make_list
 from fakeapi.world import World, world_from_list
-from pipeline.citation_history import DEFAULT_PAGE_BUDGET, pages_needed
-from pipeline.identifiers import paper_ids, repo_ref
-from pipeline.listio import read_list
+from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET, pages_needed
+from pipeline.listfile.identifiers import paper_ids, repo_ref
+from pipeline.store.listio import read_list
 
 # Published limits: S2 1 request/s with a key; arXiv 1 request per 3 s; GitHub 5,000/hour.
 SECONDS_PER_CALL = {"s2": 1.0, "arxiv": 3.0, "github": 3600 / 5000}
@@ -56,7 +56,7 @@ class Fake:
 
     def __init__(self, world_path: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "fake-api", "--world", str(world_path)],
+            [sys.executable, "-m", "pipeline.cli.main", "fake-api", "--world", str(world_path)],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -199,7 +199,7 @@ def bench_size(
     pipeline = [
         sys.executable,
         "-m",
-        "pipeline.cli",
+        "pipeline.cli.main",
         "run",
         "--list",
         str(list_path),

@@ -33,8 +33,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from fakeapi.world import FakePaper, FakeRepo, World
-from pipeline.identifiers import normalise_title
-from pipeline.venues import find_venue
+from pipeline.listfile.identifiers import normalise_title
+from pipeline.listfile.venues import find_venue
 
 S2_429_BODY = {
     "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate "

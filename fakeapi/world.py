@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline.identifiers import normalise_title, paper_ids, repo_ref
-from pipeline.model import ListDocument
-from pipeline.venues import find_venue
+from pipeline.listfile.identifiers import normalise_title, paper_ids, repo_ref
+from pipeline.listfile.model import ListDocument
+from pipeline.listfile.venues import find_venue
 
 WORLD_FORMAT = 1
 

@@ -4,7 +4,7 @@ Tasks: read inputs (parse the list, overrides, previous outputs); resolve papers
 title matches, arXiv searches and id lookups); fetch repositories (GitHub GraphQL batches); fetch
 citation history (S2 citing papers); assemble rows (the anomaly guard, then the merge with the
 previous table); write outputs (Parquet, history, regenerated list, BibTeX, reports, trends,
-changes.md). Their order and decisions are `pipeline.job.run_steps`; this module supplies the
+changes.md). Their order and decisions are `pipeline.job.steps.run_steps`; this module supplies the
 tasks, the logger, the artifacts and the output folder's lock. Retries live in the HTTP layer
 only: no Prefect retries are stacked on them. The flow completes when some entries or sources
 fail (recorded in its artifacts), completes as "Anomalous" when the guard rejected a source, and
@@ -31,12 +31,11 @@ from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.limits import ensure_limits, shared_limiter
-from pipeline.citation_history import DEFAULT_PAGE_BUDGET
-from pipeline.config import Settings, settings_from_env
-from pipeline.github import RepoInfo
-from pipeline.guard import GuardThresholds
-from pipeline.http import CallStats
-from pipeline.job import (
+from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
+from pipeline.analysis.guard import GuardThresholds
+from pipeline.job.outputs import ListExtras
+from pipeline.job.progress import ProgressReporter
+from pipeline.job.steps import (
     Hooks,
     Inputs,
     JobOptions,
@@ -50,17 +49,18 @@ from pipeline.job import (
     run_steps,
     write_step,
 )
-from pipeline.lock import output_lock
-from pipeline.outputs import ListExtras
-from pipeline.progress import ProgressReporter
-from pipeline.resolve import MatchMethod, ResolutionRun
+from pipeline.resolve.resolver import MatchMethod, ResolutionRun
+from pipeline.sources.config import Settings, settings_from_env
+from pipeline.sources.github import RepoInfo
+from pipeline.sources.http import CallStats
+from pipeline.store.lock import output_lock
 
 Source = Literal["s2", "arxiv", "github"]
 _DEFAULT_GUARD = GuardThresholds()
 
 
 class GuardParams(BaseModel):
-    """The anomaly guard's thresholds (pipeline.guard.GuardThresholds)."""
+    """The anomaly guard's thresholds (pipeline.analysis.guard.GuardThresholds)."""
 
     model_config = ConfigDict(extra="forbid")
 

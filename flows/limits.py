@@ -16,8 +16,8 @@ from prefect.client.schemas.actions import (
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectNotFound
 
-from pipeline.config import Settings
-from pipeline.http import (
+from pipeline.sources.config import Settings
+from pipeline.sources.http import (
     ARXIV_MIN_INTERVAL_S,
     GITHUB_MIN_INTERVAL_S,
     S2_MIN_INTERVAL_WITH_KEY_S,

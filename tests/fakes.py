@@ -24,7 +24,7 @@ from urllib3 import HTTPResponse
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World
-from pipeline.config import Settings, settings_from_env
+from pipeline.sources.config import Settings, settings_from_env
 from tests.conftest import SHARED
 
 CONTRACTS = SHARED / "contracts"
@@ -299,7 +299,7 @@ def fake_in_env(
     environment pointing `awesome-enrich run` and the flow at it: no waiting, no S2 key, and
     a placeholder GitHub token (GraphQL batches) unless `github_token` is None."""
     from fakeapi.world import world_from_list
-    from pipeline.listio import read_list
+    from pipeline.store.listio import read_list
     from tests.conftest import SEED_LIST
 
     with FakeServer(FakeApi(world or world_from_list(read_list(SEED_LIST), seed=0))) as server:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pipeline.markdown import escape_text
+from pipeline.listfile.markdown import escape_text
 
 STALE_AFTER = timedelta(days=365)  # no commit in 12 months
 TOP_MOVERS = 10

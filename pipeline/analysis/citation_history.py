@@ -20,8 +20,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.semantic_scholar import S2_CITATIONS_PAGE, CitingPaper
-from pipeline.tables import TIMESTAMP, UNREADABLE, TableError, read_parquet_checked
+from pipeline.sources.semantic_scholar import S2_CITATIONS_PAGE, CitingPaper
+from pipeline.store.tables import TIMESTAMP, UNREADABLE, TableError, read_parquet_checked
 
 REFRESH_AFTER = timedelta(days=30)
 MAX_PAGES_PER_PAPER = 10  # 10,000 citing papers; a paper with more is marked incomplete

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from pipeline.errors import ConfigError
-from pipeline.tables import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_same_repo
+from pipeline.core.errors import ConfigError
+from pipeline.store.tables import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_same_repo
 
 
 @dataclass(frozen=True)

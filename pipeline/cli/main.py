@@ -18,19 +18,19 @@ import pandas as pd
 from fakeapi.app import FakeApi, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
-from pipeline.citation_history import DEFAULT_PAGE_BUDGET, read_citations
-from pipeline.config import settings_from_env
-from pipeline.duplicates import DuplicateGroup, find_duplicates
-from pipeline.errors import ConfigError, PipelineError
-from pipeline.guard import GuardThresholds
-from pipeline.job import JobOptions, is_synthetic, list_summary, read_inputs
-from pipeline.listio import read_list
-from pipeline.lock import check_unlocked, output_lock
-from pipeline.model import ListDocument, Severity
-from pipeline.outputs import CHARTS, write_trends
-from pipeline.tables import read_trend_history
-from pipeline.trends import WINDOWS, compute_trends
-from pipeline.writer import OutputError
+from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET, read_citations
+from pipeline.analysis.guard import GuardThresholds
+from pipeline.analysis.trends import WINDOWS, compute_trends
+from pipeline.core.errors import ConfigError, PipelineError
+from pipeline.job.outputs import CHARTS, write_trends
+from pipeline.job.steps import JobOptions, is_synthetic, list_summary, read_inputs
+from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
+from pipeline.listfile.model import ListDocument, Severity
+from pipeline.sources.config import settings_from_env
+from pipeline.store.listio import read_list
+from pipeline.store.lock import check_unlocked, output_lock
+from pipeline.store.tables import read_trend_history
+from pipeline.store.writer import OutputError
 
 DEFAULT_LIST = Path("data/raw/README.md")
 DEFAULT_OUT = Path("data/enriched")
@@ -84,7 +84,7 @@ def _run_flow(params: Any, out: TextIO) -> int:
     from prefect.client.schemas.objects import State
 
     from flows.enrich import enrich_awesome_list
-    from pipeline.job import NoPaperSource
+    from pipeline.job.steps import NoPaperSource
 
     state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
     result = state.result(raise_on_failure=False)

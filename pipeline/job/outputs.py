@@ -12,15 +12,15 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.changes import Changes, render_changes
-from pipeline.citation_history import citations_parquet_bytes
-from pipeline.model import ListDocument
-from pipeline.regenerate import regenerate
-from pipeline.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
-from pipeline.resolve import MatchMethod, ResolutionRun
-from pipeline.tables import papers_parquet_bytes, to_table
-from pipeline.trends import TrendResult
-from pipeline.writer import write_bytes_atomic, write_text_atomic
+from pipeline.analysis.changes import Changes, render_changes
+from pipeline.analysis.citation_history import citations_parquet_bytes
+from pipeline.analysis.trends import TrendResult
+from pipeline.listfile.model import ListDocument
+from pipeline.listfile.regenerate import regenerate
+from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
+from pipeline.resolve.resolver import MatchMethod, ResolutionRun
+from pipeline.store.tables import papers_parquet_bytes, to_table
+from pipeline.store.writer import write_bytes_atomic, write_text_atomic
 
 
 def resolution_summary(run: ResolutionRun) -> list[str]:
@@ -116,7 +116,7 @@ CHARTS = ("top_velocity", "citations_over_time", "stars_vs_citations", "entries_
 
 def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[Path]:
     """trends.parquet and the PNG charts (charts/*.png), each atomically."""
-    from pipeline import charts  # matplotlib is imported only when charts are drawn
+    from pipeline.analysis import charts  # matplotlib is imported only when charts are drawn
 
     table = pa.Table.from_pandas(result.table, preserve_index=False)
     metadata = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.github import GitHubClient, RepoInfo
-from pipeline.identifiers import repo_ref
-from pipeline.model import Entry
-from pipeline.overrides import Overrides
+from pipeline.listfile.identifiers import repo_ref
+from pipeline.listfile.model import Entry
+from pipeline.resolve.overrides import Overrides
+from pipeline.sources.github import GitHubClient, RepoInfo
 
 
 def entry_repos(entry: Entry, overrides: Overrides) -> list[str]:

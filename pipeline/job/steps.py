@@ -11,9 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.arxiv import ArxivClient
-from pipeline.changes import NotRefreshed, compute_changes
-from pipeline.citation_history import (
+from pipeline.analysis.changes import NotRefreshed, compute_changes
+from pipeline.analysis.citation_history import (
     DEFAULT_PAGE_BUDGET,
     MAX_PAGES_PER_PAPER,
     last_fetched,
@@ -22,16 +21,10 @@ from pipeline.citation_history import (
     replace_papers,
     rows_for,
 )
-from pipeline.config import Settings, is_loopback_url
-from pipeline.errors import ApiError, PipelineError, is_outage
-from pipeline.fetch import entry_repos, repo_summary, wanted_repos
-from pipeline.github import GitHubClient, RepoInfo, RepoStatus
-from pipeline.guard import GuardThresholds, Rejection, check_sources, without_source
-from pipeline.http import CallStats
-from pipeline.identifiers import repo_ref
-from pipeline.listio import read_list
-from pipeline.model import ListDocument
-from pipeline.outputs import (
+from pipeline.analysis.guard import GuardThresholds, Rejection, check_sources, without_source
+from pipeline.analysis.trends import compute_trends
+from pipeline.core.errors import ApiError, PipelineError, is_outage
+from pipeline.job.outputs import (
     ListExtras,
     resolution_summary,
     write_changes,
@@ -40,11 +33,19 @@ from pipeline.outputs import (
     write_tables,
     write_trends,
 )
-from pipeline.overrides import Overrides, load_overrides
-from pipeline.report import load_pins
-from pipeline.resolve import Pin, ResolutionRun, Resolver
-from pipeline.semantic_scholar import SemanticScholarClient
-from pipeline.tables import (
+from pipeline.job.repositories import entry_repos, repo_summary, wanted_repos
+from pipeline.listfile.identifiers import repo_ref
+from pipeline.listfile.model import ListDocument
+from pipeline.resolve.overrides import Overrides, load_overrides
+from pipeline.resolve.report import load_pins
+from pipeline.resolve.resolver import Pin, ResolutionRun, Resolver
+from pipeline.sources.arxiv import ArxivClient
+from pipeline.sources.config import Settings, is_loopback_url
+from pipeline.sources.github import GitHubClient, RepoInfo, RepoStatus
+from pipeline.sources.http import CallStats
+from pipeline.sources.semantic_scholar import SemanticScholarClient
+from pipeline.store.listio import read_list
+from pipeline.store.tables import (
     build_rows,
     check_history,
     merge_with_previous,
@@ -54,8 +55,7 @@ from pipeline.tables import (
     read_trend_history,
     snapshot_dates,
 )
-from pipeline.trends import compute_trends
-from pipeline.writer import remove_stale_temporaries_under
+from pipeline.store.writer import remove_stale_temporaries_under
 
 SOURCES = ("s2", "arxiv", "github")
 

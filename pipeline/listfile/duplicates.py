@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pipeline.identifiers import normalise_title, paper_ids, repo_ref
-from pipeline.model import Entry
+from pipeline.listfile.identifiers import normalise_title, paper_ids, repo_ref
+from pipeline.listfile.model import Entry
 
 
 class DuplicateKind(StrEnum):

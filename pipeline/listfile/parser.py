@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.markdown import find_links, find_urls, is_http_url, plain_text
-from pipeline.model import (
+from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.model import (
     Block,
     BulletEntry,
     Cell,
@@ -96,8 +96,8 @@ _CODE_LINK_TEXT = re.compile(
 )
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
 
-# Bounds on the text handed to the inline reader (pipeline.markdown). It reads real lists fast
-# (the costliest line of the seed and sample lists: 383 characters, an estimated 1,440
+# Bounds on the text handed to the inline reader (pipeline.listfile.markdown). It reads real
+# lists fast (the costliest line of the seed and sample lists: 383 characters, an estimated 1,440
 # characters scanned) but is quadratic or worse on text no list holds: thousands of unclosed
 # `[` or `](`, many `<a href=` without `>`, URLs ending in thousands of `)`; and it recurses once
 # per nested link, so links nested ~1,000 deep raise RecursionError. Text past these bounds is

@@ -11,9 +11,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pipeline.identifiers import repo_ref
-from pipeline.model import ListDocument
-from pipeline.render import Alignment, ExtraColumn, render
+from pipeline.listfile.identifiers import repo_ref
+from pipeline.listfile.model import ListDocument
+from pipeline.listfile.render import Alignment, ExtraColumn, render
 
 DEFAULT_COLUMNS = ("citations", "stars", "last_commit")
 SortBy = Literal["citations", "stars"]

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
-from pipeline.markdown import escape_text
-from pipeline.model import (
+from pipeline.listfile.markdown import escape_text
+from pipeline.listfile.model import (
     Block,
     BulletEntry,
     Heading,

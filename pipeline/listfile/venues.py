@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.identifiers import normalise_title
+from pipeline.listfile.identifiers import normalise_title
 
 
 @dataclass(frozen=True)

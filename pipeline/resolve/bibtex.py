@@ -13,7 +13,7 @@ from bibtexparser import parse_string  # type: ignore[attr-defined]
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from pipeline.venues import find_venue
+from pipeline.listfile.venues import find_venue
 
 _ENTRY_TYPE = re.compile(r"^(\s*@)([^{\n]*?)\s*\{", re.MULTILINE)
 _STOPWORDS = frozenset(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.identifiers import normalise_title
-from pipeline.venues import venues_conflict
+from pipeline.listfile.identifiers import normalise_title
+from pipeline.listfile.venues import venues_conflict
 
 MIN_TITLE_SIMILARITY = 0.90
 MAX_YEAR_DIFFERENCE = 1

@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.arxiv import ArxivEntry
-from pipeline.errors import PipelineError
-from pipeline.markdown import escape_text
-from pipeline.resolve import MatchMethod, Pin, Resolution, ResolutionRun
+from pipeline.core.errors import PipelineError
+from pipeline.listfile.markdown import escape_text
+from pipeline.resolve.resolver import MatchMethod, Pin, Resolution, ResolutionRun
+from pipeline.sources.arxiv import ArxivEntry
 
 RESOLUTION_SCHEMA = "awesome-enrich/resolution"
 RESOLUTION_VERSION = 1

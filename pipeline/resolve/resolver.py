@@ -18,15 +18,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from pipeline.arxiv import ArxivClient, ArxivEntry
-from pipeline.batching import unique
-from pipeline.bibtex import BibSource, assign_keys, base_key, build_entry, render_bibliography
-from pipeline.errors import ApiError, is_outage
-from pipeline.identifiers import paper_ids
-from pipeline.matching import Verdict, entry_ids, judge, title_similarity
-from pipeline.model import Entry
-from pipeline.overrides import Override, Overrides
-from pipeline.semantic_scholar import (
+from pipeline.core.batching import unique
+from pipeline.core.errors import ApiError, is_outage
+from pipeline.listfile.identifiers import paper_ids
+from pipeline.listfile.model import Entry
+from pipeline.resolve.bibtex import (
+    BibSource,
+    assign_keys,
+    base_key,
+    build_entry,
+    render_bibliography,
+)
+from pipeline.resolve.matching import Verdict, entry_ids, judge, title_similarity
+from pipeline.resolve.overrides import Override, Overrides
+from pipeline.sources.arxiv import ArxivClient, ArxivEntry
+from pipeline.sources.semantic_scholar import (
     S2Lookup,
     S2Paper,
     SemanticScholarClient,

@@ -16,10 +16,11 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import ElementTree
 
-from pipeline.batching import chunked, unique
-from pipeline.config import Settings
-from pipeline.errors import ApiError, MalformedResponse
-from pipeline.http import (
+from pipeline.core.batching import chunked, unique
+from pipeline.core.errors import ApiError, MalformedResponse
+from pipeline.listfile.identifiers import parse_arxiv_id
+from pipeline.sources.config import Settings
+from pipeline.sources.http import (
     ARXIV_CACHE_TTL,
     ARXIV_MIN_INTERVAL_S,
     ApiProfile,
@@ -27,7 +28,6 @@ from pipeline.http import (
     HttpClient,
     RetryPolicy,
 )
-from pipeline.identifiers import parse_arxiv_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"

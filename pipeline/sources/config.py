@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.errors import ConfigError
+from pipeline.core.errors import ConfigError
 
 DEFAULT_S2_API_URL = "https://api.semanticscholar.org"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"

@@ -20,10 +20,10 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.batching import chunked, unique
-from pipeline.config import Secret, Settings
-from pipeline.errors import ApiError, TransportError, is_outage
-from pipeline.http import (
+from pipeline.core.batching import chunked, unique
+from pipeline.core.errors import ApiError, TransportError, is_outage
+from pipeline.sources.config import Secret, Settings
+from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
     GITHUB_REST_CACHE_TTL,

@@ -35,16 +35,16 @@ import requests_cache
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
-from pipeline.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
-from pipeline.errors import (
+from pipeline.core.errors import (
     ApiError,
     BudgetSpent,
     MalformedResponse,
     RateLimited,
     TransportError,
 )
+from pipeline.sources.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
 
-log = logging.getLogger("pipeline.http")
+log = logging.getLogger("pipeline.sources.http")
 
 T = TypeVar("T")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from pipeline.batching import chunked
-from pipeline.config import Settings
-from pipeline.errors import ApiError
-from pipeline.http import (
+from pipeline.core.batching import chunked
+from pipeline.core.errors import ApiError
+from pipeline.sources.config import Settings
+from pipeline.sources.http import (
     S2_CACHE_TTL,
     S2_MIN_INTERVAL_WITH_KEY_S,
     S2_MIN_INTERVAL_WITHOUT_KEY_S,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.errors import ListReadError, PipelineError
-from pipeline.model import ListDocument
-from pipeline.parser import parse_list
+from pipeline.core.errors import ListReadError, PipelineError
+from pipeline.listfile.model import ListDocument
+from pipeline.listfile.parser import parse_list
 
 # The largest list file read. The real list is about 20 KB and the 10,000-paper benchmark list
 # 1.7 MB. Parsing costs about 0.6 s per MB and 13 bytes of memory per byte, so 16 MiB (some

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.writer import OutputError
+from pipeline.store.writer import OutputError
 
 LOCK_NAME = ".awesome-enrich.lock"
 POLL_S = 0.5

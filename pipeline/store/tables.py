@@ -18,11 +18,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline.errors import PipelineError
-from pipeline.github import RepoInfo, RepoStatus
-from pipeline.identifiers import repo_ref
-from pipeline.resolve import Resolution
-from pipeline.trends import WINDOWS, nearest_snapshot, top_cited
+from pipeline.analysis.trends import WINDOWS, nearest_snapshot, top_cited
+from pipeline.core.errors import PipelineError
+from pipeline.listfile.identifiers import repo_ref
+from pipeline.resolve.resolver import Resolution
+from pipeline.sources.github import RepoInfo, RepoStatus
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1

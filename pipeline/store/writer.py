@@ -17,7 +17,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
 
 
 class OutputError(PipelineError):

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.changes import TOP_MOVERS, compute_changes, render_changes
-from pipeline.report import SYNTHETIC_BANNER
+from pipeline.analysis.changes import TOP_MOVERS, compute_changes, render_changes
+from pipeline.resolve.report import SYNTHETIC_BANNER
 
-GOLDEN = Path(__file__).parent / "data" / "changes"
+GOLDEN = Path(__file__).parent.parent / "data" / "changes"
 BEFORE, NOW = date(2026, 11, 25), date(2026, 11, 26)
 
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from pipeline.charts import (
+from pipeline.analysis.charts import (
     DPI,
     FIGURE_SIZE,
     NO_DATA_TEXT,

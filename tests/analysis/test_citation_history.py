@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from fakeapi.world import FakePaper, World, world_from_list
-from pipeline.citation_history import (
+from pipeline.analysis.citation_history import (
     MAX_PAGES_PER_PAPER,
     count_citations,
     last_fetched,
@@ -21,17 +21,17 @@ from pipeline.citation_history import (
     replace_papers,
     rows_for,
 )
-from pipeline.errors import ApiError
-from pipeline.job import SOURCES, Inputs, fetch_citation_history, resolve_papers
-from pipeline.listio import read_list
-from pipeline.outputs import write_citations
-from pipeline.overrides import Overrides
-from pipeline.semantic_scholar import (
+from pipeline.core.errors import ApiError
+from pipeline.job.outputs import write_citations
+from pipeline.job.steps import SOURCES, Inputs, fetch_citation_history, resolve_papers
+from pipeline.resolve.overrides import Overrides
+from pipeline.sources.semantic_scholar import (
     CitingPaper,
     SemanticScholarClient,
     parse_citation_page,
 )
-from pipeline.tables import TableError
+from pipeline.store.listio import read_list
+from pipeline.store.tables import TableError
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from fakeapi.world import world_from_list
-from pipeline.errors import ConfigError
-from pipeline.guard import GuardThresholds, check_sources, without_source
-from pipeline.job import JobOptions, run_steps
-from pipeline.listio import read_list
-from pipeline.tables import merge_with_previous, read_papers
+from pipeline.analysis.guard import GuardThresholds, check_sources, without_source
+from pipeline.core.errors import ConfigError
+from pipeline.job.steps import JobOptions, run_steps
+from pipeline.store.listio import read_list
+from pipeline.store.tables import merge_with_previous, read_papers
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 

@@ -11,15 +11,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import main
-from pipeline.outputs import CHARTS
-from pipeline.tables import read_trend_history, to_table
-from pipeline.trends import (
+from pipeline.analysis.trends import (
     compute_trends,
     label_for,
     nearest_snapshot,
     trending_mask,
 )
+from pipeline.cli.main import main
+from pipeline.job.outputs import CHARTS
+from pipeline.store.tables import read_trend_history, to_table
 
 START = date(2025, 1, 1)
 

@@ -26,13 +26,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic_list import make_list
-from pipeline import cli, listio
-from pipeline.citation_history import citations_parquet_bytes
-from pipeline.errors import ListReadError
-from pipeline.listio import MAX_LIST_BYTES, read_list, read_list_text
-from pipeline.overrides import MAX_OVERRIDES_BYTES
-from pipeline.report import RESOLUTION_SCHEMA
-from pipeline.tables import papers_parquet_bytes, to_table
+from pipeline.analysis.citation_history import citations_parquet_bytes
+from pipeline.cli import main as cli
+from pipeline.core.errors import ListReadError
+from pipeline.resolve.overrides import MAX_OVERRIDES_BYTES
+from pipeline.resolve.report import RESOLUTION_SCHEMA
+from pipeline.store import listio
+from pipeline.store.listio import MAX_LIST_BYTES, read_list, read_list_text
+from pipeline.store.tables import papers_parquet_bytes, to_table
 from tests.conftest import SEED_LIST
 
 SEED = SEED_LIST.read_bytes()

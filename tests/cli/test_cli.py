@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import build_parser, main
-from pipeline.http import SystemClock
-from pipeline.lock import LOCK_NAME
+from pipeline.cli.main import build_parser, main
+from pipeline.sources.http import SystemClock
+from pipeline.store.lock import LOCK_NAME
 from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
 
 README = REPO / "README.md"
@@ -115,7 +115,7 @@ def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
 
 def test_console_entry_point_runs(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "check", str(SAMPLE_LISTS / "messy.md")],
+        [sys.executable, "-m", "pipeline.cli.main", "check", str(SAMPLE_LISTS / "messy.md")],
         capture_output=True,
         text=True,
         check=False,

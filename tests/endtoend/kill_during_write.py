@@ -1,11 +1,12 @@
 """The job's steps without Prefect, and a process that SIGKILLs itself while writing outputs.
 
-`run_steps` runs the job as the flow `enrich-awesome-list` does (both call pipeline.job.run_steps),
-minus Prefect. tests/test_faults.py uses it for
-most cells of its fault matrix, and runs this module as a script for the SIGKILL cells:
+`run_steps` runs the job as the flow `enrich-awesome-list` does (both call
+pipeline.job.steps.run_steps), minus Prefect. tests/endtoend/test_faults.py uses it for most
+cells of its fault matrix, and runs this module as a script for the SIGKILL cells:
 
-    python -m tests.kill_during_write --list L --out O --snapshot-date D --now T --kill-after K
-    python -m tests.kill_during_write ... --kill-during K
+    python -m tests.endtoend.kill_during_write --list L --out O --snapshot-date D --now T \
+        --kill-after K
+    python -m tests.endtoend.kill_during_write ... --kill-during K
 
 with S2_API_URL, ARXIV_API_URL, GITHUB_API_URL (a local fake) and AWESOME_ENRICH_TIME_SCALE=0 in
 the environment. `--kill-after K` kills the process right after the K-th output file was renamed
@@ -27,13 +28,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
-from pipeline import job, outputs, writer
-from pipeline.config import settings_from_env
-from pipeline.github import RepoInfo
-from pipeline.guard import Rejection
-from pipeline.http import CallStats
-from pipeline.job import JobOptions, JobResult
-from pipeline.lock import output_lock
+from pipeline.analysis.guard import Rejection
+from pipeline.job import outputs
+from pipeline.job import steps as job
+from pipeline.job.steps import JobOptions, JobResult
+from pipeline.sources.config import settings_from_env
+from pipeline.sources.github import RepoInfo
+from pipeline.sources.http import CallStats
+from pipeline.store import writer
+from pipeline.store.lock import output_lock
 
 
 @dataclass
@@ -51,7 +54,7 @@ class StepsResult:
 
 
 def run_steps(options: JobOptions, now: datetime) -> StepsResult:
-    """The job as the flow runs it (pipeline.job.run_steps, the same order and decisions),
+    """The job as the flow runs it (pipeline.job.steps.run_steps, the same order and decisions),
     without Prefect, under the output folder's lock as the flow holds it."""
     published: list[JobResult] = []
     with output_lock(options.out):
@@ -85,7 +88,7 @@ def _kill() -> None:
 
 
 class _HalfWritingOs(ModuleType):
-    """`os` for pipeline.writer, whose fdopen gives a file that writes half of the data it is
+    """`os` for pipeline.store.writer, whose fdopen gives a file that writes half of the data it is
     given, syncs it to disk, and kills the process: a crash in the middle of a write."""
 
     def __init__(self, real: ModuleType) -> None:
@@ -122,7 +125,7 @@ class _HalfWritingOs(ModuleType):
 
 
 def install_kill(*, after: int | None = None, during: int | None = None) -> None:
-    """Count the atomic writes (pipeline.writer.write_bytes_atomic, which every output goes
+    """Count the atomic writes (pipeline.store.writer.write_bytes_atomic, which every output goes
     through) and SIGKILL this process after the `after`-th or while writing the `during`-th."""
     real_write = writer.write_bytes_atomic
     written = 0
@@ -138,8 +141,8 @@ def install_kill(*, after: int | None = None, during: int | None = None) -> None
         if written == after:
             _kill()
 
-    # Modules that imported the name (pipeline.outputs) get the wrapper too; write_text_atomic
-    # looks it up in pipeline.writer, and modules imported from now on import the wrapper.
+    # Modules that imported the name (pipeline.job.outputs) get the wrapper too; write_text_atomic
+    # looks it up in pipeline.store.writer, and modules imported from now on import the wrapper.
     for module in [writer, outputs, *sys.modules.values()]:
         name = getattr(module, "__name__", "")
         if name.startswith("pipeline") and vars(module).get("write_bytes_atomic") is real_write:

@@ -11,16 +11,15 @@ Every cell runs the job three times against the local fake, into one output fold
    `*_fetched_at` (nothing good overwritten by null);
 3. the same run with the fault removed: status 0, everything refreshed, nothing left behind.
 
-The SIGKILL cells kill a run (a subprocess, tests/kill_during_write.py) after each output file,
-and in the middle of writing each one: every file must then be the previous run's version or the
-new one, the only debris one hidden temporary file, and the next run must repair the folder.
+The SIGKILL cells kill a run (a subprocess, tests/endtoend/kill_during_write.py) after each output
+file, and in the middle of writing each one: every file must then be the previous run's version or
+the new one, the only debris one hidden temporary file, and the next run must repair the folder.
 
-Most cells drive the job's steps in-process (tests.kill_during_write.run_steps, the flow's steps
-without Prefect) and draw the PNG charts as a 1-pixel stand-in (drawing is 80% of a run's time
-and touches no API); two cells run the real Prefect flow through `awesome-enrich run`, and the
+Most cells drive the job's steps in-process (tests.endtoend.kill_during_write.run_steps, the flow's
+steps without Prefect) and draw the PNG charts as a 1-pixel stand-in (drawing is 80% of a run's
+time and touches no API); two cells run the real Prefect flow through `awesome-enrich run`, and the
 SIGKILL cells draw the real charts. docs/RELIABILITY.md has the matrix as observed. Set
-FAULT_MATRIX_REPORT=<file.json> to write what each cell observed (calls, retries, times).
-"""
+FAULT_MATRIX_REPORT=<file.json> to write what each cell observed (calls, retries, times)."""
 
 from __future__ import annotations
 
@@ -48,24 +47,24 @@ from matplotlib.figure import Figure
 from fakeapi.app import FakeApi, Fault, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
-from pipeline import charts
-from pipeline.bibtex import parse_bibliography
-from pipeline.citation_history import read_citations
-from pipeline.cli import main
-from pipeline.config import Settings, settings_from_env
-from pipeline.job import JobOptions
-from pipeline.lock import LOCK_NAME
-from pipeline.parser import parse_list
-from pipeline.report import load_pins
-from pipeline.tables import read_history, read_papers, read_snapshot, snapshot_dates
-from pipeline.writer import (
+from pipeline.analysis import charts
+from pipeline.analysis.citation_history import read_citations
+from pipeline.cli.main import main
+from pipeline.job.steps import JobOptions
+from pipeline.listfile.parser import parse_list
+from pipeline.resolve.bibtex import parse_bibliography
+from pipeline.resolve.report import load_pins
+from pipeline.sources.config import Settings, settings_from_env
+from pipeline.store.lock import LOCK_NAME
+from pipeline.store.tables import read_history, read_papers, read_snapshot, snapshot_dates
+from pipeline.store.writer import (
     is_temporary_for,
     remove_stale_temporaries,
     remove_stale_temporaries_under,
     write_bytes_atomic,
 )
 from tests.conftest import REPO, SEED_LIST
-from tests.kill_during_write import StepsResult, run_steps
+from tests.endtoend.kill_during_write import StepsResult, run_steps
 
 TOKEN = "fault-matrix-token-5f1e2d3c"  # noqa: S105 - a test sentinel for the fake
 HEADER = "| Title | Abbreviation | Venue | Code |\n|-----|-----|-----|-----|\n"
@@ -125,7 +124,7 @@ OUTPUTS = (  # what a run writes, in the order it writes them
     "charts/entries_per_section.png",
     "changes.md",
 )
-TEMPORARY = re.compile(r"\.(.+)\.[^./]+\.tmp")  # pipeline.writer's `.<name>.<random>.tmp`
+TEMPORARY = re.compile(r"\.(.+)\.[^./]+\.tmp")  # pipeline.store.writer's `.<name>.<random>.tmp`
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 OBSERVED: list[dict[str, Any]] = []
 
@@ -755,7 +754,8 @@ class KillFixture:
     def run(self, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, **self.server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}
         env["GITHUB_TOKEN"] = TOKEN
-        command = [sys.executable, "-m", "tests.kill_during_write", "--list", str(self.lists.grown)]
+        command = [sys.executable, "-m", "tests.endtoend.kill_during_write"]
+        command += ["--list", str(self.lists.grown)]
         command += ["--out", str(out), "--snapshot-date", DAY2.isoformat()]
         command += ["--now", NOW[DAY2].isoformat(), *extra]
         return subprocess.run(

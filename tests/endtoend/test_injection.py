@@ -12,10 +12,10 @@ import pytest
 
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
-from pipeline.bibtex import parse_bibliography
-from pipeline.cli import main
-from pipeline.listio import read_list
-from pipeline.parser import parse_list
+from pipeline.cli.main import main
+from pipeline.listfile.parser import parse_list
+from pipeline.resolve.bibtex import parse_bibliography
+from pipeline.store.listio import read_list
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 

@@ -15,7 +15,7 @@ from pydantic import SecretStr, ValidationError
 
 from fakeapi.server import FakeServer
 from flows.enrich import EnrichParams, enrich_awesome_list
-from pipeline.cli import main
+from pipeline.cli.main import main
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 

@@ -12,10 +12,10 @@ import requests
 from fakeapi.app import ARXIV_FORMATS, FakeApi, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import FakePaper, FakeRepo, World, world_from_list
-from pipeline.arxiv import ArxivClient
-from pipeline.github import GitHubClient, RepoStatus
-from pipeline.listio import read_list
-from pipeline.semantic_scholar import SemanticScholarClient
+from pipeline.sources.arxiv import ArxivClient
+from pipeline.sources.github import GitHubClient, RepoStatus
+from pipeline.sources.semantic_scholar import SemanticScholarClient
+from pipeline.store.listio import read_list
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 

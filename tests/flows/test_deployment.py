@@ -19,7 +19,7 @@ import requests
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import world_from_list
-from pipeline.listio import read_list
+from pipeline.store.listio import read_list
 from tests.conftest import REPO, SEED_LIST
 
 BIN = Path(sys.executable).parent

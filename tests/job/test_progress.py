@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pipeline.progress import ProgressReporter
+from pipeline.job.progress import ProgressReporter
 
 
 def test_log_lines_every_ten_percent_when_not_on_a_terminal() -> None:

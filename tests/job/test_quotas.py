@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from fakeapi.server import FakeServer
-from pipeline.cli import main
-from pipeline.job import ANONYMOUS_HOURLY, anonymous_plan
+from pipeline.cli.main import main
+from pipeline.job.steps import ANONYMOUS_HOURLY, anonymous_plan
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from fakeapi.server import FakeServer
-from pipeline.bibtex import parse_bibliography
-from pipeline.cli import main
-from pipeline.report import SYNTHETIC_BANNER
+from pipeline.cli.main import main
+from pipeline.resolve.bibtex import parse_bibliography
+from pipeline.resolve.report import SYNTHETIC_BANNER
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from pipeline.duplicates import DuplicateKind, find_duplicates
-from pipeline.parser import parse_list
+from pipeline.listfile.duplicates import DuplicateKind, find_duplicates
+from pipeline.listfile.parser import parse_list
 
 
 def _lines(text: str) -> list[tuple[DuplicateKind, tuple[int, ...]]]:

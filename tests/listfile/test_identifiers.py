@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.identifiers import normalise_title, paper_ids, parse_arxiv_id, repo_ref
+from pipeline.listfile.identifiers import normalise_title, paper_ids, parse_arxiv_id, repo_ref
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.markdown import escape_text, find_links, find_urls, plain_text
+from pipeline.listfile.markdown import escape_text, find_links, find_urls, plain_text
 
 
 def test_find_links_reads_text_and_target() -> None:

@@ -7,10 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import ListReadError
-from pipeline.listio import read_list, read_list_text
-from pipeline.model import BulletEntry, ColumnRole, Heading, Severity, Table, TextBlock
-from pipeline.parser import (
+from pipeline.core.errors import ListReadError
+from pipeline.listfile.model import BulletEntry, ColumnRole, Heading, Severity, Table, TextBlock
+from pipeline.listfile.parser import (
     MAX_INLINE_WORK,
     _inline_work,
     column_roles,
@@ -20,7 +19,8 @@ from pipeline.parser import (
     split_row,
     year_from_text,
 )
-from pipeline.render import render
+from pipeline.listfile.render import render
+from pipeline.store.listio import read_list, read_list_text
 from tests.conftest import SAMPLE_LISTS, SEED_LIST, SHARED, all_list_files
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.model import Entry, ListDocument, Table, TextBlock
-from pipeline.parser import parse_list
-from pipeline.regenerate import TRENDING_MARKER, SortBy, regenerate
+from pipeline.listfile.model import Entry, ListDocument, Table, TextBlock
+from pipeline.listfile.parser import parse_list
+from pipeline.listfile.regenerate import TRENDING_MARKER, SortBy, regenerate
 from tests.conftest import SEED_LIST
 
 # sha256 of `regenerate(seed, enriched_rows(seed))` computed with the code from before sorting

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.listio import read_list
-from pipeline.markdown import find_links, plain_text
-from pipeline.model import ListDocument
-from pipeline.parser import parse_list
-from pipeline.render import ExtraColumn, render
+from pipeline.listfile.markdown import find_links, plain_text
+from pipeline.listfile.model import ListDocument
+from pipeline.listfile.parser import parse_list
+from pipeline.listfile.render import ExtraColumn, render
+from pipeline.store.listio import read_list
 from tests.conftest import all_list_files
 
 HOSTILE = [

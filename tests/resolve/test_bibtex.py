@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.bibtex import (
+from pipeline.resolve.bibtex import (
     BibSource,
     assign_keys,
     base_key,
@@ -14,7 +14,7 @@ from pipeline.bibtex import (
     render_entry,
     repair_entry_type,
 )
-from pipeline.semantic_scholar import parse_paper
+from pipeline.sources.semantic_scholar import parse_paper
 from tests.fakes import contracts_dir, load_vcr
 
 MALFORMED = """@['JournalArticle', 'Conference']{Kweon2024FromST,

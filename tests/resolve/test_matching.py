@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.matching import entry_ids, judge, title_key, title_similarity
+from pipeline.resolve.matching import entry_ids, judge, title_key, title_similarity
 
 TITLE = "Token Contrast for Weakly-Supervised Semantic Segmentation"
 

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.overrides import (
+from pipeline.listfile.parser import parse_list
+from pipeline.resolve.overrides import (
     MAX_OVERRIDES_BYTES,
     OverridesError,
     load_overrides,
     parse_overrides,
 )
-from pipeline.parser import parse_list
 from tests.conftest import REPO
 
 LIST = parse_list(

@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 
 from fakeapi.world import FakePaper, World, world_from_list
-from pipeline.arxiv import ArxivClient
-from pipeline.bibtex import parse_bibliography
-from pipeline.config import Settings
-from pipeline.listio import read_list
-from pipeline.matching import title_key
-from pipeline.overrides import Overrides, parse_overrides
-from pipeline.parser import parse_list
-from pipeline.resolve import MatchMethod, Pin, ResolutionRun, Resolver, merge_authors
-from pipeline.semantic_scholar import SemanticScholarClient
+from pipeline.listfile.parser import parse_list
+from pipeline.resolve.bibtex import parse_bibliography
+from pipeline.resolve.matching import title_key
+from pipeline.resolve.overrides import Overrides, parse_overrides
+from pipeline.resolve.resolver import MatchMethod, Pin, ResolutionRun, Resolver, merge_authors
+from pipeline.sources.arxiv import ArxivClient
+from pipeline.sources.config import Settings
+from pipeline.sources.semantic_scholar import SemanticScholarClient
+from pipeline.store.listio import read_list
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 
@@ -259,7 +259,7 @@ def test_seed_resolves_every_entry_to_its_true_record_and_never_to_a_decoy() -> 
 
 
 def _has_id(url: str) -> bool:
-    from pipeline.identifiers import paper_ids
+    from pipeline.listfile.identifiers import paper_ids
 
     ids = paper_ids(url)
     return bool(ids.arxiv_id or ids.doi)

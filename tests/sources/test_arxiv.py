@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipeline.arxiv import ARXIV_ID_CHUNK, ArxivClient, parse_feed, title_query
-from pipeline.config import Settings
-from pipeline.errors import ApiError, MalformedResponse, RateLimited
+from pipeline.core.errors import ApiError, MalformedResponse, RateLimited
+from pipeline.sources.arxiv import ARXIV_ID_CHUNK, ArxivClient, parse_feed, title_query
+from pipeline.sources.config import Settings
 from tests.fakes import Canned, FakeClock, ReplayAdapter, contracts_dir, load_arxiv_py
 
 QUERY = "/api/query"

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.config import settings_from_env
-from pipeline.errors import ConfigError
-from pipeline.http import ApiProfile, HttpClient
+from pipeline.core.errors import ConfigError
+from pipeline.sources.config import settings_from_env
+from pipeline.sources.http import ApiProfile, HttpClient
 
 LOOPBACK = {
     "S2_API_URL": "http://127.0.0.1:9/s2",

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Secret, Settings
-from pipeline.github import (
+from pipeline.sources.config import Secret, Settings
+from pipeline.sources.github import (
     GITHUB_GRAPHQL_BATCH,
     GitHubClient,
     RepoStatus,
@@ -18,7 +18,7 @@ from pipeline.github import (
     parse_last_commit,
     parse_rest_repo,
 )
-from pipeline.http import is_rate_limited
+from pipeline.sources.http import is_rate_limited
 from tests.fakes import (
     Canned,
     FakeClock,

@@ -14,9 +14,9 @@ import requests_cache
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World
-from pipeline.config import Secret
-from pipeline.errors import ApiError, MalformedResponse, RateLimited, TransportError
-from pipeline.http import (
+from pipeline.core.errors import ApiError, MalformedResponse, RateLimited, TransportError
+from pipeline.sources.config import Secret
+from pipeline.sources.http import (
     CACHE_MAX_AGE,
     ApiProfile,
     HttpClient,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Settings
-from pipeline.errors import ApiError, MalformedResponse, RateLimited
-from pipeline.semantic_scholar import (
+from pipeline.core.errors import ApiError, MalformedResponse, RateLimited
+from pipeline.sources.config import Settings
+from pipeline.sources.semantic_scholar import (
     S2_BATCH_SIZE,
     S2Author,
     SemanticScholarClient,
@@ -211,7 +211,7 @@ def test_bad_key_is_reported_with_a_hint() -> None:
 
 
 def test_key_is_sent_as_x_api_key_and_paced_at_one_per_second(tmp_path: Path) -> None:
-    from pipeline.config import Secret
+    from pipeline.sources.config import Secret
 
     adapter = ReplayAdapter().add("GET", MATCH, Canned(404, {"error": "Title match not found"}))
     clock = FakeClock()

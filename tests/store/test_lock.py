@@ -15,9 +15,9 @@ import pytest
 
 from fakeapi.server import FakeServer
 from flows.enrich import EnrichParams, enrich_awesome_list
-from pipeline.cli import main
-from pipeline.lock import LOCK_NAME, LockedError, output_lock
-from pipeline.writer import OutputError
+from pipeline.cli.main import main
+from pipeline.store.lock import LOCK_NAME, LockedError, output_lock
+from pipeline.store.writer import OutputError
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 
@@ -58,7 +58,7 @@ def test_a_waiting_run_gets_the_lock_when_the_first_one_finishes(tmp_path: Path)
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     code = (
-        "import sys, time; from pathlib import Path; from pipeline.lock import output_lock\n"
+        "import sys, time; from pathlib import Path; from pipeline.store.lock import output_lock\n"
         "with output_lock(Path(sys.argv[1])):\n"
         "    print('held', flush=True); time.sleep(60)\n"
     )

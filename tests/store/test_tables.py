@@ -11,13 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from fakeapi.world import world_from_list
-from pipeline.cli import main
-from pipeline.github import RepoInfo, RepoStatus
-from pipeline.listio import read_list
-from pipeline.parser import parse_list
-from pipeline.regenerate import regenerate
-from pipeline.resolve import MatchMethod, Resolution
-from pipeline.tables import (
+from pipeline.cli.main import main
+from pipeline.listfile.parser import parse_list
+from pipeline.listfile.regenerate import regenerate
+from pipeline.resolve.resolver import MatchMethod, Resolution
+from pipeline.sources.github import RepoInfo, RepoStatus
+from pipeline.store.listio import read_list
+from pipeline.store.tables import (
     PAPERS_SCHEMA,
     TableError,
     build_rows,
@@ -295,7 +295,7 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
 def test_the_readme_downstream_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     start = readme.index("```python\nimport duckdb")
     code = readme[start + len("```python\n") : readme.index("```", start + 10)]
     history = tmp_path / "data" / "enriched" / "history"
