@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar, cast
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.states import Completed
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,17 +34,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.limits import ensure_limits, shared_limiter
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
-from pipeline.job.outputs import ListExtras
+from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
 from pipeline.job.progress import ProgressReporter
 from pipeline.job.steps import (
     Hooks,
-    Inputs,
-    JobOptions,
-    JobResult,
     Steps,
     assemble_step,
     citation_history_step,
-    read_inputs,
     repositories_step,
     resolve_step,
     run_steps,
@@ -292,3 +289,11 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
         # Prefect makes a returned state the run's final state and unwraps its data for callers.
         return cast(dict[str, Any], Completed(name="Anomalous", message=message, data=summary))
     return summary
+
+
+def run_in_process(params: EnrichParams) -> dict[str, Any] | BaseException:
+    """Run the flow here (the CLI's `run` and `demo`): its summary, or the exception it failed
+    with (NoPaperSource when no paper source answered), never raised."""
+    state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
+    result = state.result(raise_on_failure=False)
+    return cast("dict[str, Any] | BaseException", result)

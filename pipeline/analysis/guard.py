@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from pipeline.core.errors import ConfigError
-from pipeline.store.tables import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_same_repo
+from pipeline.core.rows import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_same_repo
 
 
 @dataclass(frozen=True)

@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.analysis.changes import Changes, render_changes
-from pipeline.analysis.citation_history import citations_parquet_bytes
-from pipeline.analysis.trends import TrendResult
+from pipeline.analysis.changes import Changes, NotRefreshed, compute_changes, render_changes
+from pipeline.analysis.citation_history import replace_papers
+from pipeline.analysis.guard import Rejection
+from pipeline.analysis.trends import TrendResult, compute_trends
+from pipeline.job.history import read_trend_history
+from pipeline.job.options import Inputs, JobOptions, ListExtras, is_synthetic
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
-from pipeline.resolve.resolver import MatchMethod, ResolutionRun
-from pipeline.store.tables import papers_parquet_bytes, to_table
-from pipeline.store.writer import write_bytes_atomic, write_text_atomic
-
-
-def resolution_summary(run: ResolutionRun) -> list[str]:
-    counts = Counter(r.method for r in run.resolutions)
-    papers = len(run.resolutions) - counts[MatchMethod.NOT_A_PAPER]
-    resolved = sum(1 for r in run.resolutions if r.resolved)
-    detail = ", ".join(f"{counts[m]} {m.value}" for m in MatchMethod if counts[m])
-    lines = [f"resolved {resolved} of {papers} papers ({detail})"]
-    low = sum(1 for r in run.resolutions if r.low_confidence)
-    if low:
-        lines.append(f"{low} low-confidence matches: see resolution.md")
-    lines += [f"{api}: FAILED: {reason}" for api, reason in run.failures.items()]
-    return lines
-
+from pipeline.resolve.resolver import ResolutionRun
+from pipeline.store.citations import citations_parquet_bytes
+from pipeline.store.tables import papers_parquet_bytes, read_snapshot_before, to_table
+from pipeline.store.writer import (
+    remove_stale_temporaries_under,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 
 # The history partitions leave out the snapshot date (it is the folder's name) and the BibTeX,
 # which does not change night to night and is 40% of a partition (papers.parquet has it).
 HISTORY_OMITS = ["snapshot_date", "bibtex"]
-
-
-@dataclass(frozen=True)
-class ListExtras:
-    """Regenerated-list options, off by default."""
-
-    sort_by: Literal["citations", "stars"] | None = None  # each table, most first
-    trending_marker: bool = False  # mark the top tenth by 30-day citation velocity
 
 
 def write_tables(
@@ -56,7 +41,7 @@ def write_tables(
     snapshot_date: date,
     *,
     synthetic: bool,
-    extras: ListExtras = ListExtras(),
+    extras: ListExtras | None = None,
     trending: Collection[int] = (),
 ) -> list[Path]:
     """papers.parquet, this date's history partition and the regenerated list, atomically.
@@ -76,8 +61,8 @@ def write_tables(
             + regenerate(
                 document,
                 rows,
-                sort_by=extras.sort_by,
-                trending=trending if extras.trending_marker else (),
+                sort_by=extras.sort_by if extras else None,
+                trending=trending if extras and extras.trending_marker else (),
             )
         ).encode("utf-8"),
     }
@@ -151,3 +136,53 @@ def write_changes(changes: Changes, folder: Path) -> tuple[Path, str]:
     path = folder / "changes.md"
     write_text_atomic(path, text)
     return path, text
+
+
+def write_outputs(
+    options: JobOptions,
+    inputs: Inputs,
+    resolution: ResolutionRun,
+    rows: list[dict[str, Any]],
+    *,
+    now: datetime,
+    snapshot_date: date,
+    citations: dict[str, list[dict[str, Any]]] | None = None,
+    rejections: Sequence[Rejection] = (),
+    stale: Sequence[NotRefreshed] = (),
+) -> tuple[list[Path], str]:
+    """Every output, each atomically; returns the files and changes.md's text."""
+    remove_stale_temporaries_under(options.out)  # a killed run's debris (we hold the lock)
+    synthetic = is_synthetic(options.settings)
+    history = options.out / "history"
+    previous = read_snapshot_before(history, snapshot_date)
+    citation_rows = replace_papers(inputs.citations, citations or {})
+    trends = compute_trends(
+        read_trend_history(history, rows, snapshot_date),
+        pd.DataFrame(citation_rows) if citation_rows else None,
+    )
+    trending = set(trends.table.loc[trends.table["trending"], "position"].astype(int))
+    written = write_tables(
+        rows,
+        inputs.document,
+        options.out,
+        snapshot_date,
+        synthetic=synthetic,
+        extras=options.extras,
+        trending=trending,
+    )
+    written += write_resolution(
+        resolution, options.out, source=str(options.list_path), now=now, synthetic=synthetic
+    )
+    if citations:
+        written += write_citations(citation_rows, options.out, synthetic=synthetic)
+    written += write_trends(trends, options.out, synthetic=synthetic)
+    changes = compute_changes(
+        rows,
+        previous,
+        snapshot_date,
+        warnings=[str(r) for r in rejections],
+        not_refreshed=stale,
+        synthetic=synthetic,
+    )
+    changes_path, changes_text = write_changes(changes, options.out)
+    return [*written, changes_path], changes_text

@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 
 from pipeline.core.errors import PipelineError
+from pipeline.core.textfile import read_utf8_file
 from pipeline.listfile.identifiers import normalise_title, normalise_url, parse_arxiv_id, repo_ref
 from pipeline.listfile.model import Entry
-from pipeline.store.listio import read_utf8_file
 
 ENTRY_KEYS = ("title", "paper_url")
 PIN_KEYS = ("s2_paper_id", "arxiv_id", "doi", "repo")

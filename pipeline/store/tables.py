@@ -1,8 +1,7 @@
 """The enriched table: one row per list entry, in list order, with a versioned pyarrow schema.
 
-Building rows is pure; merging with the previous table keeps the last good value of everything
-a source failed to refresh this run (with its old fetched_at): nothing good is overwritten by
-null. Reading and writing Parquet is at the edges (`read_papers`, `papers_parquet_bytes`).
+The schema, the Parquet bytes (`papers_parquet_bytes`) and the readers of papers.parquet and of
+the dated history. Rows are built and merged by the job (pipeline.job.rows).
 """
 
 from __future__ import annotations
@@ -18,11 +17,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from pipeline.analysis.trends import WINDOWS, nearest_snapshot, top_cited
 from pipeline.core.errors import PipelineError
-from pipeline.listfile.identifiers import repo_ref
-from pipeline.resolve.resolver import Resolution
-from pipeline.sources.github import RepoInfo, RepoStatus
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1
@@ -71,131 +66,9 @@ PAPERS_SCHEMA = pa.schema(
     },
 )
 
-# Columns refreshed from Semantic Scholar, and from GitHub: kept together with their fetched_at.
-S2_COLUMNS = ("citation_count", "influential_citation_count", "corpus_id")
-GITHUB_COLUMNS = ("stars", "forks", "archived", "last_commit_at", "repo_status")
-
 
 class TableError(PipelineError):
     """A previous table that cannot be read back."""
-
-
-def build_rows(
-    resolutions: Sequence[Resolution],
-    repos: Mapping[str, RepoInfo],
-    entry_repo: Mapping[int, str],
-    *,
-    now: datetime,
-    snapshot_date: date,
-    synthetic: bool,
-) -> list[dict[str, Any]]:
-    """One row per entry from this run's answers (None where a source said nothing)."""
-    folded = {name.casefold(): info for name, info in repos.items()}
-    rows = []
-    for r in resolutions:
-        entry = r.entry
-        repo_name = entry_repo.get(entry.position)
-        # Repositories are asked once per name compared case-insensitively (wanted_repos):
-        # an entry linking to another spelling of the same repository shares its answer.
-        info = (repos.get(repo_name) or folded.get(repo_name.casefold())) if repo_name else None
-        github_answered = info is not None and info.status is not RepoStatus.ERROR
-        rows.append(
-            {
-                "entry_id": r.entry_id,
-                "section": entry.section,
-                "position": entry.position,
-                "line": entry.line,
-                "title": entry.title,
-                "paper_url": entry.paper_url,
-                "abbreviation": entry.abbreviation,
-                "venue": entry.venue,
-                "year": entry.year,
-                "code_url": entry.code_urls[0] if entry.code_urls else None,
-                "match_method": r.method.value,
-                "match_score": r.score,
-                "low_confidence": r.low_confidence,
-                "s2_paper_id": r.s2_paper_id,
-                "corpus_id": r.s2.corpus_id if r.s2 else None,
-                "doi": r.doi,
-                "arxiv_id": r.arxiv_id,
-                "arxiv_published": r.arxiv.published if r.arxiv else None,
-                "arxiv_category": r.arxiv.primary_category if r.arxiv else None,
-                "authors": list(r.authors) or None,
-                "citation_count": r.s2.citation_count if r.s2 else None,
-                "influential_citation_count": r.s2.influential_citation_count if r.s2 else None,
-                "citation_key": r.citation_key,
-                "bibtex": r.bibtex,
-                "repo": (info.full_name or repo_name) if info else repo_name,
-                "repo_status": info.status.value if github_answered and info else None,
-                "stars": info.stars if github_answered and info else None,
-                "forks": info.forks if github_answered and info else None,
-                "archived": info.archived if github_answered and info else None,
-                "last_commit_at": info.last_commit_at if github_answered and info else None,
-                "s2_fetched_at": now if r.s2 is not None else None,
-                "github_fetched_at": now if github_answered else None,
-                "snapshot_date": snapshot_date,
-                "synthetic": synthetic,
-            }
-        )
-    return rows
-
-
-def merge_with_previous(
-    rows: Sequence[dict[str, Any]], previous: Mapping[str, dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Keep the last good values of what this run could not refresh, with their fetched_at.
-
-    S2 values are kept when the entry is still the same paper; GitHub values when it is still the
-    same repository (or the renamed one the list still links to by its old name). Authors,
-    BibTeX, citation key and arXiv metadata that are null now keep their old values when the
-    entry is still the same paper.
-    """
-    merged = []
-    for row in rows:
-        old = previous.get(row["entry_id"])
-        if old is None:
-            merged.append(dict(row))
-            continue
-        new = dict(row)
-        same_paper = is_same_paper(new, old)
-        if new["s2_fetched_at"] is None and same_paper:
-            for column in (*S2_COLUMNS, "s2_fetched_at"):
-                new[column] = old.get(column)
-        if new["github_fetched_at"] is None and (
-            is_same_repo(new, old) or _renamed_as_listed(old, new)
-        ):
-            for column in (*GITHUB_COLUMNS, "github_fetched_at", "repo"):
-                new[column] = old.get(column)
-        for column in ("authors", "bibtex", "citation_key", "arxiv_published", "arxiv_category"):
-            if new.get(column) is None and old.get(column) is not None and same_paper:
-                new[column] = old[column]
-        merged.append(new)
-    return merged
-
-
-def is_same_paper(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
-    """Both rows are the same S2 paper, so the old one's S2 values can stand for the new."""
-    return bool(row.get("s2_paper_id")) and row.get("s2_paper_id") == old.get("s2_paper_id")
-
-
-def is_same_repo(row: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
-    return (
-        bool(row.get("repo"))
-        and str(row["repo"]).casefold() == str(old.get("repo") or "").casefold()
-    )
-
-
-def _renamed_as_listed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """The previous row holds a renamed repository's new name, and this row (GitHub did not
-    answer) the name the list still links to: the same repository."""
-    code_url = new.get("code_url")
-    return (
-        old.get("repo_status") == "renamed"
-        and bool(code_url)
-        and code_url == old.get("code_url")
-        and str(new.get("repo") or "").casefold()
-        == str(repo_ref(str(code_url)).github or "").casefold()
-    )
 
 
 def to_table(rows: Sequence[Mapping[str, Any]], *, synthetic: bool = False) -> pa.Table:
@@ -298,62 +171,6 @@ def read_snapshot_before(folder: Path, day: date) -> dict[str, dict[str, Any]]:
     """The latest snapshot strictly before `day`, by entry_id; empty when there is none."""
     earlier = [d for d in snapshot_dates(folder) if d < day]
     return read_snapshot(folder, earlier[-1]) if earlier else {}
-
-
-TREND_HISTORY_COLUMNS = [
-    "entry_id",
-    "position",
-    "section",
-    "title",
-    "abbreviation",
-    "year",
-    "arxiv_published",
-    "s2_paper_id",
-    "repo",
-    "citation_count",
-    "stars",
-    "synthetic",
-]
-
-
-def read_trend_history(
-    folder: Path,
-    today: Sequence[Mapping[str, Any]] = (),
-    snapshot_date: date | None = None,
-) -> pd.DataFrame:
-    """The history's columns that trends need, with `today`'s rows standing in for the
-    snapshot of `snapshot_date` (so trends can be computed before it is written).
-
-    Memory stays bounded by a few snapshots whatever the history's length: only the snapshots
-    trends compare (the latest, and those nearest 7, 30 and 365 days before it) are read whole;
-    of the others, only the citation counts of the most cited papers (the chart's lines)."""
-    days = [d for d in snapshot_dates(folder) if d != snapshot_date]
-    frames: dict[date, pd.DataFrame] = {}
-    if today and snapshot_date is not None:
-        frames[snapshot_date] = (
-            to_table(today).select(TREND_HISTORY_COLUMNS).to_pandas(types_mapper=_nullable)
-        )
-        days = sorted([*days, snapshot_date])
-    if not days:
-        return pd.DataFrame(columns=[*TREND_HISTORY_COLUMNS, "snapshot_date"])
-    latest = days[-1]
-    for day in {latest} | {nearest_snapshot(days, latest, w) or latest for w in WINDOWS}:
-        if day not in frames:
-            frames[day] = _read_partition(folder, day, TREND_HISTORY_COLUMNS)
-    top = list(top_cited(frames[latest])["entry_id"])
-    for day in days if top else ():  # no counts at all: no lines to draw
-        if day not in frames:
-            frames[day] = _read_partition(
-                folder, day, ["entry_id", "citation_count"], [("entry_id", "in", top)]
-            )
-    text = ("entry_id", "section", "title", "abbreviation", "s2_paper_id", "repo")
-    return pd.concat(
-        [
-            frame.astype({c: "object" for c in text if c in frame}).assign(snapshot_date=day)
-            for day, frame in sorted(frames.items())
-        ],
-        ignore_index=True,
-    )
 
 
 def _read_partition(

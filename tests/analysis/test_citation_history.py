@@ -17,19 +17,20 @@ from pipeline.analysis.citation_history import (
     last_fetched,
     pages_needed,
     plan_fetches,
-    read_citations,
     replace_papers,
     rows_for,
 )
 from pipeline.core.errors import ApiError
+from pipeline.job.options import SOURCES, Inputs
 from pipeline.job.outputs import write_citations
-from pipeline.job.steps import SOURCES, Inputs, fetch_citation_history, resolve_papers
+from pipeline.job.papers import fetch_citation_history, resolve_papers
 from pipeline.resolve.overrides import Overrides
 from pipeline.sources.semantic_scholar import (
     CitingPaper,
     SemanticScholarClient,
     parse_citation_page,
 )
+from pipeline.store.citations import read_citations
 from pipeline.store.listio import read_list
 from pipeline.store.tables import TableError
 from tests.conftest import SEED_LIST

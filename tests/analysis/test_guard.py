@@ -12,9 +12,11 @@ import pytest
 from fakeapi.world import world_from_list
 from pipeline.analysis.guard import GuardThresholds, check_sources, without_source
 from pipeline.core.errors import ConfigError
-from pipeline.job.steps import JobOptions, run_steps
+from pipeline.job.options import JobOptions
+from pipeline.job.rows import merge_with_previous
+from pipeline.job.steps import run_steps
 from pipeline.store.listio import read_list
-from pipeline.store.tables import merge_with_previous, read_papers
+from pipeline.store.tables import read_papers
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_apis
 

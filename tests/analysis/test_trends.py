@@ -18,8 +18,9 @@ from pipeline.analysis.trends import (
     trending_mask,
 )
 from pipeline.cli.main import main
+from pipeline.job.history import read_trend_history
 from pipeline.job.outputs import CHARTS
-from pipeline.store.tables import read_trend_history, to_table
+from pipeline.store.tables import to_table
 
 START = date(2025, 1, 1)
 

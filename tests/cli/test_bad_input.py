@@ -26,12 +26,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic_list import make_list
-from pipeline.analysis.citation_history import citations_parquet_bytes
 from pipeline.cli import main as cli
+from pipeline.cli import run as run_command
 from pipeline.core.errors import ListReadError
 from pipeline.resolve.overrides import MAX_OVERRIDES_BYTES
 from pipeline.resolve.report import RESOLUTION_SCHEMA
 from pipeline.store import listio
+from pipeline.store.citations import citations_parquet_bytes
 from pipeline.store.listio import MAX_LIST_BYTES, read_list, read_list_text
 from pipeline.store.tables import papers_parquet_bytes, to_table
 from tests.conftest import SEED_LIST
@@ -121,7 +122,7 @@ def flow_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
         calls.append(params)
         return 0
 
-    monkeypatch.setattr(cli, "_run_flow", record)
+    monkeypatch.setattr(run_command, "run_flow", record)
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]

@@ -31,7 +31,7 @@ from typing import IO, Any
 from pipeline.analysis.guard import Rejection
 from pipeline.job import outputs
 from pipeline.job import steps as job
-from pipeline.job.steps import JobOptions, JobResult
+from pipeline.job.options import JobOptions, JobResult, NoPaperSource
 from pipeline.sources.config import settings_from_env
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
@@ -60,7 +60,7 @@ def run_steps(options: JobOptions, now: datetime) -> StepsResult:
     with output_lock(options.out):
         try:
             result = job.run_steps(options, now, hooks=job.Hooks(publish=published.append))
-        except job.NoPaperSource:
+        except NoPaperSource:
             [refused] = published
             return StepsResult(1, True, refused.failed, refused.lines, refused.calls)
     return StepsResult(

@@ -48,13 +48,13 @@ from fakeapi.app import FakeApi, Fault, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
 from pipeline.analysis import charts
-from pipeline.analysis.citation_history import read_citations
 from pipeline.cli.main import main
-from pipeline.job.steps import JobOptions
+from pipeline.job.options import JobOptions
 from pipeline.listfile.parser import parse_list
 from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.resolve.report import load_pins
 from pipeline.sources.config import Settings, settings_from_env
+from pipeline.store.citations import read_citations
 from pipeline.store.lock import LOCK_NAME
 from pipeline.store.tables import read_history, read_papers, read_snapshot, snapshot_dates
 from pipeline.store.writer import (

@@ -16,7 +16,7 @@ from fakeapi.server import FakeServer
 from fakeapi.world import world_from_list
 from flows import enrich
 from flows.enrich import EnrichParams, enrich_awesome_list
-from pipeline.job.steps import NoPaperSource
+from pipeline.job.options import NoPaperSource
 from pipeline.listfile.parser import parse_list
 from pipeline.store.lock import LOCK_NAME
 from tests.conftest import SEED_LIST
@@ -201,7 +201,8 @@ def test_without_the_shared_limits_two_runs_break_the_pacing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The control for the test above: the fake's pacing check does catch overlapping runs."""
-    from pipeline.job.steps import SOURCES, JobOptions, read_inputs, resolve_papers
+    from pipeline.job.options import SOURCES, JobOptions, read_inputs
+    from pipeline.job.papers import resolve_papers
     from pipeline.sources.config import settings_from_env
 
     world = world_from_list(parse_list(TWO_PAPERS))

@@ -11,7 +11,7 @@ import pytest
 
 from fakeapi.server import FakeServer
 from pipeline.cli.main import main
-from pipeline.job.steps import ANONYMOUS_HOURLY, anonymous_plan
+from pipeline.job.repositories import ANONYMOUS_HOURLY, anonymous_plan
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 

@@ -12,6 +12,7 @@ import pytest
 
 from fakeapi.world import world_from_list
 from pipeline.cli.main import main
+from pipeline.job.rows import build_rows, merge_with_previous
 from pipeline.listfile.parser import parse_list
 from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.resolver import MatchMethod, Resolution
@@ -20,8 +21,6 @@ from pipeline.store.listio import read_list
 from pipeline.store.tables import (
     PAPERS_SCHEMA,
     TableError,
-    build_rows,
-    merge_with_previous,
     papers_parquet_bytes,
     read_papers,
     to_table,

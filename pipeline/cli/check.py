@@ -1,0 +1,58 @@
+"""`awesome-enrich check`: parse a list, print its problems and duplicates."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.cli.arguments import DEFAULT_LIST, Subparsers
+from pipeline.job.summary import list_summary
+from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
+from pipeline.listfile.model import ListDocument, Severity
+from pipeline.store.listio import read_list
+
+
+def _print_duplicates(
+    document: ListDocument, groups: Sequence[DuplicateGroup], out: TextIO
+) -> None:
+    if not groups:
+        print("no duplicates", file=out)
+        return
+    print(f"{len(groups)} duplicate groups (reported, not removed):", file=out)
+    for group in groups:
+        print(f"  {group.kind}: {'; '.join(group.reasons)}", file=out)
+        for position in group.positions:
+            entry = document.entries[position]
+            label = entry.abbreviation or "--"
+            print(f"    {document.source}:{entry.line}  {label}  {entry.title}", file=out)
+
+
+def command(args: argparse.Namespace, out: TextIO) -> int:
+    document = read_list(args.list)
+    for diagnostic in document.diagnostics:
+        print(diagnostic, file=out)
+    print(list_summary(document), file=out)
+    _print_duplicates(document, find_duplicates(document.entries), out)
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return 1 if any(d.severity in failing for d in document.diagnostics) else 0
+
+
+def add_parser(commands: Subparsers) -> None:
+    check = commands.add_parser(
+        "check",
+        help="parse a list; print problems and duplicates",
+        description="Parse a list and print every row it cannot read (file:line: reason) and "
+        "every duplicate (same paper twice, entries sharing a repository). "
+        "Exit status 1 when there are errors (or warnings, with --strict).",
+    )
+    check.add_argument(
+        "list",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_LIST,
+        help=f"the Markdown list (default: {DEFAULT_LIST})",
+    )
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(handler=command)

@@ -1,0 +1,189 @@
+"""`awesome-enrich run`: check the inputs in one line, then run the Prefect flow in-process."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
+from pipeline.analysis.guard import GuardThresholds
+from pipeline.cli.arguments import (
+    DEFAULT_LIST,
+    DEFAULT_OUT,
+    Subparsers,
+    iso_date,
+    seconds,
+    source_names,
+    whole_number,
+)
+from pipeline.core.errors import ConfigError
+from pipeline.job.options import JobOptions, NoPaperSource, is_synthetic, read_inputs
+from pipeline.sources.config import settings_from_env
+from pipeline.store.lock import check_unlocked
+from pipeline.store.writer import OutputError
+
+PREFECT_DEFAULTS = {
+    # Measured on this machine (reference/prefect.md): analytics off avoids telemetry errors
+    # offline, and a fresh ephemeral server can need more than the default 20 s to start.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def run_flow(params: Any, out: TextIO) -> int:
+    """Run the flow in this process and print its summary; exit status as for `run`."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    # Prefect starts with the flow module: imported here, so `check` and `--help` stay fast.
+    from flows.enrich import run_in_process
+
+    result = run_in_process(params)
+    if isinstance(result, NoPaperSource):
+        print(result, file=out)
+        return 1
+    if isinstance(result, BaseException):
+        raise result
+    for line in result["lines"]:
+        print(line, file=out)
+    print(f"wrote {', '.join(result['written'])}", file=out)
+    return int(result["status"])
+
+
+def command(args: argparse.Namespace, out: TextIO) -> int:
+    settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
+    if is_synthetic(settings) and args.out is None:
+        raise OutputError(
+            f"the APIs point at a local fake: its synthetic numbers never go to {DEFAULT_OUT}; "
+            "pass --out DIR"
+        )
+    guard = GuardThresholds().with_overrides(args.guard)
+    # Unreadable inputs get their one-line error here, before Prefect starts (and logs a
+    # traceback for a failed flow run).
+    read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
+    if not args.wait_lock:
+        check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
+    from pydantic import ValidationError
+
+    from flows.enrich import EnrichParams, GuardParams
+
+    try:
+        params = EnrichParams(
+            list_path=str(args.list),
+            out=str(args.out or DEFAULT_OUT),
+            snapshot_date=args.snapshot_date,
+            sources=args.sources,
+            call_budget=args.call_budget,
+            overrides_path=str(args.overrides) if args.overrides else None,
+            cache_dir=str(args.cache_dir) if args.cache_dir else None,
+            no_cache=args.no_cache,
+            guard=GuardParams(**vars(guard)),
+            citation_pages=args.citation_pages,
+            sort_by=args.sort_by,
+            trending_marker=args.trending_marker,
+            lock_wait_s=args.wait_lock,
+        )
+    except ValidationError as error:  # what argparse cannot check, in one line
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{where}: {first['msg']}") from None
+    return run_flow(params, out)
+
+
+def add_parser(commands: Subparsers) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run the enrichment job on a list",
+        description="Parse the list, resolve every paper (overrides, previous pins, ids in "
+        "the paper URL, then guarded title matches on Semantic Scholar and arXiv), fetch its "
+        "repositories from GitHub, and write papers.parquet, its dated history, the regenerated "
+        "list (README.md), papers.bib, the resolution report, citations_by_year.parquet, "
+        "changes.md, trends.parquet and charts/ to the output folder. "
+        "API locations and tokens come from the environment (see README). "
+        "Exit status 1 when the list has errors or an API failed; 2 when an input or the "
+        "output folder cannot be used (one line, nothing asked or written); 3 when the anomaly "
+        "guard rejected a source's values (the previous ones were kept; see changes.md).",
+    )
+    run.add_argument(
+        "--list",
+        type=Path,
+        default=DEFAULT_LIST,
+        help=f"the Markdown list (default: {DEFAULT_LIST})",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"the output folder (default: {DEFAULT_OUT}; required against a local fake)",
+    )
+    run.add_argument(
+        "--snapshot-date",
+        type=iso_date,
+        default=None,
+        help="the date of this snapshot, YYYY-MM-DD (default: today, UTC)",
+    )
+    run.add_argument(
+        "--sources",
+        type=source_names,
+        default=["s2", "arxiv", "github"],
+        help="the APIs to ask, comma-separated (default: s2,arxiv,github); "
+        "the others keep last run's values",
+    )
+    run.add_argument(
+        "--call-budget",
+        type=whole_number(1),
+        default=None,
+        help="at most this many requests to each API in this run",
+    )
+    run.add_argument(
+        "--overrides",
+        type=Path,
+        default=None,
+        help="the overrides file (default: overrides.yaml next to the list)",
+    )
+    run.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="the HTTP cache folder (default: $AWESOME_ENRICH_CACHE_DIR or .cache/http)",
+    )
+    run.add_argument(
+        "--no-cache", action="store_true", help="send every request; read and write no cache"
+    )
+    run.add_argument(
+        "--citation-pages",
+        type=whole_number(0),
+        default=DEFAULT_PAGE_BUDGET,
+        help="S2 citation-list pages (calls) per run for citations_by_year.parquet; papers "
+        f"are fetched once, then monthly (default: {DEFAULT_PAGE_BUDGET}; 0: none)",
+    )
+    run.add_argument(
+        "--guard",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an anomaly-guard threshold, repeatable: "
+        + ", ".join(f"{k} (default {v})" for k, v in vars(GuardThresholds()).items()),
+    )
+    run.add_argument(
+        "--sort-by",
+        choices=["citations", "stars"],
+        default=None,
+        help="sort each table of the regenerated list, most first (default: list order)",
+    )
+    run.add_argument(
+        "--trending-marker",
+        action="store_true",
+        help="mark trending papers (top tenth by 30-day citation velocity) in the list",
+    )
+    run.add_argument(
+        "--wait-lock",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another run is writing the output folder, wait this long for it to finish "
+        "(default: exit at once with status 2)",
+    )
+    run.set_defaults(handler=command)

@@ -1,0 +1,112 @@
+"""What a run is given (options), what it reads first (inputs) and what it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
+from pipeline.analysis.guard import GuardThresholds, Rejection
+from pipeline.core.errors import PipelineError
+from pipeline.listfile.model import ListDocument
+from pipeline.resolve.overrides import Overrides, load_overrides
+from pipeline.resolve.report import load_pins
+from pipeline.resolve.resolver import Pin, ResolutionRun
+from pipeline.sources.config import Settings, is_loopback_url
+from pipeline.sources.github import RepoInfo
+from pipeline.sources.http import CallStats
+from pipeline.store.citations import read_citations
+from pipeline.store.listio import read_list
+from pipeline.store.tables import (
+    check_history,
+    read_papers,
+)
+
+SOURCES = ("s2", "arxiv", "github")
+
+
+@dataclass(frozen=True)
+class ListExtras:
+    """Regenerated-list options, off by default."""
+
+    sort_by: Literal["citations", "stars"] | None = None  # each table, most first
+    trending_marker: bool = False  # mark the top tenth by 30-day citation velocity
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    list_path: Path
+    out: Path
+    settings: Settings
+    overrides_path: Path | None = None  # default: overrides.yaml next to the list
+    snapshot_date: date | None = None  # default: today (UTC)
+    sources: Collection[str] = SOURCES  # the APIs to ask; the others keep last run's values
+    guard: GuardThresholds = field(default_factory=GuardThresholds)
+    citation_pages: int = DEFAULT_PAGE_BUDGET  # S2 citation-list pages per run; 0: none
+    extras: ListExtras = field(
+        default_factory=ListExtras
+    )  # regenerated-list options (sorting, trending marker)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    document: ListDocument
+    overrides: Overrides
+    pins: dict[str, Pin]
+    previous_rows: dict[str, dict[str, Any]]
+    citations: list[dict[str, Any]] = field(default_factory=list)  # citations_by_year rows
+
+
+@dataclass
+class JobResult:
+    document: ListDocument
+    resolution: ResolutionRun
+    repos: dict[str, RepoInfo]
+    calls: dict[str, CallStats]
+    failed: set[str] = field(default_factory=set)  # APIs that did not (fully) answer
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the run summary, one line per source
+    rejections: list[Rejection] = field(default_factory=list)  # the anomaly guard's verdicts
+
+    @property
+    def status(self) -> int:
+        """0 clean; 1 list errors or a failed API; 3 a source rejected by the anomaly guard."""
+        if self.rejections:
+            return 3
+        return 1 if self.document.errors or self.failed else 0
+
+    @property
+    def no_paper_source(self) -> bool:
+        """Neither S2 nor arXiv answered anything this run: writing would only lose data."""
+        answered = any(r.resolved and not r.kept_from_previous for r in self.resolution.resolutions)
+        return {"s2", "arxiv"} <= self.failed and not answered
+
+
+def is_synthetic(settings: Settings) -> bool:
+    """True when every API is a local fake: the numbers it serves are not real."""
+    return all(is_loopback_url(url) for url in settings.urls)
+
+
+def read_inputs(options: JobOptions) -> Inputs:
+    """The list, the overrides and what the previous run left (pins, table)."""
+    document = read_list(options.list_path)
+    overrides = load_overrides(
+        options.overrides_path or options.list_path.parent / "overrides.yaml"
+    )
+    inputs = Inputs(
+        document,
+        overrides,
+        load_pins(options.out / "resolution.json"),
+        read_papers(options.out / "papers.parquet"),
+        read_citations(options.out / "citations_by_year.parquet"),
+    )
+    check_history(options.out / "history")
+    return inputs
+
+
+class NoPaperSource(PipelineError):
+    """Neither Semantic Scholar nor arXiv answered: nothing was written."""

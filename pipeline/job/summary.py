@@ -1,0 +1,59 @@
+"""The run summary: one line for the list, per source, and per API's calls."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.job.options import SOURCES, JobResult
+from pipeline.listfile.model import ListDocument
+from pipeline.resolve.resolver import MatchMethod, ResolutionRun
+
+
+def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:
+    lines = [
+        list_summary(result.document),
+        *resolution_summary(result.resolution),
+        repo_line,
+        *extra,
+    ]
+    for name, stats in result.calls.items():
+        lines.append(
+            f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
+            f"{stats.not_modified} not modified, {stats.retries} retries"
+        )
+    return lines
+
+
+def failed_sources(resolution: ResolutionRun, repo_line: str) -> set[str]:
+    failed = {
+        api.removesuffix("-title")
+        for api, reason in resolution.failures.items()
+        if api.removesuffix("-title") in SOURCES and not reason.startswith("not asked")
+    }
+    if "FAILED" in repo_line or "stopped asking" in repo_line:
+        failed.add("github")
+    return failed
+
+
+def list_summary(document: ListDocument) -> str:
+    sections = len({entry.section for entry in document.entries})
+    tables = sum(entry.kind == "table" for entry in document.entries)
+    errors = len(document.errors)
+    return (
+        f"{document.source}: {len(document.entries)} entries in {sections} sections "
+        f"({tables} in tables, {len(document.entries) - tables} bullets); "
+        f"{errors} errors, {len(document.diagnostics) - errors} warnings"
+    )
+
+
+def resolution_summary(run: ResolutionRun) -> list[str]:
+    counts = Counter(r.method for r in run.resolutions)
+    papers = len(run.resolutions) - counts[MatchMethod.NOT_A_PAPER]
+    resolved = sum(1 for r in run.resolutions if r.resolved)
+    detail = ", ".join(f"{counts[m]} {m.value}" for m in MatchMethod if counts[m])
+    lines = [f"resolved {resolved} of {papers} papers ({detail})"]
+    low = sum(1 for r in run.resolutions if r.low_confidence)
+    if low:
+        lines.append(f"{low} low-confidence matches: see resolution.md")
+    lines += [f"{api}: FAILED: {reason}" for api, reason in run.failures.items()]
+    return lines
