@@ -1,1 +1,2 @@
-"""cli"""
+"""The `awesome-enrich` command: a thin dispatcher (main.py) and one module per command.
+"""

@@ -6,32 +6,21 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-import pandas as pd
-
-from pipeline.analysis.trends import WINDOWS, compute_trends
+from pipeline.analysis.trends import WINDOWS
 from pipeline.cli.arguments import DEFAULT_OUT, Subparsers
-from pipeline.job.history import read_trend_history
-from pipeline.job.outputs import CHARTS, write_trends
-from pipeline.store.citations import read_citations
-from pipeline.store.lock import output_lock
-from pipeline.store.writer import OutputError
+from pipeline.job.outputs import CHARTS
+from pipeline.job.trends import refresh_trends
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
     history_dir: Path = args.history
     out_dir: Path = args.out or history_dir.parent
-    history = read_trend_history(history_dir)
-    if history.empty:
+    citations_path = args.citations or history_dir.parent / "citations_by_year.parquet"
+    run = refresh_trends(history_dir, out_dir, citations_path, real_data_out=DEFAULT_OUT)
+    if run is None:
         print(f"{history_dir}: no snapshots yet; run `awesome-enrich run` first", file=out)
         return 1
-    citations_path = args.citations or history_dir.parent / "citations_by_year.parquet"
-    citation_rows = read_citations(citations_path)
-    result = compute_trends(history, pd.DataFrame(citation_rows) if citation_rows else None)
-    synthetic = bool(history["synthetic"].fillna(False).astype(bool).any())
-    if synthetic and out_dir.resolve() == DEFAULT_OUT.resolve():
-        raise OutputError(f"the history is SYNTHETIC: its trends never go to {DEFAULT_OUT}")
-    with output_lock(out_dir):  # a nightly run may be writing the same files
-        written = write_trends(result, out_dir, synthetic=synthetic)
+    result, synthetic, written = run.result, run.synthetic, run.written
     table = result.table
     dates = result.snapshot_dates
     print(

@@ -1,0 +1,42 @@
+"""Trends and charts from the dated history alone (the `trends` command): no API is asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.analysis.trends import TrendResult, compute_trends
+from pipeline.job.history import read_trend_history
+from pipeline.job.outputs import write_trends
+from pipeline.store.citations import read_citations
+from pipeline.store.lock import output_lock
+from pipeline.store.writer import OutputError
+
+
+@dataclass(frozen=True)
+class TrendsRun:
+    result: TrendResult
+    synthetic: bool
+    written: list[Path]
+
+
+def refresh_trends(
+    history_dir: Path, out_dir: Path, citations_path: Path, *, real_data_out: Path
+) -> TrendsRun | None:
+    """Write trends.parquet and charts/ to `out_dir`; None when the history has no snapshot.
+
+    A SYNTHETIC history (from the local fake) is refused for `real_data_out`, the folder that
+    holds real numbers only."""
+    history = read_trend_history(history_dir)
+    if history.empty:
+        return None
+    citation_rows = read_citations(citations_path)
+    result = compute_trends(history, pd.DataFrame(citation_rows) if citation_rows else None)
+    synthetic = bool(history["synthetic"].fillna(False).astype(bool).any())
+    if synthetic and out_dir.resolve() == real_data_out.resolve():
+        raise OutputError(f"the history is SYNTHETIC: its trends never go to {real_data_out}")
+    with output_lock(out_dir):  # a nightly run may be writing the same files
+        written = write_trends(result, out_dir, synthetic=synthetic)
+    return TrendsRun(result, synthetic, written)
