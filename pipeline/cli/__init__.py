@@ -1,2 +1,1 @@
-"""The `awesome-enrich` command: a thin dispatcher (main.py) and one module per command.
-"""
+"""The `awesome-enrich` command: a thin dispatcher (main.py) and one module per command."""

@@ -48,7 +48,8 @@ def _world(args: argparse.Namespace) -> World:
 
 
 def command_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from fakeapi.app import FakeApi, Faults
+    from fakeapi.app import FakeApi
+    from fakeapi.faults import Faults
     from fakeapi.server import FakeServer
     from flows.enrich import EnrichParams
 
@@ -74,7 +75,8 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
-    from fakeapi.app import FakeApi, Faults
+    from fakeapi.app import FakeApi
+    from fakeapi.faults import Faults
     from fakeapi.server import FakeServer
 
     world = _world(args)

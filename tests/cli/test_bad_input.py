@@ -5,148 +5,33 @@ the file (and the line or key), a non-zero exit, and nothing is written or chang
 here must be refused while the inputs are read, before Prefect would start, and the good inputs
 must get as far as the flow. The APIs point at a closed loopback port, so nothing can leave
 this machine even if a refusal regressed.
+
+This module has the list files; test_bad_overrides_and_outputs.py the files `run` reads beside
+the list, and conftest.py the workspace both start from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import random
-import socket
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic_list import make_list
-from pipeline.cli import main as cli
-from pipeline.cli import run as run_command
 from pipeline.core.errors import ListReadError
-from pipeline.resolve.overrides import MAX_OVERRIDES_BYTES
-from pipeline.resolve.report import RESOLUTION_SCHEMA
 from pipeline.store import listio
-from pipeline.store.citations import citations_parquet_bytes
 from pipeline.store.listio import MAX_LIST_BYTES, read_list, read_list_text
-from pipeline.store.tables import papers_parquet_bytes, to_table
-from tests.conftest import SEED_LIST
+from tests.cli.conftest import (
+    SEED,
+    Workspace,
+    assert_one_error_line,
+    run_args,
+    run_cli,
+)
 
-SEED = SEED_LIST.read_bytes()
 MiB = 2**20
-NOISE = random.Random(8).randbytes(4096)  # noqa: S311 - corrupt test data, not a secret
-
-
-# --- the workspace: a list, its overrides and a previous run's outputs -----------------------
-
-
-def _papers_parquet() -> bytes:
-    row = {
-        "entry_id": "weakclip",
-        "position": 0,
-        "line": 7,
-        "title": "WeakCLIP: Adapting CLIP for Weakly-Supervised Semantic Segmentation",
-        "match_method": "s2_title",
-        "citation_count": 42,
-        "snapshot_date": date(2026, 1, 1),
-        "synthetic": True,
-    }
-    return papers_parquet_bytes(to_table([row], synthetic=True))
-
-
-def _foreign_parquet() -> bytes:
-    """A valid Parquet file that some other program wrote."""
-    buffer = io.BytesIO()
-    pq.write_table(pa.table({"entry_id": ["x"], "stars": [1]}), buffer)
-    return buffer.getvalue()
-
-
-PREVIOUS_OUTPUTS: dict[str, bytes] = {
-    "papers.parquet": _papers_parquet(),
-    "history/snapshot_date=2026-01-01/part-0.parquet": _papers_parquet(),
-    "citations_by_year.parquet": citations_parquet_bytes([], synthetic=True),
-    "resolution.json": json.dumps(
-        {"schema": RESOLUTION_SCHEMA, "version": 1, "entries": []}
-    ).encode(),
-    "README.md": SEED,
-    "papers.bib": b"% SYNTHETIC\n",
-    "changes.md": b"First snapshot.\n",
-}
-
-
-@dataclass(frozen=True)
-class Workspace:
-    root: Path
-    list_path: Path
-    overrides: Path  # overrides.yaml next to the list: the default `run` reads
-    out: Path
-
-    def files(self) -> dict[str, str]:
-        """Every file under the workspace with a digest of its bytes (and every folder)."""
-        found: dict[str, str] = {}
-        for path in sorted(self.root.rglob("*")):
-            name = path.relative_to(self.root).as_posix()
-            if path.is_dir():
-                found[name + "/"] = "folder"
-            else:
-                with path.open("rb") as stream:
-                    found[name] = hashlib.file_digest(stream, "sha256").hexdigest()
-        return found
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    root = tmp_path / "work"
-    out = root / "out"
-    for name, data in PREVIOUS_OUTPUTS.items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
-    list_path = root / "list.md"
-    list_path.write_bytes(SEED)
-    overrides = root / "overrides.yaml"
-    overrides.write_text("overrides:\n  - title: Nobody\n    not_a_paper: true\n")
-    return Workspace(root, list_path, overrides, out)
-
-
-@pytest.fixture
-def flow_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
-    """Record the flow runs `run` would start (returning 0) instead of starting Prefect."""
-    calls: list[Any] = []
-
-    def record(params: Any, out: object) -> int:
-        calls.append(params)
-        return 0
-
-    monkeypatch.setattr(run_command, "run_flow", record)
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()
-    monkeypatch.setenv("S2_API_URL", f"http://127.0.0.1:{port}/s2")
-    monkeypatch.setenv("ARXIV_API_URL", f"http://127.0.0.1:{port}/arxiv/api/query")
-    monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{port}/github")
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect-home"))
-    return calls
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = cli.main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def run_args(ws: Workspace) -> list[str]:
-    return ["run", "--list", str(ws.list_path), "--out", str(ws.out), "--no-cache"]
-
-
-def assert_one_error_line(err: str, message: str) -> None:
-    assert err.count("\n") == 1, err
-    assert err == f"awesome-enrich: error: {message}\n"
 
 
 def test_the_workspace_itself_is_good(
@@ -406,203 +291,3 @@ def test_odd_but_readable_lists_are_checked_line_by_line(
     # Problems in single rows do not stop `run`: it enriches the rest (and exits 1 on errors).
     assert run_cli(capsys, *run_args(workspace)) == (0, "", "")
     assert len(flow_calls) == 1
-
-
-# --- overrides --------------------------------------------------------------------------------
-
-
-OVERRIDES_CASES: list[tuple[str, bytes, str]] = [
-    (
-        "an unknown key",
-        b"overrides:\n  - title: A\n    colour: red\n",
-        "{path}:3: unknown key 'colour' (allowed: title, paper_url, s2_paper_id, arxiv_id, doi, "
-        "repo, not_a_paper, set, note)",
-    ),
-    (
-        "an unknown top-level key",
-        b"# pins\npapers:\n  - title: A\n",
-        "{path}:2: unknown key 'papers' (allowed: overrides)",
-    ),
-    (
-        "an unknown key under set",
-        b"overrides:\n  - title: A\n    set: {venue: CVPR, colour: red}\n",
-        "{path}:3: unknown key 'set.colour' (allowed: title, venue, year, abbreviation)",
-    ),
-    (
-        "a repeated key",
-        b"overrides:\n  - title: A\n    doi: 10.1/a\n    doi: 10.1/b\n",
-        "{path}:4: duplicate key 'doi' (first on line 3)",
-    ),
-    (
-        "invalid YAML",
-        b"overrides:\n  - title: A\n   doi: [10.1/a\n",
-        "{path}:3: not valid YAML (expected <block end>, but found '<block mapping start>')",
-    ),
-    (
-        "a list at the top level",
-        b"- title: A\n- title: B\n",
-        "{path}:1: expected a mapping with the key 'overrides', found a list",
-    ),
-    (
-        "a text at the top level",
-        b"just some notes\n",
-        "{path}:1: expected a mapping with the key 'overrides', found the text 'just some notes'",
-    ),
-    (
-        "a value YAML cannot construct",
-        b"overrides:\n  - title: A\n    set: {year: !!int soon}\n",
-        "{path}:3: 'set.year' has a value YAML cannot read (tag:yaml.org,2002:int 'soon')",
-    ),
-    (
-        "nesting past PyYAML's recursion",
-        b"overrides: " + b"[" * 5000 + b"]" * 5000 + b"\n",
-        "{path}: not valid YAML (nested too deeply)",
-    ),
-    (
-        "Latin-1 bytes",
-        "overrides:\n  - title: Réseaux\n".encode("latin-1"),
-        "{path}:2:13: not valid UTF-8 (byte 0xe9); save the overrides file as UTF-8",
-    ),
-    (
-        "NUL bytes",
-        b"overrides:\n  - title: A\x00\n",
-        "{path}:2: binary data (NUL byte), not a YAML file",
-    ),
-    (
-        "over the size limit",
-        b"# " + b"x" * MAX_OVERRIDES_BYTES + b"\n",
-        "{path}: 1 MiB (1,048,579 bytes), over the 1 MiB limit for overrides files",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [pytest.param(content, message, id=case) for case, content, message in OVERRIDES_CASES],
-)
-def test_unusable_overrides_stop_run_in_one_line(
-    workspace: Workspace,
-    flow_calls: list[Any],
-    capsys: pytest.CaptureFixture[str],
-    content: bytes,
-    message: str,
-) -> None:
-    workspace.overrides.write_bytes(content)
-    before = workspace.files()
-    status, out, err = run_cli(capsys, *run_args(workspace))
-    assert (status, out) == (2, "")
-    assert_one_error_line(err, message.format(path=workspace.overrides))
-    assert flow_calls == []
-    assert workspace.files() == before
-
-
-def test_an_overrides_folder_and_an_explicit_missing_file(
-    workspace: Workspace, flow_calls: list[Any], capsys: pytest.CaptureFixture[str]
-) -> None:
-    workspace.overrides.unlink()
-    workspace.overrides.mkdir()
-    before = workspace.files()
-    status, _, err = run_cli(capsys, *run_args(workspace))
-    assert status == 2
-    assert_one_error_line(err, f"{workspace.overrides}: is a directory, not a YAML file")
-    assert workspace.files() == before
-    # A missing overrides file means no overrides (the default file is optional).
-    missing = workspace.root / "none.yaml"
-    status, _, err = run_cli(capsys, *run_args(workspace), "--overrides", str(missing))
-    assert (status, err) == (0, "")
-    assert len(flow_calls) == 1
-
-
-# --- the previous run's outputs ----------------------------------------------------------------
-
-
-OUTPUT_CASES: list[tuple[str, str, bytes, str]] = [
-    (
-        "random bytes",
-        "papers.parquet",
-        NOISE,
-        "{path}: the previous table is unreadable (",
-    ),
-    (
-        "a truncated table",
-        "papers.parquet",
-        PREVIOUS_OUTPUTS["papers.parquet"][:-100],
-        "{path}: the previous table is unreadable (",
-    ),
-    ("an empty file", "papers.parquet", b"", "{path}: the previous table is unreadable ("),
-    (
-        "a Parquet file that is not ours",
-        "papers.parquet",
-        _foreign_parquet(),
-        "{path}: not an awesome-enrich papers table",
-    ),
-    (
-        "random bytes",
-        "citations_by_year.parquet",
-        NOISE,
-        "{path}: the citation history is unreadable (",
-    ),
-    (
-        "a Parquet file that is not ours",
-        "citations_by_year.parquet",
-        _foreign_parquet(),
-        "{path}: not an awesome-enrich citations_by_year table",
-    ),
-    (
-        "the papers table",
-        "citations_by_year.parquet",
-        PREVIOUS_OUTPUTS["papers.parquet"],
-        "{path}: not an awesome-enrich citations_by_year table",
-    ),
-    (
-        "random bytes",
-        "resolution.json",
-        b"\xff\xfe" + NOISE,
-        "{path}: the previous resolution report is unreadable (",
-    ),
-    (
-        "broken JSON",
-        "resolution.json",
-        b'{"schema": "awesome-enrich/resolution", "entries": [',
-        "{path}: the previous resolution report is unreadable (",
-    ),
-    (
-        "JSON that is not ours",
-        "resolution.json",
-        b'{"entries": []}\n',
-        "{path}: the previous resolution report is unreadable (schema is None)",
-    ),
-    (
-        "a damaged snapshot",
-        "history/snapshot_date=2026-11-20/part-0.parquet",
-        NOISE,
-        "{path}: the snapshot is unreadable (",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        pytest.param(name, content, message, id=f"{name}: {case}")
-        for case, name, content, message in OUTPUT_CASES
-    ],
-)
-def test_unreadable_previous_outputs_stop_run_and_stay_as_they_are(
-    workspace: Workspace,
-    flow_calls: list[Any],
-    capsys: pytest.CaptureFixture[str],
-    name: str,
-    content: bytes,
-    message: str,
-) -> None:
-    path = workspace.out / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    before = workspace.files()
-    status, out, err = run_cli(capsys, *run_args(workspace))
-    assert (status, out) == (2, "")
-    assert err.count("\n") == 1
-    assert err.startswith(f"awesome-enrich: error: {message.format(path=path)}")
-    assert flow_calls == []
-    assert workspace.files() == before

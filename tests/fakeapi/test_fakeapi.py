@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from fakeapi.app import ARXIV_FORMATS, FakeApi, Faults
+from fakeapi.app import FakeApi
+from fakeapi.arxiv_routes import ARXIV_FORMATS
+from fakeapi.faults import Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import FakePaper, FakeRepo, World, world_from_list
 from pipeline.sources.arxiv import ArxivClient

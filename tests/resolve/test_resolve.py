@@ -216,7 +216,7 @@ def test_merge_authors_prefers_arxiv_full_names_for_the_same_people() -> None:
 
 
 def _down(api: str):  # type: ignore[no-untyped-def]
-    from fakeapi.app import Faults
+    from fakeapi.faults import Faults
 
     return Faults(down=frozenset({api}))
 
