@@ -107,7 +107,7 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                         self.stats.credentials[api].add(request.headers[header])
             if self.faults.latency_s:
                 time.sleep(self.faults.latency_s)
-            injected = self._inject(api)
+            injected = self._inject(api) or self._poisoned(endpoint, request)
             if injected is not None:
                 return injected(environ, start_response)
             rule = self._rule_for(api, endpoint)

@@ -97,6 +97,10 @@ class Faults:
     down: frozenset[str] = frozenset()
     seed: int = 0
     rules: tuple[Fault, ...] = ()
+    # Ids (S2 ids, DOIs, arXiv ids) and owner/name repositories the API keeps failing on: a
+    # batch naming one answers 500 (S2 /paper/batch) or 502 (GitHub GraphQL), whatever else
+    # it holds. The rest of the API works.
+    poisoned: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -270,6 +274,28 @@ class FaultInjection:
             with self._lock:
                 self.stats.injected[f"{api} partial"] += 1
         return answer
+
+    def _poisoned(self, endpoint: str, request: Request) -> Response | None:
+        """A batch that names a poisoned id fails as a whole, every time."""
+        if not self.faults.poisoned or endpoint not in {"s2_batch", "github_graphql"}:
+            return None
+        if endpoint == "s2_batch":
+            payload = request.get_json(silent=True) or {}
+            named = {str(i).casefold() for i in payload.get("ids") or []}
+        else:  # owners and names travel as variables o<i>, n<i>
+            variables = (request.get_json(silent=True) or {}).get("variables") or {}
+            named = {
+                f"{owner}/{variables.get('n' + key[1:], '')}".casefold()
+                for key, owner in variables.items()
+                if key.startswith("o")
+            }
+        if not named & {item.casefold() for item in self.faults.poisoned}:
+            return None
+        with self._lock:
+            self.stats.injected[f"{endpoint.split('_', 1)[0]} poisoned"] += 1
+        if endpoint == "s2_batch":
+            return json_response({"message": "Internal Server Error"}, 500)
+        return Response(HTML_502, 502, content_type="text/html")
 
     def _inject(self, api: str) -> Response | None:
         if api in self.faults.down:

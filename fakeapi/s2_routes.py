@@ -100,26 +100,70 @@ class S2Routes:
             [self._s2_json(p) if (p := self._lookup(str(i))) else None for i in ids]
         )
 
-    def s2_match(self, request: Request) -> Response:
+    def _ranked(self, request: Request, limit: int) -> list[tuple[float, FakePaper]] | Response:
+        """Papers by title similarity to `query` (exact titles first, then match_rank), within
+        the `year` filter (`2019`, `2016-2020`, `2010-`, `-2015`) when given."""
         query = normalise_title(request.args.get("query", ""))
-        exact = self._s2_by_title.get(query)
-        if exact:
-            similarity, best = 1.0, max(exact, key=lambda p: p.match_rank)
-        else:
-            found = process.extract(
-                query, self._s2_titles, scorer=fuzz.ratio, limit=5, score_cutoff=60
-            )
-            if not found:
-                return json_response({"error": "Title match not found"}, 404)
-            top = max(round(score) for _, score, _ in found)
-            candidates = [self._s2_unique[i] for _, score, i in found if round(score) == top]
-            similarity, best = top / 100, max(candidates, key=lambda p: p.match_rank)
+        try:
+            years = _year_range(request.args.get("year"))
+        except ValueError:
+            return json_response({"error": "Unacceptable query params: [year]"}, 400)
+
+        def within(paper: FakePaper) -> bool:
+            if years is None:
+                return True
+            first, last = years
+            return paper.year is not None and first <= paper.year <= last
+
+        exact = [p for p in self._s2_by_title.get(query, []) if within(p)]
+        ranked = [(1.0, p) for p in sorted(exact, key=lambda p: -p.match_rank)]
+        found = process.extract(
+            query, self._s2_titles, scorer=fuzz.ratio, limit=limit + len(exact), score_cutoff=60
+        )
+        seen = {id(p) for _, p in ranked}
+        others = [
+            (round(score) / 100, self._s2_unique[i])
+            for _, score, i in found
+            if id(self._s2_unique[i]) not in seen and within(self._s2_unique[i])
+        ]
+        others.sort(key=lambda pair: (-pair[0], -pair[1].match_rank))
+        return (ranked + others)[:limit]
+
+    def s2_match(self, request: Request) -> Response:
+        ranked = self._ranked(request, 5)
+        if isinstance(ranked, Response):
+            return ranked
+        if not ranked:
+            return json_response({"error": "Title match not found"}, 404)
+        similarity, best = ranked[0]
         return json_response(
             {"data": [{**self._s2_json(best), "matchScore": round(similarity * 110, 4)}]}
         )
 
     def s2_search(self, request: Request) -> Response:
-        return json_response({"total": 0, "offset": 0})  # real zero-hit answers carry no "data"
+        """Relevance search, as titles go: `{total, offset, next?, data}`, at most 100 a page
+        and 1,000 in all; zero hits carry no `data` key (as recorded from the real API)."""
+        try:
+            offset = int(request.args.get("offset", "0"))
+            limit = int(request.args.get("limit", "100"))
+        except ValueError:
+            return json_response({"error": "Unacceptable query params: offset, limit"}, 400)
+        if not 0 < limit <= 100 or offset < 0 or offset + limit > 1000:
+            return json_response({"error": f"Unacceptable query params: [limit={limit}]"}, 400)
+        ranked = self._ranked(request, 1000)
+        if isinstance(ranked, Response):
+            return ranked
+        if not ranked:
+            return json_response({"total": 0, "offset": 0})
+        page = ranked[offset : offset + limit]
+        body: dict[str, Any] = {
+            "total": len(ranked),
+            "offset": offset,
+            "data": [self._s2_json(paper) for _, paper in page],
+        }
+        if offset + limit < len(ranked):
+            body["next"] = offset + limit
+        return json_response(body)
 
     def s2_paper(self, request: Request, paper_id: str) -> Response:
         paper = self._lookup(paper_id)
@@ -154,3 +198,13 @@ class S2Routes:
         if end < total:
             body["next"] = end
         return json_response(body)
+
+
+def _year_range(text: str | None) -> tuple[int, int] | None:
+    """S2's `year` filter as an inclusive range; None without one. ValueError when unreadable."""
+    if not text:
+        return None
+    first, dash, last = text.partition("-")
+    if not dash:
+        return int(first), int(first)
+    return (int(first) if first else 0, int(last) if last else 9999)

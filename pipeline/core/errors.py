@@ -88,3 +88,10 @@ def is_outage(error: ApiError) -> bool:
         isinstance(error, RateLimited | TransportError | MalformedResponse)
         or (error.status or 0) >= 500
     )
+
+
+def is_server_error(error: ApiError) -> bool:
+    """A 5xx answer that outlived the retries. Sent for a batch, it may be one item the API
+    chokes on, so the caller splits the batch; rate limits and transport errors say nothing
+    about the items."""
+    return (error.status or 0) >= 500 and not isinstance(error, RateLimited | TransportError)

@@ -39,6 +39,11 @@ def repo_summary(repos: dict[str, RepoInfo], github: GitHubClient) -> str:
     statuses = Counter(info.status.value for info in repos.values())
     detail = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
     line = f"github: {len(repos)} repositories: {detail or 'none'}"
+    if github.isolated:
+        line += (
+            f"; {len(github.isolated)} failed alone in GraphQL batches (split out, asked over "
+            f"REST): {', '.join(sorted(github.isolated)[:5])}"
+        )
     if github.stopped is not None:
         line += f"; stopped asking: {github.stopped.detail}"
     return line

@@ -55,5 +55,13 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
     low = sum(1 for r in run.resolutions if r.low_confidence)
     if low:
         lines.append(f"{low} low-confidence matches: see resolution.md")
+    if run.failed_ids:
+        shown = ", ".join(sorted(run.failed_ids)[:5])
+        more = f" and {len(run.failed_ids) - 5} more" if len(run.failed_ids) > 5 else ""
+        lines.append(
+            f"s2: {len(run.failed_ids)} id{'s' if len(run.failed_ids) != 1 else ''} failed "
+            "alone in batches (isolated by splitting; "
+            f"the others resolved): {shown}{more}"
+        )
     lines += [f"{api}: FAILED: {reason}" for api, reason in run.failures.items()]
     return lines

@@ -26,8 +26,14 @@ LOW_CONFIDENCE_BELOW = 0.95
 
 
 def title_similarity(first: str, second: str) -> float:
-    """Similarity of two titles in [0, 1], after folding case, accents and punctuation."""
-    return fuzz.ratio(normalise_title(first), normalise_title(second)) / 100.0
+    """Similarity of two titles in [0, 1], after folding case, accents and punctuation.
+
+    A stray space inside a word ("Ba ckground") or a missing one costs nothing: the titles are
+    also compared with every space removed, and the better ratio counts."""
+    one, two = normalise_title(first), normalise_title(second)
+    spaced = fuzz.ratio(one, two)
+    unspaced = fuzz.ratio(one.replace(" ", ""), two.replace(" ", ""))
+    return max(spaced, unspaced) / 100.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,8 @@ class Verdict:
     score: float  # in [0, 1]
     similarity: float
     reasons: tuple[str, ...]  # why rejected, or what lowered confidence
+    venue_conflict: bool = False  # the record's venue conflicts with the list's
+    year_off: bool = False  # the record's year is one off the list's
 
     @property
     def low_confidence(self) -> bool:
@@ -75,7 +83,16 @@ def judge(
     if not rejected and score < MIN_TITLE_SIMILARITY:
         rejected = True
         reasons.append(f"score {score:.3f} < {MIN_TITLE_SIMILARITY:.2f} after penalties")
-    return Verdict(not rejected, round(score, 4), round(similarity, 4), tuple(reasons))
+    return Verdict(
+        not rejected,
+        round(score, 4),
+        round(similarity, 4),
+        tuple(reasons),
+        venue_conflict=any(reason.startswith("venue ") for reason in reasons),
+        year_off=list_year is not None
+        and candidate_year is not None
+        and abs(candidate_year - list_year) == 1,
+    )
 
 
 def title_key(title: str) -> str:

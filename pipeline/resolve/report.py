@@ -46,6 +46,9 @@ def _record(r: Resolution) -> dict[str, Any]:
         "matched_title": (r.s2.title if r.s2 else None) or (r.arxiv.title if r.arxiv else None),
         "citation_key": r.citation_key,
         "notes": list(r.notes),
+        "query": r.query,
+        "rejected": [asdict(candidate) for candidate in r.rejected],
+        "alternatives": [asdict(version) for version in r.alternatives],
         "bibtex": r.bibtex,
         "arxiv": _arxiv_record(r.arxiv) if r.arxiv else None,
     }
@@ -126,6 +129,43 @@ def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
+def _described(title: str, venue: str | None, year: int | None) -> str:
+    where = ", ".join(str(part) for part in (venue, year) if part)
+    return f"{escape_text(title)}" + (f" ({escape_text(where)})" if where else "")
+
+
+def _versions(resolutions: list[Resolution]) -> list[str]:
+    """Each entry S2 holds several versions of, with the override that pins another one."""
+    if not resolutions:
+        return []
+    lines = [
+        "",
+        "### Other versions of the same paper",
+        "",
+        "S2 holds more than one record with this title. The list's venue and year chose; "
+        "without them, the peer-reviewed version beats the preprint and the earliest beats "
+        "later reprints. To use another version, add its override to `overrides.yaml` "
+        "(under `overrides:`).",
+    ]
+    for r in resolutions:
+        chosen = _described(r.s2.title, r.s2.venue, r.s2.year) if r.s2 else "?"
+        lines += [
+            "",
+            f"- line {r.entry.line}, {escape_text(r.entry.title)}: chose "
+            f"`{r.s2_paper_id}` {chosen}, found by `{r.query}`; also:",
+        ]
+        for version in r.alternatives:
+            described = _described(version.title, version.venue, version.year)
+            lines += [
+                f"  - `{version.paper_id}` {described}:",
+                "    ```yaml",
+                f"    - title: {json.dumps(r.entry.title, ensure_ascii=False)}",
+                f"      s2_paper_id: {json.dumps(version.paper_id)}",
+                "    ```",
+            ]
+    return lines
+
+
 def resolution_markdown(
     run: ResolutionRun, *, source: str, generated_at: datetime, synthetic: bool
 ) -> str:
@@ -140,7 +180,7 @@ def resolution_markdown(
         [[method.value, counts[method.value]] for method in MatchMethod if counts[method.value]],
     )
     unresolved = [r for r in resolutions if r.method is MatchMethod.UNRESOLVED]
-    low = [r for r in resolutions if r.low_confidence]
+    low = [r for r in resolutions if r.low_confidence or r.alternatives]
     kept = [r for r in resolutions if r.kept_from_previous]
     lines += ["", f"## Unresolved ({len(unresolved)})", ""]
     if unresolved:
@@ -171,6 +211,7 @@ def resolution_markdown(
                 for r in low
             ],
         )
+        lines += _versions([r for r in low if r.alternatives])
     else:
         lines.append("None.")
     if kept:

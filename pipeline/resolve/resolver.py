@@ -31,6 +31,13 @@ from pipeline.resolve.bibtex import (
 )
 from pipeline.resolve.matching import Verdict, entry_ids, judge, title_similarity
 from pipeline.resolve.overrides import Override, Overrides
+from pipeline.resolve.titles import (
+    Alternative,
+    RejectedCandidate,
+    TitleFinder,
+    TitleSearch,
+    query_title,
+)
 from pipeline.sources.arxiv import ArxivClient, ArxivEntry
 from pipeline.sources.semantic_scholar import (
     S2Lookup,
@@ -96,6 +103,9 @@ class Resolution:
     notes: tuple[str, ...] = ()
     citation_key: str | None = None
     bibtex: str | None = None
+    query: str | None = None  # for title matches: the query that found the accepted record
+    rejected: tuple[RejectedCandidate, ...] = ()  # S2 records the match guard turned down
+    alternatives: tuple[Alternative, ...] = ()  # other versions of the paper that S2 holds
 
     @property
     def resolved(self) -> bool:
@@ -137,6 +147,7 @@ class ResolutionRun:
     failures: dict[str, str] = field(default_factory=dict)  # api -> why it was not (fully) used
     unused_overrides: list[Override] = field(default_factory=list)
     bibliography: str = ""
+    failed_ids: dict[str, str] = field(default_factory=dict)  # S2 ids a batch failed on alone
 
 
 def candidates(entry: Entry, override: Override | None, pin: Pin | None) -> list[Candidate]:
@@ -199,8 +210,10 @@ class Resolver:
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         self.s2 = s2
+        self.titles = TitleFinder(s2)
         self.arxiv = arxiv
         self.failures: dict[str, str] = {}
+        self.failed_ids: dict[str, str] = {}  # ids S2 kept failing on alone (batch isolated)
         self.progress = progress
 
     # --- S2 batches ---------------------------------------------------------------------------
@@ -256,6 +269,11 @@ class Resolver:
                         )
                         pending[position] = []
                         continue
+                if lookup.failure is not None:
+                    self.failed_ids[candidate.s2_id] = lookup.failure
+                    notes[position].append(f"{candidate.s2_id}: {lookup.failure}")
+                    pending[position].pop(0)
+                    continue
                 if lookup.paper is None:
                     notes[position].append(f"S2 does not know {candidate.s2_id}")
                     pending[position].pop(0)
@@ -310,6 +328,7 @@ class Resolver:
             dict(self.failures),
             overrides.unused(entries),
             "\n\n".join(entries_bib) + "\n" if entries_bib else "",
+            dict(self.failed_ids),
         )
 
     def _from_s2(
@@ -349,38 +368,33 @@ class Resolver:
         title = (override.set_title if override else None) or entry.title
         year = (override.set_year if override else None) or entry.year
         venue = (override.set_venue if override else None) or entry.venue
+        searched = TitleSearch()
         if "s2" not in self.failures and "s2-title" not in self.failures:
             try:
-                match = self.s2.match_title(title)
+                searched = self.titles.find(query_title(title), year, venue)
             except ApiError as error:
                 if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
                 notes.append(f"S2 title match failed: {error.message}")
-                match = None
-            if match is not None:
-                verdict = judge(
-                    title,
-                    year,
-                    venue,
-                    match.paper.title,
-                    match.paper.year,
-                    (match.paper.venue, match.paper.publication_venue),
+            notes.extend(str(rejected) for rejected in searched.rejected)
+            if searched.paper is not None and searched.verdict is not None:
+                paper, verdict = searched.paper, searched.verdict
+                return Resolution(
+                    entry,
+                    entry_id,
+                    MatchMethod.S2_TITLE,
+                    verdict.score,
+                    s2=paper,
+                    s2_paper_id=paper.paper_id,
+                    arxiv_id=paper.arxiv_id,
+                    doi=paper.doi,
+                    low_confidence=verdict.low_confidence or searched.policy_decided,
+                    notes=(*notes, *verdict.reasons),
+                    query=searched.query,
+                    rejected=searched.rejected,
+                    alternatives=searched.alternatives,
                 )
-                if verdict.accepted:
-                    return Resolution(
-                        entry,
-                        entry_id,
-                        MatchMethod.S2_TITLE,
-                        verdict.score,
-                        s2=match.paper,
-                        s2_paper_id=match.paper.paper_id,
-                        arxiv_id=match.paper.arxiv_id,
-                        doi=match.paper.doi,
-                        low_confidence=verdict.low_confidence,
-                        notes=(*notes, *verdict.reasons),
-                    )
-                notes.append(_verdict_note("S2", match.paper.title, match.paper.year, verdict))
-            elif "s2-title" not in self.failures:
+            if not searched.matched and "s2-title" not in self.failures:
                 notes.append("S2 has no title match")
         elif "s2" in self.failures:
             notes.append("S2 unavailable")
@@ -406,6 +420,8 @@ class Resolver:
                     doi=best.doi,
                     low_confidence=verdict.low_confidence,
                     notes=(*notes, *verdict.reasons),
+                    query="arxiv title search",
+                    rejected=searched.rejected,
                 )
             for verdict, candidate in judged[:3]:
                 notes.append(
@@ -413,7 +429,8 @@ class Resolver:
                 )
             if not found:
                 notes.append("arXiv has no title match")
-        return self._unresolved(entry, entry_id, notes, "no candidate passed the match guard")
+        unresolved = self._unresolved(entry, entry_id, notes, "no candidate passed the match guard")
+        return replace(unresolved, rejected=searched.rejected)
 
     @staticmethod
     def _judge_arxiv(title: str, year: int | None, candidate: ArxivEntry) -> Verdict:

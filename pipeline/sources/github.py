@@ -21,12 +21,13 @@ from typing import Any
 from urllib.parse import quote
 
 from pipeline.core.batching import chunked, unique
-from pipeline.core.errors import ApiError, TransportError, is_outage
+from pipeline.core.errors import ApiError, TransportError, is_outage, is_server_error
 from pipeline.sources.config import Secret, Settings
 from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
     GITHUB_REST_CACHE_TTL,
+    SPLIT_FUSE,
     ApiProfile,
     Clock,
     HttpClient,
@@ -208,6 +209,8 @@ class GitHubClient:
         # Set once GitHub cannot be used for the rest of the run: a rate limit that outlasts
         # the retry policy, or a host that does not answer. Later repositories are not asked.
         self.stopped: ApiError | None = None  # an outage: the rest of the run does not ask
+        # Repositories a GraphQL batch kept failing on alone (split out), asked over REST.
+        self.isolated: dict[str, str] = {}
 
     @classmethod
     def from_settings(
@@ -259,30 +262,79 @@ class GitHubClient:
         if self.has_token:
             for chunk in chunked(wanted, GITHUB_GRAPHQL_BATCH):
                 if self.stopped is None:
-                    results.update(self._graphql_batch(chunk, known_gone or {}))
+                    results.update(self._graphql(chunk, known_gone or {}, answered=bool(results)))
         for name in wanted:
             if name not in results:
                 results[name] = self.get_repo_rest(name)
         return {name: results[name] for name in wanted}
 
-    def _graphql_batch(
-        self, names: list[str], known_gone: Mapping[str, RepoStatus]
+    def _graphql(
+        self, names: list[str], known_gone: Mapping[str, RepoStatus], *, answered: bool
     ) -> dict[str, RepoInfo]:
-        """The repositories one GraphQL request resolved; the others are left for REST."""
-        query, variables = graphql_query(names)
-        url = f"{self.base_url}/graphql"
+        """The repositories one GraphQL batch resolved; the others are left for REST.
+
+        A batch that keeps answering 5xx is split in halves, so one repository GraphQL chokes
+        on is left to REST alone while the others resolve; GitHub counts as out only when
+        nothing answered and both halves fail too."""
         try:
-            response, answer = self.http.request_json(
-                "POST",
-                url,
-                parse_graphql,
-                json_body={"query": query, "variables": variables},
-                cache_ttl=GITHUB_GRAPHQL_CACHE_TTL,
-            )
+            try:
+                return self._graphql_batch(names, known_gone)
+            except ApiError as error:
+                if not is_server_error(error) or len(names) == 1:
+                    raise
+                return self._graphql_isolate(names, known_gone, error, answered=answered)
         except ApiError as error:
             if is_outage(error):
                 self.stopped = error
             return {}  # REST will try each repository (unless GitHub is out)
+
+    def _graphql_isolate(
+        self,
+        names: list[str],
+        known_gone: Mapping[str, RepoStatus],
+        error: ApiError,
+        *,
+        answered: bool,
+    ) -> dict[str, RepoInfo]:
+        halves = (names[: len(names) // 2], names[len(names) // 2 :])
+        outcomes: list[dict[str, RepoInfo] | None] = []
+        for half in halves:
+            try:
+                outcomes.append(self._graphql_batch(half, known_gone, SPLIT_FUSE))
+                answered = True
+            except ApiError as half_error:
+                if not is_server_error(half_error):
+                    raise
+                outcomes.append(None)
+        if not answered:
+            raise error  # every part fails alike: GraphQL is down, not one repository
+        resolved: dict[str, RepoInfo] = {}
+        for half, outcome in zip(halves, outcomes, strict=True):
+            if outcome is not None:
+                resolved.update(outcome)
+            elif len(half) > 1:
+                resolved.update(self._graphql_isolate(half, known_gone, error, answered=True))
+            else:
+                self.isolated[half[0]] = str(error)  # REST asks this one alone
+        return resolved
+
+    def _graphql_batch(
+        self,
+        names: list[str],
+        known_gone: Mapping[str, RepoStatus],
+        max_server_errors: int | None = None,
+    ) -> dict[str, RepoInfo]:
+        """The repositories one GraphQL request resolved; raises ApiError when it failed."""
+        query, variables = graphql_query(names)
+        url = f"{self.base_url}/graphql"
+        response, answer = self.http.request_json(
+            "POST",
+            url,
+            parse_graphql,
+            json_body={"query": query, "variables": variables},
+            cache_ttl=GITHUB_GRAPHQL_CACHE_TTL,
+            max_server_errors=max_server_errors,
+        )
         if answer is None:
             return {}
         if any(str(e.get("type", "")).upper() == "RATE_LIMITED" for e in answer.errors):

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -75,6 +76,9 @@ GITHUB_REST_CACHE_TTL = timedelta(0)
 GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
 
 CONNECT_TIMEOUT_S = 10.0
+# A half of a batch that failed with 5xx gives up after this many 5xx answers (one retry): the
+# split, not the retry policy, is what gets past an item the API keeps failing on.
+SPLIT_FUSE = 2
 MAX_REDIRECTS = 5
 RETRYABLE_EXCEPTIONS = (
     requests.ConnectionError,
@@ -453,12 +457,16 @@ class HttpClient:
         )
         return float(delay / 2 + self._rng.uniform(0, delay / 2))
 
-    def _stop(self, state: RetryCallState) -> bool:
+    def _stop(self, state: RetryCallState, max_server_errors: int | None = None) -> bool:
         policy = self.profile.retry
         waited = state.idle_for + (state.upcoming_sleep or 0.0)
         error = state.outcome.exception() if state.outcome else None
         no_answer = isinstance(error, _RetryableAnswer) and error.response is None
         cap = policy.max_transport_wait_s if no_answer else policy.max_total_wait_s
+        if max_server_errors is not None and isinstance(error, _RetryableAnswer):
+            server_errors = state.kwargs.get("server_errors", [])
+            if len(server_errors) >= max_server_errors:
+                return True
         return state.attempt_number >= policy.max_attempts or waited > cap
 
     def _before_sleep(self, state: RetryCallState) -> None:
@@ -487,12 +495,15 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         kwargs: dict[str, Any],
         refresh: bool,
+        server_errors: list[int] | None = None,
     ) -> requests.Response:
         try:
             response = self._send(method, url, headers, kwargs, refresh)
         except RETRYABLE_EXCEPTIONS as error:
             raise _RetryableAnswer(error=error) from error
         if is_retryable(response):
+            if server_errors is not None and response.status_code >= 500:
+                server_errors.append(response.status_code)
             raise _RetryableAnswer(response=response)
         return response
 
@@ -520,11 +531,14 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         cache_ttl: timedelta | None = None,
         refresh: bool = False,
+        max_server_errors: int | None = None,
     ) -> requests.Response:
         """Send under the pacing and retry policy; return any non-retryable answer.
 
         `refresh` bypasses the cache (for the arXiv empty-page retry); `cache_ttl` overrides
-        the API's cache lifetime for this request.
+        the API's cache lifetime for this request. `max_server_errors` gives up after that many
+        5xx answers (429s and transport errors still follow the policy): a caller that can
+        split a failing batch asks its halves with a short fuse.
         """
         kwargs: dict[str, Any] = {}
         if params is not None:
@@ -536,13 +550,16 @@ class HttpClient:
         retrying = Retrying(
             retry=retry_if_exception_type(_RetryableAnswer),
             wait=self._wait,
-            stop=self._stop,
+            stop=partial(self._stop, max_server_errors=max_server_errors),
             sleep=self.clock.sleep,
             before_sleep=self._before_sleep,
             reraise=True,
         )
+        server_errors: list[int] = []
         try:
-            return retrying(self._attempt, method, url, headers, kwargs, refresh)
+            return retrying(
+                self._attempt, method, url, headers, kwargs, refresh, server_errors=server_errors
+            )
         except _RetryableAnswer as answer:
             raise self._give_up(url, answer) from None
 

@@ -13,12 +13,13 @@ from functools import partial
 from typing import Any
 
 from pipeline.core.batching import chunked
-from pipeline.core.errors import ApiError
+from pipeline.core.errors import ApiError, is_server_error
 from pipeline.sources.config import Settings
 from pipeline.sources.http import (
     S2_CACHE_TTL,
     S2_MIN_INTERVAL_WITH_KEY_S,
     S2_MIN_INTERVAL_WITHOUT_KEY_S,
+    SPLIT_FUSE,
     ApiProfile,
     Clock,
     HttpClient,
@@ -34,6 +35,10 @@ S2_FIELDS = (
 # GET /paper/{id}/citations: `limit` at most 1000 per page; the page says `next` while more
 # remain (S2 API docs). `fields` name the citing paper's fields.
 S2_CITATIONS_PAGE = 1000
+# /paper/search results read when the best title match was rejected: the true record of a title
+# with namesakes is among the first few; 10 keeps the answer small (limit is at most 100).
+SEARCH_LIMIT = 10
+
 # offset + limit must stay below 10,000: the endpoint serves at most 9,999 citing papers
 # (s2-folks#12 and #27; semanticscholar#82, maintainer).
 S2_CITATIONS_REACHABLE = 9999
@@ -83,6 +88,7 @@ class S2Lookup:
 
     requested: str
     paper: S2Paper | None
+    failure: str | None = None  # S2 kept failing on this id alone (a poisoned id), not "unknown"
 
     @property
     def merged_from(self) -> str | None:
@@ -173,6 +179,25 @@ def parse_match(data: Any) -> S2Match | None:
     return S2Match(parse_paper(papers[0]), float(score) if score is not None else None)
 
 
+def parse_search(data: Any) -> list[S2Paper]:
+    """`{total, offset, next?, data: [paper]}`; zero hits come without a `data` key at all."""
+    if not isinstance(data, dict) or not isinstance(data.get("data", []), list):
+        raise TypeError("expected {'total': n, 'data': [...]}")
+    return [parse_paper(item) for item in data.get("data", [])]
+
+
+def search_words(title: str) -> str:
+    """The title as S2's search wants it: plain words. Hyphenated terms find nothing (API
+    docs), so hyphens become spaces."""
+    return " ".join(title.replace("-", " ").split())
+
+
+def year_filter(years: tuple[int, int]) -> str:
+    """S2's `year` filter: `2021` or `2021-2023`."""
+    first, last = years
+    return str(first) if first == last else f"{first}-{last}"
+
+
 @dataclass(frozen=True)
 class CitingPaper:
     """When a paper that cites ours appeared: a year, and a full date when S2 has one."""
@@ -237,35 +262,91 @@ class SemanticScholarClient:
         return ApiError("s2", url, f"unexpected answer{hint}: {_s2_error(text)}", status)
 
     def get_papers(self, paper_ids: Sequence[str]) -> list[S2Lookup]:
-        """Look ids up in POST /paper/batch calls of at most 500; one S2Lookup per id, in order."""
-        url = f"{self.graph_url}/paper/batch"
+        """Look ids up in POST /paper/batch calls of at most 500; one S2Lookup per id, in order.
+
+        A batch that keeps answering 5xx is split in halves, down to single ids, so one id S2
+        chokes on (a poisoned id) is isolated and reported (`failure`) while the others resolve.
+        S2 counts as down, and the error is raised, only when nothing has been answered and
+        both halves of the failing batch fail too."""
         results: list[S2Lookup] = []
         for chunk in chunked(paper_ids, S2_BATCH_SIZE):
-            response, lookups = self.http.request_json(
-                "POST",
-                url,
-                partial(parse_batch, requested=chunk),
-                params={"fields": S2_FIELDS},
-                json_body={"ids": chunk},
-            )
-            if lookups is None:
-                raise self._fail(url, response.status_code, response.text)
-            results.extend(lookups)
+            try:
+                results.extend(self._batch(chunk))
+            except ApiError as error:
+                if not is_server_error(error) or (len(chunk) == 1 and not results):
+                    raise
+                results.extend(self._isolate(chunk, error, answered=bool(results)))
         return results
 
-    def match_title(self, title: str) -> S2Match | None:
-        """The closest title match, or None when S2 has none (its 404 is an answer)."""
-        url = f"{self.graph_url}/paper/search/match"
-        # S2 search finds nothing for hyphenated terms (API docs): send words.
-        query = " ".join(title.replace("-", " ").split())
-        response, match = self.http.request_json(
-            "GET", url, parse_match, params={"query": query, "fields": S2_FIELDS}
+    def _batch(self, ids: list[str], max_server_errors: int | None = None) -> list[S2Lookup]:
+        url = f"{self.graph_url}/paper/batch"
+        response, lookups = self.http.request_json(
+            "POST",
+            url,
+            partial(parse_batch, requested=ids),
+            params={"fields": S2_FIELDS},
+            json_body={"ids": ids},
+            max_server_errors=max_server_errors,
         )
+        if lookups is None:
+            raise self._fail(url, response.status_code, response.text)
+        return lookups
+
+    def _isolate(self, ids: list[str], error: ApiError, *, answered: bool) -> list[S2Lookup]:
+        """The ids of a batch that failed with 5xx, asked in halves (recursively)."""
+        halves = (ids[: len(ids) // 2], ids[len(ids) // 2 :])
+        outcomes: list[list[S2Lookup] | None] = []
+        for half in halves:
+            try:
+                outcomes.append(self._batch(half, max_server_errors=SPLIT_FUSE))
+                answered = True
+            except ApiError as half_error:
+                if not is_server_error(half_error):
+                    raise
+                outcomes.append(None)
+        if not answered:
+            raise error  # every part fails alike: S2 is down, not one id
+        results: list[S2Lookup] = []
+        for half, outcome in zip(halves, outcomes, strict=True):
+            if outcome is not None:
+                results.extend(outcome)
+            elif len(half) == 1:
+                results.append(S2Lookup(half[0], None, failure=f"S2 fails on this id ({error})"))
+            else:
+                results.extend(self._isolate(half, error, answered=True))
+        return results
+
+    def match_title(self, title: str, years: tuple[int, int] | None = None) -> S2Match | None:
+        """The closest title match (published within `years`, when given), or None when S2 has
+        none (its 404 is an answer)."""
+        url = f"{self.graph_url}/paper/search/match"
+        params = {"query": search_words(title), "fields": S2_FIELDS}
+        if years is not None:
+            params["year"] = year_filter(years)
+        response, match = self.http.request_json("GET", url, parse_match, params=params)
         if response.status_code == 404:
             return None
         if response.status_code != 200:
             raise self._fail(url, response.status_code, response.text)
         return match
+
+    def search_title(
+        self, title: str, years: tuple[int, int] | None = None, limit: int = SEARCH_LIMIT
+    ) -> list[S2Paper]:
+        """The first `limit` papers of a relevance search for the title (published within
+        `years`, when given); empty when nothing matches."""
+        url = f"{self.graph_url}/paper/search"
+        params: dict[str, str | int] = {
+            "query": search_words(title),
+            "fields": S2_FIELDS,
+            "limit": limit,
+        }
+        if years is not None:
+            params["year"] = year_filter(years)
+        response, papers = self.http.request_json("GET", url, parse_search, params=params)
+        if papers is None:
+            raise self._fail(url, response.status_code, response.text)
+        return papers
 
     def get_citations(self, paper_id: str, max_pages: int) -> tuple[list[CitingPaper], int, bool]:
         """The papers citing `paper_id`, paged 1,000 at a time, at most `max_pages` pages and

@@ -40,7 +40,7 @@ def test_a_clean_run_writes_labelled_outputs(
     out = tmp_path / "out"
     status, printed = run(capsys, "--out", str(out), "--cache-dir", str(tmp_path / "cache"))
     assert status == 0, printed
-    assert "resolved 56 of 56 papers (9 paper_url_id, 39 s2_title, 8 arxiv_title)" in printed
+    assert "resolved 56 of 56 papers (9 paper_url_id, 40 s2_title, 7 arxiv_title)" in printed
     assert "github: 42 repositories:" in printed
     assert sorted(p.name for p in out.iterdir()) == [
         ".awesome-enrich.lock",

@@ -75,15 +75,15 @@ def test_a_namesake_from_another_year_is_never_chosen() -> None:
     assert "year 2019 is not within 1 of the list's 2023" in " ".join(r.notes)
 
 
-def test_the_same_title_published_twice_resolves_to_the_right_year_via_arxiv() -> None:
+def test_the_same_title_published_twice_resolves_to_the_right_year_on_s2() -> None:
     namesake = paper("decoy", year=2019, match_rank=1)
     real = paper(
         "real", arxiv_id="2303.01267", in_arxiv=True, arxiv_published="2023-03-02T00:00:00Z"
     )
     run = resolve(world(namesake, real), one_row())
     [r] = run.resolutions
-    assert (r.method, r.s2_paper_id, r.arxiv_id) == (MatchMethod.ARXIV_TITLE, "real", "2303.01267")
-    assert r.s2 is not None and r.s2.citation_count is not None  # S2 record attached by arXiv id
+    assert (r.method, r.s2_paper_id, r.arxiv_id) == (MatchMethod.S2_TITLE, "real", "2303.01267")
+    assert r.query == "match year=2022-2024" and r.arxiv is not None  # metadata by id
 
 
 def test_a_title_that_is_a_prefix_of_another_is_rejected() -> None:
@@ -240,7 +240,7 @@ def test_seed_resolves_every_entry_to_its_true_record_and_never_to_a_decoy() -> 
             MatchMethod.PAPER_URL_ID
             if r.entry.paper_url and (_has_id(r.entry.paper_url))
             else MatchMethod.S2_TITLE
-            if true.in_s2 and not any(p.decoy and p.title == true.title for p in synthetic.papers)
+            if true.in_s2
             else MatchMethod.ARXIV_TITLE
         )
         assert r.method is expected, (r.entry.line, r.notes)
@@ -250,8 +250,21 @@ def test_seed_resolves_every_entry_to_its_true_record_and_never_to_a_decoy() -> 
         else:
             assert (r.arxiv_id, r.s2_paper_id) == (true.arxiv_id, None)
     methods = Counter(r.method.value for r in run.resolutions)
-    assert methods == {"paper_url_id": 9, "s2_title": 39, "arxiv_title": 8}
-    assert calls == {"s2": 1 + 47 + 1, "arxiv": 8 + 1}
+    namesakes = [
+        r
+        for r in run.resolutions
+        if any(p.decoy and p.title == truth[r.entry.position].title for p in synthetic.papers)
+    ]
+    arxiv_only = methods["arxiv_title"]
+    assert methods == {"paper_url_id": 9, "s2_title": 47 - arxiv_only, "arxiv_title": arxiv_only}
+    for r in namesakes:
+        assert r.entry.year is not None
+        assert r.query == f"match year={r.entry.year - 1}-{r.entry.year + 1}"
+    assert namesakes, "the synthetic world has namesakes of entries' exact titles"
+    # The minimum (one batch, one match per title, one batch for the arXiv-only papers' ids),
+    # plus one extra call per namesake; arXiv: one title search per arXiv-only paper and one
+    # metadata lookup.
+    assert calls == {"s2": 1 + 47 + len(namesakes) + 1, "arxiv": arxiv_only + 1}
     bib = parse_bibliography(run.bibliography)
     assert bib.failed_blocks == []
     assert len(bib.entries) == 55  # ASDT is listed twice: one paper, one key

@@ -1,0 +1,113 @@
+"""One id an API keeps failing on must not take the source down: the batch is split until the id
+is isolated, every other id resolves, and only a source failing on every part counts as down."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from fakeapi.faults import Faults
+from fakeapi.world import FakeRepo, World, world_from_list
+from pipeline.core.errors import ApiError
+from pipeline.job.summary import resolution_summary
+from pipeline.resolve.overrides import Overrides
+from pipeline.resolve.resolver import Resolver
+from pipeline.sources.arxiv import ArxivClient
+from pipeline.sources.github import GitHubClient, RepoStatus
+from pipeline.sources.semantic_scholar import SemanticScholarClient
+from pipeline.store.listio import read_list
+from tests.conftest import SEED_LIST
+from tests.fakes import fake_apis
+
+
+def seed_world() -> World:
+    return world_from_list(read_list(SEED_LIST), seed=0)
+
+
+def s2_ids(count: int) -> list[str]:
+    return [p.paper_id for p in seed_world().papers if p.in_s2 and not p.decoy][:count]
+
+
+def split_levels(index: int, size: int) -> int:
+    """How many halvings isolate item `index` of `size` (halves as the clients cut them)."""
+    low, high, levels = 0, size, 0
+    while high - low > 1:
+        middle = low + (high - low) // 2
+        low, high = (low, middle) if index < middle else (middle, high)
+        levels += 1
+    return levels
+
+
+def test_a_poisoned_id_is_isolated_and_the_others_resolve() -> None:
+    ids = s2_ids(40)
+    poisoned = ids[17]
+    with fake_apis(seed_world(), faults=Faults(poisoned=frozenset({poisoned}))) as (server, s):
+        lookups = SemanticScholarClient.from_settings(s).get_papers(ids)
+        calls = server.app.stats.requests["s2 POST s2_batch"]
+    assert [lookup.requested for lookup in lookups] == ids  # every id, in order
+    failed = [lookup for lookup in lookups if lookup.failure]
+    assert [lookup.requested for lookup in failed] == [poisoned]
+    assert all(lookup.paper is not None for lookup in lookups if lookup is not failed[0])
+    # The whole batch with its retries (6), then per level of the split down to the id: the
+    # good half once and the failing half twice (one retry).
+    assert calls == 6 + 3 * split_levels(17, 40)
+
+
+def test_s2_failing_on_every_part_is_down() -> None:
+    with (
+        fake_apis(seed_world(), faults=Faults(poisoned=frozenset(s2_ids(40)))) as (
+            server,
+            settings,
+        ),
+        pytest.raises(ApiError) as raised,
+    ):
+        SemanticScholarClient.from_settings(settings).get_papers(s2_ids(40))
+    assert raised.value.status == 500
+    # The batch with its retries, then both halves once with one retry: no walk down to
+    # every single id when nothing answers.
+    assert server.app.stats.requests["s2 POST s2_batch"] == 6 + 2 + 2
+
+
+def test_a_seed_run_with_a_poisoned_doi_resolves_every_other_entry() -> None:
+    document = read_list(SEED_LIST)
+    world = seed_world()
+    doi = next(p.doi for p in world.papers if p.doi and p.list_positions and not p.decoy)
+    assert doi is not None
+
+    def run(faults: Faults) -> tuple[dict[int, str | None], Counter[str], list[str]]:
+        with fake_apis(world, faults=faults) as (server, settings):
+            resolver = Resolver(
+                SemanticScholarClient.from_settings(settings), ArxivClient.from_settings(settings)
+            )
+            outcome = resolver.resolve(document.entries, Overrides(), {})
+            ids = {r.entry.position: r.s2_paper_id for r in outcome.resolutions}
+            return ids, Counter(server.app.stats.requests), resolution_summary(outcome)
+
+    clean, clean_calls, _ = run(Faults())
+    poisoned, calls, summary = run(Faults(poisoned=frozenset({f"DOI:{doi}"})))
+    assert calls["s2 POST s2_batch"] > clean_calls["s2 POST s2_batch"]
+    assert poisoned == clean  # the poisoned entry too: S2's title match finds it
+    assert any("1 id failed alone in batches" in line and doi in line for line in summary)
+    assert not any("FAILED" in line for line in summary)
+    extra = calls["s2 POST s2_batch"] - clean_calls["s2 POST s2_batch"]
+    print(f"batch calls: {clean_calls['s2 POST s2_batch']} clean, +{extra} with the poison")
+    assert 0 < extra <= 6 + 2 * 3 * 6  # retries of the whole batch, then at most 6 levels
+
+
+def test_a_graphql_batch_poisoned_by_one_repository_is_split() -> None:
+    repos = [FakeRepo(f"owner{i}/repo{i}", repo_id=i, stars_at_epoch=i) for i in range(30)]
+    world = World(synthetic=True, description="repos", epoch="2026-01-01", repos=repos)
+    names = [repo.full_name for repo in repos]
+    faults = Faults(poisoned=frozenset({"owner7/repo7"}))
+    env = {"GITHUB_TOKEN": "test-token"}
+    with fake_apis(world, faults=faults, env=env) as (server, settings):
+        github = GitHubClient.from_settings(settings)
+        found = github.get_repos(names)
+        requests = Counter(server.app.stats.requests)
+    assert [found[name].status for name in names] == [RepoStatus.OK] * 30
+    assert found["owner7/repo7"].stars == 7  # from REST, asked for this one alone
+    assert set(github.isolated) == {"owner7/repo7"}
+    assert github.stopped is None
+    assert requests["github GET github_repo"] == 1
+    assert requests["github POST github_graphql"] > 1
