@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pipeline.analysis.citation_history import (
@@ -27,8 +27,10 @@ def resolve_papers(
     sources: Collection[str],
     limiter: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    today: date | None = None,
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    """S2 batches and title matches, arXiv searches and id lookups."""
+    """S2 batches and title matches, arXiv searches and id lookups. `today` (the snapshot
+    date) paces the retries of entries no source could place."""
     s2 = SemanticScholarClient.from_settings(settings, limiter=limiter)
     arxiv = ArxivClient.from_settings(settings, limiter=limiter)
     resolver = Resolver(s2, arxiv, progress)
@@ -36,7 +38,7 @@ def resolve_papers(
         {api: "not asked (sources)" for api in ("s2", "arxiv") if api not in sources}
     )
     try:
-        run = resolver.resolve(inputs.document.entries, inputs.overrides, inputs.pins)
+        run = resolver.resolve(inputs.document.entries, inputs.overrides, inputs.pins, today)
     finally:
         s2.http.close()
         arxiv.http.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,8 @@ def resolve_step(
     limiter: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    return resolve_papers(inputs, options.settings, options.sources, limiter, progress)
+    today = options.snapshot_date or datetime.now(UTC).date()
+    return resolve_papers(inputs, options.settings, options.sources, limiter, progress, today)
 
 
 def repositories_step(

@@ -55,6 +55,13 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
     low = sum(1 for r in run.resolutions if r.low_confidence)
     if low:
         lines.append(f"{low} low-confidence matches: see resolution.md")
+    waiting = [r for r in run.resolutions if r.next_try is not None and r.tries]
+    if waiting:
+        earliest = min(r.next_try for r in waiting if r.next_try is not None)
+        lines.append(
+            f"{len(waiting)} unresolved entries are searched again from {earliest.isoformat()} "
+            "(after 1, 2, 4 ... nights; see resolution.md)"
+        )
     if run.failed_ids:
         shown = ", ".join(sorted(run.failed_ids)[:5])
         more = f" and {len(run.failed_ids) - 5} more" if len(run.failed_ids) > 5 else ""

@@ -131,6 +131,133 @@ VENUES: tuple[Venue, ...] = (
         ("international journal of computer vision",),
     ),
     Venue("PR", "journal", "Pattern Recognition", ("pattern recognition",)),
+    # Beyond vision: the venues of the paper lists in NLP, IR, data mining, ML, robotics, speech.
+    Venue(
+        "ACL",
+        "conference",
+        "Annual Meeting of the Association for Computational Linguistics",
+        ("annual meeting of the association for computational linguistics",),
+    ),
+    Venue(
+        "EMNLP",
+        "conference",
+        "Conference on Empirical Methods in Natural Language Processing",
+        ("empirical methods in natural language processing",),
+    ),
+    Venue(
+        "NAACL",
+        "conference",
+        "North American Chapter of the Association for Computational Linguistics",
+        ("north american chapter of the association for computational linguistics",),
+    ),
+    Venue(
+        "COLING",
+        "conference",
+        "International Conference on Computational Linguistics",
+        ("international conference on computational linguistics",),
+    ),
+    Venue(
+        "KDD",
+        "conference",
+        "ACM SIGKDD Conference on Knowledge Discovery and Data Mining",
+        ("knowledge discovery and data mining", "sigkdd"),
+    ),
+    Venue("WWW", "conference", "The Web Conference", ("the web conference", "web conference")),
+    Venue(
+        "SIGIR",
+        "conference",
+        "International ACM SIGIR Conference on Research and Development in Information Retrieval",
+        ("research and development in information retrieval",),
+    ),
+    Venue(
+        "WSDM",
+        "conference",
+        "ACM International Conference on Web Search and Data Mining",
+        ("web search and data mining",),
+    ),
+    Venue(
+        "CIKM",
+        "conference",
+        "ACM International Conference on Information and Knowledge Management",
+        ("information and knowledge management",),
+    ),
+    Venue(
+        "RecSys",
+        "conference",
+        "ACM Conference on Recommender Systems",
+        ("conference on recommender systems",),
+    ),
+    Venue(
+        "ICDM",
+        "conference",
+        "IEEE International Conference on Data Mining",
+        ("international conference on data mining",),
+    ),
+    Venue(
+        "AISTATS",
+        "conference",
+        "International Conference on Artificial Intelligence and Statistics",
+        ("artificial intelligence and statistics",),
+    ),
+    Venue(
+        "UAI",
+        "conference",
+        "Conference on Uncertainty in Artificial Intelligence",
+        ("uncertainty in artificial intelligence",),
+    ),
+    Venue(
+        "COLT", "conference", "Conference on Learning Theory", ("conference on learning theory",)
+    ),
+    Venue(
+        "ICRA",
+        "conference",
+        "IEEE International Conference on Robotics and Automation",
+        ("international conference on robotics and automation",),
+    ),
+    Venue(
+        "IROS",
+        "conference",
+        "IEEE/RSJ International Conference on Intelligent Robots and Systems",
+        ("intelligent robots and systems",),
+    ),
+    Venue("CoRL", "conference", "Conference on Robot Learning", ("conference on robot learning",)),
+    Venue("Interspeech", "conference", "Interspeech", ("interspeech",)),
+    Venue(
+        "ICASSP",
+        "conference",
+        "IEEE International Conference on Acoustics, Speech and Signal Processing",
+        ("acoustics speech and signal processing",),
+    ),
+    Venue(
+        "TNNLS",
+        "journal",
+        "IEEE Transactions on Neural Networks and Learning Systems",
+        ("ieee transactions on neural networks and learning systems",),
+    ),
+    Venue(
+        "TKDE",
+        "journal",
+        "IEEE Transactions on Knowledge and Data Engineering",
+        ("ieee transactions on knowledge and data engineering",),
+    ),
+    Venue(
+        "JMLR",
+        "journal",
+        "Journal of Machine Learning Research",
+        ("journal of machine learning research",),
+    ),
+    Venue(
+        "TMLR",
+        "journal",
+        "Transactions on Machine Learning Research",
+        ("transactions on machine learning research",),
+    ),
+    Venue(
+        "TACL",
+        "journal",
+        "Transactions of the Association for Computational Linguistics",
+        ("transactions of the association for computational linguistics",),
+    ),
     Venue("arXiv", "preprint", "arXiv", ("arxiv", "arxiv org", "corr")),
 )
 

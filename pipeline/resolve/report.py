@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,8 @@ def _record(r: Resolution) -> dict[str, Any]:
         "matched_title": (r.s2.title if r.s2 else None) or (r.arxiv.title if r.arxiv else None),
         "citation_key": r.citation_key,
         "notes": list(r.notes),
+        "tries": r.tries,
+        "next_try": r.next_try.isoformat() if r.next_try else None,
         "query": r.query,
         "rejected": [asdict(candidate) for candidate in r.rejected],
         "alternatives": [asdict(version) for version in r.alternatives],
@@ -110,6 +112,8 @@ def load_pins(path: Path) -> dict[str, Pin]:
                 citation_key=record.get("citation_key"),
                 bibtex=record.get("bibtex"),
                 arxiv=_arxiv_entry(record.get("arxiv")),
+                tries=int(record.get("tries") or 0),
+                next_try=date.fromisoformat(record["next_try"]) if record.get("next_try") else None,
             )
         return pins
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
@@ -185,13 +189,17 @@ def resolution_markdown(
     lines += ["", f"## Unresolved ({len(unresolved)})", ""]
     if unresolved:
         lines += _table(
-            ["line", "title", "why"],
-            [[r.entry.line, r.entry.title, "; ".join(r.notes)] for r in unresolved],
+            ["line", "title", "tries", "next try", "why"],
+            [
+                [r.entry.line, r.entry.title, r.tries or None, r.next_try, "; ".join(r.notes)]
+                for r in unresolved
+            ],
         )
         lines += [
             "",
             "Pin the right paper in `overrides.yaml` (s2_paper_id, arxiv_id or doi) "
-            "or mark the row `not_a_paper: true`.",
+            "or mark the row `not_a_paper: true`. Titles no source could place are searched "
+            "again after 1, 2, 4, 8, 16, then every 30 nights; an edited title counts as new.",
         ]
     else:
         lines.append("Every paper was resolved.")

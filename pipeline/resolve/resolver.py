@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 from pipeline.core.batching import unique
@@ -82,6 +83,8 @@ class Pin:
     citation_key: str | None = None
     bibtex: str | None = None
     arxiv: ArxivEntry | None = None  # arXiv metadata seldom changes: kept, not fetched again
+    tries: int = 0  # unresolved entries: the nights their title was searched in vain
+    next_try: date | None = None  # unresolved entries: not searched again before this date
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Resolution:
     notes: tuple[str, ...] = ()
     citation_key: str | None = None
     bibtex: str | None = None
+    tries: int = 0  # unresolved: the nights the title was searched in vain (this one included)
+    next_try: date | None = None  # unresolved: the date the title is searched again
     query: str | None = None  # for title matches: the query that found the accepted record
     rejected: tuple[RejectedCandidate, ...] = ()  # S2 records the match guard turned down
     alternatives: tuple[Alternative, ...] = ()  # other versions of the paper that S2 holds
@@ -123,6 +128,8 @@ class Resolution:
             self.citation_key,
             self.bibtex,
             self.arxiv,
+            self.tries,
+            self.next_try,
         )
 
     @property
@@ -229,8 +236,15 @@ class Resolver:
             return None
 
     def resolve(
-        self, entries: Sequence[Entry], overrides: Overrides, previous: Mapping[str, Pin]
+        self,
+        entries: Sequence[Entry],
+        overrides: Overrides,
+        previous: Mapping[str, Pin],
+        today: date | None = None,
     ) -> ResolutionRun:
+        """Every entry's resolution. `today` (the snapshot date) paces the retries of entries
+        no source could place: they are searched again after 1, 2, 4 ... nights (RETRY_NIGHTS);
+        without it, every unresolved entry is searched every run."""
         ids = entry_ids([entry.title for entry in entries])
         results: dict[int, Resolution] = {}
         pending: dict[int, list[Candidate]] = {}
@@ -311,10 +325,16 @@ class Resolver:
         # Steps 4-5: titles, for what is left: one call per entry, so this is the long part.
         by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
         for done, (entry, entry_id) in enumerate(by_title, start=1):
+            waiting = _waiting(entry, previous.get(entry_id), today)
+            if waiting is not None:
+                results[entry.position] = waiting
+                continue
             override = overrides.for_entry(entry)
-            results[entry.position] = self._by_title(
-                entry, entry_id, override, notes[entry.position]
-            )
+            found = self._by_title(entry, entry_id, override, notes[entry.position])
+            if found.method is MatchMethod.UNRESOLVED:
+                answered = not {"s2", "s2-title", "arxiv"} & set(self.failures)
+                found = _backed_off(found, previous.get(entry_id), today, counted=answered)
+            results[entry.position] = found
             if self.progress is not None:
                 self.progress("title matches", done, len(by_title))
 
@@ -478,6 +498,44 @@ class Resolver:
             names, author_ids = merge_authors(s2_authors, arxiv.authors if arxiv else ())
             out.append(replace(r, arxiv=arxiv, authors=names, author_ids=author_ids))
         return out
+
+
+# Nights between searches for a title no source could place: 1, 2, 4 ... capped at a month.
+RETRY_NIGHTS = (1, 2, 4, 8, 16, 30)
+
+
+def _waiting(entry: Entry, pin: Pin | None, today: date | None) -> Resolution | None:
+    """The previous run's unresolved entry, kept as it is when its next try is still ahead."""
+    if pin is None or today is None or pin.match_method != MatchMethod.UNRESOLVED.value:
+        return None
+    if pin.next_try is None or today >= pin.next_try:
+        return None
+    note = (
+        f"not searched tonight: unresolved {pin.tries} time{'s' if pin.tries != 1 else ''}; "
+        f"next try on {pin.next_try.isoformat()}"
+    )
+    return Resolution(
+        entry,
+        pin.entry_id,
+        MatchMethod.UNRESOLVED,
+        notes=(note,),
+        tries=pin.tries,
+        next_try=pin.next_try,
+    )
+
+
+def _backed_off(r: Resolution, pin: Pin | None, today: date | None, *, counted: bool) -> Resolution:
+    """An entry searched in vain tonight: one more try counted, and the date of the next. A
+    night some source did not answer is not counted: the previous count stands."""
+    before = pin.tries if pin and pin.match_method == MatchMethod.UNRESOLVED.value else 0
+    if today is None or not counted:
+        return replace(r, tries=before)
+    tries = before + 1
+    wait = RETRY_NIGHTS[min(tries, len(RETRY_NIGHTS)) - 1]
+    next_try = today + timedelta(days=wait)
+    return replace(
+        r, tries=tries, next_try=next_try, notes=(*r.notes, f"next try on {next_try.isoformat()}")
+    )
 
 
 def _with_pinned_arxiv(r: Resolution, previous: Mapping[str, Pin]) -> Resolution:

@@ -253,7 +253,7 @@ def test_split_lines_keeps_every_ending() -> None:
         ("NeurIPS'22", 2022),
         ("ICCV23", 2023),
         ("TPAMI", None),
-        ("arXiv 2403.13225", None),
+        ("arXiv 2403.13225", 2024),  # an arXiv number starts with the year and month
         ("2019-2021 survey", 2021),
         (None, None),
     ],

@@ -164,3 +164,62 @@ def test_a_match_that_is_another_paper_is_not_asked_again() -> None:
     assert run.resolutions[0].method is MatchMethod.UNRESOLVED
     assert s2_title_calls(requests) == 1
     assert requests["arxiv GET arxiv_query"] == 1
+
+
+FUSED_VENUES = (
+    ("CVPR2022", 2022, CVPR),
+    ("ICCV' 15", 2015, "IEEE/CVF International Conference on Computer Vision"),
+    ("NeurIPS 2023 (Oral)", 2023, "Advances in Neural Information Processing Systems"),
+    ("TPAMI 2024", 2024, "IEEE Transactions on Pattern Analysis and Machine Intelligence"),
+    ("*ECCV'22*", 2022, "European Conference on Computer Vision"),
+    ("AAAI-21", 2021, "AAAI Conference on Artificial Intelligence"),
+    ("Arxiv 1711", 2017, "arXiv.org"),
+)
+WORDS = [
+    "Contrastive",
+    "Sparse",
+    "Graph",
+    "Neural",
+    "Adaptive",
+    "Latent",
+    "Robust",
+    "Efficient",
+    "Hierarchical",
+    "Semantic",
+    "Diffusion",
+    "Attention",
+    "Transformer",
+    "Learning",
+    "Segmentation",
+    "Detection",
+    "Retrieval",
+    "Distillation",
+]
+
+
+def synthetic_title(index: int) -> str:
+    """A distinct made-up title (SYNTHETIC test data)."""
+    words = [WORDS[(index * 7 + k * 3) % len(WORDS)] for k in range(5)]
+    return f"{words[0]}-{words[1]}: {' '.join(words[2:])} for Task {index}"
+
+
+def test_a_title_only_list_with_fused_venues_and_namesakes_resolves_at_the_minimum() -> None:
+    rows, papers, namesakes = [], [], set()
+    for index in range(100):
+        venue_text, year, s2_venue = FUSED_VENUES[index % len(FUSED_VENUES)]
+        title = synthetic_title(index)
+        rows.append((title, venue_text))
+        # S2's record differs from the list's title in case and punctuation only.
+        record = title.lower().replace("-", " ").replace(":", "")
+        papers.append(paper(f"true{index}", title=record, year=year, venue=s2_venue))
+        if index % 20 == 3:  # 5% of the entries have a namesake S2's match prefers
+            namesakes.add(index)
+            papers.append(
+                paper(f"decoy{index}", title=title, year=year - 3, venue="Workshop", match_rank=9)
+            )
+    run, requests = resolve(world(*papers), table(*rows))
+    assert [r.s2_paper_id for r in run.resolutions] == [f"true{i}" for i in range(100)]
+    assert all(r.entry.year == FUSED_VENUES[i % 7][1] for i, r in enumerate(run.resolutions))
+    # One match per title, one extra call per namesake, nothing asked of arXiv's title search.
+    assert s2_title_calls(requests) == 100 + len(namesakes)
+    assert requests["arxiv GET arxiv_query"] == 0
