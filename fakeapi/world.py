@@ -150,13 +150,19 @@ def _s2_venue(venue_text: str | None) -> str | None:
     return venue.name if venue is not None else venue_text
 
 
-def world_from_list(document: ListDocument, seed: int = 0, epoch: date = date(2026, 1, 1)) -> World:
+def world_from_list(
+    document: ListDocument,
+    seed: int = 0,
+    epoch: date = date(2026, 1, 1),
+    namesake_rate: float = 1 / 6,
+) -> World:
     """A SYNTHETIC world for a list: one record per paper plus decoys, deterministic for a seed.
 
     - Entries whose URL carries an arXiv id or DOI get a record under it.
     - About 1 in 9 title-only entries is known to arXiv only (found by arXiv title search).
-    - About 1 in 6 title-only entries has a namesake: the same title, three years older, which
-      the S2 title match prefers (the match guard must reject it and arXiv must find the paper).
+    - A `namesake_rate` share of the other title-only entries (1 in 6 by default) has a
+      namesake: the same title, three years older, which the S2 title match prefers (the match
+      guard must reject it, and the year-filtered match find the true record).
     - Papers known to arXiv only get a shorter-titled decoy in S2 (a title that is a prefix).
     - Repositories: mostly fine; a few renamed, gone, blocked (451), empty (409) or archived.
     """
@@ -181,7 +187,7 @@ def world_from_list(document: ListDocument, seed: int = 0, epoch: date = date(20
         title_only = ids is None or not (ids.arxiv_id or ids.doi)
         s2_authors, full_names = _authors(rng, rng.randint(1, 6))
         arxiv_only = title_only and rng.random() < 1 / 9
-        namesake = title_only and not arxiv_only and rng.random() < 1 / 6
+        namesake = title_only and not arxiv_only and rng.random() < namesake_rate
         on_arxiv = bool(ids and ids.arxiv_id) or arxiv_only or namesake or rng.random() < 0.4
         arxiv_id = ids.arxiv_id if ids else None
         while on_arxiv and arxiv_id is None:

@@ -2,14 +2,14 @@
 
 S2's `/paper/search/match` answers with one paper. At most two more S2 calls follow:
 
-- The match guard rejects it (another year, venue or title: a workshop version, a journal
-  extension, a namesake) and its title is at least NEAR_MISS similar (a less similar one is
-  S2's closest title, another paper: asking again cannot find a closer one). When the list
-  gives a year and the rejected paper lies outside year +/- 1: the match again, filtered to
-  that range (`year=2021-2023`), which excludes it; otherwise, or when that finds nothing
-  acceptable, `/paper/search` for the title (with the year filter when the list has a year),
-  taking the best guarded candidate of the top 10 that was not rejected. arXiv's title search
-  comes only after these.
+- The match guard rejects it for its year or venue while its title passes (a namesake: a
+  workshop version, a journal extension, another paper of the same title). When its year lies
+  outside the list's year +/- 1, the match again filtered to that range (`year=2021-2023`);
+  when that answers with the same title again (another version in range, rejected for its
+  venue), or when the first was rejected for its venue, one `/paper/search` for the title
+  (with the year filter), taking the best guarded candidate of the top 10 that was not
+  rejected. A match rejected for its title is S2's closest title and another paper: no filter
+  or search can find a closer one, so none is asked. arXiv's title search comes after these.
 - The guard accepts it but with a conflicting venue or a year one off: one `/paper/search` for a
   version the list's venue and year agree with better.
 - The list gives neither year nor venue: one `/paper/search` for the other versions.
@@ -29,14 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.listfile.venues import find_venue
-from pipeline.resolve.matching import Verdict, judge, title_similarity
+from pipeline.resolve.matching import MIN_TITLE_SIMILARITY, Verdict, judge, title_similarity
 from pipeline.sources.semantic_scholar import S2Paper, SemanticScholarClient, year_filter
 
 # Records whose titles are at least this similar are versions of one paper, not namesakes.
 SAME_TITLE = 0.97
-# A rejected match this similar may hide the true record (S2 ranks by its own score); a less
-# similar one means S2's closest title is another paper, and asking again is not worth a call.
-NEAR_MISS = 0.85
 _PREPRINT_VENUES = ("arxiv", "corr", "biorxiv", "medrxiv", "ssrn", "preprint", "research square")
 
 
@@ -137,8 +134,8 @@ class TitleFinder:
             # Accepted, but another version may agree with the list's venue and year.
             return self._better_version(title, years, match.paper, first, verdict_for)
         reject(match.paper, first, "match")
-        if first.similarity < NEAR_MISS:
-            # The closest title S2 has is another paper: asking again finds nothing closer.
+        if first.similarity < MIN_TITLE_SIMILARITY:
+            # S2's closest title is another paper: no filter or search can find a closer one.
             return TitleSearch(rejected=tuple(rejected), matched=True)
 
         outside = (
@@ -147,13 +144,19 @@ class TitleFinder:
             and not years[0] <= match.paper.year <= years[1]
         )
         if years is not None and outside:
+            # A namesake (the title, another year): the match within the list's years.
             query = f"match year={year_filter(years)}"
             again = self.s2.match_title(title, years)
-            if again is not None and again.paper.paper_id != match.paper.paper_id:
-                verdict = verdict_for(again.paper)
-                if verdict.accepted:
-                    return TitleSearch(again.paper, verdict, query, tuple(rejected), matched=True)
-                reject(again.paper, verdict, query)
+            if again is None:
+                return TitleSearch(rejected=tuple(rejected), matched=True)
+            verdict = verdict_for(again.paper)
+            if verdict.accepted:
+                return TitleSearch(again.paper, verdict, query, tuple(rejected), matched=True)
+            reject(again.paper, verdict, query)
+            if verdict.similarity < MIN_TITLE_SIMILARITY:
+                # Within those years S2's closest title is another paper: the list's is not
+                # there, and a search would find nothing closer.
+                return TitleSearch(rejected=tuple(rejected), matched=True)
 
         query = "search" + (f" year={year_filter(years)}" if years else "")
         found = self.s2.search_title(title, years)
