@@ -144,6 +144,17 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A list item or table row with a link that was not read as a paper, and why. `doubtful`
+    items may be papers the reader missed (`check` warns about them); the others are known
+    non-papers (a table of contents, a task list, a section that holds no papers)."""
+
+    line: int
+    reason: str
+    doubtful: bool = True
+
+
+@dataclass(frozen=True)
 class ListDocument:
     """A parsed list: blocks that concatenate back to the source, entries and diagnostics."""
 
@@ -151,6 +162,7 @@ class ListDocument:
     blocks: tuple[Block, ...]
     entries: tuple[Entry, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    skipped: tuple[Skipped, ...] = field(default=())
 
     @property
     def preamble(self) -> tuple[Block, ...]:

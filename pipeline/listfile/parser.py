@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.listfile.items import read_item
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     Block,
@@ -23,10 +24,12 @@ from pipeline.listfile.model import (
     Line,
     ListDocument,
     Severity,
+    Skipped,
     Table,
     TableRow,
     TextBlock,
 )
+from pipeline.listfile.years import year_from_text
 
 # Header names (lower-case, letters and digits only) for each recognised column role, in
 # priority order. A table with a title column is a paper table.
@@ -87,13 +90,6 @@ _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _BLOCK_START = re.compile(r"^ {0,3}(#{1,6}([ \t]|$)|>|`{3}|~{3}|[-*+][ \t]|\d{1,9}[.)][ \t]|<)")
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-# `NeurIPS'22`, `ICCV' 15`, `ICCV23`, `AAAI-21`: two digits after an apostrophe, glued to the
-# venue, or after a hyphen that follows an acronym (not `Top-10`).
-_SHORT_YEAR = re.compile(r"(?:'\s?|(?<=[A-Za-z])|(?<=[A-Z][A-Z]-))(\d\d)\b")
-# `Arxiv 1711` (YYMM, as arXiv numbers papers) and arXiv ids (`2103.01234`): the year they say.
-_ARXIV_MONTH = re.compile(r"(?i)\barxiv\W{0,3}(\d\d)(0[1-9]|1[0-2])\b")
-_ARXIV_NUMBER = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 _LEADING_MARKUP = re.compile(r"^[\s*_~]*")
 _CODE_LINK_TEXT = re.compile(
     r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
@@ -177,21 +173,6 @@ def empty_to_none(text: str) -> str | None:
     return None if value.casefold() in EMPTY_CELL_VALUES else value
 
 
-def year_from_text(text: str | None) -> int | None:
-    """A publication year written in a venue or heading: `CVPR 2024`, `CVPR2022`, `NeurIPS'22`,
-    `ICCV' 15`, `ICCV23`, `AAAI-21`, `Arxiv 1711` (November 2017), an arXiv id."""
-    if not text:
-        return None
-    years = _YEAR.findall(text)
-    if years:
-        return int(years[-1])
-    arxiv = _ARXIV_MONTH.search(text) or _ARXIV_NUMBER.search(text)
-    if arxiv:
-        return 2000 + int(arxiv.group(1))
-    short = _SHORT_YEAR.findall(text)
-    return 2000 + int(short[-1]) if short else None
-
-
 def _title_and_url(cell: str) -> tuple[str, str | None]:
     """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
     links = [link for link in find_links(cell) if not link.is_image]
@@ -272,6 +253,7 @@ class _ParseState:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pending_text: list[Line] = field(default_factory=list)
     section: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
 
     def text(self, line: Line) -> None:
         self.pending_text.append(line)
@@ -412,64 +394,104 @@ def _table_start(
     return header, delimiter
 
 
-def _bullet_entry(line: Line, state: _ParseState) -> Entry | None:
-    """Read `- [Title](url) ... [[code](url)]` as a paper, or None for ordinary bullets."""
-    item = _LIST_ITEM.match(line.text)
-    if item is None or (state.section and NON_PAPER_SECTION.search(state.section)):
-        return None
-    content = item.group(3)
-    problem = inline_problem([content], cells=False)
-    if problem:
-        if _LEADING_MARKUP.sub("", content).startswith("["):  # may be a paper: say so
-            state.report(line.number, Severity.ERROR, f"bullet not read as a paper: {problem}")
-        return None
-    links = [link for link in find_links(content) if not link.is_image]
-    prefix = _LEADING_MARKUP.match(content)
-    if not links or links[0].start != (prefix.end() if prefix else 0):
-        return None
-    title_link = links[0]
-    if not is_http_url(title_link.url):
-        return None  # a table of contents (`#anchor`) or a relative link
-    title = plain_text(title_link.text)
-    if not title:
-        state.report(line.number, Severity.ERROR, "bullet link has no title text")
-        return None
-    rest = content[title_link.end :]
-    rest_links = [link for link in find_links(rest) if not link.is_image]
-    code_urls: list[str] = []
-    for link in rest_links:
-        host_is_code = any(host in link.url.casefold() for host in _CODE_HOSTS)
-        if (host_is_code or _CODE_LINK_TEXT.search(plain_text(link.text))) and is_http_url(
-            link.url
-        ):
-            code_urls.append(link.url)
-    code_urls += [
-        url
-        for url in find_urls(rest)
-        if url not in code_urls and any(host in url.casefold() for host in _CODE_HOSTS)
-    ]
-    without_links = rest
-    for link in reversed(rest_links):
-        without_links = without_links[: link.start] + " " + without_links[link.end :]
-    venue = None
-    for match in re.finditer(r"\(([^()]+)\)|\*\*([^*]+)\*\*|\*([^*]+)\*|_([^_]+)_", without_links):
-        candidate = plain_text(next(group for group in match.groups() if group))
-        if year_from_text(candidate):
-            venue = candidate
+def _item_lines(lines: list[Line], index: int) -> int:
+    """The end (exclusive) of the list item starting at `lines[index]`: its continuation lines
+    (indented, or lazy paragraph text) and nested sub-items that are not papers on their own
+    (`- [[Paper]](url)`, an author line). A nested paper, a heading, a fence, a comment or a
+    line back at the item's indentation ends it."""
+    item = _LIST_ITEM.match(lines[index].text)
+    assert item is not None  # noqa: S101 - checked by the caller
+    indent = _indentation(item.group(1))
+    end = index + 1
+    blank = False
+    while end < len(lines):
+        text = lines[end].text
+        if not text.strip():
+            blank = True
+            end += 1
+            continue
+        if _FENCE_OPEN.match(text) or text.lstrip().startswith(("<!--", "#", "|")):
             break
-    return Entry(
-        position=len(state.entries),
-        line=line.number,
-        section=state.section,
-        title=title,
-        paper_url=title_link.url,
-        abbreviation=None,
-        venue=venue,
-        year=year_from_text(venue) or year_from_text(state.section),
-        code_urls=tuple(code_urls),
-        cells=(Cell("", line.text),),
-        kind="bullet",
+        deeper = _indentation(text) > indent
+        nested = _LIST_ITEM.match(text)
+        if nested and (not deeper or read_item(nested.group(3)).skip_reason is None):
+            break  # a sibling, or a paper of its own
+        if not deeper and (blank or _BLOCK_START.match(text)):
+            break
+        if blank and not deeper:
+            break
+        blank = False
+        end += 1
+    while end > index + 1 and not lines[end - 1].text.strip():
+        end -= 1  # trailing blank lines are the document's, not the item's
+    return end
+
+
+def _indentation(text: str) -> int:
+    expanded = text.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
+def _continuation(lines: Sequence[Line]) -> list[str]:
+    """The item's other lines as text: list markers and `<br>` removed."""
+    out = []
+    for line in lines:
+        nested = _LIST_ITEM.match(line.text)
+        out.append(nested.group(3) if nested else line.text.strip())
+    return out
+
+
+def _list_item(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry | None, int]:
+    """Read the list item at `lines[index]`: its entry (or None) and the index after it."""
+    line = lines[index]
+    item = _LIST_ITEM.match(line.text)
+    assert item is not None  # noqa: S101 - checked by the caller
+    content = item.group(3)
+    end = _item_lines(lines, index)
+    rest = lines[index + 1 : end]
+    problem = inline_problem([content, *(r.text for r in rest)], cells=False)
+    if problem:
+        if find_links(content[:200]) or "](" in content:  # may be a paper: say so
+            state.report(line.number, Severity.ERROR, f"item not read as a paper: {problem}")
+        return None, index + 1
+    if state.section and NON_PAPER_SECTION.search(state.section):
+        if "](" in content or find_urls(content):
+            state.skipped.append(
+                Skipped(line.number, f"in section {state.section!r}, which holds no papers", False)
+            )
+        return None, end
+    reading = read_item(content, _continuation(rest))
+    if reading.skip_reason is not None:
+        if reading.has_links:
+            known = reading.skip_reason.startswith(("a table of contents", "a task-list"))
+            state.skipped.append(Skipped(line.number, reading.skip_reason, not known))
+        # A non-paper's nested items are read on their own (a category bullet's papers).
+        return None, index + 1
+    assert reading.title is not None  # noqa: S101 - read_item sets it for papers
+    year = year_from_text(reading.year_text) or year_from_text(state.section)
+    return (
+        Entry(
+            position=len(state.entries),
+            line=line.number,
+            section=state.section,
+            title=reading.title,
+            paper_url=_paper_url(reading.paper_url, state, line.number),
+            abbreviation=None,
+            venue=_clean_venue(reading.venue),
+            year=year,
+            code_urls=reading.code_urls,
+            cells=(Cell("", line.text),),
+            kind="bullet",
+        ),
+        end,
     )
+
+
+def _clean_venue(venue: str | None) -> str | None:
+    if venue is None:
+        return None
+    cleaned = " ".join(venue.strip(" \t[]()*_-|:,.").split())
+    return cleaned or None
 
 
 def _skip_verbatim(lines: list[Line], start: int, fence: str | None, state: _ParseState) -> int:
@@ -531,12 +553,24 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             and not _BLOCK_START.match(previous.text)
         ):
             state.section = _heading_text(previous.text, previous.number, state)
-        entry = _bullet_entry(line, state)
-        if entry is not None:
-            state.entries.append(entry)
-            state.block(BulletEntry(line, entry.position))
-        else:
-            state.text(line)
+        if _LIST_ITEM.match(line.text):
+            entry, after = _list_item(lines, index, state)
+            if entry is not None:
+                state.entries.append(entry)
+                state.block(BulletEntry(line, entry.position))
+            else:
+                state.text(line)
+            for rest in lines[index + 1 : after]:
+                state.text(rest)
+            index = after
+            continue
+        state.text(line)
         index += 1
     state.flush()
-    return ListDocument(source, tuple(state.blocks), tuple(state.entries), tuple(state.diagnostics))
+    return ListDocument(
+        source,
+        tuple(state.blocks),
+        tuple(state.entries),
+        tuple(state.diagnostics),
+        tuple(state.skipped),
+    )

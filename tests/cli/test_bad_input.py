@@ -264,7 +264,7 @@ ROW = "| [A Paper](https://arxiv.org/abs/2401.00001) | AP | CVPR 2024 | https://
             1,
             1,
             [
-                "3: error: bullet not read as a paper: too many unclosed brackets, parentheses "
+                "3: error: item not read as a paper: too many unclosed brackets, parentheses "
                 "or HTML links for its length"
             ],
             id="300 unclosed HTML links",

@@ -17,9 +17,9 @@ from pipeline.listfile.parser import (
     parse_list,
     split_lines,
     split_row,
-    year_from_text,
 )
 from pipeline.listfile.render import render
+from pipeline.listfile.years import year_from_text
 from pipeline.store.listio import read_list, read_list_text
 from tests.conftest import SAMPLE_LISTS, SEED_LIST, SHARED, all_list_files
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.listfile.parser import year_from_text
 from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,278 @@
+"""Reading one list item (a bullet or numbered item, with its continuation lines) as a paper.
+
+Real lists write a paper in many ways; this module recognises the common ones and says why it
+does not take an item, so nothing is dropped silently:
+
+- the title linked first: `[Title](url), Authors, CVPR 2023 [[code](url)]`;
+- a plain, bold or quoted title with links after: `**Title** [[paper](url)] [[code](url)]`,
+  `"Title" *CVPR2022*`, `Title. Authors. NeurIPS'19`;
+- a leading tag: `[[CVPR](pdf)] Title. [[code](url)]`, `[2023/05] **Title**`,
+  `**[Abbr]** Title | **[ICCV' 15]** | [pdf](url)`, `2016-ICLR - Title. [[Paper]](url)`;
+- links on continuation lines and nested link-only sub-items (`- [[Paper]](url)`).
+
+An item is a paper when it has a title and a paper link, or a title and a venue or year (lists
+that carry titles only). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
+
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
+PAPER_HOSTS = (
+    "arxiv.org",
+    "doi.org",
+    "openreview.net",
+    "aclanthology.org",
+    "aclweb.org",
+    "proceedings.mlr.press",
+    "papers.nips.cc",
+    "proceedings.neurips.cc",
+    "openaccess.thecvf.com",
+    "ieeexplore.ieee.org",
+    "dl.acm.org",
+    "link.springer.com",
+    "sciencedirect.com",
+    "ojs.aaai.org",
+    "ijcai.org",
+    "semanticscholar.org",
+    "researchgate.net",
+    "biorxiv.org",
+    "medrxiv.org",
+    "nature.com",
+    "science.org",
+    "jmlr.org",
+    "ecva.net",
+    "mdpi.com",
+    "wiley.com",
+    "tandfonline.com",
+    "iopscience.iop.org",
+    "isca-speech.org",
+    "huggingface.co/papers",
+)
+_CODE_LABEL = re.compile(
+    r"(?i)^\W*(code|codes|github|gitlab|repo|repository|implementation|official|pytorch|"
+    r"tensorflow|tf|torch|jax|paddle|mindspore|colab|project code|source code|\w+ code)\W*$"
+)
+_PAPER_LABEL = re.compile(
+    r"(?i)^\W*(paper|papers|papeer|paperr|pdf|arxiv|link|doi|openreview|html|abs|abstract|"
+    r"url|publication|proceedings|article|preprint|acm|ieee|springer|full ?text|download|"
+    r"论文|paper link|pdf link)\W*$"
+)
+# Labels of links that are neither the paper nor its code.
+_OTHER_LABEL = re.compile(
+    r"(?i)^\W*(blog|video|slides?|talk|poster|bibtex|bib|cite|citation|demo|website|homepage|"
+    r"project( page)?|page|dataset|data|models?|weights|checkpoints?|docs?|notes?|review|"
+    r"zhihu|知乎|解读|media|youtube|twitter|x|huggingface|hf|leaderboard|benchmark|source)\W*$"
+)
+_TASK = re.compile(r"^\[[ xX]\]\s")
+# Leading tags: `[2023/05]`, `[CVPR 2023]`, `**[Abbr]**`, `` [**`bnn`**] ``, `2016-ICLR -`.
+_LEADING_TAG = re.compile(
+    r"^\s*(?:"
+    r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
+    r"|\*{0,2}\[[^\[\]]{1,40}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
+    r"|`[^`]{1,30}`"  # `tag`
+    r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
+    r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
+    r")\s*[:|\-\u2013\u2014]?\s*"
+)
+_BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
+_QUOTED = re.compile(r'^\s*(?:"([^"]{8,})"|“([^”]{8,})”)')
+_EMPHASIS = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*|__([^_]+)__|_([^_\s][^_]*)_|\(([^()]+)\)")
+_HTML = re.compile(r"<[^>]{1,200}>")
+_SENTENCE_END = re.compile(r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z])")
+_MIN_TITLE_WORDS = 2
+# What a regenerated list appends to an item (render.py): ` — Citations: 12 · Stars: 3`. It is
+# the pipeline's own output, not the maintainer's data, so reading it back ignores it.
+ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))+\s*$")
+
+
+@dataclass(frozen=True)
+class ItemReading:
+    """What an item says: a paper (title and the rest), or why it is not one."""
+
+    title: str | None = None
+    paper_url: str | None = None
+    code_urls: tuple[str, ...] = ()
+    venue: str | None = None
+    year_text: str | None = None  # where the year is written, for year_from_text
+    skip_reason: str | None = None  # set when the item is not a paper
+    has_links: bool = False
+
+
+def _host_matches(url: str, hosts: Sequence[str]) -> bool:
+    lowered = url.casefold()
+    return any(f"//{host}" in lowered or f".{host}" in lowered for host in hosts)
+
+
+def link_kind(link: Link, *, leading: bool = False) -> str:
+    """`code`, `paper`, `other`, `anchor` or `title` (a link whose text is a title). A link
+    that opens the item (`leading`) is a title unless its label says what it is."""
+    label = plain_text(link.text)
+    url = link.url.strip()
+    if url.startswith("#") or not url:
+        return "anchor"
+    if _CODE_LABEL.match(label):
+        return "code"
+    if _PAPER_LABEL.match(label):
+        return "paper"
+    if _OTHER_LABEL.match(label):
+        return "other"
+    if find_venue(label) is not None and len(label.split()) <= 4:
+        return "paper"  # `[CVPR 2023](pdf)`: the venue names the paper link
+    if leading or len(label.split()) >= _MIN_TITLE_WORDS or len(label) >= 12:
+        return "title"
+    if _host_matches(url, CODE_HOSTS):
+        return "code"
+    if _host_matches(url, PAPER_HOSTS):
+        return "paper"
+    return "other"
+
+
+def _strip_tags(text: str) -> tuple[str, list[str]]:
+    """The text after leading tags, and the tags' plain text (venues and dates hide there)."""
+    tags: list[str] = []
+    while True:
+        match = _LEADING_TAG.match(text)
+        if match is None or match.end() == 0:
+            return text, tags
+        tags.append(plain_text(match.group(0)))
+        text = text[match.end() :]
+
+
+def _clean_title(text: str) -> str:
+    title = plain_text(_HTML.sub(" ", text))
+    title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
+    return " ".join(title.split())
+
+
+def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
+    """A title written without a link (bold, quoted, or the text up to its first break), the
+    text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
+    bold = _BOLD.match(text)
+    if bold:
+        inside = bold.group(2)
+        tail = re.search(r"\s*\(([^()]*)\)\s*\.?$", inside)
+        if tail and (year_from_text(tail.group(1)) or find_venue(tail.group(1))):
+            return _clean_title(inside[: tail.start()]), text[bold.end() :], [tail.group(1)]
+        return _clean_title(inside), text[bold.end() :], []
+    quoted = _QUOTED.match(text)
+    if quoted:
+        return _clean_title(quoted.group(1) or quoted.group(2)), text[quoted.end() :], []
+    plain = text.split("[", 1)[0]
+    broken = _SENTENCE_END.search(plain)
+    if broken:
+        plain = plain[: broken.start()]
+    return _clean_title(plain) or None, text[len(plain) :], []
+
+
+def _without_urls(text: str) -> str:
+    """The text with each link replaced by its label, and bare URLs removed."""
+    for link in reversed(find_links(text)):
+        text = (
+            text[: link.start] + " " + ("" if link.is_image else link.text) + " " + text[link.end :]
+        )
+    for url in find_urls(text):
+        text = text.replace(url, " ")
+    return text
+
+
+def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | None]:
+    """The venue an item names (in a tag, parentheses or emphasis, or plain), and the text its
+    year is written in."""
+    text = _without_urls(text)
+    candidates = [*tags]
+    candidates += [next(g for g in m.groups() if g) for m in _EMPHASIS.finditer(text)]
+    venue = next((plain_text(c) for c in candidates if find_venue(plain_text(c))), None)
+    year_text = next((plain_text(c) for c in candidates if year_from_text(plain_text(c))), None)
+    if venue is None:
+        words = plain_text(text)
+        for piece in re.split(r"[,.;|()]", words):
+            if find_venue(piece.strip()) is not None and len(piece.split()) <= 5:
+                venue = piece.strip()
+                break
+    if year_text is None and venue is not None and year_from_text(venue):
+        year_text = venue
+    if year_text is None:
+        years = re.findall(r"(?<![\d.])(?:19[5-9]\d|20\d\d)(?![\d.])", plain_text(text))
+        year_text = years[-1] if years else None
+    return venue, year_text
+
+
+def read_item(content: str, continuation: Sequence[str] = ()) -> ItemReading:
+    """Read one item: `content` is the text after the list marker, `continuation` the item's
+    other lines (continuation text and link-only sub-items)."""
+    if _TASK.match(content):
+        return ItemReading(skip_reason="a task-list item", has_links=bool(find_links(content)))
+    content = ENRICHMENT.sub("", content)
+    whole = " ".join([content, *continuation])
+    links = [link for link in find_links(whole) if not link.is_image]
+    bare = [url for url in find_urls(whole) if all(url not in link.url for link in links)]
+    has_links = bool(links or bare)
+    if links and all(link_kind(link) == "anchor" for link in links) and not bare:
+        return ItemReading(skip_reason="a table of contents (links to #anchors)", has_links=True)
+
+    body, tags = _strip_tags(content)
+    title_link: Link | None = None
+    title: str | None = None
+    first_links = [link for link in find_links(body) if not link.is_image]
+    lead = re.match(r"^[\s*_~\"“]*", body)
+    if first_links and first_links[0].start == (lead.end() if lead else 0):
+        candidate = first_links[0]
+        if link_kind(candidate, leading=True) == "title":
+            title_link = candidate
+            title = _clean_title(candidate.text)
+    after_title = body[title_link.end :] if title_link else body
+    if title is None:
+        title, after_title, inner_tags = _title_from_text(body)
+        tags += inner_tags
+
+    paper_url = None
+    code_urls: list[str] = []
+    for link in links:
+        is_title = title_link is not None and (link.text, link.url) == (
+            title_link.text,
+            title_link.url,
+        )
+        kind = "title" if is_title else link_kind(link)
+        url = link.url.strip()
+        if not is_http_url(url):
+            continue
+        if kind == "code" or (kind == "title" and _host_matches(url, CODE_HOSTS)):
+            if url not in code_urls:
+                code_urls.append(url)
+        elif kind in {"paper", "title"} and paper_url is None:
+            paper_url = url
+    for url in bare:
+        if _host_matches(url, CODE_HOSTS) and url not in code_urls:
+            code_urls.append(url)
+        elif paper_url is None and _host_matches(url, PAPER_HOSTS):
+            paper_url = url
+    venue, year_text = _venue_and_year(" ".join([after_title, *continuation]), tags)
+
+    short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
+    if not title or (short and title_link is None):
+        reason = "no title found" if has_links else "not a paper: no title, link or venue"
+        return ItemReading(skip_reason=reason, has_links=has_links)
+    if paper_url is None and venue is None and year_text is None:
+        if code_urls:
+            reason = "a code link but no paper link, venue or year (a tool or repository?)"
+        elif has_links:
+            reason = "no paper link, venue or year (not a paper?)"
+        else:
+            reason = "no link, venue or year"
+        return ItemReading(title=title, skip_reason=reason, has_links=has_links)
+    return ItemReading(
+        title=title,
+        paper_url=paper_url,
+        code_urls=tuple(code_urls),
+        venue=venue,
+        year_text=year_text,
+        has_links=has_links,
+    )
