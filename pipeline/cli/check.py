@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from pipeline.cli.arguments import DEFAULT_LIST, Subparsers
-from pipeline.job.summary import list_summary
+from pipeline.job.summary import check_report, list_summary, mostly_skipped
 from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
 from pipeline.listfile.model import ListDocument, Severity
 from pipeline.store.listio import read_list
@@ -31,20 +32,28 @@ def _print_duplicates(
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
     document = read_list(args.list)
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    status = 1 if any(d.severity in failing for d in document.diagnostics) else 0
+    if args.json:
+        print(json.dumps(check_report(document), ensure_ascii=False, indent=1), file=out)
+        return status
+    warning = mostly_skipped(document)
+    if warning:
+        print(warning, file=out)
     for diagnostic in document.diagnostics:
         print(diagnostic, file=out)
     print(list_summary(document), file=out)
     _print_duplicates(document, find_duplicates(document.entries), out)
-    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
-    return 1 if any(d.severity in failing for d in document.diagnostics) else 0
+    return status
 
 
 def add_parser(commands: Subparsers) -> None:
     check = commands.add_parser(
         "check",
         help="parse a list; print problems and duplicates",
-        description="Parse a list and print every row it cannot read (file:line: reason) and "
-        "every duplicate (same paper twice, entries sharing a repository). "
+        description="Parse a list and print every row it cannot read and every item with a "
+        "link it did not take as a paper (file:line: reason), and every duplicate (same paper "
+        "twice, entries sharing a repository). "
         "Exit status 1 when there are errors (or warnings, with --strict).",
     )
     check.add_argument(
@@ -54,5 +63,15 @@ def add_parser(commands: Subparsers) -> None:
         default=DEFAULT_LIST,
         help=f"the Markdown list (default: {DEFAULT_LIST})",
     )
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings (items with links not read as papers among them) as errors",
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: entries (line, section, title, paper_url, code_urls, "
+        "venue, year), skipped items with links (line, reason), errors and warnings",
+    )
     check.set_defaults(handler=command)

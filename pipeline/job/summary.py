@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from pipeline.job.options import SOURCES, JobResult
-from pipeline.listfile.model import ListDocument
+from pipeline.listfile.model import ListDocument, Severity
 from pipeline.resolve.resolver import MatchMethod, ResolutionRun
 
 
@@ -39,11 +40,18 @@ def list_summary(document: ListDocument) -> str:
     sections = len({entry.section for entry in document.entries})
     tables = sum(entry.kind == "table" for entry in document.entries)
     errors = len(document.errors)
-    return (
+    line = (
         f"{document.source}: {len(document.entries)} entries in {sections} sections "
         f"({tables} in tables, {len(document.entries) - tables} bullets); "
         f"{errors} errors, {len(document.diagnostics) - errors} warnings"
     )
+    if document.skipped:
+        known = sum(1 for item in document.skipped if not item.doubtful)
+        line += (
+            f"; {len(document.skipped)} items with links not read as papers "
+            f"({known} known non-papers: contents, non-paper sections, author lines...)"
+        )
+    return line
 
 
 def resolution_summary(run: ResolutionRun) -> list[str]:
@@ -72,3 +80,42 @@ def resolution_summary(run: ResolutionRun) -> list[str]:
         )
     lines += [f"{api}: FAILED: {reason}" for api, reason in run.failures.items()]
     return lines
+
+
+def check_report(document: ListDocument) -> dict[str, Any]:
+    """`check --json`: what the list reader found, for scripts and tests."""
+    return {
+        "source": document.source,
+        "entries": [
+            {
+                "line": entry.line,
+                "section": entry.section,
+                "title": entry.title,
+                "paper_url": entry.paper_url,
+                "code_urls": list(entry.code_urls),
+                "venue": entry.venue,
+                "year": entry.year,
+            }
+            for entry in document.entries
+        ],
+        "skipped": [{"line": item.line, "reason": item.reason} for item in document.skipped],
+        "errors": [{"line": d.line, "message": d.message} for d in document.errors],
+        "warnings": [
+            {"line": d.line, "message": d.message}
+            for d in document.diagnostics
+            if d.severity is not Severity.ERROR
+        ],
+    }
+
+
+def mostly_skipped(document: ListDocument) -> str | None:
+    """One line when most items with links were not read as papers (the list's shape is one
+    the reader does not know yet), else None."""
+    doubtful = sum(1 for item in document.skipped if item.doubtful)
+    with_links = doubtful + len(document.entries)
+    if doubtful == 0 or doubtful * 2 <= with_links:
+        return None
+    return (
+        f"{document.source}: most items with links were not read as papers ({doubtful} of "
+        f"{with_links}): each is listed below with the reason; please report the list's shape"
+    )

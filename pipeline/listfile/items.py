@@ -78,6 +78,7 @@ _LEADING_TAG = re.compile(
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
     r"|\*{0,2}\[[^\[\]]{1,40}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
     r"|`[^`]{1,30}`"  # `tag`
+    r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
     r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
     r")\s*[:|\-\u2013\u2014]?\s*"
@@ -88,9 +89,46 @@ _EMPHASIS = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*|__([^_]+)__|_([^_\s][^_]*)_
 _HTML = re.compile(r"<[^>]{1,200}>")
 _SENTENCE_END = re.compile(r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z])")
 _MIN_TITLE_WORDS = 2
+# `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
+_ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
+_VENUE_WITH_SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z&-]{1,15}\s?'\s?\d\d\b")
+# A sentence end that is not an initial (`M. Belkin`) or `et al.`
+_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)\.\s+")
+_TITLE_WORDS = re.compile(
+    r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
+    r"without|beyond|into|at|as)\b"
+)
+_TRAILING_BREAK = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+\s*$", re.IGNORECASE)
+_NOT_PAPER_TAG = re.compile(
+    r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
+    r"dataset|demo|code)\W*$"
+)
+_NAME_WORD = r"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|[a-z]{1,3})"  # Li, J., Shu-Tao, van, de
+_NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
 # What a regenerated list appends to an item (render.py): ` — Citations: 12 · Stars: 3`. It is
 # the pipeline's own output, not the maintainer's data, so reading it back ignores it.
 ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))+\s*$")
+
+
+_TRAILING_VENUE = re.compile(r"[\s.,]+([A-Z][\w&-]*(?:\s[A-Z][\w&-]*)?\s?'?\s?\d{2,4})\W*$")
+
+
+def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
+    """`Are ResNets Provably Better than Linear Predictors? NIPS'18`: a title that runs into
+    its venue and year, with no punctuation the reader could cut at."""
+    text = re.sub(r"\s*\u3010[^\u3011]*\u3011\s*$", "", title)  # a note in 【...】
+    found = _TRAILING_VENUE.search(text)
+    if found is None or not (find_venue(found.group(1)) and year_from_text(found.group(1))):
+        return title, None, None
+    return _clean_title(text[: found.start()]), found.group(1), found.group(1)
+
+
+def venue_label(content: str) -> str | None:
+    """An item that only names a venue or year (`- NIPS'19`), whose sub-items are its papers."""
+    text = plain_text(content).strip(" :")
+    if len(text.split()) > 3 or not (find_venue(text) or year_from_text(text)):
+        return None
+    return text
 
 
 @dataclass(frozen=True)
@@ -116,8 +154,10 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
     that opens the item (`leading`) is a title unless its label says what it is."""
     label = plain_text(link.text)
     url = link.url.strip()
-    if url.startswith("#") or not url:
+    if url.startswith("#"):
         return "anchor"
+    if not url:
+        return "empty"
     if _CODE_LABEL.match(label):
         return "code"
     if _PAPER_LABEL.match(label):
@@ -166,10 +206,45 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if quoted:
         return _clean_title(quoted.group(1) or quoted.group(2)), text[quoted.end() :], []
     plain = text.split("[", 1)[0]
-    broken = _SENTENCE_END.search(plain)
-    if broken:
-        plain = plain[: broken.start()]
+    sentences = _SENTENCE.split(plain, maxsplit=2)
+    if len(sentences) >= 2 and looks_like_authors(sentences[0]):
+        # A citation that names the authors first: `M. Belkin, D. Hsu. Title. PNAS'19`
+        title = sentences[1]
+        is_venue = find_venue(plain_text(title)) is not None or re.match(r"^\W*[*_]", title)
+        if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
+            start = text.index(title)
+            return _clean_title(title), text[start + len(title) :], []
+    for broken in _SENTENCE_END.finditer(plain):
+        if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
+            plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
+            break
     return _clean_title(plain) or None, text[len(plain) :], []
+
+
+def _runs_on(first: str, following: str) -> bool:
+    """The first line's sentence goes on in the next line (a wrapped title): the first has no
+    link, no sentence end, and the next starts with a word."""
+    return (
+        "](" not in first
+        and not _SENTENCE.search(first)
+        and not first.rstrip().endswith((".", "?", "!", ")", "*", "\u3011"))
+        and bool(re.match(r"^[A-Za-z]", following))
+    )
+
+
+def looks_like_authors(text: str) -> bool:
+    """`Yiming Li, Yong Jiang, and Shu-Tao Xia`: a list of names, not a title."""
+    plain = plain_text(text)
+    if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et al\b", plain):
+        return True
+    plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
+    if _TITLE_WORDS.search(plain):
+        return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
+    parts = [part.strip(" .") for part in re.split(r",|\band\b|&", plain) if part.strip(" .")]
+    if len(parts) == 1:  # one author, with an initial: `R Neal`, `J. Smith`
+        return re.match(r"^[A-Z]\.?\s[A-Z][\w'-]+$", parts[0]) is not None
+    names = sum(1 for part in parts if _NAME.match(part) and len(part.split()) <= 4)
+    return names >= 0.7 * len(parts)
 
 
 def _without_urls(text: str) -> str:
@@ -193,24 +268,31 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     year_text = next((plain_text(c) for c in candidates if year_from_text(plain_text(c))), None)
     if venue is None:
         words = plain_text(text)
-        for piece in re.split(r"[,.;|()]", words):
-            if find_venue(piece.strip()) is not None and len(piece.split()) <= 5:
-                venue = piece.strip()
+        for piece in re.split(r"[,.;|()\[\]]", words):
+            piece = piece.strip(" -\u2013\u2014*_")
+            if find_venue(piece) is not None and len(piece.split()) <= 5:
+                venue = piece
                 break
     if year_text is None and venue is not None and year_from_text(venue):
         year_text = venue
     if year_text is None:
-        years = re.findall(r"(?<![\d.])(?:19[5-9]\d|20\d\d)(?![\d.])", plain_text(text))
-        year_text = years[-1] if years else None
+        years = re.findall(r"(?<![\d.])(?:19[5-9]\d|20\d\d)(?!\.?\d)", plain_text(text))
+        short = _VENUE_WITH_SHORT_YEAR.findall(plain_text(text))
+        arxiv = _ARXIV_NUMBER.findall(plain_text(text))
+        year_text = years[-1] if years else (short or arxiv or [None])[-1]
     return venue, year_text
 
 
-def read_item(content: str, continuation: Sequence[str] = ()) -> ItemReading:
+def read_item(
+    content: str, continuation: Sequence[str] = (), inherited: str | None = None
+) -> ItemReading:
     """Read one item: `content` is the text after the list marker, `continuation` the item's
-    other lines (continuation text and link-only sub-items)."""
+    other lines (continuation text and link-only sub-items), `inherited` the venue label of a
+    parent item (`- NIPS'19` above its papers)."""
     if _TASK.match(content):
         return ItemReading(skip_reason="a task-list item", has_links=bool(find_links(content)))
-    content = ENRICHMENT.sub("", content)
+    content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
+    continuation = [ENRICHMENT.sub("", line) for line in continuation]
     whole = " ".join([content, *continuation])
     links = [link for link in find_links(whole) if not link.is_image]
     bare = [url for url in find_urls(whole) if all(url not in link.url for link in links)]
@@ -219,6 +301,13 @@ def read_item(content: str, continuation: Sequence[str] = ()) -> ItemReading:
         return ItemReading(skip_reason="a table of contents (links to #anchors)", has_links=True)
 
     body, tags = _strip_tags(content)
+    if continuation and _runs_on(body, continuation[0]):
+        body = f"{body} {continuation[0]}"  # a title wrapped onto the next line
+        continuation = continuation[1:]
+    kind_tag = next((tag for tag in tags if _NOT_PAPER_TAG.match(tag)), None)
+    if kind_tag is not None:
+        reason = f"tagged {kind_tag.strip()}: not a paper"
+        return ItemReading(skip_reason=reason, has_links=has_links)
     title_link: Link | None = None
     title: str | None = None
     first_links = [link for link in find_links(body) if not link.is_image]
@@ -232,6 +321,11 @@ def read_item(content: str, continuation: Sequence[str] = ()) -> ItemReading:
     if title is None:
         title, after_title, inner_tags = _title_from_text(body)
         tags += inner_tags
+        plain_title = not _BOLD.match(body) and not _QUOTED.match(body)
+        sentence = _SENTENCE.split(body.split("[", 1)[0], maxsplit=1)[0]
+        in_first = title is not None and plain_text(title) in plain_text(sentence)
+        if plain_title and in_first and looks_like_authors(sentence):
+            return ItemReading(skip_reason="an author line", has_links=has_links)
 
     paper_url = None
     code_urls: list[str] = []
@@ -255,11 +349,26 @@ def read_item(content: str, continuation: Sequence[str] = ()) -> ItemReading:
         elif paper_url is None and _host_matches(url, PAPER_HOSTS):
             paper_url = url
     venue, year_text = _venue_and_year(" ".join([after_title, *continuation]), tags)
+    if title and venue is None and year_text is None and title_link is None:
+        title, venue, year_text = _venue_at_end(title)
+    if inherited is not None:
+        venue = venue or (inherited if find_venue(inherited) else None)
+        year_text = year_text or (inherited if year_from_text(inherited) else None)
 
     short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     if not title or (short and title_link is None):
         reason = "no title found" if has_links else "not a paper: no title, link or venue"
         return ItemReading(skip_reason=reason, has_links=has_links)
+    # `[VLDB](http://www.vldb.org/)`: an acronym linked to a site names a venue or a project
+    acronym = title_link is not None and re.fullmatch(r"[A-Z][A-Z0-9&-]{2,}", title) is not None
+    if (
+        acronym
+        and venue is None
+        and year_text is None
+        and not (paper_url and _host_matches(paper_url, PAPER_HOSTS))
+    ):
+        reason = "an acronym linked to a site, not a paper (a venue, tool or project?)"
+        return ItemReading(title=title, skip_reason=reason, has_links=has_links)
     if paper_url is None and venue is None and year_text is None:
         if code_urls:
             reason = "a code link but no paper link, venue or year (a tool or repository?)"

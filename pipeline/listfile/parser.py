@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.listfile.items import read_item
+from pipeline.listfile.items import read_item, venue_label
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     Block,
@@ -81,6 +81,15 @@ NON_PAPER_SECTION = re.compile(
     r"(?i)\b(contents|toc|related|contribut\w*|licen[cs]e|acknowledg\w*|citation|cite|"
     r"other (awesome )?lists?|see also)\b"
 )
+# Headings that are nothing but a kind of non-paper resource ("Talks", "Implementations",
+# "Libraries and Tools"): everything under them, subsections included, holds no papers. Only
+# the whole heading counts: "Tool Selection" in a list about LLM agents holds papers.
+_RESOURCE = (
+    r"talks?|tutorials?|videos?|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
+    r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
+    r"updates?|star history|slides|demos?|codebases?|software|packages?"
+)
+NON_PAPER_HEADING = re.compile(rf"(?i)^(?:{_RESOURCE})(?:\s*(?:and|&|,)\s*(?:{_RESOURCE}))*$")
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -254,6 +263,17 @@ class _ParseState:
     pending_text: list[Line] = field(default_factory=list)
     section: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
+    outline: list[tuple[int, str]] = field(default_factory=list)  # the headings above, by level
+    labels: list[tuple[int, str]] = field(default_factory=list)  # venue-only parent items
+
+    def non_paper_section(self) -> str | None:
+        """The heading above (at any level) that names a section without papers, if any."""
+        found = [text for _, text in self.outline if NON_PAPER_HEADING.match(_bare(text))]
+        if self.section and (
+            NON_PAPER_SECTION.search(self.section) or NON_PAPER_HEADING.match(_bare(self.section))
+        ):
+            found.append(self.section)
+        return found[-1] if found else None
 
     def text(self, line: Line) -> None:
         self.pending_text.append(line)
@@ -269,6 +289,18 @@ class _ParseState:
 
     def report(self, line: int, severity: Severity, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.source, line, severity, message))
+
+
+# Skip reasons that name what an item is; any other skipped item with a link is reported as a
+# warning, in case it is a paper the reader missed.
+KNOWN_NON_PAPERS = ("a table of contents", "a task-list", "an author line", "tagged ")
+
+
+def _bare(heading: str) -> str:
+    """A heading without numbering, emoji and punctuation around it: `3.1 Tools :hammer:`."""
+    text = re.sub(r":[a-z0-9_+-]+:", " ", heading)
+    text = re.sub(r"^[\W\d_]+|[\W_]+$", "", text)
+    return " ".join(text.split())
 
 
 def _paper_url(url: str | None, state: _ParseState, line: int) -> str | None:
@@ -364,6 +396,9 @@ def _parse_table(
             if entry is not None:
                 state.entries.append(entry)
                 row = TableRow(row.line, row.leading, row.cells, row.trailing, entry.position)
+        elif "](" in line.text or find_urls(line.text):
+            reason = "a row of a table without a title column"
+            state.skipped.append(Skipped(line.number, reason, doubtful=False))
         rows.append(row)
     state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
     return end
@@ -402,6 +437,8 @@ def _item_lines(lines: list[Line], index: int) -> int:
     item = _LIST_ITEM.match(lines[index].text)
     assert item is not None  # noqa: S101 - checked by the caller
     indent = _indentation(item.group(1))
+    readable = inline_problem([item.group(3)], cells=False) is None
+    label = venue_label(item.group(3)) if readable else None  # `- NIPS'19`: its papers below
     end = index + 1
     blank = False
     while end < len(lines):
@@ -414,7 +451,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
             break
         deeper = _indentation(text) > indent
         nested = _LIST_ITEM.match(text)
-        if nested and (not deeper or read_item(nested.group(3)).skip_reason is None):
+        if nested and (not deeper or _paper_of_its_own(nested.group(3), label)):
             break  # a sibling, or a paper of its own
         if not deeper and (blank or _BLOCK_START.match(text)):
             break
@@ -425,6 +462,12 @@ def _item_lines(lines: list[Line], index: int) -> int:
     while end > index + 1 and not lines[end - 1].text.strip():
         end -= 1  # trailing blank lines are the document's, not the item's
     return end
+
+
+def _paper_of_its_own(content: str, label: str | None) -> bool:
+    if inline_problem([content], cells=False) is not None:
+        return True  # not read here: the main loop reports it on its own line
+    return read_item(content, (), label).skip_reason is None
 
 
 def _indentation(text: str) -> int:
@@ -454,17 +497,30 @@ def _list_item(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry
         if find_links(content[:200]) or "](" in content:  # may be a paper: say so
             state.report(line.number, Severity.ERROR, f"item not read as a paper: {problem}")
         return None, index + 1
-    if state.section and NON_PAPER_SECTION.search(state.section):
+    non_paper = state.non_paper_section()
+    if non_paper is not None:
         if "](" in content or find_urls(content):
             state.skipped.append(
-                Skipped(line.number, f"in section {state.section!r}, which holds no papers", False)
+                Skipped(line.number, f"in section {non_paper!r}, which holds no papers", False)
             )
         return None, end
-    reading = read_item(content, _continuation(rest))
+    indent = _indentation(item.group(1))
+    state.labels = [(depth, text) for depth, text in state.labels if depth < indent]
+    inherited = state.labels[-1][1] if state.labels else None
+    reading = read_item(content, _continuation(rest), inherited)
     if reading.skip_reason is not None:
+        label = venue_label(content)
+        if label is not None:
+            state.labels.append((indent, label))
+        if not reading.has_links and reading.title and len(reading.title.split()) >= 4:
+            # A title without link, venue or year: listed in `check --json`, not warned about.
+            state.skipped.append(Skipped(line.number, reading.skip_reason, doubtful=False))
         if reading.has_links:
-            known = reading.skip_reason.startswith(("a table of contents", "a task-list"))
+            known = reading.skip_reason.startswith(KNOWN_NON_PAPERS)
             state.skipped.append(Skipped(line.number, reading.skip_reason, not known))
+            if not known:
+                message = f"item with a link not read as a paper: {reading.skip_reason}"
+                state.report(line.number, Severity.WARNING, message)
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
@@ -485,6 +541,86 @@ def _list_item(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry
         ),
         end,
     )
+
+
+_PARAGRAPH_ENTRY_START = re.compile(r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s)")
+
+
+def _paragraph_end(lines: list[Line], index: int) -> int:
+    end = index + 1
+    while end < len(lines):
+        text = lines[end].text
+        if not text.strip() or _BLOCK_START.match(text) or _LIST_ITEM.match(text):
+            break
+        end += 1
+    return end
+
+
+def _paragraph_entry(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry | None, int]:
+    """A paper written as a paragraph: a bold or numbered (`[12]`) title line, then lines
+    with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
+    paragraph of links). Only paragraphs that carry a paper link are read as papers."""
+    line = lines[index]
+    if not _PARAGRAPH_ENTRY_START.match(line.text) or state.non_paper_section() is not None:
+        return None, index + 1
+    end = _paragraph_end(lines, index)
+    rest = [r.text for r in lines[index + 1 : end]]
+    # `[4] Title<br>`, a blank line, then `[paper](url) | [code](url)<br><br>`
+    after_blank = end + 1
+    if (
+        line.text.rstrip().endswith(("<br>", "<br/>", "<br />"))
+        and after_blank < len(lines)
+        and not lines[end].text.strip()
+        and lines[after_blank].text.lstrip().startswith("[")
+        and not _PARAGRAPH_ENTRY_START.match(lines[after_blank].text)
+    ):
+        links_end = _paragraph_end(lines, after_blank)
+        rest += [r.text for r in lines[after_blank:links_end]]
+        end = links_end
+    if inline_problem([line.text, *rest], cells=False):
+        return None, index + 1
+    reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
+    if reading.skip_reason is not None or reading.paper_url is None or reading.title is None:
+        return None, index + 1
+    entry = Entry(
+        position=len(state.entries),
+        line=line.number,
+        section=state.section,
+        title=reading.title,
+        paper_url=_paper_url(reading.paper_url, state, line.number),
+        abbreviation=None,
+        venue=_clean_venue(reading.venue),
+        year=year_from_text(reading.year_text) or year_from_text(state.section),
+        code_urls=reading.code_urls,
+        cells=(Cell("", line.text),),
+        kind="bullet",
+    )
+    return entry, end
+
+
+_HARD_BREAK = re.compile(r"<br\s*/?>|\\$", re.IGNORECASE)
+
+
+_HTML_LINK = re.compile(r"""<a\s[^>]*href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def _html_row(lines: list[Line], index: int, state: _ParseState) -> None:
+    """An HTML table row (`<tr>` ... `</tr>`) with links: reported, not read (yet)."""
+    urls: list[str] = []
+    for line in lines[index : index + 40]:
+        urls += _HTML_LINK.findall(line.text)
+        if inline_problem([line.text], cells=False) is None:
+            urls += [link.url for link in find_links(line.text)]
+        if "</tr" in line.text.lower():
+            break
+    if not urls:
+        return
+    if all(url.startswith("#") for url in urls):
+        state.skipped.append(Skipped(lines[index].number, "a table of contents (HTML)", False))
+        return
+    reason = "an HTML table row: rows of HTML tables are not read as papers yet"
+    state.skipped.append(Skipped(lines[index].number, reason))
+    state.report(lines[index].number, Severity.WARNING, f"item with a link not read: {reason}")
 
 
 def _clean_venue(venue: str | None) -> str | None:
@@ -539,6 +675,9 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             title = _heading_text(heading.group(2) or "", line.number, state)
             state.block(Heading(line, level, title))
             state.section = title
+            state.outline = [(lvl, text) for lvl, text in state.outline if lvl < level]
+            state.outline.append((level, title))
+            state.labels = []
             index += 1
             continue
         table_start = _table_start(lines, index, state)
@@ -564,6 +703,17 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
                 state.text(rest)
             index = after
             continue
+        if line.text.lstrip().lower().startswith("<tr"):
+            _html_row(lines, index, state)
+        if line.text.strip() and not _BLOCK_START.match(line.text):
+            entry, after = _paragraph_entry(lines, index, state)
+            if entry is not None:
+                state.entries.append(entry)
+                state.block(BulletEntry(line, entry.position))
+                for rest in lines[index + 1 : after]:
+                    state.text(rest)
+                index = after
+                continue
         state.text(line)
         index += 1
     state.flush()

@@ -32,6 +32,7 @@ Alignment = Literal["left", "center", "right"]
 # Entry position -> the value its row is sorted by (highest first); None or NaN: no value.
 SortValues = Mapping[int, float | None]
 
+_HARD_BREAK_AT_END = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
 _LIST_ITEM_OR_HEADING = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6})(?:[ \t]|$)")
 
@@ -244,7 +245,11 @@ def _render_bullet(bullet: BulletEntry, columns: Sequence[ExtraColumn]) -> str:
         return bullet.line.raw
     text = bullet.line.text
     content = text.rstrip()
-    return f"{content} — {' · '.join(parts)}{text[len(content) :]}{bullet.line.eol}"
+    # A line ending in a hard break (`\`, `<br>`) keeps it last: the values go before it.
+    hard_break = _HARD_BREAK_AT_END.search(content)
+    cut = hard_break.start() if hard_break else len(content)
+    suffix = f" — {' · '.join(parts)}"
+    return f"{content[:cut]}{suffix}{content[cut:]}{text[len(content) :]}{bullet.line.eol}"
 
 
 def render(

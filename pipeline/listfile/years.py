@@ -14,6 +14,9 @@ _ARXIV_MONTH = re.compile(r"(?i)\barxiv\W{0,3}(\d\d)(0[1-9]|1[0-2])\b")
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 
 
+_LAST_2000S_YEAR = 40  # two-digit years up to '40 are 20xx, later ones 19xx
+
+
 def year_from_text(text: str | None) -> int | None:
     """A publication year written in a venue or heading: `CVPR 2024`, `CVPR2022`, `NeurIPS'22`,
     `ICCV' 15`, `ICCV23`, `AAAI-21`, `Arxiv 1711` (November 2017), an arXiv id."""
@@ -26,4 +29,7 @@ def year_from_text(text: str | None) -> int | None:
     if arxiv:
         return 2000 + int(arxiv.group(1))
     short = _SHORT_YEAR.findall(text)
-    return 2000 + int(short[-1]) if short else None
+    if not short:
+        return None
+    two = int(short[-1])
+    return 2000 + two if two <= _LAST_2000S_YEAR else 1900 + two  # `NIPS'93` is 1993

@@ -30,8 +30,8 @@ def _no_entries(path: Path, text: str, document: ListDocument) -> ListReadError:
             f"{path}: only blank lines ({len(text)} characters); a list needs at least one paper"
         )
     message = (
-        f"{path}: no paper entries found (no table with a title column, no bullet starting "
-        "with a paper link)"
+        f"{path}: no paper entries found (no table with a title column, no list item or "
+        "paragraph read as a paper)"
     )
     if document.diagnostics:
         first = document.diagnostics[0]

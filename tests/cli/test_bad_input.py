@@ -69,25 +69,25 @@ LIST_CASES: list[tuple[str, Callable[[Path], object], str]] = [
     (
         "prose only",
         lambda p: p.write_bytes(b"# Awesome list\n\nPapers coming soon.\n"),
-        "{path}: no paper entries found (no table with a title column, no bullet starting "
-        "with a paper link)",
+        "{path}: no paper entries found (no table with a title column, no list item or "
+        "paragraph read as a paper)",
     ),
     (
         "a table without a title column",
         lambda p: p.write_bytes(b"| Tool | Code |\n|---|---|\n| x | https://github.com/o/n |\n"),
-        "{path}: no paper entries found (no table with a title column, no bullet starting "
-        "with a paper link); line 1: warning: table with columns ['Tool', 'Code'] has no title "
-        "column (one of title, papertitle, name, papername, paper, papers); its rows are not "
-        "read as papers",
+        "{path}: no paper entries found (no table with a title column, no list item or "
+        "paragraph read as a paper); line 1: warning: table with columns ['Tool', 'Code'] has "
+        "no title column (one of title, papertitle, name, papername, paper, papers); its rows "
+        "are not read as papers",
     ),
     (
         "a header of 1,000 columns over a delimiter of 5",
         lambda p: p.write_text(
             "| Title |" + " Notes |" * 999 + "\n|---|---|---|---|---|\n| [A](https://a.org) |\n"
         ),
-        "{path}: no paper entries found (no table with a title column, no bullet starting "
-        "with a paper link); line 1: warning: table header has 1000 cells but the delimiter "
-        "row below has 5; GitHub does not render this as a table",
+        "{path}: no paper entries found (no table with a title column, no list item or "
+        "paragraph read as a paper); line 1: warning: table header has 1000 cells but the "
+        "delimiter row below has 5; GitHub does not render this as a table",
     ),
     (
         "NUL bytes",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import socket
 import subprocess
@@ -48,6 +49,50 @@ def test_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     badges = str(SAMPLE_LISTS / "badges.md")
     assert run_cli(capsys, "check", badges)[0] == 0
     assert run_cli(capsys, "check", "--strict", badges)[0] == 1
+
+
+def test_check_json_lists_entries_and_skipped_items(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "## Contents\n\n- [Papers](#papers)\n\n## Papers\n\n"
+        "- **Sparse Prompt Tuning for Segmentation** (CVPR 2023) "
+        "[[paper](https://arxiv.org/abs/2301.00001)] [[code](https://github.com/x/spt)]\n"
+        "- [Sparse Prompt Library](https://github.com/x/lib)\n",
+        encoding="utf-8",
+    )
+    status, out, _ = run_cli(capsys, "check", "--json", str(listing))
+    report = json.loads(out)
+    assert status == 0
+    assert report["entries"] == [
+        {
+            "line": 7,
+            "section": "Papers",
+            "title": "Sparse Prompt Tuning for Segmentation",
+            "paper_url": "https://arxiv.org/abs/2301.00001",
+            "code_urls": ["https://github.com/x/spt"],
+            "venue": "CVPR 2023",
+            "year": 2023,
+        }
+    ]
+    assert [item["line"] for item in report["skipped"]] == [3, 8]
+    assert "holds no papers" in report["skipped"][0]["reason"]
+    assert report["errors"] == []
+    assert [w["line"] for w in report["warnings"]] == [8]
+    assert run_cli(capsys, "check", "--strict", str(listing))[0] == 1  # the doubtful item
+
+
+def test_check_says_first_when_most_items_are_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = tmp_path / "list.md"
+    tools = "".join(f"- [Tool number {n}](https://github.com/x/t{n})\n" for n in range(5))
+    paper = "- [Sparse Prompt Tuning](https://arxiv.org/abs/2301.00001) (CVPR 2023)\n"
+    listing.write_text("## Papers\n\n" + paper + tools, encoding="utf-8")
+    _, out, _ = run_cli(capsys, "check", str(listing))
+    first = out.splitlines()[0]
+    assert "most items with links were not read as papers (5 of 6)" in first
 
 
 @pytest.mark.parametrize(
