@@ -89,6 +89,7 @@ _EMPHASIS = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*|__([^_]+)__|_([^_\s][^_]*)_
 _HTML = re.compile(r"<[^>]{1,200}>")
 _SENTENCE_END = re.compile(r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z])")
 _MIN_TITLE_WORDS = 2
+_OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
 _VENUE_WITH_SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z&-]{1,15}\s?'\s?\d\d\b")
@@ -343,6 +344,13 @@ def read_item(
                 code_urls.append(url)
         elif kind in {"paper", "title"} and paper_url is None:
             paper_url = url
+    official = [
+        link.url.strip()
+        for link in links
+        if _OFFICIAL.search(plain_text(link.text)) and link.url.strip() in code_urls
+    ]
+    if official:  # the list marks the official implementation: it fills the main columns
+        code_urls = [official[0], *(url for url in code_urls if url != official[0])]
     for url in bare:
         if _host_matches(url, CODE_HOSTS) and url not in code_urls:
             code_urls.append(url)

@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # CommonMark allows a backslash escape before any ASCII punctuation character.
 ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -217,6 +218,7 @@ def _strip_inline_markup(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)  # pure; asked again for the same text (at most 16 MiB cached)
 def plain_text(markdown: str) -> str:
     """The text a reader sees for an inline Markdown fragment, on one line.
 

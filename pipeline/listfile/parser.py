@@ -437,8 +437,8 @@ def _item_lines(lines: list[Line], index: int) -> int:
     item = _LIST_ITEM.match(lines[index].text)
     assert item is not None  # noqa: S101 - checked by the caller
     indent = _indentation(item.group(1))
-    readable = inline_problem([item.group(3)], cells=False) is None
-    label = venue_label(item.group(3)) if readable else None  # `- NIPS'19`: its papers below
+    label: str | None = None  # `- NIPS'19`: the papers below it, read with its venue
+    labelled = False
     end = index + 1
     blank = False
     while end < len(lines):
@@ -451,6 +451,10 @@ def _item_lines(lines: list[Line], index: int) -> int:
             break
         deeper = _indentation(text) > indent
         nested = _LIST_ITEM.match(text)
+        if nested and deeper and not labelled:
+            labelled = True
+            if inline_problem([item.group(3)], cells=False) is None:
+                label = venue_label(item.group(3))
         if nested and (not deeper or _paper_of_its_own(nested.group(3), label)):
             break  # a sibling, or a paper of its own
         if not deeper and (blank or _BLOCK_START.match(text)):

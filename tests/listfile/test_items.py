@@ -248,3 +248,13 @@ def test_deeply_nested_links_in_any_item_shape_are_kept_verbatim_not_read(where:
     document = parse_list(text)  # no RecursionError, in a fraction of a second
     assert document.entries == ()
     assert render(document) == text
+
+
+def test_several_code_links_are_kept_and_the_official_one_comes_first() -> None:
+    item = (
+        f"**{TITLE}** [[paper]({PAPER})] [[code (mmseg)]({CODE}-mmseg)] "
+        f"[[official code]({CODE})] [[code (jax)]({CODE}-jax)]"
+    )
+    assert read_item(item).code_urls == (CODE, f"{CODE}-mmseg", f"{CODE}-jax")
+    unmarked = f"**{TITLE}** [[paper]({PAPER})] [[code]({CODE}-a)] [[code]({CODE}-b)]"
+    assert read_item(unmarked).code_urls == (f"{CODE}-a", f"{CODE}-b")  # list order
