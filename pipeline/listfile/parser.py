@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.listfile.items import read_item, venue_label
+from pipeline.listfile.items import ItemReading, read_item, venue_label
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     Block,
@@ -527,24 +527,7 @@ def _list_item(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry
                 state.report(line.number, Severity.WARNING, message)
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1
-    assert reading.title is not None  # noqa: S101 - read_item sets it for papers
-    year = year_from_text(reading.year_text) or year_from_text(state.section)
-    return (
-        Entry(
-            position=len(state.entries),
-            line=line.number,
-            section=state.section,
-            title=reading.title,
-            paper_url=_paper_url(reading.paper_url, state, line.number),
-            abbreviation=None,
-            venue=_clean_venue(reading.venue),
-            year=year,
-            code_urls=reading.code_urls,
-            cells=(Cell("", line.text),),
-            kind="bullet",
-        ),
-        end,
-    )
+    return _item_entry(reading, line, state), end
 
 
 _PARAGRAPH_ENTRY_START = re.compile(r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s)")
@@ -584,9 +567,15 @@ def _paragraph_entry(lines: list[Line], index: int, state: _ParseState) -> tuple
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
-    if reading.skip_reason is not None or reading.paper_url is None or reading.title is None:
+    if reading.skip_reason is not None or reading.paper_url is None:
         return None, index + 1
-    entry = Entry(
+    return _item_entry(reading, line, state), end
+
+
+def _item_entry(reading: ItemReading, line: Line, state: _ParseState) -> Entry:
+    """The entry a list item or paragraph was read as (its first line stands for it)."""
+    assert reading.title is not None  # noqa: S101 - read_item sets it for papers
+    return Entry(
         position=len(state.entries),
         line=line.number,
         section=state.section,
@@ -599,7 +588,6 @@ def _paragraph_entry(lines: list[Line], index: int, state: _ParseState) -> tuple
         cells=(Cell("", line.text),),
         kind="bullet",
     )
-    return entry, end
 
 
 _HARD_BREAK = re.compile(r"<br\s*/?>|\\$", re.IGNORECASE)
