@@ -13,8 +13,8 @@ from pipeline.analysis.guard import GuardThresholds, Rejection
 from pipeline.core.errors import PipelineError
 from pipeline.listfile.model import ListDocument
 from pipeline.resolve.overrides import Overrides, load_overrides
+from pipeline.resolve.records import Pin, ResolutionRun
 from pipeline.resolve.report import load_pins
-from pipeline.resolve.resolver import Pin, ResolutionRun
 from pipeline.sources.config import Settings, is_loopback_url
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats

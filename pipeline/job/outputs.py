@@ -19,8 +19,8 @@ from pipeline.job.history import read_trend_history
 from pipeline.job.options import Inputs, JobOptions, ListExtras, is_synthetic
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.regenerate import regenerate
+from pipeline.resolve.records import ResolutionRun
 from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
-from pipeline.resolve.resolver import ResolutionRun
 from pipeline.store.citations import citations_parquet_bytes
 from pipeline.store.tables import papers_parquet_bytes, read_snapshot_before, to_table
 from pipeline.store.writer import (

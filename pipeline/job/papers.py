@@ -14,7 +14,8 @@ from pipeline.analysis.citation_history import (
 )
 from pipeline.core.errors import ApiError, is_outage
 from pipeline.job.options import Inputs
-from pipeline.resolve.resolver import ResolutionRun, Resolver
+from pipeline.resolve.records import ResolutionRun
+from pipeline.resolve.resolver import Resolver
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.config import Settings
 from pipeline.sources.http import CallStats

@@ -18,7 +18,7 @@ from pipeline.core.rows import GITHUB_COLUMNS, S2_COLUMNS, is_same_paper, is_sam
 from pipeline.job.options import Inputs
 from pipeline.job.repositories import entry_repos
 from pipeline.listfile.identifiers import repo_ref
-from pipeline.resolve.resolver import Resolution, ResolutionRun
+from pipeline.resolve.records import Resolution, ResolutionRun
 from pipeline.sources.github import RepoInfo, RepoStatus
 from pipeline.store.tables import read_snapshot, snapshot_dates
 

@@ -23,7 +23,7 @@ from pipeline.job.papers import fetch_citation_history, resolve_papers
 from pipeline.job.repositories import fetch_repositories
 from pipeline.job.rows import Assembled, assemble_rows, frozen_baseline, not_refreshed_line
 from pipeline.job.summary import failed_sources, summary_lines
-from pipeline.resolve.resolver import ResolutionRun
+from pipeline.resolve.records import ResolutionRun
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pipeline.job.options import SOURCES, JobResult
 from pipeline.listfile.model import ListDocument, Severity
-from pipeline.resolve.resolver import MatchMethod, ResolutionRun
+from pipeline.resolve.records import MatchMethod, ResolutionRun
 
 
 def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:

@@ -11,6 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.listfile.bounds import inline_problem
+from pipeline.listfile.cells import (
+    COLUMN_NAMES,
+    code_urls_in,
+    column_roles,
+    empty_to_none,
+    is_delimiter_row,
+    split_row,
+    title_and_url,
+)
 from pipeline.listfile.items import ItemReading, read_item, venue_label
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
@@ -30,51 +40,6 @@ from pipeline.listfile.model import (
     TextBlock,
 )
 from pipeline.listfile.years import year_from_text
-
-# Header names (lower-case, letters and digits only) for each recognised column role, in
-# priority order. A table with a title column is a paper table.
-COLUMN_NAMES: dict[ColumnRole, tuple[str, ...]] = {
-    ColumnRole.TITLE: ("title", "papertitle", "name", "papername", "paper", "papers"),
-    ColumnRole.LINK: ("link", "links", "url", "pdf", "arxiv", "paperlink", "paper", "papers"),
-    ColumnRole.ABBREVIATION: (
-        "abbreviation",
-        "abbr",
-        "abbrev",
-        "short",
-        "shortname",
-        "acronym",
-        "method",
-        "alias",
-    ),
-    ColumnRole.VENUE: (
-        "venue",
-        "conference",
-        "conf",
-        "publication",
-        "pub",
-        "published",
-        "publishedin",
-        "journal",
-        "source",
-    ),
-    ColumnRole.YEAR: ("year", "date"),
-    ColumnRole.CODE: (
-        "code",
-        "codes",
-        "repo",
-        "repository",
-        "github",
-        "implementation",
-        "implementations",
-        "sourcecode",
-        "officialcode",
-    ),
-}
-
-# Cell texts that mean "no value".
-EMPTY_CELL_VALUES = frozenset(
-    {"", "-", "--", "---", "\u2014", "\u2013", "n/a", "na", "none", "null", "/"}  # em, en dash
-)
 
 # Bullets with links under these headings are navigation or prose, not papers.
 NON_PAPER_SECTION = re.compile(
@@ -98,24 +63,6 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _BLOCK_START = re.compile(r"^ {0,3}(#{1,6}([ \t]|$)|>|`{3}|~{3}|[-*+][ \t]|\d{1,9}[.)][ \t]|<)")
-_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_LEADING_MARKUP = re.compile(r"^[\s*_~]*")
-_CODE_LINK_TEXT = re.compile(
-    r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
-    r"paddle|mindspore)\b"
-)
-_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
-
-# Bounds on the text handed to the inline reader (pipeline.listfile.markdown). It reads real
-# lists fast (the costliest line of the seed and sample lists: 383 characters, an estimated 1,440
-# characters scanned) but is quadratic or worse on text no list holds: thousands of unclosed
-# `[` or `](`, many `<a href=` without `>`, URLs ending in thousands of `)`; and it recurses once
-# per nested link, so links nested ~1,000 deep raise RecursionError. Text past these bounds is
-# reported and kept verbatim, not read, so a line is read in a fraction of a second at worst.
-MAX_INLINE_CHARS = 16_384  # per cell, bullet or heading
-MAX_LINK_NESTING = 8  # a badge, `[![alt](image)](url)`, nests 2 deep
-MAX_INLINE_WORK = 2**20  # estimated characters scanned; see _inline_work
-_BRACKET_TOKEN = re.compile(r"\\.|[\[\]]", re.DOTALL)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -128,130 +75,6 @@ def split_lines(text: str) -> list[Line]:
     if cursor < len(text):
         lines.append(Line(len(lines) + 1, text[cursor:], ""))
     return lines
-
-
-def split_row(line: Line) -> TableRow | None:
-    """Split a table line on unescaped pipes; None when the line has no unescaped pipe."""
-    text = line.text
-    pipes: list[int] = []
-    i = 0
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "|":
-            pipes.append(i)
-        i += 1
-    if not pipes:
-        return None
-    has_leading = pipes[0] == len(text) - len(text.lstrip())
-    has_trailing = pipes[-1] == len(text.rstrip()) - 1 and (len(pipes) > 1 or not has_leading)
-    leading = text[: pipes[0] + 1] if has_leading else ""
-    trailing = text[pipes[-1] :] if has_trailing else ""
-    body_end = len(text) - len(trailing)
-    bounds = [len(leading) - 1, *(p for p in pipes if len(leading) <= p < body_end), body_end]
-    cells = tuple(text[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1))
-    return TableRow(line=line, leading=leading, cells=cells, trailing=trailing)
-
-
-def _is_delimiter_row(row: TableRow) -> bool:
-    return all(_DELIMITER_CELL.match(cell) for cell in row.cells)
-
-
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", plain_text(header).casefold())
-
-
-def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]:
-    """Assign each recognised role to the first column whose header names it."""
-    keys = [_header_key(header) for header in headers]
-    taken: set[int] = set()
-    roles: list[tuple[ColumnRole, int]] = []
-    for role, names in COLUMN_NAMES.items():
-        for name in names:
-            index = next((i for i, key in enumerate(keys) if key == name and i not in taken), None)
-            if index is not None:
-                roles.append((role, index))
-                taken.add(index)
-                break
-    return tuple(roles)
-
-
-def empty_to_none(text: str) -> str | None:
-    value = plain_text(text)
-    return None if value.casefold() in EMPTY_CELL_VALUES else value
-
-
-def _title_and_url(cell: str) -> tuple[str, str | None]:
-    """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
-    links = [link for link in find_links(cell) if not link.is_image]
-    prefix = _LEADING_MARKUP.match(cell)
-    starts_with_link = bool(links) and links[0].start == (prefix.end() if prefix else 0)
-    if starts_with_link:
-        return plain_text(links[0].text), links[0].url
-    urls = find_urls(cell)
-    text = cell
-    for link in reversed(links):
-        text = text[: link.start] + " " + text[link.end :]
-    for url in urls:
-        text = text.replace(f"<{url}>", " ").replace(url, " ")
-    return plain_text(text), (urls[0] if urls else None)
-
-
-def _inline_work(text: str) -> tuple[int, int]:
-    """(estimated characters the inline reader scans, deepest nesting of closed `[...]`).
-
-    Each `[` costs the distance to its `]` (to the end when unclosed), each `](` and each
-    `<a`/`href` pair may cost a scan to the end. Linear in `len(text)`."""
-    work = 0
-    opened: list[int] = []
-    closed: dict[int, int] = {}  # `[` -> its `]`, by position
-    for token in _BRACKET_TOKEN.finditer(text):  # escaped characters are tokens of their own
-        if token.group() == "[":
-            opened.append(token.start())
-        elif token.group() == "]" and opened:
-            closed[opened.pop()] = token.start()
-    work += sum(end - start for start, end in closed.items())
-    work += sum(len(text) - start for start in opened)
-    work += text.count("](") * len(text)
-    # A bare URL's trailing `)` are trimmed one by one, each time counting every `(` and `)`:
-    # quadratic, but at C speed (some 30 times faster than the scans counted above).
-    work += text.count(")") * len(text) // 32
-    folded = text.casefold()
-    work += folded.count("<a") * folded.count("href") * len(text)
-    # Nesting counts closed brackets only: the reader recurses into link texts, never into an
-    # unclosed `[` (whose cost is counted above).
-    deepest = 0
-    ends: list[int] = []
-    for start in sorted(closed):
-        while ends and ends[-1] < start:
-            ends.pop()
-        ends.append(closed[start])
-        deepest = max(deepest, len(ends))
-    return work, deepest
-
-
-def inline_problem(texts: Sequence[str], *, cells: bool = True) -> str | None:
-    """Why the inline reader should not be given `texts` (the cells of one row, or a bullet or
-    a heading with `cells=False`), or None when they are within MAX_INLINE_CHARS,
-    MAX_LINK_NESTING and MAX_INLINE_WORK."""
-    longest = max((len(text) for text in texts), default=0)
-    if longest > MAX_INLINE_CHARS:
-        where = " in one cell" if cells else ""
-        return f"{longest:,} characters{where} (the limit is {MAX_INLINE_CHARS:,})"
-    total = 0
-    for text in texts:
-        work, depth = _inline_work(text)
-        if depth > MAX_LINK_NESTING:
-            return f"links nested {depth} deep (the limit is {MAX_LINK_NESTING})"
-        total += work
-    if total > MAX_INLINE_WORK:
-        return "too many unclosed brackets, parentheses or HTML links for its length"
-    return None
-
-
-def _code_urls(text: str) -> tuple[str, ...]:
-    return tuple(url for url in find_urls(text) if is_http_url(url))
 
 
 @dataclass
@@ -340,7 +163,7 @@ def _table_entry(table: Table, row: TableRow, state: _ParseState) -> Entry | Non
         index = table.column(role)
         return cells[index] if index is not None else ""
 
-    title, url = _title_and_url(cell(ColumnRole.TITLE))
+    title, url = title_and_url(cell(ColumnRole.TITLE))
     if not title:
         state.report(number, Severity.ERROR, "row has no title; not read as a paper")
         return None
@@ -362,7 +185,7 @@ def _table_entry(table: Table, row: TableRow, state: _ParseState) -> Entry | Non
         abbreviation=empty_to_none(cell(ColumnRole.ABBREVIATION)),
         venue=venue,
         year=year,
-        code_urls=_code_urls(cell(ColumnRole.CODE)),
+        code_urls=code_urls_in(cell(ColumnRole.CODE)),
         cells=tuple(Cell(header, text) for header, text in zip(table.headers, cells, strict=True)),
     )
 
@@ -412,7 +235,7 @@ def _table_start(
         return None
     header = split_row(lines[index])
     delimiter = split_row(lines[index + 1])
-    if header is None or delimiter is None or not _is_delimiter_row(delimiter):
+    if header is None or delimiter is None or not is_delimiter_row(delimiter):
         return None
     if len(header.cells) != len(delimiter.cells):
         state.report(

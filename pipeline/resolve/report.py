@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.core.errors import PipelineError
 from pipeline.listfile.markdown import escape_text
-from pipeline.resolve.resolver import MatchMethod, Pin, Resolution, ResolutionRun
+from pipeline.resolve.records import MatchMethod, Pin, Resolution, ResolutionRun
 from pipeline.sources.arxiv import ArxivEntry
 
 RESOLUTION_SCHEMA = "awesome-enrich/resolution"

@@ -8,16 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.errors import ListReadError
+from pipeline.listfile.bounds import MAX_INLINE_WORK, _inline_work, inline_problem
+from pipeline.listfile.cells import column_roles, split_row
 from pipeline.listfile.model import BulletEntry, ColumnRole, Heading, Severity, Table, TextBlock
-from pipeline.listfile.parser import (
-    MAX_INLINE_WORK,
-    _inline_work,
-    column_roles,
-    inline_problem,
-    parse_list,
-    split_lines,
-    split_row,
-)
+from pipeline.listfile.parser import parse_list, split_lines
 from pipeline.listfile.render import render
 from pipeline.listfile.years import year_from_text
 from pipeline.store.listio import read_list, read_list_text

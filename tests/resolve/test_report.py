@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.listfile.parser import parse_list
+from pipeline.resolve.records import MatchMethod, Resolution, ResolutionRun
 from pipeline.resolve.report import ReportError, load_pins, resolution_json, resolution_markdown
-from pipeline.resolve.resolver import MatchMethod, Resolution, ResolutionRun
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 ENTRIES = parse_list(

@@ -10,7 +10,8 @@ from pipeline.listfile.parser import parse_list
 from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.resolve.matching import title_key
 from pipeline.resolve.overrides import Overrides, parse_overrides
-from pipeline.resolve.resolver import MatchMethod, Pin, ResolutionRun, Resolver, merge_authors
+from pipeline.resolve.records import MatchMethod, Pin, ResolutionRun
+from pipeline.resolve.resolver import Resolver, merge_authors
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.config import Settings
 from pipeline.sources.semantic_scholar import SemanticScholarClient

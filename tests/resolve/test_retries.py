@@ -10,8 +10,9 @@ from fakeapi.faults import Faults
 from fakeapi.world import FakePaper, World
 from pipeline.listfile.parser import parse_list
 from pipeline.resolve.overrides import Overrides
+from pipeline.resolve.records import MatchMethod, Pin, ResolutionRun
 from pipeline.resolve.report import load_pins, resolution_json, resolution_markdown
-from pipeline.resolve.resolver import RETRY_NIGHTS, MatchMethod, Pin, ResolutionRun, Resolver
+from pipeline.resolve.resolver import RETRY_NIGHTS, Resolver
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.semantic_scholar import SemanticScholarClient
 from tests.fakes import fake_apis

@@ -10,8 +10,9 @@ from fakeapi.world import FakePaper, World
 from pipeline.listfile.parser import parse_list
 from pipeline.resolve.matching import title_similarity
 from pipeline.resolve.overrides import Overrides, parse_overrides
+from pipeline.resolve.records import MatchMethod, ResolutionRun
 from pipeline.resolve.report import resolution_json, resolution_markdown
-from pipeline.resolve.resolver import MatchMethod, ResolutionRun, Resolver
+from pipeline.resolve.resolver import Resolver
 from pipeline.resolve.titles import query_title
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.semantic_scholar import SemanticScholarClient

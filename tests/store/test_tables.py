@@ -15,7 +15,7 @@ from pipeline.cli.main import main
 from pipeline.job.rows import build_rows, merge_with_previous
 from pipeline.listfile.parser import parse_list
 from pipeline.listfile.regenerate import regenerate
-from pipeline.resolve.resolver import MatchMethod, Resolution
+from pipeline.resolve.records import MatchMethod, Resolution
 from pipeline.sources.github import RepoInfo, RepoStatus
 from pipeline.store.listio import read_list
 from pipeline.store.tables import (

@@ -1,0 +1,138 @@
+"""Table rows and cells: splitting a row, naming its columns, and reading a title, paper URL and
+code links from a cell. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.model import (
+    ColumnRole,
+    Line,
+    TableRow,
+)
+
+# Header names (lower-case, letters and digits only) for each recognised column role, in
+# priority order. A table with a title column is a paper table.
+COLUMN_NAMES: dict[ColumnRole, tuple[str, ...]] = {
+    ColumnRole.TITLE: ("title", "papertitle", "name", "papername", "paper", "papers"),
+    ColumnRole.LINK: ("link", "links", "url", "pdf", "arxiv", "paperlink", "paper", "papers"),
+    ColumnRole.ABBREVIATION: (
+        "abbreviation",
+        "abbr",
+        "abbrev",
+        "short",
+        "shortname",
+        "acronym",
+        "method",
+        "alias",
+    ),
+    ColumnRole.VENUE: (
+        "venue",
+        "conference",
+        "conf",
+        "publication",
+        "pub",
+        "published",
+        "publishedin",
+        "journal",
+        "source",
+    ),
+    ColumnRole.YEAR: ("year", "date"),
+    ColumnRole.CODE: (
+        "code",
+        "codes",
+        "repo",
+        "repository",
+        "github",
+        "implementation",
+        "implementations",
+        "sourcecode",
+        "officialcode",
+    ),
+}
+
+# Cell texts that mean "no value".
+EMPTY_CELL_VALUES = frozenset(
+    {"", "-", "--", "---", "\u2014", "\u2013", "n/a", "na", "none", "null", "/"}  # em, en dash
+)
+
+_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_LEADING_MARKUP = re.compile(r"^[\s*_~]*")
+_CODE_LINK_TEXT = re.compile(
+    r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
+    r"paddle|mindspore)\b"
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
+
+
+def split_row(line: Line) -> TableRow | None:
+    """Split a table line on unescaped pipes; None when the line has no unescaped pipe."""
+    text = line.text
+    pipes: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "|":
+            pipes.append(i)
+        i += 1
+    if not pipes:
+        return None
+    has_leading = pipes[0] == len(text) - len(text.lstrip())
+    has_trailing = pipes[-1] == len(text.rstrip()) - 1 and (len(pipes) > 1 or not has_leading)
+    leading = text[: pipes[0] + 1] if has_leading else ""
+    trailing = text[pipes[-1] :] if has_trailing else ""
+    body_end = len(text) - len(trailing)
+    bounds = [len(leading) - 1, *(p for p in pipes if len(leading) <= p < body_end), body_end]
+    cells = tuple(text[bounds[k] + 1 : bounds[k + 1]] for k in range(len(bounds) - 1))
+    return TableRow(line=line, leading=leading, cells=cells, trailing=trailing)
+
+
+def is_delimiter_row(row: TableRow) -> bool:
+    return all(_DELIMITER_CELL.match(cell) for cell in row.cells)
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", plain_text(header).casefold())
+
+
+def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]:
+    """Assign each recognised role to the first column whose header names it."""
+    keys = [_header_key(header) for header in headers]
+    taken: set[int] = set()
+    roles: list[tuple[ColumnRole, int]] = []
+    for role, names in COLUMN_NAMES.items():
+        for name in names:
+            index = next((i for i, key in enumerate(keys) if key == name and i not in taken), None)
+            if index is not None:
+                roles.append((role, index))
+                taken.add(index)
+                break
+    return tuple(roles)
+
+
+def empty_to_none(text: str) -> str | None:
+    value = plain_text(text)
+    return None if value.casefold() in EMPTY_CELL_VALUES else value
+
+
+def title_and_url(cell: str) -> tuple[str, str | None]:
+    """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
+    links = [link for link in find_links(cell) if not link.is_image]
+    prefix = _LEADING_MARKUP.match(cell)
+    starts_with_link = bool(links) and links[0].start == (prefix.end() if prefix else 0)
+    if starts_with_link:
+        return plain_text(links[0].text), links[0].url
+    urls = find_urls(cell)
+    text = cell
+    for link in reversed(links):
+        text = text[: link.start] + " " + text[link.end :]
+    for url in urls:
+        text = text.replace(f"<{url}>", " ").replace(url, " ")
+    return plain_text(text), (urls[0] if urls else None)
+
+
+def code_urls_in(text: str) -> tuple[str, ...]:
+    return tuple(url for url in find_urls(text) if is_http_url(url))
