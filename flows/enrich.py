@@ -46,7 +46,7 @@ from pipeline.job.steps import (
     run_steps,
     write_step,
 )
-from pipeline.resolve.resolver import MatchMethod, ResolutionRun
+from pipeline.resolve.records import MatchMethod, ResolutionRun
 from pipeline.sources.config import Settings, settings_from_env
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
