@@ -39,6 +39,7 @@ from pipeline.listfile.model import (
     TableRow,
     TextBlock,
 )
+from pipeline.listfile.render import indentation
 from pipeline.listfile.years import year_from_text
 
 # Bullets with links under these headings are navigation or prose, not papers.
@@ -259,7 +260,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
     line back at the item's indentation ends it."""
     item = _LIST_ITEM.match(lines[index].text)
     assert item is not None  # noqa: S101 - checked by the caller
-    indent = _indentation(item.group(1))
+    indent = indentation(item.group(1))
     label: str | None = None  # `- NIPS'19`: the papers below it, read with its venue
     labelled = False
     end = index + 1
@@ -272,7 +273,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
             continue
         if _FENCE_OPEN.match(text) or text.lstrip().startswith(("<!--", "#", "|")):
             break
-        deeper = _indentation(text) > indent
+        deeper = indentation(text) > indent
         nested = _LIST_ITEM.match(text)
         if nested and deeper and not labelled:
             labelled = True
@@ -295,11 +296,6 @@ def _paper_of_its_own(content: str, label: str | None) -> bool:
     if inline_problem([content], cells=False) is not None:
         return True  # not read here: the main loop reports it on its own line
     return read_item(content, (), label).skip_reason is None
-
-
-def _indentation(text: str) -> int:
-    expanded = text.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip())
 
 
 def _continuation(lines: Sequence[Line]) -> list[str]:
@@ -331,7 +327,7 @@ def _list_item(lines: list[Line], index: int, state: _ParseState) -> tuple[Entry
                 Skipped(line.number, f"in section {non_paper!r}, which holds no papers", False)
             )
         return None, end
-    indent = _indentation(item.group(1))
+    indent = indentation(item.group(1))
     state.labels = [(depth, text) for depth, text in state.labels if depth < indent]
     inherited = state.labels[-1][1] if state.labels else None
     reading = read_item(content, _continuation(rest), inherited)

@@ -127,7 +127,8 @@ def _sorted_rows(rows: tuple[TableRow, ...], values: SortValues) -> tuple[TableR
     return tuple(out)
 
 
-def _indentation(text: str) -> int:
+def indentation(text: str) -> int:
+    """Leading whitespace in columns, a tab counting 4."""
     expanded = text.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
 
@@ -145,7 +146,7 @@ def _list_level(bullet: BulletEntry) -> tuple[int, str] | None:
     if marker is None:
         return None
     kind = marker.group(2)[-1]
-    return _indentation(bullet.line.text), kind
+    return indentation(bullet.line.text), kind
 
 
 def _ends_its_item(bullet: BulletEntry, lines: Sequence[Line], after: int) -> bool:
@@ -153,14 +154,14 @@ def _ends_its_item(bullet: BulletEntry, lines: Sequence[Line], after: int) -> bo
     behind a nested list, a continuation line or an indented paragraph. `lines[after]` is the
     line after the bullet's.
     """
-    indentation = _indentation(bullet.line.text)
+    own = indentation(bullet.line.text)
     blank_before = False
     for index in range(after, len(lines)):
         line = lines[index]
         if not line.text.strip():
             blank_before = True
             continue
-        if _indentation(line.text) > indentation:
+        if indentation(line.text) > own:
             return False
         # Without a blank line, only a list item or a heading ends the item; any other text
         # continues its paragraph.

@@ -128,11 +128,13 @@ class TitleFinder:
         years = (year - 1, year + 1) if year is not None else None
         if first.accepted:
             if year is None and find_venue(venue) is None:
-                return self._other_versions(title, match.paper, first, verdict_for)
+                return self._versions(
+                    title, None, match.paper, first, verdict_for, list_decides=False
+                )
             if not (first.venue_conflict or first.year_off):
                 return TitleSearch(match.paper, first, "match", matched=True)
             # Accepted, but another version may agree with the list's venue and year.
-            return self._better_version(title, years, match.paper, first, verdict_for)
+            return self._versions(title, years, match.paper, first, verdict_for, list_decides=True)
         reject(match.paper, first, "match")
         if first.similarity < MIN_TITLE_SIMILARITY:
             # S2's closest title is another paper: no filter or search can find a closer one.
@@ -179,17 +181,19 @@ class TitleFinder:
             best, verdict, query, tuple(rejected), tuple(others), True, policy_decided=tied
         )
 
-    def _better_version(
+    def _versions(
         self,
         title: str,
         years: tuple[int, int] | None,
         matched: S2Paper,
         verdict: Verdict,
         verdict_for: Callable[[S2Paper], Verdict],
+        *,
+        list_decides: bool,
     ) -> TitleSearch:
-        """S2's match passed the guard with a venue conflict or a year one off: one search
-        (within the year range) for a version the list's venue and year agree with better."""
-        query = "search" + (f" year={year_filter(years)}" if years else "")
+        """One search (within the year range, if any) for the other versions of S2's match.
+        With the list's venue and year (`list_decides`), the guard's score picks; without
+        them, peer review first, then the earliest (flagged as the policy's choice)."""
         versions = {matched.paper_id: (verdict, matched)}
         for paper in self.s2.search_title(title, years):
             same = title_similarity(matched.title, paper.title) >= SAME_TITLE
@@ -198,7 +202,15 @@ class TitleFinder:
             candidate = verdict_for(paper)
             if candidate.accepted:
                 versions[paper.paper_id] = (candidate, paper)
-        best_verdict, best = max(versions.values(), key=lambda pair: _policy_key(pair[1], pair[0]))
+        if list_decides:
+            best_verdict, best = max(versions.values(), key=lambda p: _policy_key(p[1], p[0]))
+            query = "search" + (f" year={year_filter(years)}" if years else "")
+        else:
+            best_verdict, best = max(
+                versions.values(),
+                key=lambda p: (not is_preprint(p[1]), -(p[1].year or 9999), p[0].score),
+            )
+            query = "search (version policy)"
         others = tuple(_alternative(p) for _, p in versions.values() if p.paper_id != best.paper_id)
         return TitleSearch(
             best,
@@ -206,41 +218,7 @@ class TitleFinder:
             "match" if best.paper_id == matched.paper_id else query,
             alternatives=others,
             matched=True,
-        )
-
-    def _other_versions(
-        self,
-        title: str,
-        matched: S2Paper,
-        verdict: Verdict,
-        verdict_for: Callable[[S2Paper], Verdict],
-    ) -> TitleSearch:
-        """The list gives neither year nor venue: S2's match may be any version of the paper.
-        One search lists the others; the version policy picks one."""
-        versions = {matched.paper_id: (verdict, matched)}
-        for paper in self.s2.search_title(title):
-            if (
-                paper.paper_id in versions
-                or title_similarity(matched.title, paper.title) < SAME_TITLE
-            ):
-                continue
-            candidate = verdict_for(paper)
-            if candidate.accepted:
-                versions[paper.paper_id] = (candidate, paper)
-        # Nothing in the list to tell versions apart: peer review first, then the earliest.
-        best_verdict, best = max(
-            versions.values(),
-            key=lambda pair: (not is_preprint(pair[1]), -(pair[1].year or 9999), pair[0].score),
-        )
-        others = tuple(_alternative(p) for _, p in versions.values() if p.paper_id != best.paper_id)
-        query = "match" if best.paper_id == matched.paper_id else "search (version policy)"
-        return TitleSearch(
-            best,
-            best_verdict,
-            query,
-            alternatives=others,
-            matched=True,
-            policy_decided=bool(others),
+            policy_decided=bool(others) and not list_decides,
         )
 
 

@@ -17,11 +17,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from pipeline.core.batching import chunked, unique
 from pipeline.core.errors import ApiError, TransportError, is_outage, is_server_error
+from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Secret, Settings
 from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
@@ -296,26 +298,20 @@ class GitHubClient:
         *,
         answered: bool,
     ) -> dict[str, RepoInfo]:
-        halves = (names[: len(names) // 2], names[len(names) // 2 :])
-        outcomes: list[dict[str, RepoInfo] | None] = []
-        for half in halves:
-            try:
-                outcomes.append(self._graphql_batch(half, known_gone, SPLIT_FUSE))
-                answered = True
-            except ApiError as half_error:
-                if not is_server_error(half_error):
-                    raise
-                outcomes.append(None)
-        if not answered:
-            raise error  # every part fails alike: GraphQL is down, not one repository
+        """The names of a GraphQL batch that failed with 5xx, asked in halves until the failing
+        ones are alone; those are left to REST (`isolated`), the others resolve."""
+        parts = split_failing_batch(
+            names,
+            partial(self._graphql_batch, known_gone=known_gone, max_server_errors=SPLIT_FUSE),
+            error,
+            answered=answered,
+        )
         resolved: dict[str, RepoInfo] = {}
-        for half, outcome in zip(halves, outcomes, strict=True):
-            if outcome is not None:
-                resolved.update(outcome)
-            elif len(half) > 1:
-                resolved.update(self._graphql_isolate(half, known_gone, error, answered=True))
+        for part, answer in parts:
+            if answer is None:
+                self.isolated[part[0]] = str(error)  # REST asks this one alone
             else:
-                self.isolated[half[0]] = str(error)  # REST asks this one alone
+                resolved.update(answer)
         return resolved
 
     def _graphql_batch(

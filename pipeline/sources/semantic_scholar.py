@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.core.batching import chunked
 from pipeline.core.errors import ApiError, is_server_error
+from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Settings
 from pipeline.sources.http import (
     S2_CACHE_TTL,
@@ -293,28 +294,17 @@ class SemanticScholarClient:
         return lookups
 
     def _isolate(self, ids: list[str], error: ApiError, *, answered: bool) -> list[S2Lookup]:
-        """The ids of a batch that failed with 5xx, asked in halves (recursively)."""
-        halves = (ids[: len(ids) // 2], ids[len(ids) // 2 :])
-        outcomes: list[list[S2Lookup] | None] = []
-        for half in halves:
-            try:
-                outcomes.append(self._batch(half, max_server_errors=SPLIT_FUSE))
-                answered = True
-            except ApiError as half_error:
-                if not is_server_error(half_error):
-                    raise
-                outcomes.append(None)
-        if not answered:
-            raise error  # every part fails alike: S2 is down, not one id
-        results: list[S2Lookup] = []
-        for half, outcome in zip(halves, outcomes, strict=True):
-            if outcome is not None:
-                results.extend(outcome)
-            elif len(half) == 1:
-                results.append(S2Lookup(half[0], None, failure=f"S2 fails on this id ({error})"))
-            else:
-                results.extend(self._isolate(half, error, answered=True))
-        return results
+        """The ids of a batch that failed with 5xx, asked in halves until the failing ones are
+        alone; those are reported (`failure`), the others resolve."""
+        parts = split_failing_batch(
+            ids, partial(self._batch, max_server_errors=SPLIT_FUSE), error, answered=answered
+        )
+        failure = f"S2 fails on this id ({error})"
+        return [
+            lookup
+            for part, answer in parts
+            for lookup in (answer if answer is not None else [S2Lookup(part[0], None, failure)])
+        ]
 
     def match_title(self, title: str, years: tuple[int, int] | None = None) -> S2Match | None:
         """The closest title match (published within `years`, when given), or None when S2 has

@@ -1,0 +1,39 @@
+"""Getting past one item an API keeps failing on: a failing batch asked again in halves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from pipeline.core.errors import ApiError, is_server_error
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def split_failing_batch(
+    items: list[T], ask: Callable[[list[T]], R], error: ApiError, *, answered: bool
+) -> list[tuple[list[T], R | None]]:
+    """A batch that failed with 5xx (`error`), asked again in halves, recursively, each half
+    with a short fuse: the parts in order with their answers, None for a single item that
+    still fails alone. Raises `error` when nothing has answered (`answered` covers earlier
+    batches) and both halves fail too: the API is down, not one item."""
+    halves = (items[: len(items) // 2], items[len(items) // 2 :])
+    outcomes: list[R | None] = []
+    for half in halves:
+        try:
+            outcomes.append(ask(half))
+            answered = True
+        except ApiError as half_error:
+            if not is_server_error(half_error):
+                raise
+            outcomes.append(None)
+    if not answered:
+        raise error
+    parts: list[tuple[list[T], R | None]] = []
+    for half, outcome in zip(halves, outcomes, strict=True):
+        if outcome is None and len(half) > 1:
+            parts += split_failing_batch(half, ask, error, answered=True)
+        else:
+            parts.append((half, outcome))
+    return parts
