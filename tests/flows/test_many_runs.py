@@ -1,0 +1,171 @@
+"""Many lists on one fresh Prefect server: N flow runs (separate processes, as N deployments
+with the same cron on their first night) start at the same instant against the local fake,
+whose pacing check counts every pair of requests of one quota (API + credential) closer than
+the quota's interval. Waits are scaled by AWESOME_ENRICH_TIME_SCALE to keep the test short."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import world_from_list
+from pipeline.listfile.parser import parse_list
+from pipeline.sources.config import Secret
+from tests.conftest import REPO
+
+SCALE = 0.25
+KEY_A = "S2-MANY-RUNS-KEY-A-7f3e"  # two runs share this key, so one quota
+KEY_B = "S2-MANY-RUNS-KEY-B-91c4"  # one run alone on its key
+TWO_PAPERS = (
+    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
+    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
+    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
+)
+# (S2 key, sources) per run: two runs without a key share the anonymous S2 pool and arXiv,
+# two share key A, one has key B; the keyed runs ask S2 only, so only their S2 quota (and the
+# others, were it shared) could slow them.
+RUNS: list[tuple[str | None, list[str]]] = [
+    (None, ["s2", "arxiv"]),
+    (None, ["s2", "arxiv"]),
+    (KEY_A, ["s2"]),
+    (KEY_A, ["s2"]),
+    (KEY_B, ["s2"]),
+]
+# One process per S2 key (the key comes from the environment), one thread per run in it. Imports
+# first (the slow part), then wait for the go file: the flow runs start together.
+CHILD = """
+import json, sys, threading, time
+from pathlib import Path
+from flows.enrich import EnrichParams, run_in_process
+ready, go, runs = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
+results = {}
+def run(index, params):
+    result = run_in_process(EnrichParams.model_validate(params))
+    failed = isinstance(result, BaseException)
+    results[index] = repr(result) if failed else result["status"]
+threads = [threading.Thread(target=run, args=item) for item in runs]
+ready.touch()
+while not go.exists():
+    time.sleep(0.005)
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(results))
+"""
+
+
+def quota(key: str | None) -> str:
+    return f"s2 {Secret(key).fingerprint()}" if key else "s2 anonymous"
+
+
+def start_runs(env: dict[str, str], tmp_path: Path) -> list[subprocess.Popen[str]]:
+    (tmp_path / "list.md").write_text(TWO_PAPERS, encoding="utf-8")
+    by_key: dict[str | None, list[tuple[int, dict[str, Any]]]] = {}
+    for index, (key, sources) in enumerate(RUNS):
+        params = {
+            "list_path": str(tmp_path / "list.md"),
+            "out": str(tmp_path / f"out{index}"),
+            "sources": sources,
+            "no_cache": True,
+            "snapshot_date": "2026-11-26",
+            "citation_pages": 1,
+        }
+        by_key.setdefault(key, []).append((index, params))
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready{i}" for i in range(len(by_key))]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(flag), str(go), json.dumps(runs)],
+            env={**env, "S2_API_KEY": key or ""},
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for flag, (key, runs) in zip(ready, by_key.items(), strict=True)
+    ]
+    deadline = time.monotonic() + 120
+    while not all(flag.exists() for flag in ready):
+        assert time.monotonic() < deadline, "the runs did not start"
+        assert all(child.poll() is None for child in children), "a run ended before the start"
+        time.sleep(0.05)
+    go.touch()
+    return children
+
+
+@pytest.mark.slow
+def test_simultaneous_first_night_runs_keep_every_quota(
+    prefect_server: dict[str, str], tmp_path: Path
+) -> None:
+    world = world_from_list(parse_list(TWO_PAPERS))
+    pacing = {"s2": 1.0 * SCALE, "s2 anonymous": 3.0 * SCALE, "arxiv": 3.0 * SCALE}
+    with FakeServer(FakeApi(world, pacing=pacing)) as fake:
+        env = {
+            **prefect_server,
+            **fake.env(),
+            "AWESOME_ENRICH_TIME_SCALE": str(SCALE),
+            "XDG_CACHE_HOME": str(tmp_path / "xdg"),
+        }
+        env.pop("GITHUB_TOKEN", None)
+        children = start_runs(env, tmp_path)
+        started = time.monotonic()
+        outputs = [child.communicate(timeout=180) for child in children]
+        elapsed = time.monotonic() - started
+        stats = fake.app.snapshot()
+        times = {q: list(t) for q, t in fake.app.stats.request_times.items()}
+    statuses: dict[str, Any] = {}
+    for child, (out, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err[-3000:]
+        statuses.update(json.loads(out.strip().splitlines()[-1]))
+        assert KEY_A not in out + err and KEY_B not in out + err
+    assert statuses == {str(i): 0 for i in range(len(RUNS))}, statuses
+    counts = {q: len(t) for q, t in times.items()}
+    # Per run: one S2 batch and one citation page; one arXiv search when asked.
+    assert counts == {
+        "s2 anonymous": 2 * 2,
+        quota(KEY_A): 2 * 2,
+        quota(KEY_B): 2,
+        "arxiv anonymous": 2,
+    }, counts
+    assert stats["quota_violations"] == {}, stats
+    # Key B's run is not slowed by the others: its S2 requests are all done before the
+    # anonymous pool (which would have them in its queue if the quotas were one) is half done.
+    anonymous = sorted(times["s2 anonymous"])
+    assert max(times[quota(KEY_B)]) < anonymous[len(anonymous) // 2], times
+    api = prefect_server["PREFECT_API_URL"]
+    found = requests.post(f"{api}/v2/concurrency_limits/filter", json={}, timeout=10).json()
+    limits = {item["name"]: item for item in found}
+    fingerprint_a, fingerprint_b = Secret(KEY_A).fingerprint(), Secret(KEY_B).fingerprint()
+    assert sorted(limits) == sorted(
+        [
+            "awesome-enrich-arxiv",
+            "awesome-enrich-github-anonymous",
+            "awesome-enrich-s2-anonymous",
+            f"awesome-enrich-s2-{fingerprint_a}",
+            f"awesome-enrich-s2-{fingerprint_b}",
+        ]
+    )
+    decays = {name: item["slot_decay_per_second"] for name, item in limits.items()}
+    assert decays["awesome-enrich-s2-anonymous"] == pytest.approx(1 / (3.0 * SCALE))
+    assert decays[f"awesome-enrich-s2-{fingerprint_a}"] == pytest.approx(1 / (1.0 * SCALE))
+    assert all(item["limit"] == 1 and item["active"] for item in limits.values())
+    print(f"{len(RUNS)} runs in {elapsed:.1f} s; requests per quota {counts}")
+    _report(times, started)
+
+
+def _report(times: dict[str, Any], started: float) -> None:
+    for name, values in sorted(times.items()):
+        gaps = [round(b - a, 3) for a, b in zip(sorted(values), sorted(values)[1:], strict=False)]
+        print(name, "first at", round(min(values) - started, 2), "s; gaps", gaps)
