@@ -45,7 +45,8 @@ class MachinePacer:
                 "folder, the same for every run"
             ) from None
 
-    def wait(self, quota: str, interval_s: float) -> None:
+    def wait(self, quota: str, interval_s: float) -> float:
+        """Wait for the quota's turn; return the start recorded (time.monotonic)."""
         descriptor = self._open(quota)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)  # released by close, or by the process's end
@@ -61,5 +62,6 @@ class MachinePacer:
                     now = time.monotonic()
             os.ftruncate(descriptor, 0)
             os.pwrite(descriptor, repr(now).encode("ascii"), 0)
+            return now
         finally:
             os.close(descriptor)

@@ -5,6 +5,7 @@ the quota's interval. Waits are scaled by AWESOME_ENRICH_TIME_SCALE to keep the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 import requests
+from prefect.settings import Settings as PrefectSettings
 
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
@@ -63,6 +65,22 @@ for thread in threads:
 for thread in threads:
     thread.join()
 print(json.dumps(results))
+"""
+
+# A run without a Prefect server on the PREFECT_HOME of the server above: its own (ephemeral)
+# server on the same prefect.db, as concurrent `awesome-enrich run`s with one PREFECT_HOME.
+EPHEMERAL_CHILD = """
+import json
+from prefect.client.orchestration import get_client
+from flows.limits import ensure_limits, is_ephemeral, limiter_for
+from pipeline.sources.config import settings_from_env
+settings = settings_from_env()
+assert is_ephemeral()
+ensure_limits(settings)
+limiter_for(settings)("arxiv")
+with get_client(sync_client=True) as client:
+    found = client.read_global_concurrency_limits()
+print(json.dumps({limit.name: limit.slot_decay_per_second for limit in found}))
 """
 
 
@@ -163,9 +181,57 @@ def test_simultaneous_first_night_runs_keep_every_quota(
     assert all(item["limit"] == 1 and item["active"] for item in limits.values())
     print(f"{len(RUNS)} runs in {elapsed:.1f} s; requests per quota {counts}")
     _report(times, started)
+    _a_run_without_a_server_on_the_same_prefect_home(env, limits, tmp_path)
+
+
+def _a_run_without_a_server_on_the_same_prefect_home(
+    env: dict[str, str], limits: dict[str, Any], tmp_path: Path
+) -> None:
+    """Why concurrent `awesome-enrich run`s with one PREFECT_HOME keep the pacing: each starts
+    its own ephemeral server, but on `$PREFECT_HOME/prefect.db`, where the limits and their
+    slots are rows that every such server reads and updates. This one finds the five limits
+    the runs above made through the other server, and creates none; it also waits on the
+    machine pacer, which keeps runs with different PREFECT_HOMEs (different databases: the
+    next test) apart."""
+    ephemeral = {
+        **{k: v for k, v in env.items() if k != "PREFECT_API_URL"},
+        "S2_API_KEY": KEY_A,
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", EPHEMERAL_CHILD],
+        env=ephemeral,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert KEY_A not in child.stdout + child.stderr
+    seen = json.loads(child.stdout.strip().splitlines()[-1])
+    assert seen == {name: item["slot_decay_per_second"] for name, item in limits.items()}
+    pacing = tmp_path / "xdg" / "awesome-enrich" / "pacing"
+    assert [p.name for p in pacing.iterdir()] == ["awesome-enrich-arxiv.last"]
 
 
 def _report(times: dict[str, Any], started: float) -> None:
     for name, values in sorted(times.items()):
-        gaps = [round(b - a, 3) for a, b in zip(sorted(values), sorted(values)[1:], strict=False)]
+        gaps = [round(b - a, 3) for a, b in itertools.pairwise(sorted(values))]
         print(name, "first at", round(min(values) - started, 2), "s; gaps", gaps)
+
+
+def test_each_prefect_home_has_its_own_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So runs with different PREFECT_HOMEs share no limit: the machine pacer keeps them apart
+    (tests/sources/test_machine_pacing.py)."""
+    urls = []
+    for name in ("one", "two"):
+        monkeypatch.setenv("PREFECT_HOME", str(tmp_path / name))
+        monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+        url = PrefectSettings().server.database.connection_url
+        assert url is not None
+        urls.append(url.get_secret_value())
+    assert urls == [f"sqlite+aiosqlite:///{tmp_path / n / 'prefect.db'}" for n in ("one", "two")]
