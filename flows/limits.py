@@ -38,7 +38,7 @@ from prefect.client.schemas.actions import (
 from prefect.client.schemas.responses import GlobalConcurrencyLimitResponse
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
 from pipeline.sources.config import Settings, quota_key
 from pipeline.sources.http import (
@@ -48,6 +48,7 @@ from pipeline.sources.http import (
     S2_MIN_INTERVAL_WITHOUT_KEY_S,
 )
 from pipeline.sources.machine_pacing import MachinePacer
+from pipeline.sources.probe import Check
 
 PREFIX = "awesome-enrich"
 # Rounds of read, compare and tighten before giving up: each round only tightens, so runs that
@@ -161,3 +162,41 @@ def limiter_for(settings: Settings) -> Callable[[str], None] | None:
             machine.wait(limit.name, limit.interval_s)
 
     return limiter
+
+
+def check_limits(settings: Settings) -> list[Check]:
+    """The doctor's lines for Prefect: the API (when a server is configured) and each shared
+    limit this run would take: absent (the first run creates it), as needed, or looser (the
+    run tightens it). Reads only; never creates or changes a limit."""
+    if not uses_shared_limits(settings):
+        return [Check("Prefect", "ok", "shared limits off (AWESOME_ENRICH_TIME_SCALE=0)")]
+    if is_ephemeral():
+        detail = (
+            "no server configured (PREFECT_API_URL unset): each run starts its own on "
+            f"{PREFECT_HOME.value()}/prefect.db, where the first run creates the limits"
+        )
+        return [Check("Prefect API", "ok", detail)]
+    url = PREFECT_API_URL.value()
+    try:
+        with get_client(sync_client=True) as client:
+            problem = client.api_healthcheck()
+            if problem is not None:
+                return [Check("Prefect API", "fail", f"cannot reach {url}: {problem}")]
+            checks = [Check("Prefect API", "ok", f"reachable at {url}")]
+            for limit in rate_limits(settings).values():
+                checks.append(_limit_check(client, limit))
+            return checks
+    except Exception as error:  # any client failure is what the doctor reports
+        return [Check("Prefect API", "fail", f"cannot use {url}: {type(error).__name__}")]
+
+
+def _limit_check(client: SyncPrefectClient, wanted: RateLimit) -> Check:
+    name = f"limit {wanted.name}"
+    try:
+        found = client.read_global_concurrency_limit_by_name(wanted.name)
+    except ObjectNotFound:
+        return Check(name, "ok", "absent: the first run creates it")
+    if _tightened(found, wanted) is not None:
+        return Check(name, "warn", "looser than this run needs: the run will tighten it")
+    spacing = 1.0 / found.slot_decay_per_second if found.slot_decay_per_second else 0.0
+    return Check(name, "ok", f"{found.limit} slot, one request every {spacing:.2f} s at most")

@@ -65,6 +65,12 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
     if not args.wait_lock:
         check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
+    if args.preflight:
+        from pipeline.cli.doctor import print_checks, run_checks
+
+        if not print_checks(run_checks(args.list, args.out or DEFAULT_OUT, settings), out):
+            print("preflight failed: nothing was asked or written", file=out)
+            return 1
     from pydantic import ValidationError
 
     from flows.enrich import EnrichParams, GuardParams
@@ -177,6 +183,11 @@ def add_parser(commands: Subparsers) -> None:
         "--trending-marker",
         action="store_true",
         help="mark trending papers (top tenth by 30-day citation velocity) in the list",
+    )
+    run.add_argument(
+        "--preflight",
+        action="store_true",
+        help="run `awesome-enrich doctor` first and stop (exit status 1) on a blocking problem",
     )
     run.add_argument(
         "--wait-lock",

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.store.writer import OutputError
+from pipeline.store.writer import OutputError, check_output_folder
 
 LOCK_NAME = ".awesome-enrich.lock"
 POLL_S = 0.5
@@ -26,8 +26,8 @@ class LockedError(OutputError):
 
 
 def _open(folder: Path) -> int:
+    check_output_folder(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         return os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
         raise OutputError(f"{folder}: cannot write here ({error.strerror})") from None

@@ -12,6 +12,7 @@ whose rename then fails with an OutputError (nothing is corrupted either way).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -83,6 +84,25 @@ def remove_stale_temporaries_under(folder: Path) -> list[Path]:
             candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
+
+
+def check_output_folder(folder: Path) -> None:
+    """Raise OutputError, with what to do, unless `folder` is (or can be made) a folder this
+    process can write in. Every command calls it before starting anything slow."""
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise OutputError(f"{blocker} is a file; give a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+    except OSError as error:
+        if error.errno in {errno.EACCES, errno.EPERM, errno.EROFS}:
+            raise OutputError(
+                f"{folder} is read-only ({error.strerror}); give a folder you can write in"
+            ) from None
+        raise OutputError(f"{folder}: cannot write here ({error.strerror})") from None
+    os.close(handle)
+    Path(probe).unlink(missing_ok=True)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -77,7 +77,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
 def test_a_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    expected = r"a-file/out: cannot write here \(Not a directory\)"
+    expected = r"a-file is a file; give a folder"
     with pytest.raises(OutputError, match=expected), output_lock(blocker / "out"):
         pass
 
@@ -108,7 +108,7 @@ def test_run_into_an_unwritable_folder_is_one_line_and_exit_2(
     blocker.write_text("x", encoding="utf-8")
     status = main(["run", "--list", str(SEED_LIST), "--out", str(blocker / "out"), "--no-cache"])
     assert status == 2
-    assert capsys.readouterr().err.strip().endswith("cannot write here (Not a directory)")
+    assert capsys.readouterr().err.strip().endswith("a-file is a file; give a folder")
 
 
 @pytest.mark.usefixtures("prefect_harness")
