@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
 from pipeline.listfile.items import CODE_HOSTS, PAPER_HOSTS, link_kind
 from pipeline.listfile.markdown import Link, find_links, is_http_url, plain_text
 from pipeline.listfile.model import ColumnRole
 
 MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
+MAX_PLAIN_CELL = 1_000  # characters kept of a cell too tangled to read as Markdown
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,10 @@ def _span(value: str | None) -> int:
 
 def _cell(opened: _Open) -> HtmlCell:
     raw = "".join(opened.parts)
+    if inline_problem([raw], cells=False) is not None:  # not read as Markdown: kept as text
+        return HtmlCell(
+            " ".join(raw.split())[:MAX_PLAIN_CELL], tuple(opened.links), opened.is_header
+        )
     links = (*opened.links, *(link for link in find_links(raw) if not link.is_image))
     return HtmlCell(" ".join(plain_text(raw).split()), links, opened.is_header)
 

@@ -75,7 +75,11 @@ def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None
     if url is None and len(title.split()) <= 3:
         # `| **COYO-700M** | [COYO-700M: Image-Text Pair Dataset](url) |`: a name column, and
         # the paper's own title as the text of a link in another column.
-        others = [c for i, c in enumerate(cells) if i != table.column(ColumnRole.CODE)]
+        others = [
+            c
+            for i, c in enumerate(cells)
+            if i != table.column(ColumnRole.CODE) and inline_problem([c]) is None
+        ]
         opening = next(
             (found for c in others if (found := linked_title(c)) and len(found[0].split()) > 3),
             None,
@@ -170,7 +174,8 @@ def _links_a_paper(table: Table, line: Line) -> bool:
     cells = [row.cells[i] for i in columns if i is not None and i < len(row.cells)]
     if table.column(ColumnRole.TITLE) is None:
         cells = list(row.cells)
-    return any("](" in cell or find_urls(cell) for cell in cells)
+    # A linear test, not find_urls: this runs before the row's bounds are checked.
+    return any("](" in cell or "://" in cell for cell in cells)
 
 
 def table_start(

@@ -4,6 +4,8 @@ of real lists (an LLM table with a rowspan category column, a table of contents)
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.listfile.htmltables import read_html_table
 from pipeline.listfile.parser import parse_list
 from pipeline.listfile.render import render
@@ -109,3 +111,19 @@ def test_a_huge_span_is_bounded() -> None:
     text = '<table><tr><th>Title</th></tr><tr><td rowspan="99999999">A</td></tr></table>'
     rows = read_html_table(text, 1)
     assert [len(row.cells) for row in rows] == [1, 1]
+
+
+DEEP = "[" * 1500 + "x" + "](u)" * 1500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"| Title | Notes |\n|---|---|\n| SPT | {DEEP} |\n",  # a column without a role
+        f"<table><tr><th>Title</th><th>Link</th></tr><tr><td>SPT</td><td>{DEEP}</td></tr></table>\n",
+    ],
+)
+def test_a_tangled_cell_beside_the_title_is_kept_as_text_not_read(text: str) -> None:
+    document = parse_list(text)  # no RecursionError, no quadratic scan
+    assert [entry.title for entry in document.entries] == ["SPT"]
+    assert render(document) == text
