@@ -22,7 +22,12 @@ from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.records import ResolutionRun
 from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
 from pipeline.store.citations import citations_parquet_bytes
-from pipeline.store.tables import papers_parquet_bytes, read_snapshot_before, to_table
+from pipeline.store.tables import (
+    papers_parquet_bytes,
+    read_snapshot_before,
+    to_table,
+    with_pandas_types,
+)
 from pipeline.store.writer import (
     remove_stale_temporaries_under,
     write_bytes_atomic,
@@ -55,7 +60,9 @@ def write_tables(
     partition = folder / "history" / f"snapshot_date={snapshot_date.isoformat()}" / "part-0.parquet"
     files = {
         folder / "papers.parquet": papers_parquet_bytes(table),
-        partition: papers_parquet_bytes(table.drop_columns(HISTORY_OMITS)),
+        partition: papers_parquet_bytes(
+            table.drop_columns(HISTORY_OMITS), {"snapshot_date": pa.date32()}
+        ),
         folder / "README.md": (
             banner
             + regenerate(
@@ -104,6 +111,9 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
     from pipeline.analysis import charts  # matplotlib is imported only when charts are drawn
 
     table = pa.Table.from_pandas(result.table, preserve_index=False)
+    for index, column in enumerate(table.schema):  # dates stay dates when none is known yet
+        if column.name == "snapshot_date" or column.name.startswith("base_date_"):
+            table = table.set_column(index, column.name, table[index].cast(pa.date32()))
     metadata = {
         **(table.schema.metadata or {}),
         b"awesome_enrich.schema": b"awesome-enrich/trends",
@@ -111,7 +121,7 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
     }
     buffer = pa.BufferOutputStream()
     pq.write_table(
-        table.replace_schema_metadata(metadata),
+        with_pandas_types(table.replace_schema_metadata(metadata)),
         buffer,
         compression="zstd",
         write_page_checksum=True,
