@@ -1,0 +1,65 @@
+"""One multi-night demo for the tests of this folder: three nights of a small list (the seed
+list's first two sections, plus an entry whose title is hostile HTML) against the local fake,
+run once per session with the shared Prefect server (about 15 s)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli.main import main
+from tests.conftest import SEED_LIST
+
+NIGHTS = 3
+START = date(2026, 11, 1)
+HOSTILE_TITLE = (
+    'Evil <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> Segmentation'
+)
+HOSTILE_ROW = f"| [{HOSTILE_TITLE}](https://arxiv.org/abs/2401.09999) | EVIL | CVPR 2024 | -- |\n"
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    status: int
+    printed: str
+    out: Path
+    list_path: Path
+
+
+def small_list() -> str:
+    """The seed list up to its third section, the hostile row first in the first table."""
+    lines = SEED_LIST.read_text(encoding="utf-8").splitlines(keepends=True)
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    kept = lines[: headings[2]]
+    first_delimiter = next(i for i, line in enumerate(kept) if line.startswith("|---"))
+    kept.insert(first_delimiter + 1, HOSTILE_ROW)
+    return "".join(kept)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> DemoRun:
+    root = tmp_path_factory.mktemp("demo")
+    list_path = root / "list.md"
+    list_path.write_text(small_list(), encoding="utf-8")
+    out = root / "out"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(
+            [
+                "demo",
+                "--list",
+                str(list_path),
+                "--out",
+                str(out),
+                "--nights",
+                str(NIGHTS),
+                "--start-date",
+                START.isoformat(),
+            ]
+        )
+    return DemoRun(status, printed.getvalue(), out, list_path)
