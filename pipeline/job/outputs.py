@@ -17,6 +17,7 @@ from pipeline.analysis.guard import Rejection
 from pipeline.analysis.trends import TrendResult, compute_trends
 from pipeline.job.history import read_trend_history
 from pipeline.job.options import Inputs, JobOptions, ListExtras, is_synthetic
+from pipeline.job.report import list_title, write_report
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.records import ResolutionRun
@@ -25,6 +26,7 @@ from pipeline.store.citations import citations_parquet_bytes
 from pipeline.store.tables import (
     papers_parquet_bytes,
     read_snapshot_before,
+    snapshot_dates,
     to_table,
     with_pandas_types,
 )
@@ -195,4 +197,16 @@ def write_outputs(
         synthetic=synthetic,
     )
     changes_path, changes_text = write_changes(changes, options.out)
-    return [*written, changes_path], changes_text
+    report = write_report(
+        options.out,
+        rows,
+        snapshot_date=snapshot_date,
+        synthetic=synthetic,
+        title=list_title(inputs.document, options.list_path.name),
+        trends=trends.table,
+        citations=citation_rows,
+        charts=written,
+        changes=changes,
+        snapshots=len(set(snapshot_dates(history)) | {snapshot_date}),
+    )
+    return [*written, changes_path, report], changes_text
