@@ -21,6 +21,7 @@ github_routes, and the trouble (Faults, Fault, Stats and their injection) in fau
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -41,6 +42,16 @@ from fakeapi.world import World
 FAKE_DATE_HEADER = "X-Fake-Date"
 
 
+def quota_of(api: str, request: Request) -> str:
+    """ "<api> <fingerprint>" for a request with a credential (the first 12 hex digits of its
+    SHA-256, as pipeline.sources.config.Secret.fingerprint), else "<api> anonymous"."""
+    credential = request.headers.get("x-api-key") or request.headers.get("Authorization", "")
+    credential = credential.removeprefix("Bearer ").removeprefix("token ").strip()
+    if not credential:
+        return f"{api} anonymous"
+    return f"{api} {hashlib.sha256(credential.encode('utf-8')).hexdigest()[:12]}"
+
+
 class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
     def __init__(
         self,
@@ -54,7 +65,9 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
         if arxiv_format not in ARXIV_FORMATS:
             raise ValueError(f"arxiv_format must be one of {ARXIV_FORMATS}")
         self.arxiv_format = arxiv_format
-        # Minimum seconds between two requests to an API; closer ones are counted as violations.
+        # Minimum seconds between two requests of one quota (quota_of: the API and the
+        # credential, as the real APIs count): closer ones are counted as violations. Keys are
+        # an API ("s2") or a quota ("s2 anonymous", "s2 <fingerprint>"), the quota's winning.
         self.pacing = pacing or {}
         self._last_request: dict[str, float] = {}
         self.world = world
@@ -163,11 +176,15 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
             with self._lock:
                 self.stats.requests[f"{api} {request.method} {endpoint}"] += 1
                 now = time.monotonic()
-                interval = self.pacing.get(api)
-                last = self._last_request.get(api)
+                quota = quota_of(api, request)
+                interval = self.pacing.get(quota, self.pacing.get(api))
+                last = self._last_request.get(quota)
                 if interval is not None and last is not None and now - last < 0.95 * interval:
                     self.stats.pacing_violations[api] += 1
-                self._last_request[api] = now
+                    self.stats.quota_violations[quota] += 1
+                if interval is not None:
+                    self.stats.request_times[quota].append(now)
+                self._last_request[quota] = now
                 for header in ("Authorization", "x-api-key"):
                     if header in request.headers:
                         self.stats.credentials[api].add(request.headers[header])
@@ -190,6 +207,7 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
             "injected": dict(self.stats.injected),
             "not_modified": self.stats.not_modified,
             "pacing_violations": dict(self.stats.pacing_violations),
+            "quota_violations": dict(self.stats.quota_violations),
             "clock": self._now.isoformat(),
         }
 

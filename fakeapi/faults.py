@@ -108,7 +108,10 @@ class Stats:
     requests: Counter[str] = field(default_factory=Counter)  # "api METHOD endpoint" -> count
     injected: Counter[str] = field(default_factory=Counter)
     not_modified: int = 0
-    pacing_violations: Counter[str] = field(default_factory=Counter)
+    pacing_violations: Counter[str] = field(default_factory=Counter)  # per API
+    quota_violations: Counter[str] = field(default_factory=Counter)  # per quota ("s2 anonymous")
+    # Arrival times (time.monotonic) of the requests of each paced quota.
+    request_times: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     # Credential header values seen per API, so tests can prove where each token went.
     credentials: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 

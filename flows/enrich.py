@@ -35,7 +35,7 @@ from prefect.states import Completed
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.limits import ensure_limits, shared_limiter
+from flows.limits import ensure_limits, limiter_for, uses_shared_limits
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
@@ -156,8 +156,9 @@ def read_inputs_task(options: JobOptions) -> Inputs:
 
 
 def _limiter(settings: Settings) -> Callable[[str], None] | None:
-    """The shared per-API limits, except against a local fake (whose waits are scaled away)."""
-    return shared_limiter if settings.time_scale >= 1.0 else None
+    """The shared per-quota limits (flows/limits.py), except against a local fake whose waits
+    are scaled away (AWESOME_ENRICH_TIME_SCALE=0)."""
+    return limiter_for(settings)
 
 
 @task(name="resolve-papers", cache_policy=NO_CACHE)
@@ -276,7 +277,7 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
     """The flow's body, run while it holds the output folder's lock: the job's steps as
     Prefect tasks, its lines in the flow's log, its results as artifacts."""
     logger = get_run_logger()
-    if _limiter(options.settings) is not None:
+    if uses_shared_limits(options.settings):
         ensure_limits(options.settings)
     steps = Steps(
         read_inputs=_quoting(read_inputs_task),

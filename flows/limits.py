@@ -1,62 +1,163 @@
-"""Per-API rate limits shared by every flow run on one Prefect server (global concurrency
-limits with slot decay), so several lists enriched at once still respect one API quota.
+"""Rate limits shared by every flow run on one Prefect server (global concurrency limits with
+slot decay), so several lists enriched at once still respect each API's real quota.
 
-Each client keeps its own pacer as well; these limits add the cross-run ceiling. They are
-created (or corrected) idempotently at the start of every flow run, and acquired with
-strict=True: a missing limit is an error, never an unthrottled request (reference/prefect.md).
+One limit per quota, as the APIs count them (docs/many-lists.md):
+
+- `awesome-enrich-s2-<key>`: Semantic Scholar counts per API key; `<key>` is the key's
+  fingerprint (pipeline.sources.config.Secret.fingerprint: 12 hex digits of its SHA-256, never
+  the key), or `anonymous` for the shared pool of requests without a key. A run with a key and
+  a run without one, or two runs with different keys, never share (or rewrite) a limit.
+- `awesome-enrich-arxiv`: arXiv counts per IP address: one limit for the machine (the server's
+  runs all on it; runs from several machines on one server share it, which is stricter than
+  needed, never looser).
+- `awesome-enrich-github-<token>`: GitHub counts per token (or per IP without one).
+
+Each limit has one slot, freed after the quota's interval (`slot_decay_per_second` is 1 over
+it). Every run makes sure of its limits at start-up, safely when many runs start at the same
+instant: create the limit, where "already exists" (HTTP 409) means another run was first, then
+read it back and tighten what is looser than this run needs, never loosening a stricter
+setting (docs/many-lists.md says how to reset one). Requests take a slot with strict=True: a
+missing limit is an error, never an unthrottled request (reference/prefect.md).
+
+Without a Prefect server (ephemeral mode) the limits live in `$PREFECT_HOME/prefect.db`, shared
+only by runs with the same PREFECT_HOME; there the limiter also waits on the machine-wide
+pacer (pipeline.sources.machine_pacing), so runs with different ones keep the spacing too.
 """
 
 from __future__ import annotations
 
-from prefect.client.orchestration import get_client
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import (
     GlobalConcurrencyLimitCreate,
     GlobalConcurrencyLimitUpdate,
 )
+from prefect.client.schemas.responses import GlobalConcurrencyLimitResponse
 from prefect.concurrency.sync import rate_limit
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from prefect.settings import PREFECT_API_URL
 
-from pipeline.sources.config import Settings
+from pipeline.sources.config import Settings, quota_key
 from pipeline.sources.http import (
     ARXIV_MIN_INTERVAL_S,
     GITHUB_MIN_INTERVAL_S,
     S2_MIN_INTERVAL_WITH_KEY_S,
     S2_MIN_INTERVAL_WITHOUT_KEY_S,
 )
+from pipeline.sources.machine_pacing import MachinePacer
+
+PREFIX = "awesome-enrich"
+# Rounds of read, compare and tighten before giving up: each round only tightens, so runs that
+# start together settle on the strictest setting within a round or two.
+ENSURE_ROUNDS = 5
 
 
-def limit_name(api: str) -> str:
-    return f"awesome-enrich-{api}"
+class LimitSetupError(RuntimeError):
+    """A shared limit could not be brought to the settings this run needs."""
 
 
-def intervals(settings: Settings) -> dict[str, float]:
+@dataclass(frozen=True)
+class RateLimit:
+    """One quota's shared limit: its name and the interval between two request starts."""
+
+    name: str
+    interval_s: float
+
+    @property
+    def decay(self) -> float:
+        return 1.0 / self.interval_s
+
+
+def rate_limits(settings: Settings) -> dict[str, RateLimit]:
+    """The limit each API's requests take in a run with these settings, by API name. Against
+    the local fake the intervals are scaled by AWESOME_ENRICH_TIME_SCALE (0 < scale < 1)."""
+    scale = settings.time_scale
     s2 = S2_MIN_INTERVAL_WITH_KEY_S if settings.s2_api_key else S2_MIN_INTERVAL_WITHOUT_KEY_S
-    return {"s2": s2, "arxiv": ARXIV_MIN_INTERVAL_S, "github": GITHUB_MIN_INTERVAL_S}
+    return {
+        "s2": RateLimit(f"{PREFIX}-s2-{quota_key(settings.s2_api_key)}", s2 * scale),
+        "arxiv": RateLimit(f"{PREFIX}-arxiv", ARXIV_MIN_INTERVAL_S * scale),
+        "github": RateLimit(
+            f"{PREFIX}-github-{quota_key(settings.github_token)}", GITHUB_MIN_INTERVAL_S * scale
+        ),
+    }
+
+
+def uses_shared_limits(settings: Settings) -> bool:
+    """False only with AWESOME_ENRICH_TIME_SCALE=0 (the local fake with every wait scaled
+    away): then no limit is created or taken."""
+    return settings.time_scale > 0
+
+
+def is_ephemeral() -> bool:
+    """No Prefect server configured: each process starts its own on $PREFECT_HOME/prefect.db."""
+    return not PREFECT_API_URL.value()
+
+
+def _tightened(
+    found: GlobalConcurrencyLimitResponse, wanted: RateLimit
+) -> GlobalConcurrencyLimitUpdate | None:
+    """The update that makes `found` at least as strict as `wanted`, or None when it is.
+
+    One slot exactly (a requested slot above the limit is an error, so 0 would fail every run;
+    more would let requests overlap); a decay at most ours (slower is stricter: kept); active."""
+    changes: dict[str, object] = {}
+    if found.limit != 1:
+        changes["limit"] = 1
+    decay = found.slot_decay_per_second or 0.0
+    if decay <= 0 or decay > wanted.decay * (1 + 1e-9):
+        changes["slot_decay_per_second"] = wanted.decay
+    if not found.active:
+        changes["active"] = True
+    return GlobalConcurrencyLimitUpdate.model_validate(changes) if changes else None
+
+
+def _ensure(client: SyncPrefectClient, wanted: RateLimit) -> None:
+    for _ in range(ENSURE_ROUNDS):
+        # "Already exists": another run (tonight's, or an earlier night's) created it first.
+        with suppress(ObjectAlreadyExists):
+            client.create_global_concurrency_limit(
+                GlobalConcurrencyLimitCreate(
+                    name=wanted.name, limit=1, slot_decay_per_second=wanted.decay, active=True
+                )
+            )
+        try:
+            update = _tightened(client.read_global_concurrency_limit_by_name(wanted.name), wanted)
+            if update is None:
+                return
+            client.update_global_concurrency_limit(wanted.name, update)
+        except ObjectNotFound:
+            continue  # deleted in between (someone reset it): create it again
+        # Read back next round: a run that read the old setting may have written its own.
+    raise LimitSetupError(
+        f"the shared rate limit {wanted.name} kept changing while this run set it up "
+        f"({ENSURE_ROUNDS} rounds); see docs/many-lists.md"
+    )
 
 
 def ensure_limits(settings: Settings) -> None:
-    """Create or update one rate limit per API: one slot, freed after the API's interval."""
+    """Create the run's limits that do not exist yet and tighten those looser than it needs;
+    safe when many runs do it at the same instant (see the module docstring)."""
     with get_client(sync_client=True) as client:
-        for api, interval in intervals(settings).items():
-            name, decay = limit_name(api), 1.0 / interval
-            try:
-                existing = client.read_global_concurrency_limit_by_name(name)
-            except ObjectNotFound:
-                client.create_global_concurrency_limit(
-                    GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay)
-                )
-                continue
-            if (
-                existing.limit != 1
-                or existing.slot_decay_per_second != decay
-                or not existing.active
-            ):
-                client.update_global_concurrency_limit(
-                    name,
-                    GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay, active=True),
-                )
+        for limit in rate_limits(settings).values():
+            _ensure(client, limit)
 
 
-def shared_limiter(api: str) -> None:
-    """Wait for a slot of the API's shared limit (called before each network request)."""
-    rate_limit(limit_name(api), occupy=1, strict=True)
+def limiter_for(settings: Settings) -> Callable[[str], None] | None:
+    """What the clients call with the API's name ("s2", "arxiv", "github") before each request:
+    wait for a slot of the API's shared limit (and, without a Prefect server, for the machine's
+    pacer). None when the run takes no shared limit (uses_shared_limits)."""
+    if not uses_shared_limits(settings):
+        return None
+    limits = rate_limits(settings)
+    machine = MachinePacer(settings.pacing_dir) if is_ephemeral() else None
+
+    def limiter(api: str) -> None:
+        limit = limits[api]
+        rate_limit(limit.name, occupy=1, strict=True)
+        if machine is not None:
+            machine.wait(limit.name, limit.interval_s)
+
+    return limiter

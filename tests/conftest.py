@@ -41,6 +41,15 @@ def _check_host(host: object) -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The machine pacer's folder (XDG_CACHE_HOME) per test session, never the user's: runs
+    of parallel test workers do not wait on each other's requests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _loopback_only() -> Iterator[None]:
     """Fail any test that opens a connection (or a DNS lookup) beyond loopback."""
     real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     ColumnRole,
     Line,
@@ -38,7 +38,7 @@ COLUMN_NAMES: dict[ColumnRole, tuple[str, ...]] = {
         "journal",
         "source",
     ),
-    ColumnRole.YEAR: ("year", "date"),
+    ColumnRole.YEAR: ("year", "date", "time", "releasetime", "releasedate"),
     ColumnRole.CODE: (
         "code",
         "codes",
@@ -58,7 +58,9 @@ EMPTY_CELL_VALUES = frozenset(
 )
 
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_LEADING_MARKUP = re.compile(r"^[\s*_~]*")
+_LEADING_MARKUP = re.compile(r"^(?:[\s*_~]|<br\s*/?>)*", re.IGNORECASE)
+# `Title (FlipAttack)`: a trailing tag that repeats a name from the title.
+_REPEATED_TAG = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
 _CODE_LINK_TEXT = re.compile(
     r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
     r"paddle|mindspore)\b"
@@ -118,20 +120,62 @@ def empty_to_none(text: str) -> str | None:
     return None if value.casefold() in EMPTY_CELL_VALUES else value
 
 
-def title_and_url(cell: str) -> tuple[str, str | None]:
-    """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
+def _without_images(cell: str) -> str:
+    """The cell without images, and with badges (`[![arXiv](img)](url)`) reduced to their
+    target: a star badge in front of the title is decoration, not the title, but a badge's
+    link may still be the paper's."""
+    for link in reversed(find_links(cell)):
+        if link.is_image:
+            cell = cell[: link.start] + " " + cell[link.end :]
+        elif _is_badge(link.text):
+            cell = cell[: link.start] + f" <{link.url}> " + cell[link.end :]
+    return cell
+
+
+def _is_badge(text: str) -> bool:
+    inner = find_links(text)
+    return bool(inner) and all(link.is_image for link in inner) and not _without_all(text, inner)
+
+
+def _without_all(text: str, links: list[Link]) -> str:
+    for link in reversed(links):
+        text = text[: link.start] + text[link.end :]
+    return text.strip()
+
+
+def without_repeated_tag(title: str) -> str:
+    """`FlipAttack: Jailbreak LLMs via Flipping (FlipAttack)` without its trailing tag, when
+    the tag only repeats a name the title already holds."""
+    tag = _REPEATED_TAG.search(title)
+    if tag and tag.group(1).strip().casefold() in title[: tag.start()].casefold():
+        return title[: tag.start()]
+    return title
+
+
+def linked_title(cell: str) -> tuple[str, str] | None:
+    """The title and URL of a cell that opens with a link (`[**Title**](url) ...`), if any."""
+    cell = _without_images(cell)
     links = [link for link in find_links(cell) if not link.is_image]
     prefix = _LEADING_MARKUP.match(cell)
-    starts_with_link = bool(links) and links[0].start == (prefix.end() if prefix else 0)
-    if starts_with_link:
-        return plain_text(links[0].text), links[0].url
+    if links and links[0].start == (prefix.end() if prefix else 0):
+        return without_repeated_tag(plain_text(links[0].text)), links[0].url
+    return None
+
+
+def title_and_url(cell: str) -> tuple[str, str | None]:
+    """Read a title cell: `[Title](url)`, `**Title** [pdf](url)`, plain text, or text + URL."""
+    opening = linked_title(cell)
+    if opening is not None:
+        return opening
+    cell = _without_images(cell)
+    links = [link for link in find_links(cell) if not link.is_image]
     urls = find_urls(cell)
     text = cell
     for link in reversed(links):
         text = text[: link.start] + " " + text[link.end :]
     for url in urls:
         text = text.replace(f"<{url}>", " ").replace(url, " ")
-    return plain_text(text), (urls[0] if urls else None)
+    return without_repeated_tag(plain_text(text)), (urls[0] if urls else None)
 
 
 def code_urls_in(text: str) -> tuple[str, ...]:

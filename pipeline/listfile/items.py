@@ -71,6 +71,10 @@ _OTHER_LABEL = re.compile(
     r"project( page)?|page|dataset|data|models?|weights|checkpoints?|docs?|notes?|review|"
     r"zhihu|知乎|解读|media|youtube|twitter|x|huggingface|hf|leaderboard|benchmark|source)\W*$"
 )
+_TRANSLATION = re.compile(
+    r"\s*[(\uff08][^()\uff08\uff09]*[\u3040-\u30ff\u4e00-\u9fff][^()\uff08\uff09]*[)\uff09]"
+)
+_BLOG_LABEL = re.compile(r"(?i)^\W*blog( ?post)?\W*$")
 _TASK = re.compile(r"^\[[ xX]\]\s")
 # Leading tags: `[2023/05]`, `[CVPR 2023]`, `**[Abbr]**`, `` [**`bnn`**] ``, `2016-ICLR -`.
 _LEADING_TAG = re.compile(
@@ -189,6 +193,8 @@ def _strip_tags(text: str) -> tuple[str, list[str]]:
 
 def _clean_title(text: str) -> str:
     title = plain_text(_HTML.sub(" ", text))
+    if len(re.findall(r"[A-Za-z]{2,}", title)) >= 3:  # `Title(中文译名)`: a translation aside
+        title = _TRANSLATION.sub(" ", title)
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 
@@ -198,7 +204,8 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
     bold = _BOLD.match(text)
     if bold:
-        inside = bold.group(2)
+        # `**Title (ICDE 2020) [[**Paper**](url)]**`: the bold ends at the label's own `**`
+        inside = re.sub(r"[\s\[(]+$", "", bold.group(2))
         tail = re.search(r"\s*\(([^()]*)\)\s*\.?$", inside)
         if tail and (year_from_text(tail.group(1)) or find_venue(tail.group(1))):
             return _clean_title(inside[: tail.start()]), text[bold.end() :], [tail.group(1)]
@@ -215,11 +222,38 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
             start = text.index(title)
             return _clean_title(title), text[start + len(title) :], []
+    cited = _title_after_authors(plain)
+    if cited is not None:
+        start = text.index(cited)
+        return _clean_title(cited), text[start + len(cited) :], []
     for broken in _SENTENCE_END.finditer(plain):
         if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
             plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
             break
     return _clean_title(plain) or None, text[len(plain) :], []
+
+
+def _title_after_authors(plain: str) -> str | None:
+    """`A. Author, B. Author and C. Author, Title, CVPR 2016` or `A. Author, B. Author,
+    "Title", ICLR 2016`: a citation that lists the authors first, separated by commas."""
+    if looks_like_authors(_SENTENCE.split(plain, maxsplit=1)[0]):
+        return None  # `A. Author, B. Author, and C. Author. arXiv, 2022`: an author line
+    parts = [part.strip() for part in re.split(r",\s+", plain)]
+    names = 0
+    for part in parts:
+        people = [p.strip() for p in re.split(r"\s+and\s+|^and\s+", part) if p.strip()]
+        if not people or not all(_NAME.match(p) and 2 <= len(p.split()) <= 4 for p in people):
+            break
+        names += 1
+    quoted = re.search(r'"([^"]{8,})"|“([^”]{8,})”', plain)
+    if quoted and names >= 1 and plain[: quoted.start()].rstrip().endswith(","):
+        return quoted.group(1) or quoted.group(2)
+    if names < 2 or names >= len(parts):
+        return None
+    title = parts[names].strip()
+    if len(title.split()) < 3 or find_venue(title) or year_from_text(title) == title:
+        return None
+    return title
 
 
 def _runs_on(first: str, following: str) -> bool:
@@ -241,7 +275,7 @@ def looks_like_authors(text: str) -> bool:
     plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
     if _TITLE_WORDS.search(plain):
         return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
-    parts = [part.strip(" .") for part in re.split(r",|\band\b|&", plain) if part.strip(" .")]
+    parts = [part.strip(" .") for part in re.split(r"[,;]|\band\b|&", plain) if part.strip(" .")]
     if len(parts) == 1:  # one author, with an initial: `R Neal`, `J. Smith`
         return re.match(r"^[A-Z]\.?\s[A-Z][\w'-]+$", parts[0]) is not None
     names = sum(1 for part in parts if _NAME.match(part) and len(part.split()) <= 4)
@@ -364,7 +398,8 @@ def read_item(
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
     short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
-    if not title or (short and title_link is None):
+    named = paper_url is not None and _BOLD.match(body) is not None  # `**AdaBoost** [[Paper]]`
+    if not title or (short and title_link is None and not named):
         reason = "no title found" if has_links else "not a paper: no title, link or venue"
         return ItemReading(skip_reason=reason, has_links=has_links)
     # `[VLDB](http://www.vldb.org/)`: an acronym linked to a site names a venue or a project
@@ -377,6 +412,9 @@ def read_item(
     ):
         reason = "an acronym linked to a site, not a paper (a venue, tool or project?)"
         return ItemReading(title=title, skip_reason=reason, has_links=has_links)
+    blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
+    if paper_url is None and blog is not None and title_link is None:
+        return ItemReading(title=title, skip_reason="a blog post: no paper link", has_links=True)
     if paper_url is None and venue is None and year_text is None:
         if code_urls:
             reason = "a code link but no paper link, venue or year (a tool or repository?)"

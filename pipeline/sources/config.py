@@ -9,10 +9,13 @@
 - AWESOME_ENRICH_READ_TIMEOUT_S: how long to wait for an API's answer, per attempt (default 60)
 - AWESOME_ENRICH_TIME_SCALE: 0..1, scales pacing and retry waits; below 1 only when every API
   URL is on loopback (the local fake), never against the real APIs
+- XDG_CACHE_HOME (else ~/.cache): its awesome-enrich/pacing folder holds the spacing that runs
+  without a Prefect server share on this machine (pipeline.sources.machine_pacing)
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +28,7 @@ DEFAULT_S2_API_URL = "https://api.semanticscholar.org"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
 DEFAULT_CACHE_DIR = Path(".cache/http")
+ANONYMOUS = "anonymous"  # the quota key of requests sent without a credential
 
 
 class Secret:
@@ -37,6 +41,12 @@ class Secret:
 
     def reveal(self) -> str:
         return self._value
+
+    def fingerprint(self) -> str:
+        """A short, non-reversible name for this credential (the first 12 hex digits of its
+        SHA-256): what keys its quota in shared state (rate-limit names, pacing files), so two
+        runs with the same key share one quota and the key itself is never written anywhere."""
+        return hashlib.sha256(self._value.encode("utf-8")).hexdigest()[:12]
 
     def __repr__(self) -> str:
         return "Secret('***')"
@@ -51,6 +61,11 @@ class Secret:
 
     def __reduce__(self) -> tuple[type[Secret], tuple[str]]:
         raise TypeError("a Secret is not pickled: read it from the environment where it is used")
+
+
+def quota_key(secret: Secret | None) -> str:
+    """The key of the quota a credential draws on: its fingerprint, or "anonymous"."""
+    return secret.fingerprint() if secret is not None else ANONYMOUS
 
 
 def _base_url(env: Mapping[str, str], name: str, default: str) -> str:
@@ -80,6 +95,7 @@ class Settings:
     time_scale: float = 1.0  # < 1 only against a local fake
     call_budget: int | None = None  # at most this many requests to each API per run
     read_timeout_s: float = DEFAULT_READ_TIMEOUT_S
+    pacing_dir: Path = Path.home() / ".cache" / "awesome-enrich" / "pacing"
 
     def with_budget(self, call_budget: int | None) -> Settings:
         return replace(self, call_budget=call_budget)
@@ -114,9 +130,16 @@ def settings_from_env(
         cache_dir=resolved_cache,
         time_scale=_time_scale(env),
         read_timeout_s=_read_timeout(env),
+        pacing_dir=_pacing_dir(env),
     )
     check_time_scale(settings)
     return settings
+
+
+def _pacing_dir(env: Mapping[str, str]) -> Path:
+    cache_home = env.get("XDG_CACHE_HOME", "").strip()
+    root = Path(cache_home) if cache_home else Path.home() / ".cache"
+    return root / "awesome-enrich" / "pacing"
 
 
 def _read_timeout(env: Mapping[str, str]) -> float:

@@ -5,7 +5,9 @@ run once per session with the shared Prefect server (about 15 s)."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,9 +48,7 @@ def small_list() -> str:
     return "".join(kept)
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> DemoRun:
-    root = tmp_path_factory.mktemp("demo")
+def _run_demo(root: Path) -> DemoRun:
     list_path = root / "list.md"
     list_path.write_text(small_list(), encoding="utf-8")
     out = root / "out"
@@ -68,3 +68,27 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) ->
             ]
         )
     return DemoRun(status, printed.getvalue(), out, list_path)
+
+
+@pytest.fixture(scope="session")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, request: pytest.FixtureRequest
+) -> DemoRun:
+    """The demo's output, made once per test run: under pytest-xdist the first worker to get
+    here runs it in the run's shared temporary folder (holding a lock), the others read it
+    (the tests only read it)."""
+    if worker_id == "master":
+        request.getfixturevalue("prefect_harness")
+        return _run_demo(tmp_path_factory.mktemp("demo"))
+    shared = tmp_path_factory.getbasetemp().parent / "demo-shared"
+    shared.mkdir(exist_ok=True)
+    with (shared / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / "done.json"
+        if done.exists():
+            saved = json.loads(done.read_text(encoding="utf-8"))
+            return DemoRun(saved["status"], saved["printed"], shared / "out", shared / "list.md")
+        request.getfixturevalue("prefect_harness")
+        run = _run_demo(shared)
+        done.write_text(json.dumps({"status": run.status, "printed": run.printed}), "utf-8")
+        return run

@@ -80,9 +80,10 @@ def test_no_paper_is_dropped_silently(corpus: tuple[dict[str, Any], str, ListDoc
 
 
 def test_the_corpus_as_a_whole_is_read() -> None:
-    """Measured over the 20 lists (231 sample papers, 126 sample non-papers). The issue's bar
-    is 95% of the papers found and at most 5% non-papers taken, on lists never seen; the
-    floors here hold what the reader reaches today so it cannot fall back unnoticed."""
+    """Measured over the 20 lists (231 sample papers, 126 sample non-papers): 97.0% found,
+    94.4% with the right title, 94.8% with the right paper link, 3 non-papers taken (2.4%),
+    6,517 entries for 6,555 counted. The issue's bar is 95% of the papers found and at most 5%
+    non-papers taken; the floors hold the reader there so it cannot fall back unnoticed."""
     samples = found = titled = linked = non_papers = taken = counted = total = 0
     for path in EXPECTED:
         expected = _expected(path)
@@ -99,7 +100,7 @@ def test_the_corpus_as_a_whole_is_read() -> None:
         counted += len(document.entries)
         total += expected["entries"]
     assert found / samples >= 0.95, f"{found} of {samples} sample papers found"
-    assert titled / samples >= 0.85, f"{titled} of {samples} with the right title"
+    assert titled / samples >= 0.92, f"{titled} of {samples} with the right title"
     assert linked / samples >= 0.9, f"{linked} of {samples} with the right paper link"
-    assert taken / non_papers <= 0.15, f"{taken} of {non_papers} sample non-papers taken"
-    assert abs(counted - total) <= 0.05 * total, f"{counted} entries for {total} counted"
+    assert taken / non_papers <= 0.05, f"{taken} of {non_papers} sample non-papers taken"
+    assert abs(counted - total) <= 0.02 * total, f"{counted} entries for {total} counted"

@@ -1,0 +1,252 @@
+"""HTML tables (`<table>` ... `</table>`) read into a grid of cells, one row per `<tr>` with
+the line it starts on; `rowspan` and `colspan` are expanded so every row has every column.
+
+Parsing uses the standard library's tolerant HTML parser (no I/O). Which rows are papers is
+decided by the list parser, with the same column names as Markdown tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from pipeline.listfile.cells import column_roles
+from pipeline.listfile.items import CODE_HOSTS, PAPER_HOSTS, link_kind
+from pipeline.listfile.markdown import Link, find_links, is_http_url, plain_text
+from pipeline.listfile.model import ColumnRole
+
+MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
+
+
+@dataclass(frozen=True)
+class HtmlCell:
+    text: str  # plain text, whitespace collapsed
+    links: tuple[Link, ...]  # `<a href>` and Markdown links inside the cell
+    is_header: bool
+    spanned: bool = False  # a copy of a cell above or to the left (rowspan or colspan)
+
+
+@dataclass(frozen=True)
+class HtmlRow:
+    line: int  # 1-based line of its `<tr>`
+    cells: tuple[HtmlCell, ...]
+
+
+@dataclass
+class _Open:
+    is_header: bool
+    rowspan: int
+    colspan: int
+    parts: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    href: str | None = None
+    label: list[str] = field(default_factory=list)
+
+
+class _TableParser(HTMLParser):
+    def __init__(self, first_line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.rows: list[tuple[int, list[_Open]]] = []
+        self.cell: _Open | None = None
+        self.depth = 0  # nested tables are read as text of their cell
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "table":
+            self.depth += 1
+        if self.depth > 1:
+            return
+        if tag == "tr":
+            self._close_cell()
+            self.rows.append((self.first_line + self.getpos()[0] - 1, []))
+        elif tag in {"td", "th"} and self.rows:
+            self._close_cell()
+            self.cell = _Open(
+                tag == "th", _span(values.get("rowspan")), _span(values.get("colspan"))
+            )
+        elif tag == "a" and self.cell is not None and "href" in values:
+            self.cell.href, self.cell.label = values["href"].strip(), []
+        elif tag == "br" and self.cell is not None:
+            self.cell.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.depth -= 1
+        if self.depth > 1 or self.cell is None:
+            return
+        if tag == "a" and self.cell.href is not None:
+            text = " ".join("".join(self.cell.label).split())
+            self.cell.links.append(Link(text, self.cell.href, 0, 0))
+            self.cell.href = None
+        elif tag in {"td", "th", "tr"}:
+            self._close_cell()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.parts.append(data)
+            if self.cell.href is not None:
+                self.cell.label.append(data)
+
+    def _close_cell(self) -> None:
+        if self.cell is not None and self.rows:
+            self.rows[-1][1].append(self.cell)
+        self.cell = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _cell(opened: _Open) -> HtmlCell:
+    raw = "".join(opened.parts)
+    links = (*opened.links, *(link for link in find_links(raw) if not link.is_image))
+    return HtmlCell(" ".join(plain_text(raw).split()), links, opened.is_header)
+
+
+def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
+    """The rows of the HTML table in `text` (which starts on `first_line`), spans expanded."""
+    parser = _TableParser(first_line)
+    parser.feed(text)
+    parser.close()
+    parser._close_cell()
+    grid: list[HtmlRow] = []
+    carried: dict[int, tuple[HtmlCell, int]] = {}  # column -> (cell, rows still to fill)
+    for line, opened in parser.rows:
+        cells: list[HtmlCell] = []
+        pending = list(opened)
+        column = 0
+        while pending or any(col >= column for col in carried):
+            if column in carried:
+                cell, left = carried[column]
+                cells.append(cell)
+                carried = (
+                    {**carried, column: (cell, left - 1)} if left > 1 else _drop(carried, column)
+                )
+                column += 1
+                continue
+            if not pending:
+                column += 1
+                continue
+            source = pending.pop(0)
+            cell = _cell(source)
+            for offset in range(source.colspan):
+                copy = (
+                    cell if offset == 0 else HtmlCell(cell.text, cell.links, cell.is_header, True)
+                )
+                cells.append(copy)
+                if source.rowspan > 1:
+                    spanned = HtmlCell(cell.text, cell.links, cell.is_header, True)
+                    carried[column + offset] = (spanned, source.rowspan - 1)
+            column += source.colspan
+        if cells:
+            grid.append(HtmlRow(line, tuple(cells)))
+    return grid
+
+
+def _drop(carried: dict[int, tuple[HtmlCell, int]], column: int) -> dict[int, tuple[HtmlCell, int]]:
+    return {col: value for col, value in carried.items() if col != column}
+
+
+@dataclass(frozen=True)
+class HtmlRowReading:
+    """One data row of an HTML table: a paper's fields, or why it is not one."""
+
+    line: int
+    title: str = ""
+    paper_url: str | None = None
+    code_urls: tuple[str, ...] = ()
+    venue: str | None = None
+    year_text: str | None = None
+    cells: tuple[tuple[str, str], ...] = ()  # (header, text) as read
+    skip_reason: str | None = None
+    doubtful: bool = False
+
+
+def _on(url: str, hosts: tuple[str, ...]) -> bool:
+    lowered = url.casefold()
+    return any(f"//{host}" in lowered or f".{host}" in lowered for host in hosts)
+
+
+def _title_column(
+    headers: list[str], roles: dict[ColumnRole, int], data: list[HtmlRow]
+) -> int | None:
+    """The title column; without one named so, a table that links papers in its own column
+    names them in its first column without a role and without spans (`model`)."""
+    if ColumnRole.TITLE in roles:
+        return roles[ColumnRole.TITLE]
+    if ColumnRole.LINK not in roles:
+        return None
+    taken = set(roles.values())
+    for column in range(len(headers)):
+        spanned = any(column < len(row.cells) and row.cells[column].spanned for row in data)
+        if column not in taken and not spanned:
+            return column
+    return None
+
+
+def read_html_rows(rows: list[HtmlRow]) -> list[HtmlRowReading]:
+    """Read the data rows of a table (the rows after its `<th>` header rows)."""
+    headers_end = 0
+    while headers_end < len(rows) and all(cell.is_header for cell in rows[headers_end].cells):
+        headers_end += 1
+    data = rows[headers_end:]
+    links_of = [[link for cell in row.cells for link in cell.links] for row in data]
+    if headers_end == 0:
+        return [_not_a_paper_table(row, links) for row, links in zip(data, links_of, strict=True)]
+    headers = [cell.text for cell in rows[0].cells]
+    roles = dict(column_roles(tuple(headers)))
+    title_column = _title_column(headers, roles, data)
+    if title_column is None:
+        return [_not_a_paper_table(row, links) for row, links in zip(data, links_of, strict=True)]
+    return [
+        _read_row(row, links, headers, roles, title_column)
+        for row, links in zip(data, links_of, strict=True)
+    ]
+
+
+def _read_row(
+    row: HtmlRow,
+    links: list[Link],
+    headers: list[str],
+    roles: dict[ColumnRole, int],
+    title_column: int,
+) -> HtmlRowReading:
+    def text(role: ColumnRole) -> str | None:
+        index = roles.get(role)
+        value = row.cells[index].text if index is not None and index < len(row.cells) else ""
+        return value if value.strip(" -") else None
+
+    title = row.cells[title_column] if title_column < len(row.cells) else None
+    if title is None or not title.text:
+        reason = "an HTML table row without a title" if links else "an empty HTML table row"
+        return HtmlRowReading(row.line, skip_reason=reason, doubtful=bool(links))
+    http = [link for link in links if is_http_url(link.url)]
+    titled = [link for link in title.links if not _on(link.url, CODE_HOSTS)]
+    paper_url = next(
+        (link.url for link in http if link_kind(link) == "paper" or link in titled), None
+    ) or next((link.url for link in http if _on(link.url, PAPER_HOSTS)), None)
+    code_urls = tuple(dict.fromkeys(link.url for link in http if link_kind(link) == "code"))
+    cells = tuple(
+        (headers[i] if i < len(headers) else "", cell.text) for i, cell in enumerate(row.cells)
+    )
+    return HtmlRowReading(
+        row.line,
+        title=title.text,
+        paper_url=paper_url,
+        code_urls=code_urls,
+        venue=text(ColumnRole.VENUE),
+        year_text=text(ColumnRole.YEAR),
+        cells=cells,
+    )
+
+
+def _not_a_paper_table(row: HtmlRow, links: list[Link]) -> HtmlRowReading:
+    if links and all(link.url.startswith("#") for link in links):
+        return HtmlRowReading(row.line, skip_reason="a table of contents (HTML)")
+    reason = "a row of an HTML table without a title column"
+    papers = any(link_kind(link) == "paper" or _on(link.url, PAPER_HOSTS) for link in links)
+    return HtmlRowReading(row.line, skip_reason=reason, doubtful=papers)

@@ -1,0 +1,95 @@
+"""What is not a paper: sections that hold none, and the rows of a paper table that are blog
+posts, announcements, tools or model names. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.listfile.items import PAPER_HOSTS
+from pipeline.listfile.markdown import plain_text
+from pipeline.listfile.venues import find_venue
+
+# Bullets with links under these headings are navigation or prose, not papers.
+NON_PAPER_SECTION = re.compile(
+    r"(?i)\b(contents|toc|contribut\w*|licen[cs]e|acknowledg\w*|citation|cite|"
+    r"related (awesome )?(lists?|repo\w*|projects?|resources?|links?)|"
+    r"other (awesome )?lists?|see also)\b"
+)
+# Headings that are nothing but a kind of non-paper resource ("Talks", "Implementations",
+# "Libraries and Tools"), or end in one ("Distiller Tools", "Github Repositories"):
+# everything under them, subsections included, holds no papers. A resource word that opens
+# a longer heading does not count: "Tool Selection" in a list about LLM agents holds papers.
+_RESOURCE = (
+    r"talks?|tutorials?|videos?|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
+    r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
+    r"updates?|star history|slides|demos?|codebases?|software|packages?|github|"
+    r"(?:github )?repositories|repos"
+)
+_RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,)\s*(?:{_RESOURCE}))*"
+NON_PAPER_HEADING = re.compile(rf"(?i)^{_RESOURCES}$")
+_ENDS_IN_RESOURCE = re.compile(
+    r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
+    r"codebases|packages|blogs|talks|tutorials|slides|videos)$"
+)
+
+# Venue cells that name a kind of resource, not where a paper appeared.
+_NON_PAPER_VENUES = frozenset(
+    {
+        "blog",
+        "blog post",
+        "blogpost",
+        "toolkit",
+        "tool",
+        "library",
+        "software",
+        "website",
+        "news",
+        "product",
+        "api",
+        "package",
+        "leaderboard",
+        "model card",
+    }
+)
+_BLOG_URL = re.compile(
+    r"(?i)^https?://(?:blogs?\.[^/]+/|[^/]+/(?:[^?#]*/)?(?:blogs?|news|announcements?|index)(?:/|[-_]|$))"
+)
+_ANNOUNCEMENT = re.compile(r"(?i)^(?:introducing|announcing|meet)\b")
+
+
+def bare_heading(heading: str) -> str:
+    """A heading without numbering, emoji and punctuation around it: `3.1 Tools :hammer:`."""
+    text = re.sub(r":[a-z0-9_+-]+:", " ", heading)
+    text = re.sub(r"^[\W\d_]+|[\W_]+$", "", text)
+    return " ".join(text.split())
+
+
+def is_non_paper_heading(heading: str) -> bool:
+    """`Tools`, `Distiller Tools`, `框架与库 | Frameworks and Libraries`: a resource heading
+    (each side of a bilingual `|` heading is tried)."""
+    parts = [bare_heading(part) for part in heading.split("|")]
+    return any(NON_PAPER_HEADING.match(part) or _ENDS_IN_RESOURCE.match(part) for part in parts)
+
+
+def _on_paper_host(url: str) -> bool:
+    lowered = url.casefold()
+    return any(f"//{host}" in lowered or f".{host}" in lowered for host in PAPER_HOSTS)
+
+
+def non_paper_row(
+    title: str, paper_url: str | None, venue: str | None, *, mostly_linked: bool
+) -> str | None:
+    """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
+    announcement, a tool, or a bare name without the paper link its neighbours all have."""
+    kind = plain_text(venue or "").strip(" .").casefold()
+    if kind in _NON_PAPER_VENUES:
+        return f"its venue says {venue!r}: not a paper"
+    if paper_url and not _on_paper_host(paper_url) and not paper_url.casefold().endswith(".pdf"):
+        if _BLOG_URL.match(paper_url):
+            return "links a blog post, not a paper"
+        if _ANNOUNCEMENT.match(title):
+            return "an announcement, not a paper"
+    unlinked_name = len(title.split()) <= 3 and ":" not in title and find_venue(venue or "") is None
+    if paper_url is None and mostly_linked and unlinked_name:
+        return "a name without a paper link, where its table links papers (a tool or model?)"
+    return None

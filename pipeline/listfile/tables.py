@@ -1,0 +1,266 @@
+"""Tables, Markdown (GFM) and HTML: which rows are papers, read by column name. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.listfile.bounds import inline_problem
+from pipeline.listfile.cells import (
+    COLUMN_NAMES,
+    code_urls_in,
+    column_roles,
+    empty_to_none,
+    is_delimiter_row,
+    linked_title,
+    split_row,
+    title_and_url,
+)
+from pipeline.listfile.htmltables import read_html_rows, read_html_table
+from pipeline.listfile.markdown import find_links, find_urls, plain_text
+from pipeline.listfile.model import (
+    Cell,
+    ColumnRole,
+    Entry,
+    Line,
+    Severity,
+    Skipped,
+    Table,
+    TableRow,
+)
+from pipeline.listfile.nonpapers import non_paper_row
+from pipeline.listfile.state import (
+    BLOCK_START,
+    THEMATIC_BREAK,
+    ParseState,
+    checked_paper_url,
+)
+from pipeline.listfile.years import year_from_text
+
+
+def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None:
+    number = row.line.number
+    width = len(table.headers)
+    if len(row.cells) < width:
+        state.report(
+            number,
+            Severity.WARNING,
+            f"row has {len(row.cells)} cells, the header has {width}; missing cells read as empty",
+        )
+    elif len(row.cells) > width:
+        state.report(
+            number,
+            Severity.WARNING,
+            f"row has {len(row.cells)} cells, the header has {width}; "
+            "GitHub does not show the extra cells",
+        )
+    cells = [cell.strip() for cell in row.cells[:width]]
+    cells += [""] * (width - len(cells))
+    if not any(cells):
+        state.report(number, Severity.WARNING, "empty table row; not read as a paper")
+        return None
+    problem = inline_problem([cells[index] for _, index in table.roles])
+    if problem:
+        state.report(number, Severity.ERROR, f"row not read as a paper: {problem}")
+        return None
+
+    def cell(role: ColumnRole) -> str:
+        index = table.column(role)
+        return cells[index] if index is not None else ""
+
+    title, url = title_and_url(cell(ColumnRole.TITLE))
+    if not title:
+        state.report(number, Severity.ERROR, "row has no title; not read as a paper")
+        return None
+    abbreviation = empty_to_none(cell(ColumnRole.ABBREVIATION))
+    if url is None and len(title.split()) <= 3:
+        # `| **COYO-700M** | [COYO-700M: Image-Text Pair Dataset](url) |`: a name column, and
+        # the paper's own title as the text of a link in another column.
+        others = [c for i, c in enumerate(cells) if i != table.column(ColumnRole.CODE)]
+        opening = next(
+            (found for c in others if (found := linked_title(c)) and len(found[0].split()) > 3),
+            None,
+        )
+        if opening is not None:
+            abbreviation, (title, url) = abbreviation or title, opening
+    if url is None and table.column(ColumnRole.LINK) is not None:
+        link_urls = find_urls(cell(ColumnRole.LINK))
+        url = link_urls[0] if link_urls else None
+    venue = empty_to_none(cell(ColumnRole.VENUE))
+    year = (
+        year_from_text(plain_text(cell(ColumnRole.YEAR)))
+        or year_from_text(venue)
+        or year_from_text(state.section)
+    )
+    return Entry(
+        position=len(state.entries),
+        line=number,
+        section=state.section,
+        title=title,
+        paper_url=checked_paper_url(url, state, number),
+        abbreviation=abbreviation,
+        venue=venue,
+        year=year,
+        code_urls=code_urls_in(cell(ColumnRole.CODE)),
+        cells=tuple(Cell(header, text) for header, text in zip(table.headers, cells, strict=True)),
+    )
+
+
+def parse_table(
+    lines: list[Line], start: int, header: TableRow, delimiter: TableRow, state: ParseState
+) -> int:
+    """Parse the table whose header is lines[start]; return the index after its last row."""
+    headers = tuple(plain_text(cell) for cell in header.cells)
+    table = Table(header, delimiter, (), headers, column_roles(headers))
+    end = start + 2
+    while end < len(lines):
+        text = lines[end].text
+        if not text.strip() or BLOCK_START.match(text) or THEMATIC_BREAK.match(text):
+            break
+        end += 1
+    rows: list[TableRow] = []
+    recognised = {role for role, _ in table.roles}
+    if not table.is_paper_table and recognised & {ColumnRole.CODE, ColumnRole.VENUE}:
+        state.report(
+            lines[start].number,
+            Severity.WARNING,
+            f"table with columns {list(headers)} has no title column "
+            f"(one of {', '.join(COLUMN_NAMES[ColumnRole.TITLE])}); "
+            "its rows are not read as papers",
+        )
+    body = lines[start + 2 : end]
+    linked = sum(1 for line in body if _links_a_paper(table, line))
+    section = state.non_paper_section()
+    skip_all = section and f"in section {section!r}, which holds no papers"
+    title_column = table.column(ColumnRole.TITLE)
+    named = title_column is not None and plain_text(headers[title_column]).casefold() == "name"
+    if named and linked == 0 and not recognised & {ColumnRole.VENUE, ColumnRole.YEAR}:
+        # `| ID | Name | Ratio |`: names of datasets or tools, with nothing that dates a paper
+        skip_all = skip_all or "a table of names without links, venues or years"
+    mostly_linked = linked >= 2 and linked * 2 >= len(body)
+    for line in body:
+        row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
+        if table.is_paper_table and skip_all:
+            state.skipped.append(Skipped(line.number, skip_all, doubtful=False))
+        elif table.is_paper_table:
+            entry = _table_entry(table, row, state)
+            if entry is None:
+                pass
+            elif reason := non_paper_row(
+                entry.title, entry.paper_url, entry.venue, mostly_linked=mostly_linked
+            ):
+                state.skipped.append(Skipped(line.number, reason, doubtful=False))
+            else:
+                state.entries.append(entry)
+                row = TableRow(row.line, row.leading, row.cells, row.trailing, entry.position)
+        elif "](" in line.text or find_urls(line.text):
+            reason = "a row of a table without a title column"
+            state.skipped.append(Skipped(line.number, reason, doubtful=False))
+        rows.append(row)
+    state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
+    return end
+
+
+def _links_a_paper(table: Table, line: Line) -> bool:
+    """Whether a row has a link in its title or paper-link column (a code link does not
+    count). In a table without a title column, any link counts."""
+    row = split_row(line)
+    if row is None:
+        return False
+    columns = [table.column(ColumnRole.TITLE), table.column(ColumnRole.LINK)]
+    cells = [row.cells[i] for i in columns if i is not None and i < len(row.cells)]
+    if table.column(ColumnRole.TITLE) is None:
+        cells = list(row.cells)
+    return any("](" in cell or find_urls(cell) for cell in cells)
+
+
+def table_start(
+    lines: list[Line], index: int, state: ParseState
+) -> tuple[TableRow, TableRow] | None:
+    """The header and delimiter rows when a GFM table starts at lines[index]."""
+    if index + 1 >= len(lines) or lines[index].text.startswith("    "):
+        return None
+    header = split_row(lines[index])
+    delimiter = split_row(lines[index + 1])
+    if header is None or delimiter is None or not is_delimiter_row(delimiter):
+        return None
+    if len(header.cells) != len(delimiter.cells):
+        state.report(
+            lines[index].number,
+            Severity.WARNING,
+            f"table header has {len(header.cells)} cells but the delimiter row below has "
+            f"{len(delimiter.cells)}; GitHub does not render this as a table",
+        )
+        return None
+    problem = inline_problem(header.cells)
+    if problem:
+        state.report(lines[index].number, Severity.WARNING, f"table header not read: {problem}")
+        return None
+    return header, delimiter
+
+
+_HTML_LINK = re.compile(r"""<a\s[^>]*href\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def html_row(lines: list[Line], index: int, state: ParseState) -> None:
+    """An HTML table row (`<tr>` ... `</tr>`) with links: reported, not read (yet)."""
+    urls: list[str] = []
+    for line in lines[index : index + 40]:
+        urls += _HTML_LINK.findall(line.text)
+        if inline_problem([line.text], cells=False) is None:
+            urls += [link.url for link in find_links(line.text)]
+        if "</tr" in line.text.lower():
+            break
+    if not urls:
+        return
+    if all(url.startswith("#") for url in urls):
+        state.skipped.append(Skipped(lines[index].number, "a table of contents (HTML)", False))
+        return
+    reason = "an HTML table row: rows of HTML tables are not read as papers yet"
+    state.skipped.append(Skipped(lines[index].number, reason))
+    state.report(lines[index].number, Severity.WARNING, f"item with a link not read: {reason}")
+
+
+MAX_HTML_TABLE_LINES = 5_000
+
+
+def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
+    """An HTML table: rows read like a Markdown table's, lines kept as written. Returns the
+    index after `</table>`, or None when the table is not closed (then its rows are reported
+    one by one)."""
+    stop = min(len(lines), index + MAX_HTML_TABLE_LINES)
+    end = next((i for i in range(index, stop) if "</table" in lines[i].text.lower()), None)
+    if end is None:
+        return None
+    block = lines[index : end + 1]
+    text = "\n".join(line.text for line in block)
+    readings = read_html_rows(read_html_table(text, block[0].number))
+    section = state.non_paper_section()
+    linked = sum(1 for reading in readings if reading.paper_url)
+    mostly_linked = linked >= 2 and linked * 2 >= len(readings)
+    for reading in readings:
+        reason = reading.skip_reason or (
+            section and f"in section {section!r}, which holds no papers"
+        )
+        reason = reason or non_paper_row(
+            reading.title, reading.paper_url, reading.venue, mostly_linked=mostly_linked
+        )
+        if reason:
+            state.skipped.append(Skipped(reading.line, reason, reading.doubtful))
+            if reading.doubtful:
+                message = f"HTML table row with a link not read as a paper: {reason}"
+                state.report(reading.line, Severity.WARNING, message)
+            continue
+        state.entries.append(
+            state.entry(
+                reading.line,
+                reading.title,
+                reading.paper_url,
+                reading.venue,
+                (reading.year_text, reading.venue),
+                reading.code_urls,
+                tuple(Cell(header, text) for header, text in reading.cells),
+            )
+        )
+    for line in block:
+        state.text(line)
+    return end + 1

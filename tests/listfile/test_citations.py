@@ -1,0 +1,106 @@
+"""Citation-style lists: authors first, author sub-items, labels whose links belong to the
+citations below them, and siblings indented by one space. Made-up fixtures in the shapes of
+public lists (titles and names invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.listfile.parser import parse_list
+
+TITLE = "Sparse Prompt Tuning for Open-Vocabulary Segmentation"
+PAPER = "https://arxiv.org/abs/2401.01234"
+OTHER = "https://arxiv.org/abs/2402.05678"
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        f'* Ada Lovelace, Alan Turing, Grace Hopper, "{TITLE}", ICLR 2016. [[Paper]]({PAPER})',
+        f"* Ada Lovelace, Alan Turing and Grace Hopper, {TITLE}, CVPR, 2015. [[Paper]]({PAPER})",
+        f'* Ada Lovelace, alan turing, "{TITLE}", ICLR 2016. [[Paper]]({PAPER})',
+    ],
+)
+def test_a_citation_that_names_the_authors_first(item: str) -> None:
+    [entry] = parse_list(f"## Papers\n\n{item}\n").entries
+    assert (entry.title, entry.paper_url) == (TITLE, PAPER)
+
+
+def test_an_author_line_with_a_venue_is_not_a_paper() -> None:
+    text = (
+        f"## Papers\n\n- {TITLE}.\n  [[pdf]]({PAPER})\n"
+        "  - Ada Lovelace, Alan Turing, and Grace Hopper. arXiv, 2022.\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title) for e in document.entries] == [(3, TITLE)]
+
+
+def test_authors_separated_by_semicolons_belong_to_their_entry() -> None:
+    text = (
+        f"## Papers\n\n- {TITLE}.\n  [[pdf]]({PAPER})\n"
+        "  - Ada Lovelace; Alan Turing; Grace Hopper. *CVPR 2019*\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.line, entry.title, entry.year) == (3, TITLE, 2019)
+
+
+def test_an_item_one_space_in_is_a_sibling_not_a_sub_item() -> None:
+    text = (
+        f"## Papers\n\n- {TITLE}.\n  [[pdf]]({PAPER})\n  - Ada Lovelace\n\n"
+        f" - Dense Prompt Tuning for Closed-Vocabulary Detection\n    [[pdf]]({OTHER})\n"
+        "    - Alan Turing\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.paper_url) for e in document.entries] == [(3, PAPER), (7, OTHER)]
+
+
+def test_a_label_gives_its_links_to_the_citation_below_it() -> None:
+    text = (
+        "## Image Classification\n\n"
+        f"* Lab Name (SPT) [[Paper]]({PAPER}) [[Code]](https://github.com/example/spt)\n"
+        f"  * Ada Lovelace, Alan Turing, {TITLE}, CVPR, 2015.\n"
+        "* Another Label\n"
+        "  * Grace Hopper, Alan Turing, Dense Prompts for Closed-Vocabulary Detection, ICCV, "
+        f"2017. [[Paper]]({OTHER})\n"
+    )
+    document = parse_list(text)
+    first, second = document.entries
+    assert (first.line, first.title, first.paper_url, first.code_urls) == (
+        4,
+        TITLE,
+        PAPER,
+        ("https://github.com/example/spt",),
+    )
+    assert (second.line, second.paper_url, second.year) == (6, OTHER, 2017)
+    [label] = [item for item in document.skipped if item.line == 3]
+    assert "cited below it" in label.reason and not label.doubtful
+
+
+def test_a_label_over_two_citations_gives_one_link_to_each_in_order() -> None:
+    text = (
+        "## Super-Resolution\n\n"
+        f"* SPT [[Paper-ECCV14]]({PAPER}) [[Paper-arXiv15]]({OTHER})\n"
+        f"  * Ada Lovelace, Alan Turing, {TITLE}, ECCV, 2014.\n"
+        "  * Ada Lovelace, Alan Turing, Dense Prompts for Closed-Vocabulary Detection, "
+        "arXiv:1501.00092.\n"
+    )
+    first, second = parse_list(text).entries
+    assert (first.paper_url, second.paper_url) == (PAPER, OTHER)
+
+
+def test_a_description_below_a_paper_does_not_make_it_a_label() -> None:
+    text = (
+        f"## Surveys\n\n- **Imbalanced Data (IEEE TKDE, 2009) [[**Paper**]({PAPER})]**\n"
+        "  - Highly cited, classic survey paper of the field (as of 2009).\n"
+    )
+    entry = parse_list(text).entries[0]
+    assert (entry.line, entry.title, entry.paper_url) == (3, "Imbalanced Data", PAPER)
+
+
+@pytest.mark.parametrize(
+    ("heading", "entries"),
+    [("Other Closely Related Works", 1), ("Related Awesome Lists", 0), ("Related Repos", 0)],
+)
+def test_related_works_hold_papers_related_lists_do_not(heading: str, entries: int) -> None:
+    document = parse_list(f"## {heading}\n\n- [{TITLE}]({PAPER}) - CVPR 2023\n")
+    assert len(document.entries) == entries

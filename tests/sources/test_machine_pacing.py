@@ -1,0 +1,87 @@
+"""The machine-wide pacer that runs without a Prefect server share (machine_pacing.py):
+processes using one folder keep the interval between them; processes with their own folders
+(as runs with different PREFECT_HOMEs would have with Prefect's limits alone) do not."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.core.errors import ConfigError
+from pipeline.sources.machine_pacing import MachinePacer
+from tests.conftest import REPO
+
+INTERVAL = 0.2
+WAITS = 6
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from pipeline.sources.machine_pacing import MachinePacer
+pacer, go = MachinePacer(Path(sys.argv[1])), Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.002)
+print(json.dumps([pacer.wait("awesome-enrich-arxiv", float(sys.argv[3])) for _ in range(6)]))
+"""
+
+
+def starts_of_two_processes(tmp_path: Path, folders: tuple[Path, Path]) -> list[float]:
+    go = tmp_path / "go"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(folder), str(go), str(INTERVAL)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for folder in folders
+    ]
+    go.touch()
+    starts: list[float] = []
+    for child in children:
+        out, _ = child.communicate(timeout=60)
+        assert child.returncode == 0
+        starts += json.loads(out)
+    assert len(starts) == 2 * WAITS
+    return sorted(starts)
+
+
+def gaps(starts: list[float]) -> list[float]:
+    return [b - a for a, b in itertools.pairwise(starts)]
+
+
+def test_processes_sharing_the_folder_keep_the_interval_between_them(tmp_path: Path) -> None:
+    folder = tmp_path / "pacing"
+    starts = starts_of_two_processes(tmp_path, (folder, folder))
+    assert min(gaps(starts)) >= INTERVAL
+    assert [p.name for p in folder.iterdir()] == ["awesome-enrich-arxiv.last"]
+
+
+def test_processes_with_their_own_folders_overlap(tmp_path: Path) -> None:
+    """The control: two sequences of one period overlapping in time come within half a period."""
+    starts = starts_of_two_processes(tmp_path, (tmp_path / "one", tmp_path / "two"))
+    assert min(gaps(starts)) < INTERVAL / 2
+
+
+def test_a_time_from_before_a_reboot_or_garbage_is_ignored(tmp_path: Path) -> None:
+    pacer = MachinePacer(tmp_path)
+    (tmp_path / "q.last").write_text(repr(time.monotonic() + 10_000), encoding="ascii")
+    before = time.monotonic()
+    pacer.wait("q", 5.0)
+    (tmp_path / "q.last").write_text("not a time", encoding="ascii")
+    pacer.wait("q", 5.0)
+    assert time.monotonic() - before < 5.0  # neither waited the interval
+
+
+def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match="XDG_CACHE_HOME"):
+        MachinePacer(blocker / "pacing").wait("q", 1.0)
+    with pytest.raises(ValueError, match="not a quota name"):
+        MachinePacer(tmp_path).wait("../escape", 1.0)
