@@ -9,6 +9,12 @@ down, and `Fault` rules that inject one kind of failure (FAULT_KINDS) into chose
 endpoints, for every request or the first N of them. Each injection is counted in
 `stats.injected` as "<api> <kind>".
 
+The simulated clock: counts grow with the date the fake serves. It is `today` (the world's
+epoch unless given), moved by `set_clock` (the demo sets it to each night's snapshot date) or
+`POST /_fake/clock {"date": "YYYY-MM-DD"}` (or `{"now": ISO timestamp}`); a request carrying
+`X-Fake-Date: YYYY-MM-DD` is answered as of that date. GitHub's hourly budget is per simulated
+hour: it resets when the clock moves to another hour.
+
 FakeApi routes requests and counts them; the handlers live in s2_routes, arxiv_routes and
 github_routes, and the trouble (Faults, Fault, Stats and their injection) in faults.
 """
@@ -16,9 +22,10 @@ github_routes, and the trouble (Faults, Fault, Stats and their injection) in fau
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -31,6 +38,8 @@ from fakeapi.github_routes import GitHubRoutes
 from fakeapi.responses import json_response
 from fakeapi.s2_routes import S2Routes
 from fakeapi.world import World
+
+FAKE_DATE_HEADER = "X-Fake-Date"
 
 
 def quota_of(api: str, request: Request) -> str:
@@ -62,9 +71,10 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
         self.pacing = pacing or {}
         self._last_request: dict[str, float] = {}
         self.world = world
-        self.today = today or world.epoch_date
         self.stats = Stats()
         self._lock = threading.Lock()
+        self._request_day = threading.local()  # a request's X-Fake-Date, while it is answered
+        self._now = datetime.combine(today or world.epoch_date, datetime.min.time(), UTC)
         self.set_faults(faults or Faults())
         self._index_s2(world)
         self._index_arxiv(world)
@@ -95,12 +105,68 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                     methods=["GET"],
                 ),
                 Rule("/_fake/stats", endpoint="fake_stats", methods=["GET"]),
+                Rule("/_fake/clock", endpoint="fake_clock", methods=["GET", "POST"]),
             ]
         )
+
+    # --- the simulated clock ---------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        """The date this request is answered as of: its X-Fake-Date, else the clock's."""
+        day: date | None = getattr(self._request_day, "day", None)
+        return day or self._now.date()
+
+    @today.setter
+    def today(self, day: date) -> None:
+        self.set_clock(datetime.combine(day, datetime.min.time(), UTC))
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    def set_clock(self, now: datetime) -> None:
+        """Move the simulated clock; another hour starts GitHub's hourly budget afresh."""
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
+        with self._lock:
+            if now.replace(minute=0, second=0, microsecond=0) != self._now.replace(
+                minute=0, second=0, microsecond=0
+            ):
+                self._github_used.clear()
+            self._now = now
+
+    def fake_clock(self, request: Request) -> Response:
+        """GET: the clock; POST {"date": "YYYY-MM-DD"} or {"now": ISO timestamp}: move it."""
+        if request.method == "POST":
+            try:
+                body = json.loads(request.get_data(as_text=True) or "{}")
+                if "now" in body:
+                    self.set_clock(datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00")))
+                else:
+                    self.today = date.fromisoformat(str(body["date"]))
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                return json_response(
+                    {"error": f'expected {{"date": "YYYY-MM-DD"}} or {{"now": ...}}: {error}'}, 400
+                )
+        return json_response({"date": self.today.isoformat(), "now": self._now.isoformat()})
+
+    @staticmethod
+    def _day_asked(request: Request) -> date | None:
+        raw = request.headers.get(FAKE_DATE_HEADER, "").strip()
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
 
     # --- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
+        self._request_day.day = self._day_asked(request)
+        try:
+            return self._answer(request, environ, start_response)
+        finally:
+            self._request_day.day = None
+
+    def _answer(self, request: Request, environ: dict[str, Any], start_response: Any) -> Any:
         try:
             endpoint, values = self.urls.bind_to_environ(environ).match()
         except HTTPException as error:
@@ -142,6 +208,7 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
             "not_modified": self.stats.not_modified,
             "pacing_violations": dict(self.stats.pacing_violations),
             "quota_violations": dict(self.stats.quota_violations),
+            "clock": self._now.isoformat(),
         }
 
     def fake_stats(self, request: Request) -> Response:

@@ -38,6 +38,15 @@ class GitHubRoutes:
         self._github_used: Counter[str] = Counter()  # "token" / "anonymous" -> requests
         self._github_reset = int(time.time()) + 3600
 
+    def rename_repo(self, old_name: str, new_name: str) -> None:
+        """The repository moves to `new_name`; its old name answers with a 301 from now on."""
+        with self._lock:
+            repo = self._repos.pop(old_name.casefold())
+            repo.old_names.append(repo.full_name)
+            repo.full_name = new_name
+            self._repos[new_name.casefold()] = repo
+            self._moved[old_name.casefold()] = repo
+
     def _github_budget(self, request: Request, resource: str) -> tuple[dict[str, str], bool]:
         """Rate-limit headers; False when the budget is spent."""
         who = "token" if request.headers.get("Authorization") else "anonymous"

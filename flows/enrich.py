@@ -24,7 +24,11 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.states import Completed
@@ -36,6 +40,7 @@ from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
 from pipeline.job.progress import ProgressReporter
+from pipeline.job.report import REPORT_NAME
 from pipeline.job.steps import (
     Hooks,
     Steps,
@@ -204,6 +209,17 @@ def _publish_changes(markdown: str) -> None:
     create_markdown_artifact(key="enrich-changes", markdown=markdown, description="changes.md")
 
 
+def _publish_report(written: list[str]) -> None:
+    """A link artifact to report.html (a file on the machine that ran the flow)."""
+    for path in (Path(p) for p in written if Path(p).name == REPORT_NAME):
+        create_link_artifact(
+            key="enrich-report",
+            link=path.resolve().as_uri(),
+            link_text=REPORT_NAME,
+            description="Sortable papers, trend charts and changes, on the machine of the run",
+        )
+
+
 def _publish(result: JobResult) -> None:
     """A Markdown artifact (the run summary) and a table artifact (what failed)."""
     markdown = "# Enrichment run\n\n" + "\n".join(f"- {line}" for line in result.lines)
@@ -277,6 +293,7 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
     result = run_steps(options, datetime.now(UTC), steps, hooks)
     written = [str(path) for path in result.written]
     logger.info("wrote %s", ", ".join(written))
+    _publish_report(written)
     summary = {
         "lines": result.lines,
         "written": written,

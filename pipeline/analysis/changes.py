@@ -7,6 +7,7 @@ longer resolve. Rows are the enriched table's rows (dicts keyed by column name).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -199,15 +200,48 @@ def render_changes(changes: Changes, synthetic_banner: str = "") -> str:
     return "\n".join([*lines, *_not_refreshed_section(changes.not_refreshed)])
 
 
+NOT_REFRESHED_SOURCES = {
+    "citations": "Semantic Scholar citations",
+    "repository": "GitHub repositories",
+}
+LIST_NOT_REFRESHED_BELOW = 10  # entries are named only when fewer than this, per source
+
+
 def _not_refreshed_section(stale: Sequence[NotRefreshed]) -> list[str]:
-    """Values kept from an earlier run: what, since when, and why (after the changes)."""
+    """Values kept from an earlier run, after the changes: one line per source with a count,
+    the oldest value and the reasons; the entries themselves only when there are fewer than
+    ten of them, so a night on which a source did not answer stays short."""
     if not stale:
         return []
     lines = ["## Not refreshed this run (previous values kept)", ""]
-    for item in stale:
-        since = item.last_fetched.date().isoformat() if item.last_fetched else "never fetched"
-        lines.append(
-            f"- {_entry(item.title, item.section)}: {item.what} from {since}; "
-            f"{escape_text(item.reason)}"
-        )
+    for what in sorted({item.what for item in stale}, key=_source_order):
+        items = [item for item in stale if item.what == what]
+        lines.append(f"- {NOT_REFRESHED_SOURCES.get(what, what)}: {_source_summary(items)}")
+        if len(items) < LIST_NOT_REFRESHED_BELOW:
+            lines.extend(
+                f"  - {_entry(item.title, item.section)}: {_since(item)}" for item in items
+            )
     return [*lines, ""]
+
+
+def _source_order(what: str) -> int:
+    order = list(NOT_REFRESHED_SOURCES)
+    return order.index(what) if what in order else len(order)
+
+
+def _since(item: NotRefreshed) -> str:
+    return f"from {item.last_fetched.date().isoformat()}" if item.last_fetched else "never fetched"
+
+
+def _source_summary(items: Sequence[NotRefreshed]) -> str:
+    """`12 entries (3 never fetched, the oldest from 2026-11-20); reason (9), other (3)`."""
+    never = sum(1 for item in items if item.last_fetched is None)
+    dates = [item.last_fetched for item in items if item.last_fetched is not None]
+    facts = [f"{never} never fetched"] if never else []
+    if dates:
+        facts.append(f"the oldest from {min(dates).date().isoformat()}")
+    reasons = Counter(item.reason for item in items).most_common()
+    shown = "; ".join(f"{escape_text(reason)} ({n})" for reason, n in reasons[:3])
+    more = f"; {len(reasons) - 3} other reasons" if len(reasons) > 3 else ""
+    noun = "entry" if len(items) == 1 else "entries"
+    return f"{len(items)} {noun} ({', '.join(facts)}); {shown}{more}"

@@ -7,19 +7,29 @@ commands only, so `import pipeline` never loads it (an ignore in the import-lint
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from pipeline.cli.arguments import DEFAULT_LIST, Subparsers
-from pipeline.cli.run import run_flow
-from pipeline.store.listio import read_list
+from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, iso_date, whole_number
+from pipeline.cli.run import PREFECT_DEFAULTS, run_flow
+from pipeline.core.errors import ConfigError
+from pipeline.store.listio import read_list, read_list_text
+from pipeline.store.writer import write_text_atomic
 
 if TYPE_CHECKING:
+    from fakeapi.app import FakeApi
+    from fakeapi.nights import Night
     from fakeapi.world import World
+
+WORLD_EPOCH = date(2026, 1, 1)  # a generated world's epoch, unless the first night is earlier
+DEMO_LIST = "demo-list.md"  # the list as it stands on the current night, in the output folder
 
 
 @contextmanager
@@ -39,31 +49,51 @@ def _environment(values: dict[str, str], removed: Sequence[str]) -> Iterator[Non
                 os.environ[name] = value
 
 
-def _world(args: argparse.Namespace) -> World:
+def _world(args: argparse.Namespace, epoch: date | None = None) -> World:
     from fakeapi.world import World, world_from_list
 
     if args.world is not None:
         return World.load(args.world)
-    return world_from_list(read_list(args.list), seed=args.seed)
+    if epoch is None:
+        return world_from_list(read_list(args.list), seed=args.seed)
+    return world_from_list(read_list(args.list), seed=args.seed, epoch=epoch)
+
+
+def _start_date(args: argparse.Namespace) -> date:
+    """The first night: --start-date, else so that the last night is today (UTC)."""
+    if args.start_date is not None:
+        return cast(date, args.start_date)
+    return datetime.now(UTC).date() - timedelta(days=args.nights - 1)
 
 
 def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     from fakeapi.app import FakeApi
     from fakeapi.faults import Faults
+    from fakeapi.nights import plan_nights
     from fakeapi.server import FakeServer
-    from flows.enrich import EnrichParams
 
-    world = _world(args)
+    for name, value in PREFECT_DEFAULTS.items():  # before Prefect reads its settings
+        os.environ.setdefault(name, value)
+    start = _start_date(args)
+    # A generated world's counts start growing at its epoch: no later than the first night.
+    world = _world(args, epoch=min(WORLD_EPOCH, start))
+    if start < world.epoch_date:
+        raise ConfigError(
+            f"--start-date {start} is before the world's epoch {world.epoch}: its counts would "
+            "not move"
+        )
+    text = read_list_text(args.list)
+    plan = plan_nights(text, read_list(args.list), world, start, args.nights)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
-    with FakeServer(FakeApi(world, faults=faults)) as server:
+    with FakeServer(FakeApi(world, today=start, faults=faults)) as server:
         print(f"local fake of the three APIs at {server.url} ({world.description})", file=out)
         # Only the fake's own placeholder token: real tokens are never sent to it.
         env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
         with _environment(env, removed=["S2_API_KEY"]):
-            params = EnrichParams(
-                list_path=str(args.list), out=str(args.out), cache_dir=str(args.out / "http-cache")
-            )
-            status = run_flow(params, out)
+            if args.nights == 1:
+                status = run_flow(_params(args, args.list, start, cache=True), out)
+            else:
+                status = _run_nights(args, plan, server.app, out)
         served = server.app.snapshot()["per_api"]
     print(
         "requests the fake served: " + ", ".join(f"{api} {n}" for api, n in sorted(served.items())),
@@ -72,6 +102,51 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     if (args.out / "papers.parquet").exists():
         print(f"outputs (SYNTHETIC numbers, labelled so in each file): {args.out}/", file=out)
     return status
+
+
+def _params(args: argparse.Namespace, list_path: Path, day: date | None, *, cache: bool) -> Any:
+    from flows.enrich import EnrichParams
+
+    overrides = args.list.parent / "overrides.yaml"
+    return EnrichParams(
+        list_path=str(list_path),
+        out=str(args.out),
+        snapshot_date=day,
+        overrides_path=str(overrides) if overrides.exists() else None,
+        cache_dir=str(args.out / "http-cache") if cache else None,
+        no_cache=not cache,
+    )
+
+
+def _run_nights(args: argparse.Namespace, plan: Sequence[Night], app: FakeApi, out: TextIO) -> int:
+    """Each night: the fake's clock at 03:00 of the snapshot date (another simulated hour, so
+    GitHub's budget is fresh), that night's renames, that night's list, then the real flow.
+    No HTTP cache: an answer cached one night would be another night's stale count. One line
+    per night; the flow's own lines only when a night did not end with status 0."""
+    list_path = args.out / DEMO_LIST
+    worst = 0
+    for night in plan:
+        app.set_clock(datetime.combine(night.day, clock_time(3), UTC))
+        for old, new in night.renames:
+            app.rename_repo(old, new)
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(list_path, night.list_text)
+        printed = io.StringIO()
+        status = run_flow(_params(args, list_path, night.day, cache=False), printed)
+        events = [
+            *(f"added {title!r}" for title in night.added),
+            *(f"removed {title!r}" for title in night.removed),
+            *(f"renamed {old} to {new}" for old, new in night.renames),
+        ]
+        print(f"{night.day}: exit {status}" + "".join(f"; {e}" for e in events), file=out)
+        if status:
+            print(printed.getvalue().rstrip(), file=out)
+        worst = max(worst, status)
+    print(
+        f"{len(plan)} nights, {plan[0].day} to {plan[-1].day}; the list of each night: {list_path}",
+        file=out,
+    )
+    return worst
 
 
 def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
@@ -84,8 +159,14 @@ def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
         world.save(args.save_world)
         print(f"wrote {args.save_world}", file=out)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
-    server = FakeServer(FakeApi(world, faults=faults), port=args.port).start()
+    server = FakeServer(FakeApi(world, today=args.date, faults=faults), port=args.port).start()
     print(f"serving {world.description} at {server.url}; Ctrl-C stops", file=out)
+    print(
+        f"clock: {server.app.today} (counts grow with it; to serve another night's: "
+        f'curl -X POST {server.url}/_fake/clock -d \'{{"date": "YYYY-MM-DD"}}\', '
+        "or send the header X-Fake-Date: YYYY-MM-DD)",
+        file=out,
+    )
     for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
         print(f"export {name}={value}", file=out)
     out.flush()
@@ -135,6 +216,19 @@ def add_parser(commands: Subparsers) -> None:
         default=Path("demo-output"),
         help="the output folder (default: demo-output)",
     )
+    demo.add_argument(
+        "--nights",
+        type=whole_number(1),
+        default=1,
+        help="run this many successive nights, the fake's clock on each snapshot date, with a few "
+        "entries added and removed and one repository renamed along the way (default: 1)",
+    )
+    demo.add_argument(
+        "--start-date",
+        type=iso_date,
+        default=None,
+        help="the first night's snapshot date (default: the last night is today, UTC)",
+    )
     demo.set_defaults(handler=command_demo)
 
     fake = commands.add_parser(
@@ -145,6 +239,14 @@ def add_parser(commands: Subparsers) -> None:
     )
     _add_world_options(fake)
     fake.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    fake.add_argument(
+        "--date",
+        type=iso_date,
+        default=None,
+        help="the date the fake serves counts as of (default: the world's epoch); POST "
+        '{"date": "YYYY-MM-DD"} to /_fake/clock moves it, and a request with the header '
+        "X-Fake-Date is answered as of that date",
+    )
     fake.add_argument(
         "--save-world", type=Path, default=None, help="also write the world to this JSON file"
     )

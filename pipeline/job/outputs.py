@@ -17,12 +17,19 @@ from pipeline.analysis.guard import Rejection
 from pipeline.analysis.trends import TrendResult, compute_trends
 from pipeline.job.history import read_trend_history
 from pipeline.job.options import Inputs, JobOptions, ListExtras, is_synthetic
+from pipeline.job.report import list_title, write_report
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.records import ResolutionRun
 from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
 from pipeline.store.citations import citations_parquet_bytes
-from pipeline.store.tables import papers_parquet_bytes, read_snapshot_before, to_table
+from pipeline.store.tables import (
+    papers_parquet_bytes,
+    read_snapshot_before,
+    snapshot_dates,
+    to_table,
+    with_pandas_types,
+)
 from pipeline.store.writer import (
     remove_stale_temporaries_under,
     write_bytes_atomic,
@@ -55,7 +62,9 @@ def write_tables(
     partition = folder / "history" / f"snapshot_date={snapshot_date.isoformat()}" / "part-0.parquet"
     files = {
         folder / "papers.parquet": papers_parquet_bytes(table),
-        partition: papers_parquet_bytes(table.drop_columns(HISTORY_OMITS)),
+        partition: papers_parquet_bytes(
+            table.drop_columns(HISTORY_OMITS), {"snapshot_date": pa.date32()}
+        ),
         folder / "README.md": (
             banner
             + regenerate(
@@ -104,6 +113,9 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
     from pipeline.analysis import charts  # matplotlib is imported only when charts are drawn
 
     table = pa.Table.from_pandas(result.table, preserve_index=False)
+    for index, column in enumerate(table.schema):  # dates stay dates when none is known yet
+        if column.name == "snapshot_date" or column.name.startswith("base_date_"):
+            table = table.set_column(index, column.name, table[index].cast(pa.date32()))
     metadata = {
         **(table.schema.metadata or {}),
         b"awesome_enrich.schema": b"awesome-enrich/trends",
@@ -111,7 +123,7 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
     }
     buffer = pa.BufferOutputStream()
     pq.write_table(
-        table.replace_schema_metadata(metadata),
+        with_pandas_types(table.replace_schema_metadata(metadata)),
         buffer,
         compression="zstd",
         write_page_checksum=True,
@@ -185,4 +197,16 @@ def write_outputs(
         synthetic=synthetic,
     )
     changes_path, changes_text = write_changes(changes, options.out)
-    return [*written, changes_path], changes_text
+    report = write_report(
+        options.out,
+        rows,
+        snapshot_date=snapshot_date,
+        synthetic=synthetic,
+        title=list_title(inputs.document, options.list_path.name),
+        trends=trends.table,
+        citations=citation_rows,
+        charts=written,
+        changes=changes,
+        snapshots=len(set(snapshot_dates(history)) | {snapshot_date}),
+    )
+    return [*written, changes_path, report], changes_text

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from pipeline.analysis.changes import compute_changes
 from pipeline.analysis.trends import TrendResult, compute_trends
 from pipeline.job.history import read_trend_history
 from pipeline.job.outputs import write_trends
+from pipeline.job.report import title_of_regenerated_list, write_report
 from pipeline.store.citations import read_citations
 from pipeline.store.lock import output_lock
+from pipeline.store.tables import read_snapshot, read_snapshot_before, snapshot_dates
 from pipeline.store.writer import OutputError
 
 
@@ -39,4 +43,34 @@ def refresh_trends(
         raise OutputError(f"the history is SYNTHETIC: its trends never go to {real_data_out}")
     with output_lock(out_dir):  # a nightly run may be writing the same files
         written = write_trends(result, out_dir, synthetic=synthetic)
+        written.append(_report(history_dir, out_dir, result, citation_rows, written, synthetic))
     return TrendsRun(result, synthetic, written)
+
+
+def _report(
+    history_dir: Path,
+    out_dir: Path,
+    result: TrendResult,
+    citation_rows: list[dict[str, Any]],
+    charts: list[Path],
+    synthetic: bool,
+) -> Path:
+    """report.html from the latest snapshot, its trends, and its changes since the one before."""
+    days = snapshot_dates(history_dir)
+    latest = read_snapshot(history_dir, days[-1])
+    rows = list(latest.values())
+    changes = compute_changes(
+        rows, read_snapshot_before(history_dir, days[-1]), days[-1], synthetic=synthetic
+    )
+    return write_report(
+        out_dir,
+        rows,
+        snapshot_date=days[-1],
+        synthetic=synthetic,
+        title=title_of_regenerated_list(history_dir.parent, history_dir.resolve().parent.name),
+        trends=result.table,
+        citations=citation_rows,
+        charts=charts,
+        changes=changes,
+        snapshots=len(days),
+    )

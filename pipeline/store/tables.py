@@ -87,12 +87,48 @@ def _utc(value: Any) -> Any:
     return value
 
 
-def papers_parquet_bytes(table: pa.Table) -> bytes:
+def papers_parquet_bytes(
+    table: pa.Table, partition_columns: Mapping[str, pa.DataType] | None = None
+) -> bytes:
     """Parquet with page checksums, so a file damaged on disk is refused on reading rather than
-    read back with other values."""
+    read back with other values, and the pandas metadata of typed columns (`with_pandas_types`;
+    `partition_columns`: the Hive partition columns the folder names give it)."""
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", write_page_checksum=True)
+    pq.write_table(
+        with_pandas_types(table, partition_columns),
+        buffer,
+        compression="zstd",
+        write_page_checksum=True,
+    )
     return buffer.getvalue()
+
+
+def _pandas_dtype(arrow_type: pa.DataType) -> Any:
+    """The pandas dtype a column should load as: nullable integers and booleans, and dates as
+    dates (pyarrow-backed), never floats around nulls, objects or strings."""
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    if pa.types.is_date(arrow_type):
+        return pd.ArrowDtype(arrow_type)
+    return None
+
+
+def with_pandas_types(
+    table: pa.Table, partition_columns: Mapping[str, pa.DataType] | None = None
+) -> pa.Table:
+    """The table with pandas metadata (the `pandas` schema key pyarrow writes for a DataFrame)
+    that makes a plain `pd.read_parquet` load integers as Int64, booleans as boolean and dates
+    as `date32[day][pyarrow]`, with no `dtype_backend` or `types_mapper` needed. Partition
+    columns are described too: read from the folder, `snapshot_date` is a date, not a string."""
+    extra = [pa.field(name, kind) for name, kind in (partition_columns or {}).items()]
+    empty = pa.schema([*table.schema, *extra]).empty_table()
+    frame = empty.to_pandas(types_mapper=_pandas_dtype)
+    pandas_metadata = pa.Schema.from_pandas(frame, preserve_index=False).metadata[b"pandas"]
+    return table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), b"pandas": pandas_metadata}
+    )
 
 
 # What reading a damaged Parquet file can raise besides OSError (pyarrow's errors are OSError

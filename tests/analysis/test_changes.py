@@ -9,7 +9,12 @@ from typing import Any
 
 import pytest
 
-from pipeline.analysis.changes import TOP_MOVERS, compute_changes, render_changes
+from pipeline.analysis.changes import (
+    TOP_MOVERS,
+    NotRefreshed,
+    compute_changes,
+    render_changes,
+)
 from pipeline.resolve.report import SYNTHETIC_BANNER
 
 GOLDEN = Path(__file__).parent.parent / "data" / "changes"
@@ -115,3 +120,33 @@ def test_repo_states_that_did_not_change_are_not_reported(
 ) -> None:
     changes = compute_changes([row("a", **new)], previous_of(row("a", **old)), NOW)
     assert changes.repo_changes == []
+
+
+def stale(entry: str, what: str, reason: str, fetched: datetime | None) -> NotRefreshed:
+    return NotRefreshed(f"Paper {entry.upper()}", "2024", what, fetched, reason)
+
+
+def test_values_not_refreshed_are_one_line_per_source_and_named_only_when_few() -> None:
+    old = datetime(2026, 11, 20, tzinfo=UTC)
+    kept = [
+        *(
+            stale(f"r{i:02}", "repository", "not asked: without GITHUB_TOKEN", None)
+            for i in range(11)
+        ),
+        stale("r99", "repository", "rate limited", old),
+        stale("c1", "citations", "s2: FAILED: timed out", old),
+        stale("c2", "citations", "s2: FAILED: timed out", None),
+    ]
+    text = render_changes(
+        compute_changes([row("a")], previous_of(row("a")), NOW, not_refreshed=kept)
+    )
+    section = text[text.index("## Not refreshed") :].splitlines()
+    assert section[2:] == [
+        "- Semantic Scholar citations: 2 entries (1 never fetched, the oldest from 2026-11-20); "
+        "s2: FAILED: timed out (2)",
+        "  - Paper C1 (2024): from 2026-11-20",
+        "  - Paper C2 (2024): never fetched",
+        "- GitHub repositories: 12 entries (11 never fetched, the oldest from 2026-11-20); "
+        "not asked: without GITHUB\\_TOKEN (11); rate limited (1)",
+    ]
+    assert "Paper R" not in text  # twelve entries: counted, not listed

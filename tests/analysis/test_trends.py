@@ -271,6 +271,11 @@ def test_the_trends_command_writes_the_table_and_deterministic_charts(
     first = {name: (out / "charts" / name).read_bytes() for name in charts}
     assert main(["trends", "--history", str(history), "--out", str(tmp_path / "again")]) == 0
     assert first == {name: (tmp_path / "again" / "charts" / name).read_bytes() for name in charts}
+    # report.html too: the 30-day change, the charts inlined, changes since the night before.
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report == (tmp_path / "again" / "report.html").read_text(encoding="utf-8")
+    assert 'data-v="90">+90<' in report and report.count('src="data:image/png;base64,') == 4
+    assert "Since the snapshot of 2025-01-08." in report and 'class="banner"' not in report
 
 
 def test_the_trends_command_refuses_synthetic_history_into_the_default_folder(

@@ -68,6 +68,7 @@ OUTPUTS = (  # what a run writes, in the order it writes them
     "charts/stars_vs_citations.png",
     "charts/entries_per_section.png",
     "changes.md",
+    "report.html",
 )
 
 

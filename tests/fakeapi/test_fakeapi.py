@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -190,3 +190,46 @@ def test_the_s2_client_reads_the_fake() -> None:
         [lookup] = client.get_papers(["old"])
         assert client.match_title("Nothing like it at all, really") is None
     assert lookup.merged_from == "old" and lookup.paper is not None
+
+
+def test_the_clock_follows_a_date_set_asked_or_posted_and_github_budgets_are_hourly() -> None:
+    from werkzeug.test import Client
+
+    app = FakeApi(small_world(), today=date(2026, 1, 11))
+    client = Client(app)
+
+    def count(**headers: str) -> int:
+        answer = client.post("/s2/graph/v1/paper/batch", json={"ids": ["p1"]}, headers=headers)
+        return int(answer.json[0]["citationCount"])  # type: ignore[index]
+
+    assert count() == 100 + 2 * 10
+    assert count(**{"X-Fake-Date": "2026-01-21"}) == 100 + 2 * 20  # this request only
+    assert count() == 120
+    moved = client.post("/_fake/clock", json={"date": "2026-02-01"})
+    assert moved.json == {"date": "2026-02-01", "now": "2026-02-01T00:00:00+00:00"}
+    assert count() == 100 + 2 * 31
+    assert client.post("/_fake/clock", json={"when": "soon"}).status_code == 400
+
+    def remaining() -> int:
+        answer = client.get("/github/repos/rulixiang/toco")
+        return int(answer.headers["x-ratelimit-remaining"])
+
+    assert [remaining() for _ in range(3)] == [59, 58, 57]  # anonymous: 60 an hour
+    app.set_clock(datetime(2026, 2, 1, 0, 40, tzinfo=UTC))  # the same simulated hour
+    assert remaining() == 56
+    app.set_clock(datetime(2026, 2, 1, 1, 5, tzinfo=UTC))  # the next hour: a fresh budget
+    assert remaining() == 59
+    app.today = date(2026, 2, 2)
+    assert remaining() == 59
+
+
+def test_a_renamed_repository_answers_with_a_redirect_from_its_old_name() -> None:
+    from werkzeug.test import Client
+
+    app = FakeApi(small_world())
+    app.rename_repo("rulixiang/toco", "rulixiang-renamed/toco")
+    client = Client(app)
+    old = client.get("/github/repos/rulixiang/toco")
+    assert old.status_code == 301
+    new = client.get(old.headers["Location"].split("localhost", 1)[1])
+    assert new.json["full_name"] == "rulixiang-renamed/toco"  # type: ignore[index]

@@ -75,6 +75,9 @@ def test_a_run_completes_writes_outputs_and_publishes_artifacts(
     summary = artifact("enrich-summary")
     assert "resolved 56 of 56 papers" in summary
     assert "nothing failed" in artifact("enrich-failures")
+    report = tmp_path / "out" / "report.html"
+    assert report.resolve().as_uri() in artifact("enrich-report")
+    assert "SYNTHETIC" in report.read_text(encoding="utf-8")
 
 
 def test_a_guarded_run_completes_marked_and_publishes_its_changes(

@@ -64,7 +64,10 @@ def test_without_a_token_the_run_plans_its_60_requests_and_rotates_through_the_l
     assert "not refreshed this run, previous values kept (see changes.md)" in printed
     changes = (out / "changes.md").read_text(encoding="utf-8")
     assert "## Not refreshed this run (previous values kept)" in changes
-    assert "repository from never fetched; not asked: without GITHUB\\_TOKEN" in changes
+    # More than ten repositories: one line with the count and the reason, not one per entry.
+    line = next(x for x in changes.splitlines() if x.startswith("- GitHub repositories: "))
+    assert "never fetched" in line and "not asked: without GITHUB\\_TOKEN" in line
+    assert "  - " not in changes
 
     anonymous_fake.app._github_used.clear()  # the next hour
     main([*args, "--snapshot-date", "2026-11-26"])

@@ -51,6 +51,7 @@ def test_a_clean_run_writes_labelled_outputs(
         "history",
         "papers.bib",
         "papers.parquet",
+        "report.html",
         "resolution.json",
         "resolution.md",
         "trends.parquet",

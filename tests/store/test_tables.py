@@ -269,6 +269,14 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
 
     history = pd.read_parquet(out / "history")
     assert len(history) == 2 * 56
+    # Typed for analysis by a plain read (issue 16): nullable Int64 counts, dates as dates,
+    # the history's snapshot_date (a folder name) included; DuckDB sees DATE and BIGINT.
+    papers = pd.read_parquet(out / "papers.parquet")
+    for frame in (history, papers):
+        assert {str(frame[c].dtype) for c in ("citation_count", "stars", "year")} == {"Int64"}
+        assert str(frame["snapshot_date"].dtype) == "date32[day][pyarrow]"
+        assert str(frame["archived"].dtype) == "boolean"
+    assert set(history["snapshot_date"]) == {date(2026, 11, 24), date(2026, 11, 25)}
     assert "bibtex" not in history.columns  # static: papers.parquet and papers.bib have it
     assert {"title", "citation_count", "stars", "repo_status"} <= set(history.columns)
     dataset = ds.dataset(out / "history", partitioning="hive")
@@ -280,6 +288,11 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
         [pattern],
     ).fetchall()
     assert len(counts) == 112
+    described = duckdb.execute(
+        "DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = true)", [pattern]
+    ).fetchall()
+    types = {name: kind for name, kind, *_ in described}
+    assert types["snapshot_date"] == "DATE" and types["citation_count"] == "BIGINT"
     current = pq.read_table(out / "papers.parquet").to_pylist()
     assert [r["position"] for r in current] == list(range(56))
     assert {str(r["snapshot_date"]) for r in current} == {"2026-11-25"}

@@ -1,0 +1,129 @@
+"""report.html's page: escaping of list-provided text, self-containment, content."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from pipeline.analysis.changes import compute_changes
+from pipeline.analysis.report import (
+    SCRIPT,
+    STYLE,
+    Report,
+    per_year_citations,
+    render_report,
+    report_papers,
+)
+
+DAY = date(2026, 11, 26)
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> Paper & "quotes"'
+
+
+def rows() -> list[dict[str, object]]:
+    return [
+        {
+            "entry_id": "a",
+            "position": 0,
+            "title": HOSTILE,
+            "section": "2024 <i>new</i>",
+            "abbreviation": "</td><script>",
+            "venue": "CVPR 2024",
+            "year": 2024,
+            "paper_url": "javascript:alert(1)",
+            "s2_paper_id": "s2-a",
+            "citation_count": 120,
+            "stars": 50,
+            "repo": 'lab/a"><script>',
+            "repo_status": "renamed",
+            "archived": True,
+            "last_commit_at": datetime(2024, 1, 1, tzinfo=UTC),
+            "match_method": "pinned",
+        },
+        {
+            "entry_id": "b",
+            "position": 1,
+            "title": "A plain paper",
+            "section": "2023",
+            "paper_url": "https://arxiv.org/abs/2301.00001",
+            "citation_count": None,
+            "match_method": "unresolved",
+        },
+    ]
+
+
+def report(synthetic: bool = True) -> Report:
+    trends = pd.DataFrame(
+        {
+            "entry_id": ["a", "b"],
+            "citations_delta_30d": pd.array([12, None], dtype="Int64"),
+            "citations_delta_365d": pd.array([None, None], dtype="Int64"),
+            "trending": [True, False],
+        }
+    )
+    citations = pd.DataFrame(
+        {
+            "s2_paper_id": ["s2-a"] * 4,
+            "year": [2022, 2024, 2024, None],
+            "month": [5, 1, None, None],
+            "citations": [3, 4, 2, 9],
+        }
+    )
+    previous = {"a": {**rows()[0], "citation_count": 100, "snapshot_date": date(2026, 11, 25)}}
+    changes = compute_changes(rows()[:1], previous, DAY, synthetic=synthetic)
+    return Report(
+        title="Awesome <Lists>",
+        snapshot_date=DAY,
+        papers=report_papers(rows(), trends, citations, DAY),
+        changes=changes,
+        charts={"top_velocity": b"\x89PNG fake"},
+        synthetic=synthetic,
+        synthetic_banner="SYNTHETIC: made up",
+        snapshots=2,
+    )
+
+
+def test_list_provided_text_is_escaped_everywhere() -> None:
+    page = render_report(report())
+    assert page.count("<script") == 1  # ours, at the end
+    assert re.search(r"<script>\s*\(function", page)
+    assert (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+        in page
+    )
+    assert "<img src=x" not in page and "<i>new</i>" not in page and "<Lists>" not in page
+    assert "javascript:" not in page  # not a link: only http(s) URLs are
+    assert 'href="https://arxiv.org/abs/2301.00001"' in page
+
+
+def test_the_page_is_self_contained_and_pins_its_own_script_and_style() -> None:
+    page = render_report(report())
+    for text in (SCRIPT, STYLE):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in page
+    assert "default-src 'none'; img-src data:;" in page
+    # Nothing is loaded from elsewhere: the one source is the inlined chart; links are links.
+    assert re.findall(r'\ssrc="([^"]+)"', page) == [
+        "data:image/png;base64," + base64.b64encode(b"\x89PNG fake").decode()
+    ]
+    assert '<meta name="viewport"' in page
+    assert render_report(report()) == page  # deterministic
+
+
+def test_the_banner_marks_synthetic_numbers_only() -> None:
+    assert '<p class="banner" role="alert">SYNTHETIC: made up</p>' in render_report(report())
+    assert 'class="banner"' not in render_report(report(synthetic=False))
+
+
+def test_the_table_has_the_trends_the_sparkline_the_status_and_the_changes() -> None:
+    page = render_report(report())
+    first = page[page.index('<tr data-section="2024') : page.index("</tr>", page.index("<tbody"))]
+    assert 'data-v="120">120<' in first and 'data-v="12">+12<' in first
+    assert "citations per year: 2022: 3, 2023: 0, 2024: 6" in first
+    assert all(s in first for s in ("repository renamed", "archived", "stale", "trending"))
+    assert "unresolved" in page
+    assert "<h3>Citation movers</h3>" in page and "<b>+20</b> (100 → 120)" in page
+    assert per_year_citations(None) == {}

@@ -1,0 +1,94 @@
+"""One multi-night demo for the tests of this folder: three nights of a small list (the seed
+list's first two sections, plus an entry whose title is hostile HTML) against the local fake,
+run once per session with the shared Prefect server (about 15 s)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli.main import main
+from tests.conftest import SEED_LIST
+
+NIGHTS = 3
+START = date(2026, 11, 1)
+# The list writes it with entities, which the parser decodes: the title is this very text.
+HOSTILE_TITLE = (
+    'Evil <script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> Segmentation'
+)
+HOSTILE_ROW = (
+    "| [Evil &lt;script&gt;window.pwned = 1&lt;/script&gt;&lt;img src=x "
+    'onerror="window.pwned = 2"&gt; Segmentation](https://arxiv.org/abs/2401.09999) '
+    "| &lt;b&gt;EVIL | CVPR 2024 | -- |\n"
+)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    status: int
+    printed: str
+    out: Path
+    list_path: Path
+
+
+def small_list() -> str:
+    """The seed list up to its third section, the hostile row first in the first table."""
+    lines = SEED_LIST.read_text(encoding="utf-8").splitlines(keepends=True)
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    kept = lines[: headings[2]]
+    first_delimiter = next(i for i, line in enumerate(kept) if line.startswith("|---"))
+    kept.insert(first_delimiter + 1, HOSTILE_ROW)
+    return "".join(kept)
+
+
+def _run_demo(root: Path) -> DemoRun:
+    list_path = root / "list.md"
+    list_path.write_text(small_list(), encoding="utf-8")
+    out = root / "out"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(
+            [
+                "demo",
+                "--list",
+                str(list_path),
+                "--out",
+                str(out),
+                "--nights",
+                str(NIGHTS),
+                "--start-date",
+                START.isoformat(),
+            ]
+        )
+    return DemoRun(status, printed.getvalue(), out, list_path)
+
+
+@pytest.fixture(scope="session")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, request: pytest.FixtureRequest
+) -> DemoRun:
+    """The demo's output, made once per test run: under pytest-xdist the first worker to get
+    here runs it in the run's shared temporary folder (holding a lock), the others read it
+    (the tests only read it)."""
+    if worker_id == "master":
+        request.getfixturevalue("prefect_harness")
+        return _run_demo(tmp_path_factory.mktemp("demo"))
+    shared = tmp_path_factory.getbasetemp().parent / "demo-shared"
+    shared.mkdir(exist_ok=True)
+    with (shared / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / "done.json"
+        if done.exists():
+            saved = json.loads(done.read_text(encoding="utf-8"))
+            return DemoRun(saved["status"], saved["printed"], shared / "out", shared / "list.md")
+        request.getfixturevalue("prefect_harness")
+        run = _run_demo(shared)
+        done.write_text(json.dumps({"status": run.status, "printed": run.printed}), "utf-8")
+        return run

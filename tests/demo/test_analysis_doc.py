@@ -1,0 +1,54 @@
+"""docs/analysis.md: every recipe runs on the demo's output, typed, and pandas and DuckDB agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from tests.demo.conftest import DemoRun
+
+pytestmark = pytest.mark.slow
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "analysis.md"
+
+
+def recipes() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
+    demo_run: DemoRun, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocks = recipes()
+    assert len(blocks) == 7 and blocks[0].startswith('OUT = "demo-output"\n')
+    namespace: dict[str, Any] = {}
+    for index, code in enumerate(blocks):
+        if index == 0:
+            code = code.replace('"demo-output"', repr(str(demo_run.out)), 1)
+        exec(compile(code, f"{DOC.name} recipe {index + 1}", "exec"), namespace)  # noqa: S102
+    capsys.readouterr()
+
+    papers, history = namespace["papers"], namespace["history"]
+    assert str(papers["citation_count"].dtype) == "Int64"
+    assert str(history["snapshot_date"].dtype) == "date32[day][pyarrow]"
+
+    risers, risers_sql = namespace["risers"], namespace["risers_sql"]
+    assert len(risers) == 10 and risers["rise"].iloc[0] > 0  # counts grew over the nights
+    assert str(risers["rise"].dtype) == "Int64"
+    assert list(risers["rise"]) == list(risers_sql["rise"])
+    assert list(risers["entry_id"]) == list(risers_sql["entry_id"])
+
+    per_year, per_year_sql = namespace["per_year"], namespace["per_year_sql"]
+    assert len(per_year) >= 2 and str(per_year.dtype) == "Int64"
+    assert per_year.to_dict() == dict(
+        zip(per_year_sql["year"], per_year_sql["citations"], strict=True)
+    )
+
+    spearman, papers_sql = namespace["stars_citations_sql"]
+    assert papers_sql == len(namespace["both"]) > 10
+    assert namespace["stars_citations"] == pytest.approx(spearman)
+    assert not pd.isna(spearman)
