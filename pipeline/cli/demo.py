@@ -21,7 +21,7 @@ from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, iso_date, whole_num
 from pipeline.cli.run import PREFECT_DEFAULTS, run_flow
 from pipeline.core.errors import ConfigError
 from pipeline.store.listio import read_list, read_list_text
-from pipeline.store.writer import write_text_atomic
+from pipeline.store.writer import check_output_folder, write_text_atomic
 
 if TYPE_CHECKING:
     from fakeapi.app import FakeApi
@@ -72,6 +72,7 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     from fakeapi.nights import plan_nights
     from fakeapi.server import FakeServer
 
+    check_output_folder(args.out)  # before the fake and Prefect start, like `run`
     for name, value in PREFECT_DEFAULTS.items():  # before Prefect reads its settings
         os.environ.setdefault(name, value)
     start = _start_date(args)

@@ -10,12 +10,14 @@ from pipeline.analysis.trends import WINDOWS
 from pipeline.cli.arguments import DEFAULT_OUT, Subparsers
 from pipeline.job.outputs import CHARTS
 from pipeline.job.trends import refresh_trends
+from pipeline.store.writer import check_output_folder
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
     history_dir: Path = args.history
     out_dir: Path = args.out or history_dir.parent
     citations_path = args.citations or history_dir.parent / "citations_by_year.parquet"
+    check_output_folder(out_dir)
     run = refresh_trends(history_dir, out_dir, citations_path, real_data_out=DEFAULT_OUT)
     if run is None:
         print(f"{history_dir}: no snapshots yet; run `awesome-enrich run` first", file=out)

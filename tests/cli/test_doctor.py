@@ -180,3 +180,21 @@ def test_the_estimate_counts_each_paper_once_and_each_repository_once() -> None:
     assert estimate.github_requests(has_token=True) == 1  # one GraphQL batch of 100
     assert estimate.github_requests(has_token=False) == 2 * len(repositories)
     assert estimate.s2_requests == 1 + estimate.titles_only
+
+
+@pytest.mark.parametrize("command", ["run", "demo", "trends"])
+def test_every_command_refuses_a_file_as_its_output_folder_before_starting(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    args = {
+        "run": ["run", "--list", str(SEED_LIST), "--out", str(blocker)],
+        "demo": ["demo", "--out", str(blocker)],
+        "trends": ["trends", "--history", str(tmp_path / "history"), "--out", str(blocker)],
+    }[command]
+    status = main(args)
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.err == f"awesome-enrich: error: {blocker} is a file; give a folder\n"
+    assert "local fake" not in captured.out  # nothing was started
