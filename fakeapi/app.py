@@ -102,6 +102,9 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                 if interval is not None and last is not None and now - last < 0.95 * interval:
                     self.stats.pacing_violations[api] += 1
                 self._last_request[api] = now
+                self.stats.timeline.append(
+                    (now, api, endpoint, request.query_string.decode("latin-1"))
+                )
                 for header in ("Authorization", "x-api-key"):
                     if header in request.headers:
                         self.stats.credentials[api].add(request.headers[header])

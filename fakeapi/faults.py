@@ -109,6 +109,9 @@ class Stats:
     injected: Counter[str] = field(default_factory=Counter)
     not_modified: int = 0
     pacing_violations: Counter[str] = field(default_factory=Counter)
+    # (monotonic seconds, api, endpoint, query string) of every request, in arrival order: what
+    # ran when, for tests of the order and overlap of the APIs.
+    timeline: list[tuple[float, str, str, str]] = field(default_factory=list)
     # Credential header values seen per API, so tests can prove where each token went.
     credentials: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
