@@ -127,6 +127,10 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
             "injected": dict(self.stats.injected),
             "not_modified": self.stats.not_modified,
             "pacing_violations": dict(self.stats.pacing_violations),
+            # Per API, the monotonic times (seconds, the system-wide clock) of its first and last
+            # request: what ran when, seen from outside the pipeline's process.
+            "first_request": {api: t for t, api, *_ in reversed(self.stats.timeline)},
+            "last_request": {api: t for t, api, *_ in self.stats.timeline},
         }
 
     def fake_stats(self, request: Request) -> Response:
