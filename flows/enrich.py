@@ -60,6 +60,7 @@ from pipeline.job.steps import (
 )
 from pipeline.resolve.records import MatchMethod
 from pipeline.sources.config import Settings, settings_from_env
+from pipeline.store.locations import list_file, output_folder
 from pipeline.store.lock import output_lock
 
 Source = Literal["s2", "arxiv", "github"]
@@ -88,8 +89,13 @@ class EnrichParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    list_path: str = Field(default="data/raw/README.md", description="the Markdown list")
-    out: str = Field(default="data/enriched", description="the output folder")
+    list_path: str = Field(
+        default="data/raw/README.md",
+        description="the Markdown list: a path, a file:// URL or the http(s) URL of a raw file",
+    )
+    out: str = Field(
+        default="data/enriched", description="the output folder: a path or file:// URL"
+    )
     snapshot_date: date | None = Field(
         default=None, description="the history date (default: today, UTC)"
     )
@@ -257,9 +263,16 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
-    options = JobOptions(
-        list_path=Path(params.list_path),
-        out=Path(params.out),
+    out = output_folder(params.out)  # a path or a file:// URL
+    with output_lock(out, params.lock_wait_s):
+        # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
+        return _enrich(_options(params, out, list_file(params.list_path, out)))
+
+
+def _options(params: EnrichParams, out: Path, list_path: Path) -> JobOptions:
+    return JobOptions(
+        list_path=list_path,
+        out=out,
         settings=_settings(params),
         overrides_path=Path(params.overrides_path) if params.overrides_path else None,
         snapshot_date=params.snapshot_date,
@@ -269,8 +282,6 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         extras=ListExtras(sort_by=params.sort_by, trending_marker=params.trending_marker),
         overlap=params.overlap,
     )
-    with output_lock(options.out, params.lock_wait_s):
-        return _enrich(options)
 
 
 def _enrich(options: JobOptions) -> dict[str, Any]:
