@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--modes", nargs="+", default=["sequential", "overlapped"])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
+    parser.add_argument("--section", default="walltime", help="the section of --out it writes")
     args = parser.parse_args(argv)
     command = "python -m benchmarks.walltime " + " ".join(
         argv if argv is not None else sys.argv[1:]
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(render(results, command.strip()), flush=True)
         finally:
             prefect.stop()
-    write_section(args.out, "walltime", render(results, command.strip()))
+    write_section(args.out, args.section, render(results, command.strip()))
     return 0
 
 
