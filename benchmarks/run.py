@@ -31,6 +31,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import requests
 
+from benchmarks.results import write_section
 from benchmarks.synthetic_list import make_list
 from fakeapi.world import World, world_from_list
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET, pages_needed
@@ -56,9 +57,17 @@ class Measured:
 class Fake:
     """`awesome-enrich fake-api` in its own process, so its CPU is not the pipeline's."""
 
-    def __init__(self, world_path: Path) -> None:
+    def __init__(self, world_path: Path, *options: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli.main", "fake-api", "--world", str(world_path)],
+            [
+                sys.executable,
+                "-m",
+                "pipeline.cli.main",
+                "fake-api",
+                "--world",
+                str(world_path),
+                *options,
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -72,6 +81,10 @@ class Fake:
                 name, value = line.removeprefix("export ").strip().split("=", 1)
                 self.env[name] = value
         self.url = self.env["S2_API_URL"].removesuffix("/s2")
+
+    def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = requests.get(f"{self.url}/_fake/stats", timeout=30).json()
+        return stats
 
     def calls(self) -> dict[str, int]:
         per_api: dict[str, int] = requests.get(f"{self.url}/_fake/stats", timeout=10).json()[
@@ -426,8 +439,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
         finally:
             prefect.stop()
-    args.out.write_text(render(results, command.strip()), encoding="utf-8")
-    print(args.out.read_text(encoding="utf-8"))
+    text = render(results, command.strip())
+    write_section(args.out, "calls", text)
+    print(text)
     return 0
 
 

@@ -185,6 +185,9 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                 if interval is not None:
                     self.stats.request_times[quota].append(now)
                 self._last_request[quota] = now
+                self.stats.timeline.append(
+                    (now, api, endpoint, request.query_string.decode("latin-1"))
+                )
                 for header in ("Authorization", "x-api-key"):
                     if header in request.headers:
                         self.stats.credentials[api].add(request.headers[header])
@@ -209,6 +212,10 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
             "pacing_violations": dict(self.stats.pacing_violations),
             "quota_violations": dict(self.stats.quota_violations),
             "clock": self._now.isoformat(),
+            # Per API, the monotonic times (seconds, the system-wide clock) of its first and last
+            # request: what ran when, seen from outside the pipeline's process.
+            "first_request": {api: t for t, api, *_ in reversed(self.stats.timeline)},
+            "last_request": {api: t for t, api, *_ in self.stats.timeline},
         }
 
     def fake_stats(self, request: Request) -> Response:

@@ -112,6 +112,9 @@ class Stats:
     quota_violations: Counter[str] = field(default_factory=Counter)  # per quota ("s2 anonymous")
     # Arrival times (time.monotonic) of the requests of each paced quota.
     request_times: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # (monotonic seconds, api, endpoint, query string) of every request, in arrival order: what
+    # ran when, for tests of the order and overlap of the APIs.
+    timeline: list[tuple[float, str, str, str]] = field(default_factory=list)
     # Credential header values seen per API, so tests can prove where each token went.
     credentials: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 

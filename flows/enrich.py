@@ -1,14 +1,21 @@
 """The Prefect flow `enrich-awesome-list`: thin tasks over the job's steps, at batch granularity.
 
 Tasks: read inputs (parse the list, overrides, previous outputs); resolve papers (S2 batches and
-title matches, arXiv searches and id lookups); fetch repositories (GitHub GraphQL batches); fetch
-citation history (S2 citing papers); assemble rows (the anomaly guard, then the merge with the
-previous table); write outputs (Parquet, history, regenerated list, BibTeX, reports, trends,
-changes.md). Their order and decisions are `pipeline.job.steps.run_steps`; this module supplies the
-tasks, the logger, the artifacts and the output folder's lock. Retries live in the HTTP layer
-only: no Prefect retries are stacked on them. The flow completes when some entries or sources
-fail (recorded in its artifacts), completes as "Anomalous" when the guard rejected a source, and
-fails when no paper source answered, leaving the outputs untouched.
+title matches, arXiv searches and id lookups, then the citation history from S2's citing papers in
+S2's remaining time); fetch repositories (GitHub GraphQL batches); assemble rows (the anomaly
+guard, then the merge with the previous table); write outputs (Parquet, history, regenerated list,
+BibTeX, reports, trends, changes.md). Their order and decisions are
+`pipeline.job.steps.run_steps`; this module supplies the tasks, the logger, the artifacts and the
+output folder's lock. Retries live in the HTTP layer only: no Prefect retries are stacked on them.
+
+The APIs run side by side (issue 15): `fetch-repositories` is submitted to the flow's
+ThreadPoolTaskRunner and runs while `resolve-papers` works in the flow's thread; inside
+`resolve-papers`, arXiv has a thread of its own (docs/ARCHITECTURE.md, "Lanes"). Every request
+still waits for its API's pacer and then for the shared Prefect rate limit (flows/limits.py).
+
+The flow completes when some entries or sources fail (recorded in its artifacts), completes as
+"Anomalous" when the guard rejected a source, and fails when no paper source answered, leaving
+the outputs untouched.
 
 Tokens never travel as parameters: the clients read them from the environment, or from the
 Prefect Secret blocks `github-token` and `s2-api-key` when the environment has none.
@@ -31,30 +38,34 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
+from prefect.futures import PrefectFuture
 from prefect.states import Completed
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.limits import ensure_limits, limiter_for, uses_shared_limits
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
+from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
+from pipeline.job.papers import Papers
 from pipeline.job.progress import ProgressReporter
 from pipeline.job.report import REPORT_NAME
 from pipeline.job.steps import (
     Hooks,
+    Pending,
+    RepoAnswer,
     Steps,
     assemble_step,
-    citation_history_step,
     repositories_step,
     resolve_step,
     run_steps,
     write_step,
 )
-from pipeline.resolve.records import MatchMethod, ResolutionRun
+from pipeline.resolve.records import MatchMethod
 from pipeline.sources.config import Settings, settings_from_env
-from pipeline.sources.github import RepoInfo
-from pipeline.sources.http import CallStats
+from pipeline.store.locations import list_file, output_folder
 from pipeline.store.lock import output_lock
 
 Source = Literal["s2", "arxiv", "github"]
@@ -83,8 +94,13 @@ class EnrichParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    list_path: str = Field(default="data/raw/README.md", description="the Markdown list")
-    out: str = Field(default="data/enriched", description="the output folder")
+    list_path: str = Field(
+        default="data/raw/README.md",
+        description="the Markdown list: a path, a file:// URL or the http(s) URL of a raw file",
+    )
+    out: str = Field(
+        default="data/enriched", description="the output folder: a path or file:// URL"
+    )
     snapshot_date: date | None = Field(
         default=None, description="the history date (default: today, UTC)"
     )
@@ -115,6 +131,10 @@ class EnrichParams(BaseModel):
         default=0.0,
         ge=0,
         description="wait this long for another run writing the same folder (default: fail now)",
+    )
+    overlap: bool = Field(
+        default=True,
+        description="ask the APIs side by side; false: one after another (as before issue 15)",
     )
 
 
@@ -163,32 +183,29 @@ def _limiter(settings: Settings) -> Callable[[str], None] | None:
 
 @task(name="resolve-papers", cache_policy=NO_CACHE)
 def resolve_papers_task(
-    options: JobOptions, inputs: Inputs
-) -> tuple[ResolutionRun, dict[str, CallStats]]:
+    options: JobOptions, inputs: Inputs, now: datetime, signal: PaperSignal | None
+) -> Papers:
     progress = ProgressReporter(get_run_logger().info, terminal=sys.stderr.isatty())
-    return resolve_step(options, inputs, limiter=_limiter(options.settings), progress=progress)
+    return resolve_step(
+        options, inputs, now, signal, limiter=_limiter(options.settings), progress=progress
+    )
 
 
 @task(name="fetch-repositories", cache_policy=NO_CACHE)
 def fetch_repositories_task(
-    options: JobOptions, inputs: Inputs
-) -> tuple[dict[str, RepoInfo], CallStats, str]:
+    options: JobOptions, inputs: Inputs, signal: PaperSignal | None
+) -> RepoAnswer:
     return repositories_step(
-        options, inputs, limiter=_limiter(options.settings), log=get_run_logger().info
+        options, inputs, signal, limiter=_limiter(options.settings), log=get_run_logger().info
     )
 
 
-@task(name="fetch-citation-history", cache_policy=NO_CACHE)
-def fetch_citation_history_task(
-    options: JobOptions,
-    inputs: Inputs,
-    resolution: ResolutionRun,
-    now: datetime,
-    s2_calls_spent: int,
-) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
-    return citation_history_step(
-        options, inputs, resolution, now, s2_calls_spent, limiter=_limiter(options.settings)
-    )
+def _submit_repositories(
+    options: JobOptions, inputs: Inputs, signal: PaperSignal
+) -> Pending[RepoAnswer]:
+    """The GitHub lane: the task submitted to the flow's ThreadPoolTaskRunner."""
+    future = fetch_repositories_task.submit(_quoted(options), _quoted(inputs), _quoted(signal))
+    return cast("Pending[RepoAnswer]", future)
 
 
 assemble_rows_task = task(name="assemble-rows", cache_policy=NO_CACHE)(assemble_step)
@@ -251,16 +268,28 @@ def _publish(result: JobResult) -> None:
     create_table_artifact(key="enrich-failures", table=failures or [{"what": "nothing failed"}])
 
 
-@flow(name="enrich-awesome-list", validate_parameters=True)
+@flow(
+    name="enrich-awesome-list",
+    validate_parameters=True,
+    # fetch-repositories runs on it alongside resolve-papers (which keeps the flow's thread).
+    task_runner=cast("TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=2)),
+)
 def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     """Resolve, enrich and regenerate one awesome list; see the module docstring.
 
     Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
-    options = JobOptions(
-        list_path=Path(params.list_path),
-        out=Path(params.out),
+    out = output_folder(params.out)  # a path or a file:// URL
+    with output_lock(out, params.lock_wait_s):
+        # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
+        return _enrich(_options(params, out, list_file(params.list_path, out)))
+
+
+def _options(params: EnrichParams, out: Path, list_path: Path) -> JobOptions:
+    return JobOptions(
+        list_path=list_path,
+        out=out,
         settings=_settings(params),
         overrides_path=Path(params.overrides_path) if params.overrides_path else None,
         snapshot_date=params.snapshot_date,
@@ -268,9 +297,8 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         guard=params.guard.thresholds(),
         citation_pages=params.citation_pages,
         extras=ListExtras(sort_by=params.sort_by, trending_marker=params.trending_marker),
+        overlap=params.overlap,
     )
-    with output_lock(options.out, params.lock_wait_s):
-        return _enrich(options)
 
 
 def _enrich(options: JobOptions) -> dict[str, Any]:
@@ -283,7 +311,7 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
         read_inputs=_quoting(read_inputs_task),
         resolve_papers=_quoting(resolve_papers_task),
         fetch_repositories=_quoting(fetch_repositories_task),
-        fetch_citation_history=_quoting(fetch_citation_history_task),
+        start_repositories=_submit_repositories,
         assemble_rows=_quoting(assemble_rows_task),
         write_outputs=_quoting(write_outputs_task),
     )

@@ -160,7 +160,10 @@ def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
         world.save(args.save_world)
         print(f"wrote {args.save_world}", file=out)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
-    server = FakeServer(FakeApi(world, today=args.date, faults=faults), port=args.port).start()
+    pacing = dict(args.pacing) or None
+    server = FakeServer(
+        FakeApi(world, today=args.date, faults=faults, pacing=pacing), port=args.port
+    ).start()
     print(f"serving {world.description} at {server.url}; Ctrl-C stops", file=out)
     print(
         f"clock: {server.app.today} (counts grow with it; to serve another night's: "
@@ -178,6 +181,17 @@ def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     finally:
         server.stop()
+
+
+def _pacing(text: str) -> tuple[str, float]:
+    api, _, seconds = text.partition("=")
+    try:
+        value = float(seconds)
+    except ValueError:
+        value = -1.0
+    if api not in {"s2", "arxiv", "github"} or value < 0:
+        raise argparse.ArgumentTypeError(f"expected s2|arxiv|github=SECONDS, got {text!r}")
+    return api, value
 
 
 def _add_world_options(parser: argparse.ArgumentParser) -> None:
@@ -250,5 +264,14 @@ def add_parser(commands: Subparsers) -> None:
     )
     fake.add_argument(
         "--save-world", type=Path, default=None, help="also write the world to this JSON file"
+    )
+    fake.add_argument(
+        "--pacing",
+        type=_pacing,
+        action="append",
+        default=[],
+        metavar="API=SECONDS",
+        help="count two requests to API closer than SECONDS apart as a pacing violation "
+        "(repeatable; shown by /_fake/stats)",
     )
     fake.set_defaults(handler=command_fake_api)

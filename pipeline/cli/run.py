@@ -90,6 +90,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
             sort_by=args.sort_by,
             trending_marker=args.trending_marker,
             lock_wait_s=args.wait_lock,
+            overlap=not args.sequential,
         )
     except ValidationError as error:  # what argparse cannot check, in one line
         first = error.errors()[0]
@@ -196,5 +197,10 @@ def add_parser(commands: Subparsers) -> None:
         metavar="SECONDS",
         help="when another run is writing the output folder, wait this long for it to finish "
         "(default: exit at once with status 2)",
+    )
+    run.add_argument(
+        "--sequential",
+        action="store_true",
+        help="ask the APIs one after another instead of side by side (slower; for comparison)",
     )
     run.set_defaults(handler=command)

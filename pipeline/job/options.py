@@ -46,6 +46,9 @@ class JobOptions:
     sources: Collection[str] = SOURCES  # the APIs to ask; the others keep last run's values
     guard: GuardThresholds = field(default_factory=GuardThresholds)
     citation_pages: int = DEFAULT_PAGE_BUDGET  # S2 citation-list pages per run; 0: none
+    # The APIs side by side (S2, arXiv and GitHub on lanes of their own); False: one after
+    # another, as before issue 15 (kept to compare, and as a fallback).
+    overlap: bool = True
     extras: ListExtras = field(
         default_factory=ListExtras
     )  # regenerated-list options (sorting, trending marker)

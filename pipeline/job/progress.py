@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 
 class ProgressReporter:
-    """Call with (label, done, total) as work advances."""
+    """Call with (label, done, total) as work advances, from any thread (the S2 and arXiv
+    lanes both report title matches): one report at a time."""
 
     def __init__(self, log: Callable[[str], None], *, terminal: bool) -> None:
         self._log = log
@@ -15,10 +17,15 @@ class ProgressReporter:
         self._bar: Any = None
         self._task: Any = None
         self._logged_step: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if total <= 0:
             return
+        with self._lock:
+            self._report(label, done, total)
+
+    def _report(self, label: str, done: int, total: int) -> None:
         if self._terminal:
             self._update_bar(label, done, total)
             return

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pipeline.analysis.changes import NotRefreshed
 from pipeline.analysis.guard import Rejection
+from pipeline.core.lanes import lane, submit_in_context
+from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import (
     Inputs,
     JobOptions,
@@ -19,7 +21,7 @@ from pipeline.job.options import (
     read_inputs,
 )
 from pipeline.job.outputs import write_outputs
-from pipeline.job.papers import fetch_citation_history, resolve_papers
+from pipeline.job.papers import Papers, fetch_papers
 from pipeline.job.repositories import fetch_repositories
 from pipeline.job.rows import Assembled, assemble_rows, frozen_baseline, not_refreshed_line
 from pipeline.job.summary import failed_sources, summary_lines
@@ -27,49 +29,57 @@ from pipeline.resolve.records import ResolutionRun
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
 
+T_co = TypeVar("T_co", covariant=True)
+
 # --- the job's order and decisions, shared by the flow and by runs without Prefect -----------
 
 
 def resolve_step(
     options: JobOptions,
     inputs: Inputs,
+    now: datetime,
+    signal: PaperSignal | None = None,
     *,
     limiter: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[ResolutionRun, dict[str, CallStats]]:
-    today = options.snapshot_date or datetime.now(UTC).date()
-    return resolve_papers(inputs, options.settings, options.sources, limiter, progress, today)
+) -> Papers:
+    """Resolve the papers and fetch their citation history in S2's remaining time (unless S2
+    failed); `signal` is told when S2 or arXiv first answers."""
+    return fetch_papers(
+        inputs,
+        options.settings,
+        options.sources,
+        limiter=limiter,
+        progress=progress,
+        today=options.snapshot_date or now.date(),
+        now=now,
+        citation_pages=options.citation_pages if "s2" in options.sources else 0,
+        synthetic=is_synthetic(options.settings),
+        lanes=options.overlap,
+        on_answer=signal.answered if signal is not None else None,
+    )
+
+
+GITHUB_NOT_ASKED = "github: not asked (no paper source answered)"
 
 
 def repositories_step(
     options: JobOptions,
     inputs: Inputs,
+    signal: PaperSignal | None = None,
     *,
     limiter: Callable[[str], None] | None = None,
     log: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    return fetch_repositories(inputs, options.settings, options.sources, limiter, log)
-
-
-def citation_history_step(
-    options: JobOptions,
-    inputs: Inputs,
-    resolution: ResolutionRun,
-    now: datetime,
-    s2_calls_spent: int,
-    *,
-    limiter: Callable[[str], None] | None = None,
-) -> tuple[dict[str, list[dict[str, Any]]], CallStats, str]:
-    return fetch_citation_history(
-        inputs,
-        resolution,
-        options.settings,
-        page_budget=options.citation_pages,
-        now=now,
-        synthetic=is_synthetic(options.settings),
-        limiter=limiter,
-        s2_calls_spent=s2_calls_spent,
-    )
+    """GitHub's lane: waits for `signal` (a paper source answered) when given, then asks.
+    Any failure is GitHub's alone: the repositories keep their previous values, the papers
+    are written."""
+    if signal is not None and not signal.wait():
+        return {}, CallStats(), GITHUB_NOT_ASKED
+    try:
+        return fetch_repositories(inputs, options.settings, options.sources, limiter, log)
+    except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
+        return {}, CallStats(), f"github: FAILED: {type(error).__name__}: {error}"
 
 
 def assemble_step(
@@ -116,22 +126,32 @@ def write_step(
     return [str(path) for path in written], changes
 
 
+class Pending(Protocol[T_co]):
+    """Work started on another thread: a concurrent.futures.Future or a PrefectFuture."""
+
+    def result(self) -> T_co: ...
+
+
+RepoAnswer = tuple[dict[str, RepoInfo], CallStats, str]
+
+
 @dataclass(frozen=True)
 class Steps:
     """The job's steps. The flow passes its Prefect tasks (same signatures, plus its limiter and
-    logger); `Steps()` runs them in-process."""
+    logger) and starts the GitHub lane as a submitted task; `Steps()` runs them in-process, the
+    GitHub lane on a thread of its own."""
 
     read_inputs: Callable[[JobOptions], Inputs] = read_inputs
-    resolve_papers: Callable[[JobOptions, Inputs], tuple[ResolutionRun, dict[str, CallStats]]] = (
+    resolve_papers: Callable[[JobOptions, Inputs, datetime, PaperSignal | None], Papers] = (
         resolve_step
     )
-    fetch_repositories: Callable[
-        [JobOptions, Inputs], tuple[dict[str, RepoInfo], CallStats, str]
-    ] = repositories_step
-    fetch_citation_history: Callable[
-        [JobOptions, Inputs, ResolutionRun, datetime, int],
-        tuple[dict[str, list[dict[str, Any]]], CallStats, str],
-    ] = citation_history_step
+    fetch_repositories: Callable[[JobOptions, Inputs, PaperSignal | None], RepoAnswer] = (
+        repositories_step
+    )
+    # Starts fetch_repositories alongside the papers; None: on a thread (concurrent.futures).
+    start_repositories: Callable[[JobOptions, Inputs, PaperSignal], Pending[RepoAnswer]] | None = (
+        None
+    )
     assemble_rows: Callable[
         [JobOptions, Inputs, ResolutionRun, dict[str, RepoInfo], datetime], Assembled
     ] = assemble_step
@@ -164,37 +184,74 @@ class Hooks:
     publish_changes: Callable[[str], None] = _ignore
 
 
+def _start_on_a_thread(
+    fetch: Callable[[JobOptions, Inputs, PaperSignal | None], RepoAnswer],
+) -> Callable[[JobOptions, Inputs, PaperSignal], Pending[RepoAnswer]]:
+    def start(options: JobOptions, inputs: Inputs, signal: PaperSignal) -> Pending[RepoAnswer]:
+        executor = lane("github-lane")
+        future = submit_in_context(executor, fetch, options, inputs, signal)
+        executor.shutdown(wait=False)  # the thread ends with its one piece of work
+        return future
+
+    return start
+
+
+def _github_answer(pending: Pending[RepoAnswer]) -> RepoAnswer:
+    """The GitHub lane's answer; its failure is GitHub's alone (the papers are kept)."""
+    try:
+        return pending.result()
+    except Exception as error:
+        return {}, CallStats(), f"github: FAILED: {type(error).__name__}: {error}"
+
+
 def run_steps(
     options: JobOptions, now: datetime, steps: Steps | None = None, hooks: Hooks | None = None
 ) -> JobResult:
-    """The whole job, in order: read, resolve, refuse when no paper source answered (before
-    GitHub is asked: nothing would be written), repositories, citation history (unless S2
-    failed), assemble behind the anomaly guard, write. Raises NoPaperSource."""
+    """The whole job: read; then the APIs, side by side when `options.overlap` (GitHub on its
+    own lane from the first paper answer, S2 and arXiv on theirs, the citation history in
+    S2's remaining time), else one after another; refuse when no paper source answered
+    (GitHub is then not asked: nothing would be written); assemble behind the anomaly guard;
+    write. Raises NoPaperSource."""
     steps, hooks = steps or Steps(), hooks or Hooks()
     inputs = steps.read_inputs(options)
     for diagnostic in inputs.document.errors:
         hooks.warn(str(diagnostic))
-    resolution, calls = steps.resolve_papers(options, inputs)
-    result = JobResult(inputs.document, resolution, {}, calls, failed_sources(resolution, ""))
+    signal = PaperSignal()
+    github: Pending[RepoAnswer] | None = None
+    if options.overlap:
+        start = steps.start_repositories or _start_on_a_thread(steps.fetch_repositories)
+        github = start(options, inputs, signal)
+    try:
+        papers = steps.resolve_papers(options, inputs, now, signal if github else None)
+    except BaseException:
+        signal.finished(any_answer=False)
+        if github is not None:
+            _github_answer(github)  # the lane ends without asking, or has finished
+        raise
+    resolution = papers.resolution
+    result = JobResult(
+        inputs.document, resolution, {}, dict(papers.calls), failed_sources(resolution, "")
+    )
+    signal.finished(any_answer=not result.no_paper_source)
     if result.no_paper_source:
-        result.lines = summary_lines(result, "github: not asked (no paper source answered)")
+        if github is not None:
+            _github_answer(github)
+        result.calls.pop("s2 citations", None)
+        result.lines = summary_lines(result, GITHUB_NOT_ASKED)
         for line in result.lines:
             hooks.log(line)
         hooks.publish(result)
         raise NoPaperSource(
             "\n".join([*result.lines, f"No paper source answered: {options.out} left untouched."])
         )
-    result.repos, github_calls, repo_line = steps.fetch_repositories(options, inputs)
-    citations: dict[str, list[dict[str, Any]]] = {}
-    history_line = "s2 citation history: not asked"
-    if "s2" in options.sources and options.citation_pages > 0 and "s2" not in resolution.failures:
-        citations, citation_calls, history_line = steps.fetch_citation_history(
-            options, inputs, resolution, now, calls["s2"].network_requests
-        )
-        result.calls["s2 citations"] = citation_calls
+    if github is not None:
+        result.repos, github_calls, repo_line = _github_answer(github)
+    else:
+        result.repos, github_calls, repo_line = steps.fetch_repositories(options, inputs, None)
+    citations = papers.citations
     result.calls["github"] = github_calls
     result.failed = failed_sources(resolution, repo_line)
-    result.lines = summary_lines(result, repo_line, history_line)
+    result.lines = summary_lines(result, repo_line, papers.history_line)
     assembled = steps.assemble_rows(options, inputs, resolution, result.repos, now)
     result.rows, result.rejections = assembled.rows, assembled.rejections
     if any(rejection.source == "s2" for rejection in result.rejections) and citations:

@@ -14,12 +14,16 @@ run settled. No guessed record is ever accepted: below the guard an entry stays 
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from datetime import date, timedelta
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from datetime import date
 
 from pipeline.core.batching import unique
 from pipeline.core.errors import ApiError, is_outage
+from pipeline.core.lanes import lane, submit_in_context
 from pipeline.listfile.identifiers import paper_ids
 from pipeline.listfile.model import Entry
 from pipeline.resolve.bibtex import (
@@ -39,6 +43,8 @@ from pipeline.resolve.records import (
     Resolution,
     ResolutionRun,
 )
+from pipeline.resolve.retries import RETRY_NIGHTS as RETRY_NIGHTS
+from pipeline.resolve.retries import backed_off, waiting_entry
 from pipeline.resolve.titles import (
     TitleFinder,
     TitleSearch,
@@ -46,6 +52,7 @@ from pipeline.resolve.titles import (
 )
 from pipeline.sources.arxiv import ArxivClient, ArxivEntry
 from pipeline.sources.semantic_scholar import (
+    S2_BATCH_SIZE,
     S2Lookup,
     SemanticScholarClient,
     arxiv_paper_id,
@@ -106,11 +113,26 @@ def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> 
 
 
 class Resolver:
+    """Resolves a list's entries. With `lanes`, arXiv's requests run on a thread of their own
+    (the arXiv lane) while S2's run on the caller's: arXiv searches a title as soon as S2 could
+    not place it, and looks ids up while S2 finds the records of the papers arXiv found.
+    `s2_spare` is called on the S2 lane when S2 has nothing left to resolve (with the
+    resolutions so far: after the titles, then once more with all of them; and the S2 calls
+    resolution may still make, to keep back from a call budget) so the job can spend S2's
+    remaining time (the citation history). Each entry's outcome depends only on its
+    own answers, so the result is the same with and without lanes.
+
+    Thread safety: each `failures` key is written by one lane only ("s2", "s2-title" by S2,
+    "arxiv" by arXiv); progress is counted under a lock; each client is used by one lane."""
+
     def __init__(
         self,
         s2: SemanticScholarClient,
         arxiv: ArxivClient,
         progress: Callable[[str, int, int], None] | None = None,
+        *,
+        lanes: bool = False,
+        s2_spare: Callable[[Sequence[Resolution], int], None] | None = None,
     ) -> None:
         self.s2 = s2
         self.titles = TitleFinder(s2)
@@ -118,6 +140,10 @@ class Resolver:
         self.failures: dict[str, str] = {}
         self.failed_ids: dict[str, str] = {}  # ids S2 kept failing on alone (batch isolated)
         self.progress = progress
+        self.lanes = lanes
+        self.s2_spare = s2_spare
+        self._progress_lock = threading.Lock()
+        self._done = self._total = 0
 
     # --- S2 batches ---------------------------------------------------------------------------
     def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
@@ -218,25 +244,60 @@ class Resolver:
                     notes=(*notes[position], "S2 unavailable: kept the previous run's resolution"),
                 )
 
-        # Steps 4-5: titles, for what is left: one call per entry, so this is the long part.
+        # Steps 4-5: titles, for what is left: one call per entry, so this is the long part. S2
+        # asks on this thread; an entry S2 could not place goes to arXiv at once: on the arXiv
+        # lane (its own thread) when lanes are on, so arXiv searches run while S2 goes on.
         by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
-        for done, (entry, entry_id) in enumerate(by_title, start=1):
-            waiting = _waiting(entry, previous.get(entry_id), today)
-            if waiting is not None:
-                results[entry.position] = waiting
-                continue
-            override = overrides.for_entry(entry)
-            found = self._by_title(entry, entry_id, override, notes[entry.position])
-            if found.method is MatchMethod.UNRESOLVED:
-                answered = not {"s2", "s2-title", "arxiv"} & set(self.failures)
-                found = _backed_off(found, previous.get(entry_id), today, counted=answered)
-            results[entry.position] = found
-            if self.progress is not None:
-                self.progress("title matches", done, len(by_title))
+        arxiv_lane = lane("arxiv-lane") if self.lanes else None
+        later: dict[int, Future[Resolution]] = {}
+        self._done, self._total = 0, len(by_title)
+        try:
+            for entry, entry_id in by_title:
+                waiting = waiting_entry(entry, previous.get(entry_id), today)
+                if waiting is not None:
+                    results[entry.position] = waiting
+                    continue
+                step = self._s2_title(
+                    entry, entry_id, overrides.for_entry(entry), notes[entry.position]
+                )
+                if isinstance(step, Resolution):
+                    results[entry.position] = step
+                    self._tick()
+                    continue
+                last = previous.get(entry_id)
+                if arxiv_lane is None:
+                    results[entry.position] = self._arxiv_title_lane(step, last, today)
+                else:
+                    later[entry.position] = submit_in_context(
+                        arxiv_lane, self._arxiv_title_lane, step, last, today
+                    )
+            if self.s2_spare is not None:
+                # S2 is done with titles while arXiv may still search: S2's time is free.
+                # Kept back from the run's S2 budget: the lookups of what arXiv may still find.
+                found_on_arxiv = len(later) + sum(
+                    r.method is MatchMethod.ARXIV_TITLE for r in results.values()
+                )
+                reserve = math.ceil(found_on_arxiv / S2_BATCH_SIZE)
+                self.s2_spare([results[p] for p in sorted(results)], reserve)
+            for position, future in later.items():
+                results[position] = future.result()
 
-        resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
-        resolutions = self._attach_s2_for_arxiv_titles(resolutions)
-        resolutions = self._attach_arxiv(resolutions)
+            resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
+            # arXiv metadata by id (arXiv lane) while S2 looks up the papers arXiv found.
+            wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id and r.arxiv is None})
+            fetching = (
+                submit_in_context(arxiv_lane, self._fetch_arxiv, wanted)
+                if arxiv_lane is not None
+                else None
+            )
+            resolutions = self._attach_s2_for_arxiv_titles(resolutions)
+            if self.s2_spare is not None:
+                self.s2_spare(resolutions, 0)
+            found = fetching.result() if fetching is not None else self._fetch_arxiv(wanted)
+        finally:
+            if arxiv_lane is not None:
+                arxiv_lane.shutdown(wait=True, cancel_futures=True)
+        resolutions = self._attach_arxiv(resolutions, found)
         resolutions = _with_bibtex(resolutions, overrides, previous)
         entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
         return ResolutionRun(
@@ -278,9 +339,19 @@ class Resolver:
     def _unresolved(self, entry: Entry, entry_id: str, notes: list[str], reason: str) -> Resolution:
         return Resolution(entry, entry_id, MatchMethod.UNRESOLVED, notes=(*notes, reason))
 
-    def _by_title(
+    def _tick(self) -> None:
+        """One more entry's title search is over (called from either lane)."""
+        with self._progress_lock:
+            self._done += 1
+            done = self._done
+        if self.progress is not None:
+            self.progress("title matches", done, self._total)
+
+    def _s2_title(
         self, entry: Entry, entry_id: str, override: Override | None, notes: list[str]
-    ) -> Resolution:
+    ) -> Resolution | _TitleSearchState:
+        """S2's part of the title search: the resolution when S2 placed the entry, else what
+        arXiv's part needs (on the S2 lane)."""
         title = (override.set_title if override else None) or entry.title
         year = (override.set_year if override else None) or entry.year
         venue = (override.set_venue if override else None) or entry.venue
@@ -314,6 +385,37 @@ class Resolver:
                 notes.append("S2 has no title match")
         elif "s2" in self.failures:
             notes.append("S2 unavailable")
+        s2_answered = not {"s2", "s2-title"} & set(self.failures)
+        return _TitleSearchState(entry, entry_id, title, year, notes, searched, s2_answered)
+
+    def _arxiv_title_lane(
+        self, state: _TitleSearchState, pin: Pin | None, today: date | None
+    ) -> Resolution:
+        """arXiv's part of the title search, then the retry schedule of an entry no source
+        placed. A failure other than an API error stops arXiv for the run (recorded as its
+        failure) but never the other lanes: the entry stays unresolved, not counted as a try."""
+        try:
+            found = self._arxiv_title(state)
+        except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
+            self.failures.setdefault("arxiv", f"stopped: {type(error).__name__}: {error}")
+            found = self._unresolved(
+                state.entry, state.entry_id, state.notes, "arXiv title search stopped"
+            )
+        if found.method is MatchMethod.UNRESOLVED:
+            answered = state.s2_answered and "arxiv" not in self.failures
+            found = backed_off(found, pin, today, counted=answered)
+        self._tick()
+        return found
+
+    def _arxiv_title(self, state: _TitleSearchState) -> Resolution:
+        entry, entry_id, title, year, notes = (
+            state.entry,
+            state.entry_id,
+            state.title,
+            state.year,
+            state.notes,
+        )
+        searched = state.searched
         if "arxiv" not in self.failures:
             try:
                 found = self.arxiv.search_title(title)
@@ -377,16 +479,24 @@ class Resolver:
             out.append(r)
         return out
 
-    def _attach_arxiv(self, resolutions: list[Resolution]) -> list[Resolution]:
-        """arXiv metadata (full author names, first-version date, category) by arXiv id."""
-        # Sorted, so the same papers ask the same query, which the HTTP cache answers for a day.
-        wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id and r.arxiv is None})
-        found: dict[str, ArxivEntry] = {}
-        if wanted and "arxiv" not in self.failures:
-            try:
-                found = self.arxiv.get_by_ids(wanted)
-            except ApiError as error:
-                self.failures["arxiv"] = error.detail
+    def _fetch_arxiv(self, wanted: Sequence[str]) -> dict[str, ArxivEntry]:
+        """arXiv metadata (full author names, first-version date, category) by arXiv id. The ids
+        come sorted, so the same papers ask the same query, which the HTTP cache answers for a
+        day. Any failure is arXiv's alone: the papers keep their other sources."""
+        if not wanted or "arxiv" in self.failures:
+            return {}
+        try:
+            return self.arxiv.get_by_ids(wanted)
+        except ApiError as error:
+            self.failures["arxiv"] = error.detail
+        except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
+            self.failures["arxiv"] = f"stopped: {type(error).__name__}: {error}"
+        return {}
+
+    def _attach_arxiv(
+        self, resolutions: list[Resolution], found: Mapping[str, ArxivEntry]
+    ) -> list[Resolution]:
+        """The arXiv metadata fetched by id, with the authors merged."""
         out = []
         for r in resolutions:
             arxiv = (found.get(r.arxiv_id) if r.arxiv_id else None) or r.arxiv
@@ -396,42 +506,17 @@ class Resolver:
         return out
 
 
-# Nights between searches for a title no source could place: 1, 2, 4 ... capped at a month.
-RETRY_NIGHTS = (1, 2, 4, 8, 16, 30)
+@dataclass(frozen=True)
+class _TitleSearchState:
+    """What S2's part of a title search leaves for arXiv's part."""
 
-
-def _waiting(entry: Entry, pin: Pin | None, today: date | None) -> Resolution | None:
-    """The previous run's unresolved entry, kept as it is when its next try is still ahead."""
-    if pin is None or today is None or pin.match_method != MatchMethod.UNRESOLVED.value:
-        return None
-    if pin.next_try is None or today >= pin.next_try:
-        return None
-    note = (
-        f"not searched tonight: unresolved {pin.tries} time{'s' if pin.tries != 1 else ''}; "
-        f"next try on {pin.next_try.isoformat()}"
-    )
-    return Resolution(
-        entry,
-        pin.entry_id,
-        MatchMethod.UNRESOLVED,
-        notes=(note,),
-        tries=pin.tries,
-        next_try=pin.next_try,
-    )
-
-
-def _backed_off(r: Resolution, pin: Pin | None, today: date | None, *, counted: bool) -> Resolution:
-    """An entry searched in vain tonight: one more try counted, and the date of the next. A
-    night some source did not answer is not counted: the previous count stands."""
-    before = pin.tries if pin and pin.match_method == MatchMethod.UNRESOLVED.value else 0
-    if today is None or not counted:
-        return replace(r, tries=before)
-    tries = before + 1
-    wait = RETRY_NIGHTS[min(tries, len(RETRY_NIGHTS)) - 1]
-    next_try = today + timedelta(days=wait)
-    return replace(
-        r, tries=tries, next_try=next_try, notes=(*r.notes, f"next try on {next_try.isoformat()}")
-    )
+    entry: Entry
+    entry_id: str
+    title: str
+    year: int | None
+    notes: list[str]
+    searched: TitleSearch
+    s2_answered: bool  # S2 was asked and answered (a night that counts as a try)
 
 
 def _with_pinned_arxiv(r: Resolution, previous: Mapping[str, Pin]) -> Resolution:

@@ -20,6 +20,7 @@ from pipeline.core.batching import chunked, unique
 from pipeline.core.errors import ApiError, MalformedResponse
 from pipeline.listfile.identifiers import parse_arxiv_id
 from pipeline.sources.config import Settings
+from pipeline.sources.gates import ApiGate
 from pipeline.sources.http import (
     ARXIV_CACHE_TTL,
     ARXIV_MIN_INTERVAL_S,
@@ -161,6 +162,7 @@ class ArxivClient:
         settings: Settings,
         clock: Clock | None = None,
         limiter: Callable[[str], None] | None = None,
+        gate: ApiGate | None = None,
     ) -> ArxivClient:
         profile = ApiProfile(
             name="arxiv",
@@ -170,7 +172,7 @@ class ArxivClient:
             retry=ARXIV_RETRY,
             max_connections=1,  # arXiv terms of use: one connection at a time
         )
-        http = HttpClient.for_settings(profile, settings, clock, limiter)
+        http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.arxiv_api_url)
 
     def _query(self, params: dict[str, str | int], *, refresh: bool = False) -> ArxivFeed:

@@ -25,6 +25,7 @@ from pipeline.core.batching import chunked, unique
 from pipeline.core.errors import ApiError, TransportError, is_outage, is_server_error
 from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Secret, Settings
+from pipeline.sources.gates import ApiGate
 from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
@@ -220,6 +221,7 @@ class GitHubClient:
         settings: Settings,
         clock: Clock | None = None,
         limiter: Callable[[str], None] | None = None,
+        gate: ApiGate | None = None,
     ) -> GitHubClient:
         token = settings.github_token
         profile = ApiProfile(
@@ -232,7 +234,7 @@ class GitHubClient:
             headers=REST_HEADERS,
             max_connections=1,  # GitHub asks for serial requests
         )
-        http = HttpClient.for_settings(profile, settings, clock, limiter)
+        http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.github_api_url, has_token=token is not None)
 
     def remaining_requests(self) -> int | None:

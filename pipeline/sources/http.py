@@ -20,7 +20,6 @@ import json
 import logging
 import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -38,12 +37,17 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from pipeline.core.errors import (
     ApiError,
-    BudgetSpent,
     MalformedResponse,
     RateLimited,
     TransportError,
 )
 from pipeline.sources.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
+from pipeline.sources.gates import ApiGate as ApiGate
+from pipeline.sources.gates import Clock as Clock
+from pipeline.sources.gates import Pacer as Pacer
+from pipeline.sources.gates import ScaledClock as ScaledClock
+from pipeline.sources.gates import SystemClock as SystemClock
+from pipeline.sources.gates import clock_for as clock_for
 
 log = logging.getLogger("pipeline.sources.http")
 
@@ -109,39 +113,6 @@ USER_AGENT = (
 )
 
 
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-    def now(self) -> datetime: ...
-
-
-class SystemClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-class ScaledClock(SystemClock):
-    """Real time with shortened sleeps, for the local fake (see AWESOME_ENRICH_TIME_SCALE)."""
-
-    def __init__(self, scale: float) -> None:
-        self.scale = scale
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds * self.scale)
-
-
-def clock_for(time_scale: float) -> Clock:
-    return SystemClock() if time_scale >= 1.0 else ScaledClock(time_scale)
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 5
@@ -179,24 +150,6 @@ class Redactor:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
-
-
-class Pacer:
-    """Keeps at least `min_interval_s` between request starts, sleeping only what remains."""
-
-    def __init__(self, min_interval_s: float, clock: Clock) -> None:
-        self.min_interval_s = min_interval_s
-        self._clock = clock
-        self._last_start: float | None = None
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            if self._last_start is not None:
-                remaining = self.min_interval_s - (self._clock.monotonic() - self._last_start)
-                if remaining > 0:
-                    self._clock.sleep(remaining)
-            self._last_start = self._clock.monotonic()
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
@@ -336,6 +289,7 @@ class HttpClient:
         rng: random.Random | None = None,
         redact: Redactor | None = None,
         limiter: Callable[[str], None] | None = None,
+        gate: ApiGate | None = None,
     ) -> None:
         self.profile = profile
         # Waits for a slot shared with other processes (Prefect global limits), after our pacer.
@@ -344,7 +298,11 @@ class HttpClient:
         self.session = session or make_session(
             profile.name, cache_dir, profile.cache_ttl, profile.max_connections
         )
-        self._pacer = Pacer(profile.min_interval_s, self.clock)
+        # Pacing and call budget, shared with the run's other clients of this API (gates.py).
+        self.gate = gate or ApiGate(
+            profile.name, profile.min_interval_s, self.clock, budget=profile.budget
+        )
+        self._stats_lock = threading.Lock()
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self.redact = redact or Redactor(s.reveal() for s in profile.credentials.values())
         self.stats = CallStats()
@@ -359,15 +317,19 @@ class HttpClient:
         settings: Settings,
         clock: Clock | None = None,
         limiter: Callable[[str], None] | None = None,
+        gate: ApiGate | None = None,
     ) -> HttpClient:
         """One API's client under the run's settings: cache folder, time scale, call budget,
-        and redaction of every known credential (not only this API's)."""
+        and redaction of every known credential (not only this API's). A `gate` shared with
+        the run's other clients of the API brings its pacer and budget (the settings' budget
+        is then the gate's)."""
         return cls(
             replace(profile, budget=settings.call_budget, read_timeout_s=settings.read_timeout_s),
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
             limiter=limiter,
+            gate=gate,
         )
 
     # --- credentials ----------------------------------------------------------------------
@@ -405,19 +367,15 @@ class HttpClient:
             hop_kwargs = {**kwargs, "headers": self._headers(url, headers)}
             response = None if refresh else self._cached(method, url, hop_kwargs)
             if response is not None:
-                self.stats.cache_hits += 1
+                with self._stats_lock:
+                    self.stats.cache_hits += 1
             else:
-                budget = self.profile.budget
-                if budget is not None and self.stats.network_requests >= budget:
-                    raise BudgetSpent(
-                        self.profile.name, self.redact(url), f"call budget of {budget} spent"
-                    )
-                self._pacer.wait()
-                if self.limiter is not None:
-                    self.limiter(self.profile.name)
+                self.gate.reserve(self.redact(url))  # BudgetSpent past the run's budget
+                self.gate.wait_turn(self.limiter)
                 if isinstance(self.session, requests_cache.CachedSession):
                     hop_kwargs["force_refresh"] = refresh
-                self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
+                with self._stats_lock:
+                    self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
                 response = self.session.request(
                     method,
                     url,
@@ -426,7 +384,8 @@ class HttpClient:
                     **hop_kwargs,
                 )
                 if getattr(response, "revalidated", False):
-                    self.stats.not_modified += 1
+                    with self._stats_lock:
+                        self.stats.not_modified += 1
             location = response.headers.get("Location")
             if response.status_code not in _REDIRECT_CODES or not location:
                 response.history = history
@@ -478,8 +437,9 @@ class HttpClient:
                 if error.response is not None
                 else type(error.error).__name__
             )
-        self.stats.retries += 1
-        self.stats.slept_s += state.upcoming_sleep or 0.0
+        with self._stats_lock:
+            self.stats.retries += 1
+            self.stats.slept_s += state.upcoming_sleep or 0.0
         log.warning(
             self.redact(
                 f"{self.profile.name}: {what} from {state.args[0]} {state.args[1]}; "
@@ -505,6 +465,7 @@ class HttpClient:
             if server_errors is not None and response.status_code >= 500:
                 server_errors.append(response.status_code)
             raise _RetryableAnswer(response=response)
+        self.gate.mark_answered()
         return response
 
     def _give_up(self, url: str, answer: _RetryableAnswer) -> ApiError:

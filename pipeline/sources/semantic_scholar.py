@@ -16,6 +16,7 @@ from pipeline.core.batching import chunked
 from pipeline.core.errors import ApiError, is_server_error
 from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Settings
+from pipeline.sources.gates import ApiGate
 from pipeline.sources.http import (
     S2_CACHE_TTL,
     S2_MIN_INTERVAL_WITH_KEY_S,
@@ -245,6 +246,7 @@ class SemanticScholarClient:
         settings: Settings,
         clock: Clock | None = None,
         limiter: Callable[[str], None] | None = None,
+        gate: ApiGate | None = None,
     ) -> SemanticScholarClient:
         key = settings.s2_api_key
         profile = ApiProfile(
@@ -255,7 +257,7 @@ class SemanticScholarClient:
             retry=S2_RETRY,
             credentials={"x-api-key": key} if key else {},
         )
-        http = HttpClient.for_settings(profile, settings, clock, limiter)
+        http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.s2_api_url)
 
     def _fail(self, url: str, status: int, text: str) -> ApiError:

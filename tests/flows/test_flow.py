@@ -57,11 +57,10 @@ def test_no_prefect_retries_are_stacked_on_the_client_policy() -> None:
         enrich.read_inputs_task,
         enrich.resolve_papers_task,
         enrich.fetch_repositories_task,
-        enrich.fetch_citation_history_task,
         enrich.assemble_rows_task,
         enrich.write_outputs_task,
     ]
-    assert [t.retries for t in tasks] == [0] * 6
+    assert [t.retries for t in tasks] == [0] * 5
 
 
 def test_a_run_completes_writes_outputs_and_publishes_artifacts(

@@ -1,0 +1,144 @@
+"""One gate per API per run: what every client of that API shares, whichever thread it runs in.
+
+A run asks one API from more than one place (S2: resolution, then the citation history; each on
+its own HttpClient with its own statistics) and, since issue 15, from more than one thread (the
+S2, arXiv and GitHub lanes run at once). What must hold across all of them lives here:
+
+- the **pacer**: one minimum spacing between request starts for the API (a second client of the
+  same API must not start its own clock, or the two together would go twice as fast);
+- the **call budget** (`--call-budget`): at most N requests to the API in the run, counted once
+  for every client, reserved atomically before the request is sent;
+- **answered**: set on the first answer the API gave (any status but a retryable one), so the
+  job can tell "a paper source answered" before the paper work is over.
+
+The shared Prefect rate limit (`limiter`) is waited for after the pacer, as before: it is the
+ceiling across processes; the gate is the one inside the process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+
+from pipeline.core.errors import BudgetSpent
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ScaledClock(SystemClock):
+    """Time run `1 / scale` times faster, for the local fake (AWESOME_ENRICH_TIME_SCALE).
+
+    Both sides are scaled: a sleep of s seconds takes s * scale real seconds, and the monotonic
+    clock advances 1 / scale seconds per real second. So the pacer credits the real time spent
+    between two requests (sending, parsing, the fake's answer) at the same rate as its sleeps,
+    and a run paced at scale 0.05 is the real run 20 times faster, request for request. At scale
+    0 there are no waits at all (the clock is then real time: nothing is paced).
+    """
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def monotonic(self) -> float:
+        return time.monotonic() / self.scale if self.scale > 0 else time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds * self.scale)
+
+
+def clock_for(time_scale: float) -> Clock:
+    return SystemClock() if time_scale >= 1.0 else ScaledClock(time_scale)
+
+
+class Pacer:
+    """Keeps at least `min_interval_s` between request starts, sleeping only what remains.
+    Thread-safe: callers queue on the lock, each starting one interval after the previous."""
+
+    def __init__(self, min_interval_s: float, clock: Clock) -> None:
+        self.min_interval_s = min_interval_s
+        self._clock = clock
+        self._last_start: float | None = None
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            if self._last_start is not None:
+                remaining = self.min_interval_s - (self._clock.monotonic() - self._last_start)
+                if remaining > 0:
+                    self._clock.sleep(remaining)
+            self._last_start = self._clock.monotonic()
+
+
+class ApiGate:
+    """Pacing, call budget and "has answered" for one API, shared by its clients in a run."""
+
+    def __init__(
+        self,
+        api: str,
+        min_interval_s: float,
+        clock: Clock | None = None,
+        budget: int | None = None,
+    ) -> None:
+        self.api = api
+        self.budget = budget
+        self.pacer = Pacer(min_interval_s, clock or SystemClock())
+        self.answered = threading.Event()
+        self._listeners: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+        self._sent = 0
+
+    def on_answer(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (once) when the API first answers; at once if it already has."""
+        with self._lock:
+            if not self.answered.is_set():
+                self._listeners.append(listener)
+                return
+        listener()
+
+    def mark_answered(self) -> None:
+        """The API answered (any status but a retryable one, or from the cache)."""
+        with self._lock:
+            if self.answered.is_set():
+                return
+            self.answered.set()
+            listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            listener()
+
+    @property
+    def sent(self) -> int:
+        """Requests reserved so far (by every client of this gate)."""
+        with self._lock:
+            return self._sent
+
+    def reserve(self, shown_url: str) -> None:
+        """Count one request against the budget, or raise BudgetSpent (nothing is sent)."""
+        with self._lock:
+            if self.budget is not None and self._sent >= self.budget:
+                raise BudgetSpent(self.api, shown_url, f"call budget of {self.budget} spent")
+            self._sent += 1
+
+    def wait_turn(self, limiter: Callable[[str], None] | None) -> None:
+        """Wait for the API's next slot: our pacer, then the shared limit across processes."""
+        self.pacer.wait()
+        if limiter is not None:
+            limiter(self.api)

@@ -1,0 +1,162 @@
+"""The APIs side by side (issue 15): S2, arXiv and GitHub each on a lane of their own, each at
+its own pace, against the local fake with a scaled clock (AWESOME_ENRICH_TIME_SCALE), the fake
+checking the spacing of every API's requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from fakeapi.app import FakeApi
+from fakeapi.server import FakeServer
+from fakeapi.world import World, world_from_list
+from pipeline.analysis import charts
+from pipeline.job.options import JobOptions, JobResult
+from pipeline.job.steps import Steps, run_steps
+from pipeline.listfile.parser import parse_list
+from pipeline.sources.arxiv import ArxivClient
+from pipeline.sources.config import settings_from_env
+from tests.endtoend.faults_support import tiny_png
+
+# Four title-only entries in a row that S2 does not know and arXiv does (each goes from S2's
+# "no match" to an arXiv title search), then papers with arXiv ids; all with code links.
+PROBES = ("Alpha", "Bravo", "Charlie", "Delta")
+LIST = (
+    "## Papers\n| Title | Venue | Code |\n|---|---|---|\n"
+    + "".join(
+        f"| Lane Probe {word} for Weakly Supervised Segmentation | CVPR 2023 | "
+        f"[code](https://github.com/lanes/{word.lower()}) |\n"
+        for word in PROBES
+    )
+    + "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | [code](https://github.com/lanes/toco) |\n"
+    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | [code](https://github.com/lanes/mcc) |\n"
+)
+SCALE = 0.1  # S2 (with a key) 1 s -> 0.1 s, arXiv 3 s -> 0.3 s, GitHub 0.25 s -> 0.025 s
+# The fake counts two requests to one API closer than 95% of these as a pacing violation. The
+# client paces request starts, the fake sees arrivals, which jitter by milliseconds (a new
+# connection's connect; the fake, in this process, busy answering the request before): a large
+# share of a scaled interval, a tiny one of the real one. So half the scaled intervals (a fifth
+# for GitHub's 25 ms): two unpaced requests, a millisecond apart, still count.
+FAKE_PACING = {"s2": 0.5 * SCALE * 1.0, "arxiv": 0.5 * SCALE * 3.0, "github": 0.2 * SCALE * 0.25}
+
+
+@pytest.fixture(autouse=True)
+def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "png_bytes", tiny_png)  # the charts are not what is tested
+
+
+def lane_world() -> World:
+    world = world_from_list(parse_list(LIST), namesake_rate=0.0)
+    for number, paper in enumerate(world.papers):
+        if paper.title.startswith("Lane Probe"):
+            paper.in_s2 = False
+            paper.in_arxiv = True
+            paper.arxiv_id = paper.arxiv_id or f"2301.{90000 + number:05d}"
+            paper.arxiv_published = paper.arxiv_published or "2022-11-01T00:00:00Z"
+    return world
+
+
+@contextmanager
+def scaled_fake(world: World, scale: float) -> Iterator[tuple[FakeServer, dict[str, str]]]:
+    pacing = FAKE_PACING if scale > 0 else None
+    with FakeServer(FakeApi(world, pacing=pacing)) as server:
+        env = {
+            **server.env(),
+            "AWESOME_ENRICH_TIME_SCALE": str(scale),
+            "S2_API_KEY": "lane-test-key",
+            "GITHUB_TOKEN": "test-token",
+        }
+        yield server, env
+
+
+NEW_ENTRY = "| Lane Probe Echo for Weakly Supervised Segmentation | CVPR 2023 | -- |\n"
+
+
+def run(
+    env: dict[str, str],
+    tmp_path: Path,
+    name: str,
+    steps: Steps | None = None,
+    extra: str = "",
+    **options: Any,
+) -> JobResult:
+    list_path = tmp_path / "list.md"
+    list_path.write_text(LIST + extra, encoding="utf-8")
+    settings = settings_from_env(env, no_cache=True)
+    job = JobOptions(list_path, tmp_path / name, settings, **options)
+    return run_steps(job, datetime.now(UTC), steps)
+
+
+def first(timeline: list[tuple[float, str, str, str]], endpoint: str, word: str) -> float:
+    return min(t for t, _, e, query in timeline if e == endpoint and word in query.casefold())
+
+
+@pytest.mark.slow
+def test_the_apis_run_side_by_side_each_at_its_own_pace(tmp_path: Path) -> None:
+    world = lane_world()
+    with scaled_fake(world, SCALE) as (server, env):
+        overlapped = run(env, tmp_path, "overlapped")
+        side_by_side = server.app.snapshot() | {"timeline": list(server.app.stats.timeline)}
+    with scaled_fake(world, SCALE) as (server, env):
+        sequential = run(env, tmp_path, "sequential", overlap=False)
+        one_by_one = server.app.snapshot() | {"timeline": list(server.app.stats.timeline)}
+
+    # The same work, and the same answers, either way; no API ever asked faster than its pace.
+    assert side_by_side["per_api"] == one_by_one["per_api"]
+    assert [(r.method, r.s2_paper_id, r.arxiv_id) for r in overlapped.resolution.resolutions] == [
+        (r.method, r.s2_paper_id, r.arxiv_id) for r in sequential.resolution.resolutions
+    ]
+    assert [r.method.value for r in overlapped.resolution.resolutions].count("arxiv_title") == 4
+    assert side_by_side["pacing_violations"] == {} == one_by_one["pacing_violations"]
+
+    timeline = side_by_side["timeline"]
+    s2 = [t for t, api, _, _ in timeline if api == "s2"]
+    github = [t for t, api, _, _ in timeline if api == "github"]
+    # GitHub does not wait for the papers: its requests fall between S2's.
+    assert github and any(s2[0] < t < s2[-1] for t in github)
+    # arXiv searches a title as soon as S2 said no, while S2 goes on: S2's "no" for the fourth
+    # probe comes before arXiv's search for the third (arXiv's pace is a third of S2's).
+    assert first(timeline, "s2_match", "delta") < first(timeline, "arxiv_query", "charlie")
+    # One after another, S2 waits for each arXiv search, and GitHub for all the paper work.
+    timeline = one_by_one["timeline"]
+    assert first(timeline, "arxiv_query", "charlie") < first(timeline, "s2_match", "delta")
+    s2 = [t for t, api, _, _ in timeline if api == "s2"]
+    assert min(t for t, api, _, _ in timeline if api == "github") > s2[-1]
+
+
+@pytest.mark.slow
+def test_a_lane_that_breaks_loses_nothing_of_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with scaled_fake(lane_world(), 0.0) as (_, env):
+        good = run(env, tmp_path, "out")
+        stars = pd.read_parquet(tmp_path / "out" / "papers.parquet")["stars"]
+        assert good.status == 0 and stars.notna().sum() >= 4
+
+        def broken_github(*_: Any) -> Any:
+            raise RuntimeError("the GitHub lane broke")
+
+        def broken_arxiv(*_: Any) -> Any:
+            raise ValueError("an arXiv answer nobody foresaw")
+
+        monkeypatch.setattr(ArxivClient, "search_title", broken_arxiv)
+        monkeypatch.setattr(ArxivClient, "get_by_ids", broken_arxiv)
+        # A new entry, so arXiv has a title to search (the others are pinned by the first run).
+        broken = run(env, tmp_path, "out", Steps(fetch_repositories=broken_github), extra=NEW_ENTRY)
+
+    # GitHub's failure is GitHub's: the papers are resolved and written, the stars kept.
+    assert "github: FAILED: RuntimeError: the GitHub lane broke" in broken.lines
+    assert broken.failed == {"github", "arxiv"}
+    assert broken.resolution.failures["arxiv"].startswith("stopped: ValueError")
+    methods = [r.method.value for r in broken.resolution.resolutions]
+    assert methods == ["pinned"] * 6 + ["unresolved"]  # S2's answers kept
+    kept = pd.read_parquet(tmp_path / "out" / "papers.parquet")["stars"]
+    assert kept.iloc[:6].equals(stars)

@@ -1,0 +1,112 @@
+"""One gate per API per run (pipeline/sources/gates.py): the pacer, the call budget and "has
+answered" shared by every client of the API, from any thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from pipeline.core.errors import BudgetSpent
+from pipeline.sources.gates import ApiGate, ScaledClock
+from pipeline.sources.http import ApiProfile, HttpClient, RetryPolicy
+from tests.fakes import Canned, FakeClock, ReplayAdapter
+
+BASE = "https://api.example.org/v1"
+
+
+def client_on(gate: ApiGate, adapter: ReplayAdapter, clock: FakeClock) -> HttpClient:
+    profile = ApiProfile(
+        name="test",
+        base_url=BASE,
+        min_interval_s=gate.pacer.min_interval_s,
+        cache_ttl=timedelta(0),
+        retry=RetryPolicy(max_attempts=1),
+    )
+    client = HttpClient(profile, clock=clock, gate=gate)
+    client.session.mount("https://", adapter)
+    return client
+
+
+def test_two_clients_of_one_api_share_its_pacing_budget_and_first_answer() -> None:
+    adapter = ReplayAdapter().add("GET", "/v1/a", Canned(200, "{}"))
+    clock = FakeClock()
+    gate = ApiGate("test", 3.0, clock, budget=3)
+    heard: list[str] = []
+    gate.on_answer(lambda: heard.append("answered"))
+    resolution, citations = client_on(gate, adapter, clock), client_on(gate, adapter, clock)
+    resolution.request("GET", f"{BASE}/a")
+    citations.request("GET", f"{BASE}/a")  # the other client waits for the same pacer
+    resolution.request("GET", f"{BASE}/a")
+    assert clock.sleeps == [3.0, 3.0]
+    with pytest.raises(BudgetSpent):
+        citations.request("GET", f"{BASE}/a")  # the run's third request was the last
+    assert (resolution.stats.network_requests, citations.stats.network_requests) == (2, 1)
+    assert heard == ["answered"]  # once, on the first answer
+    gate.on_answer(lambda: heard.append("late"))  # told at once: the API has answered
+    assert heard == ["answered", "late"]
+
+
+def test_the_budget_holds_across_threads() -> None:
+    gate = ApiGate("test", 0.0, FakeClock(), budget=50)
+    sent: list[int] = []
+    refused: list[int] = []
+
+    def worker() -> None:
+        for _ in range(40):
+            try:
+                gate.reserve("https://api.example.org/v1/a")
+            except BudgetSpent:
+                refused.append(1)
+            else:
+                sent.append(1)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (len(sent), len(refused), gate.sent) == (50, 110, 50)
+
+
+def test_the_pacer_serialises_threads() -> None:
+    clock = FakeClock()  # time moves only when the pacer sleeps
+    gate = ApiGate("test", 1.0, clock)
+
+    def worker() -> None:
+        for _ in range(5):
+            gate.wait_turn(None)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 15 requests one interval apart: every one but the first waited the whole interval.
+    assert clock.sleeps == [1.0] * 14
+
+
+class SpyClock(ScaledClock):
+    def __init__(self, scale: float) -> None:
+        super().__init__(scale)
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        super().sleep(seconds)
+
+
+def test_a_scaled_clock_counts_real_time_at_the_scaled_rate() -> None:
+    clock = SpyClock(0.01)  # 1 s takes 10 ms
+    before = clock.monotonic()
+    time.sleep(0.01)
+    assert clock.monotonic() - before >= 1.0
+    gate = ApiGate("test", 1.0, clock)
+    gate.wait_turn(None)
+    time.sleep(0.02)  # two scaled seconds pass between the requests
+    gate.wait_turn(None)
+    assert clock.sleeps == []  # the real time counted towards the interval: no wait
+    gate.wait_turn(None)
+    assert len(clock.sleeps) == 1 and 0 < clock.sleeps[0] <= 1.0
