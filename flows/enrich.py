@@ -39,7 +39,7 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
-from prefect.states import Completed
+from prefect.states import Completed, Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.limits import ensure_limits, limiter_for, uses_shared_limits
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
+from pipeline.core.errors import PipelineError
 from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
 from pipeline.job.papers import Papers
@@ -280,10 +281,16 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
-    out = output_folder(params.out)  # a path or a file:// URL
-    with output_lock(out, params.lock_wait_s):
-        # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
-        return _enrich(_options(params, out, list_file(params.list_path, out)))
+    try:
+        out = output_folder(params.out)  # a path or a file:// URL
+        with output_lock(out, params.lock_wait_s):
+            # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
+            return _enrich(_options(params, out, list_file(params.list_path, out)))
+    except PipelineError as error:
+        # A failure the run explains itself (no paper source answered, an input or output it
+        # cannot use): the Failed state carries its text, once, without a traceback; callers
+        # get the error as the state's data.
+        return cast(dict[str, Any], Failed(message=str(error), data=error))
 
 
 def _options(params: EnrichParams, out: Path, list_path: Path) -> JobOptions:

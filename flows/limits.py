@@ -117,15 +117,21 @@ def _tightened(
 
 def _ensure(client: SyncPrefectClient, wanted: RateLimit) -> None:
     for _ in range(ENSURE_ROUNDS):
-        # "Already exists": another run (tonight's, or an earlier night's) created it first.
-        with suppress(ObjectAlreadyExists):
-            client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(
-                    name=wanted.name, limit=1, slot_decay_per_second=wanted.decay, active=True
-                )
-            )
         try:
-            update = _tightened(client.read_global_concurrency_limit_by_name(wanted.name), wanted)
+            found = client.read_global_concurrency_limit_by_name(wanted.name)
+        except ObjectNotFound:
+            # Created here, unless another run does it first ("already exists", HTTP 409: then
+            # read it back like any other). Reading first keeps the usual night, where the
+            # limit exists, free of the server's logged IntegrityError for a refused create.
+            with suppress(ObjectAlreadyExists):
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(
+                        name=wanted.name, limit=1, slot_decay_per_second=wanted.decay, active=True
+                    )
+                )
+            continue
+        try:
+            update = _tightened(found, wanted)
             if update is None:
                 return
             client.update_global_concurrency_limit(wanted.name, update)

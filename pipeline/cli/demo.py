@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, iso_date, whole_number
-from pipeline.cli.run import PREFECT_DEFAULTS, run_flow
+from pipeline.cli.run import add_verbose, prepare_prefect, run_flow
 from pipeline.core.errors import ConfigError
 from pipeline.store.listio import read_list, read_list_text
 from pipeline.store.writer import check_output_folder, write_text_atomic
@@ -73,8 +73,7 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     from fakeapi.server import FakeServer
 
     check_output_folder(args.out)  # before the fake and Prefect start, like `run`
-    for name, value in PREFECT_DEFAULTS.items():  # before Prefect reads its settings
-        os.environ.setdefault(name, value)
+    prepare_prefect(verbose=args.verbose)  # before Prefect reads its settings
     start = _start_date(args)
     # A generated world's counts start growing at its epoch: no later than the first night.
     world = _world(args, epoch=min(WORLD_EPOCH, start))
@@ -92,7 +91,9 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
         env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
         with _environment(env, removed=["S2_API_KEY"]):
             if args.nights == 1:
-                status = run_flow(_params(args, args.list, start, cache=True), out)
+                status = run_flow(
+                    _params(args, args.list, start, cache=True), out, verbose=args.verbose
+                )
             else:
                 status = _run_nights(args, plan, server.app, out)
         served = server.app.snapshot()["per_api"]
@@ -133,7 +134,8 @@ def _run_nights(args: argparse.Namespace, plan: Sequence[Night], app: FakeApi, o
         args.out.mkdir(parents=True, exist_ok=True)
         write_text_atomic(list_path, night.list_text)
         printed = io.StringIO()
-        status = run_flow(_params(args, list_path, night.day, cache=False), printed)
+        params = _params(args, list_path, night.day, cache=False)
+        status = run_flow(params, printed, verbose=args.verbose)
         events = [
             *(f"added {title!r}" for title in night.added),
             *(f"removed {title!r}" for title in night.removed),
@@ -244,6 +246,7 @@ def add_parser(commands: Subparsers) -> None:
         default=None,
         help="the first night's snapshot date (default: the last night is today, UTC)",
     )
+    add_verbose(demo)
     demo.set_defaults(handler=command_demo)
 
     fake = commands.add_parser(

@@ -33,10 +33,22 @@ PREFECT_DEFAULTS = {
 }
 
 
-def run_flow(params: Any, out: TextIO) -> int:
-    """Run the flow in this process and print its summary; exit status as for `run`."""
+def prepare_prefect(*, verbose: bool) -> None:
+    """Prefect's settings for a run from the command line; called before Prefect is first
+    imported, which reads them once."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+def run_flow(params: Any, out: TextIO, *, verbose: bool = False) -> int:
+    """Run the flow in this process and print its summary once; exit status as for `run`.
+
+    Unless `verbose`, Prefect's console shows warnings and errors only: the summary printed
+    here is the run's one account (the flow's log lines and artifacts, which the Prefect API
+    still receives in full, carry the same text)."""
+    prepare_prefect(verbose=verbose)
     # Prefect starts with the flow module: imported here, so `check` and `--help` stay fast.
     from flows.enrich import run_in_process
 
@@ -53,6 +65,7 @@ def run_flow(params: Any, out: TextIO) -> int:
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
+    prepare_prefect(verbose=args.verbose)
     settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
     if is_synthetic(settings) and args.out is None:
         raise OutputError(
@@ -96,7 +109,17 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{where}: {first['msg']}") from None
-    return run_flow(params, out)
+    return run_flow(params, out, verbose=args.verbose)
+
+
+def add_verbose(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show Prefect's log on the console as the run goes (default: warnings only, "
+        "then the summary)",
+    )
 
 
 def add_parser(commands: Subparsers) -> None:
@@ -185,6 +208,7 @@ def add_parser(commands: Subparsers) -> None:
         action="store_true",
         help="mark trending papers (top tenth by 30-day citation velocity) in the list",
     )
+    add_verbose(run)
     run.add_argument(
         "--preflight",
         action="store_true",

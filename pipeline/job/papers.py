@@ -30,7 +30,7 @@ def resolve_papers(
     settings: Settings,
     sources: Collection[str],
     limiter: Callable[[str], None] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
     today: date | None = None,
 ) -> tuple[ResolutionRun, dict[str, CallStats]]:
     """S2 batches and title matches, arXiv searches and id lookups, one after another (no
@@ -58,7 +58,7 @@ def fetch_papers(
     sources: Collection[str],
     *,
     limiter: Callable[[str], None] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
     today: date | None = None,
     now: datetime | None = None,
     citation_pages: int = 0,

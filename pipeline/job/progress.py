@@ -8,8 +8,9 @@ from typing import Any
 
 
 class ProgressReporter:
-    """Call with (label, done, total) as work advances, from any thread (the S2 and arXiv
-    lanes both report title matches): one report at a time."""
+    """Call with (label, done, total, found) as work advances, from any thread (the S2 and
+    arXiv lanes both report title searches): one report at a time. A line says what was
+    found, not only what was tried: `title searches: 28 of 56 done; resolved 3 so far`."""
 
     def __init__(self, log: Callable[[str], None], *, terminal: bool) -> None:
         self._log = log
@@ -19,20 +20,20 @@ class ProgressReporter:
         self._logged_step: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, label: str, done: int, total: int) -> None:
+    def __call__(self, label: str, done: int, total: int, found: int) -> None:
         if total <= 0:
             return
         with self._lock:
-            self._report(label, done, total)
+            self._report(label, done, total, found)
 
-    def _report(self, label: str, done: int, total: int) -> None:
+    def _report(self, label: str, done: int, total: int, found: int) -> None:
         if self._terminal:
-            self._update_bar(label, done, total)
+            self._update_bar(f"{label} (resolved {found})", done, total)
             return
         step = done * 10 // total
         if step > self._logged_step.get(label, -1) or done == total:
             self._logged_step[label] = step
-            self._log(f"{label}: {done}/{total} ({100 * done // total}%)")
+            self._log(f"{label}: {done} of {total} done; resolved {found} so far")
 
     def _update_bar(self, label: str, done: int, total: int) -> None:
         from rich.progress import Progress

@@ -41,7 +41,7 @@ def resolve_step(
     signal: PaperSignal | None = None,
     *,
     limiter: Callable[[str], None] | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
 ) -> Papers:
     """Resolve the papers and fetch their citation history in S2's remaining time (unless S2
     failed); `signal` is told when S2 or arXiv first answers."""

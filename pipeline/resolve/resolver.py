@@ -129,7 +129,7 @@ class Resolver:
         self,
         s2: SemanticScholarClient,
         arxiv: ArxivClient,
-        progress: Callable[[str, int, int], None] | None = None,
+        progress: Callable[[str, int, int, int], None] | None = None,
         *,
         lanes: bool = False,
         s2_spare: Callable[[Sequence[Resolution], int], None] | None = None,
@@ -143,7 +143,7 @@ class Resolver:
         self.lanes = lanes
         self.s2_spare = s2_spare
         self._progress_lock = threading.Lock()
-        self._done = self._total = 0
+        self._done = self._total = self._found = 0
 
     # --- S2 batches ---------------------------------------------------------------------------
     def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
@@ -250,7 +250,7 @@ class Resolver:
         by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
         arxiv_lane = lane("arxiv-lane") if self.lanes else None
         later: dict[int, Future[Resolution]] = {}
-        self._done, self._total = 0, len(by_title)
+        self._done, self._total, self._found = 0, len(by_title), 0
         try:
             for entry, entry_id in by_title:
                 waiting = waiting_entry(entry, previous.get(entry_id), today)
@@ -262,7 +262,7 @@ class Resolver:
                 )
                 if isinstance(step, Resolution):
                     results[entry.position] = step
-                    self._tick()
+                    self._tick(step.method is not MatchMethod.UNRESOLVED)
                     continue
                 last = previous.get(entry_id)
                 if arxiv_lane is None:
@@ -339,13 +339,14 @@ class Resolver:
     def _unresolved(self, entry: Entry, entry_id: str, notes: list[str], reason: str) -> Resolution:
         return Resolution(entry, entry_id, MatchMethod.UNRESOLVED, notes=(*notes, reason))
 
-    def _tick(self) -> None:
+    def _tick(self, resolved: bool) -> None:
         """One more entry's title search is over (called from either lane)."""
         with self._progress_lock:
             self._done += 1
-            done = self._done
+            self._found += resolved
+            done, found = self._done, self._found
         if self.progress is not None:
-            self.progress("title matches", done, self._total)
+            self.progress("title searches", done, self._total, found)
 
     def _s2_title(
         self, entry: Entry, entry_id: str, override: Override | None, notes: list[str]
@@ -404,7 +405,7 @@ class Resolver:
         if found.method is MatchMethod.UNRESOLVED:
             answered = state.s2_answered and "arxiv" not in self.failures
             found = backed_off(found, pin, today, counted=answered)
-        self._tick()
+        self._tick(found.method is not MatchMethod.UNRESOLVED)
         return found
 
     def _arxiv_title(self, state: _TitleSearchState) -> Resolution:

@@ -88,7 +88,7 @@ def flow_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
     """Record the flow runs `run` would start (returning 0) instead of starting Prefect."""
     calls: list[Any] = []
 
-    def record(params: Any, out: object) -> int:
+    def record(params: Any, out: object, **_: object) -> int:
         calls.append(params)
         return 0
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from pipeline.store.lock import LOCK_NAME
 from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
 
 README = REPO / "README.md"
+USER_GUIDE = REPO / "docs" / "user-guide.md"
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -151,6 +153,7 @@ def test_run_without_reachable_apis_fails_fast_with_one_line_per_api(
     assert len(attempts) == 2
     assert all(1 <= count <= 4 for count in attempts)
     assert f"No paper source answered: {tmp_path / 'out'} left untouched." in out
+    assert out.count("No paper source answered") == 1  # said once
     # No outputs (only the run lock), and --no-cache: not even a cache folder.
     assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == [
         Path("out"),
@@ -170,8 +173,9 @@ def test_console_entry_point_runs(tmp_path: Path) -> None:
     assert "1 errors, 6 warnings" in result.stdout
 
 
-def test_every_command_is_documented_in_the_readme() -> None:
+def test_every_command_is_documented_in_the_readme_and_every_option_in_the_guide() -> None:
     readme = README.read_text(encoding="utf-8")
+    guide = USER_GUIDE.read_text(encoding="utf-8")
     [subparsers] = [
         action
         for action in build_parser()._actions
@@ -183,15 +187,15 @@ def test_every_command_is_documented_in_the_readme() -> None:
         for action in subparser._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
-                    assert option in readme, f"`{name} {option}` is not in the README"
+                    assert option in guide, f"`{name} {option}` is not in docs/user-guide.md"
 
 
-def test_readme_check_session_matches_the_real_output(
+def test_the_guides_check_session_matches_the_real_output(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    readme = README.read_text(encoding="utf-8")
+    readme = USER_GUIDE.read_text(encoding="utf-8")
     match = re.search(r"```console\n\$ awesome-enrich check\n(.*?)```", readme, re.DOTALL)
-    assert match, "the README shows no `awesome-enrich check` session"
+    assert match, "the user guide shows no `awesome-enrich check` session"
     monkeypatch.chdir(REPO)
     status, out, _ = run_cli(capsys, "check")
     assert status == 0
@@ -253,3 +257,30 @@ def test_bad_run_options_are_refused_before_anything_starts(
         assert stopped.value.code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_an_offline_run_says_its_cause_once_without_a_traceback(tmp_path: Path) -> None:
+    """The whole command, as a user starts it (Prefect's console set up from scratch)."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    env = {
+        **os.environ,
+        "S2_API_URL": f"http://127.0.0.1:{port}/s2",
+        "ARXIV_API_URL": f"http://127.0.0.1:{port}/arxiv/api/query",
+        "GITHUB_API_URL": f"http://127.0.0.1:{port}/github",
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+    }
+    for name in ("PREFECT_API_URL", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "pipeline.cli.main", "run", "--list", str(SEED_LIST)]
+    command += ["--out", str(tmp_path / "out"), "--no-cache"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stdout.count("No paper source answered") == 1
+    assert done.stdout.count("s2: FAILED") == 1 and done.stdout.count("arxiv: FAILED") == 1
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    # the console shows warnings only (the retries), not the flow's log of the same summary
+    assert " | INFO " not in done.stderr and "FAILED" not in done.stderr

@@ -36,6 +36,9 @@ def test_deploy_creates_one_deployment_per_list_sharing_the_api_limits(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
 
+    from flows.limits import rate_limits
+    from pipeline.sources.config import settings_from_env
+
     lists = tmp_path / "lists.yaml"
     lists.write_text(LISTS, encoding="utf-8")
     # A parameter the flow refuses is reported before anything is created.
@@ -53,9 +56,10 @@ def test_deploy_creates_one_deployment_per_list_sharing_the_api_limits(
 
     with get_client(sync_client=True) as client:
         made = {d.name: d for d in client.read_deployments() if d.name.startswith("list-")}
+        # the limits this environment's runs take (keyed by credential, flows/limits.py)
         limits = {
-            api: client.read_global_concurrency_limit_by_name(f"awesome-enrich-{api}")
-            for api in ("s2", "arxiv", "github")
+            api: client.read_global_concurrency_limit_by_name(limit.name)
+            for api, limit in rate_limits(settings_from_env()).items()
         }
     a, b = made["list-a"], made["list-b"]
     assert (a.work_pool_name, b.work_pool_name) == ("enrich-pool", "enrich-pool")

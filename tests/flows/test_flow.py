@@ -117,6 +117,7 @@ def test_no_paper_source_fails_the_flow_and_writes_nothing(
     error = state.result(raise_on_failure=False)
     assert isinstance(error, NoPaperSource)
     assert "left untouched" in str(error)
+    assert state.message == str(error)  # the state carries the summary the CLI prints
     assert [p.name for p in (tmp_path / "out").iterdir()] == [LOCK_NAME]  # the run lock only
 
 
