@@ -304,10 +304,11 @@ def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_d
     assert (growth >= 0).all() and (growth > 0).any()
 
 
-def test_the_readme_downstream_example_runs(
+def test_the_outputs_guides_downstream_example_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    doc = Path(__file__).resolve().parents[2] / "docs" / "outputs.md"
+    readme = doc.read_text(encoding="utf-8")
     start = readme.index("```python\nimport duckdb")
     code = readme[start + len("```python\n") : readme.index("```", start + 10)]
     history = tmp_path / "data" / "enriched" / "history"
@@ -318,7 +319,7 @@ def test_the_readme_downstream_example_runs(
         pq.write_table(table.drop_columns(["snapshot_date"]), folder / "part-0.parquet")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    exec(compile(code, str(doc), "exec"), namespace)  # noqa: S102 - our own documentation
     per_paper = namespace["per_paper"]
     trend = namespace["trend"]
     assert list(per_paper.loc["T"]) == [10, 12]  # type: ignore[attr-defined]
