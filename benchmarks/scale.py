@@ -109,6 +109,7 @@ class Outcome:
     quota_violations: dict[str, int]
     lane_span_s: dict[str, float]
     idle_s: dict[str, float]  # per API: the time between its requests beyond its interval
+    closest: dict[str, float]  # per API: its two closest requests' gap, in scaled intervals
     states: dict[str, str]
     checks: dict[str, list[str]] = field(default_factory=dict)  # list -> problems
     lookalike_rows: int = 0  # rows matched to another world paper with a lookalike title
@@ -139,6 +140,12 @@ def idle_time(times: list[float], interval: float) -> float:
     the (scaled) interval."""
     ordered = sorted(times)
     return sum(max(0.0, b - a - interval) for a, b in itertools.pairwise(ordered))
+
+
+def closest_gap(times: list[float]) -> float:
+    """The smallest gap between two consecutive requests (inf for fewer than two)."""
+    ordered = sorted(times)
+    return min((b - a for a, b in itertools.pairwise(ordered)), default=float("inf"))
 
 
 def violations_of(quota_violations: dict[str, int], api: str) -> int:
@@ -318,6 +325,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
         )
         created, ended = (json.loads(line) for line in result.stdout.strip().splitlines()[-2:])
         stats = requests.get(f"{fake.url}/_fake/stats?times=1", timeout=60).json()
+        (workdir / "fake-stats.json").write_text(json.dumps(stats), encoding="utf-8")
     finally:
         for worker in workers:
             _stop_group(worker)
@@ -361,6 +369,11 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
             api: idle_time(times, INTERVAL[api] * args.scale)
             for quota, times in stats.get("request_times", {}).items()
             if (api := quota.split(" ", 1)[0]) in INTERVAL
+        },
+        closest={
+            api: closest_gap(times) / (INTERVAL[api] * args.scale)
+            for quota, times in stats.get("request_times", {}).items()
+            if (api := quota.split(" ", 1)[0]) in INTERVAL and len(times) > 1
         },
         states={name: run["state"] for name, run in ended["runs"].items()},
         checks=checks,
@@ -449,6 +462,9 @@ def render(outcome: Outcome, command: str, note: str = "") -> str:
         f"| tail (last request to the last run final) | {outcome.tail_s:.1f} s |",
         "| pacing violations per quota (fake, at half the scaled interval) | "
         + ", ".join(f"{QUOTA[api]} {violations_of(outcome.quota_violations, api)}" for api in APIS)
+        + " |",
+        "| closest two requests of a quota (in scaled intervals; the pacers aim at 1) | "
+        + ", ".join(f"{api} {outcome.closest[api]:.3f}" for api in APIS if api in outcome.closest)
         + " |",
         "| flow runs | "
         + ", ".join(

@@ -11,6 +11,7 @@ import pytest
 from benchmarks.scale import (
     Outcome,
     check_rows,
+    closest_gap,
     expected,
     idle_time,
     list_name,
@@ -78,6 +79,8 @@ def test_rows_are_checked_against_the_world() -> None:
 def test_idle_time_and_violations_per_api() -> None:
     assert idle_time([0.0, 0.05, 0.1, 0.5, 0.55], 0.05) == pytest.approx(0.35)
     assert idle_time([], 0.05) == 0.0
+    assert closest_gap([0.3, 0.0, 0.1]) == pytest.approx(0.1)
+    assert closest_gap([1.0]) == float("inf")
     found = {"s2 0123456789ab": 2, "s2 anonymous": 1, "github 0123456789ab": 1}
     assert [violations_of(found, api) for api in ("s2", "arxiv", "github")] == [3, 0, 1]
 
@@ -98,6 +101,7 @@ def test_the_projection_brackets_the_idle_time() -> None:
         quota_violations={},
         lane_span_s={"s2": 20.0},
         idle_s={"s2": 5.0},
+        closest={"s2": 0.9},
         states={"a": "COMPLETED"},
     )
     assert outcome.busiest() == "s2"
