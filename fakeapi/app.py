@@ -219,4 +219,11 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
         }
 
     def fake_stats(self, request: Request) -> Response:
-        return json_response(self.snapshot())
+        """The snapshot; with `?times=1` also each paced quota's request times (monotonic)."""
+        snapshot = self.snapshot()
+        if request.args.get("times"):
+            with self._lock:
+                snapshot["request_times"] = {
+                    quota: list(times) for quota, times in self.stats.request_times.items()
+                }
+        return json_response(snapshot)

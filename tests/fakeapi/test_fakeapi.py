@@ -233,3 +233,14 @@ def test_a_renamed_repository_answers_with_a_redirect_from_its_old_name() -> Non
     assert old.status_code == 301
     new = client.get(old.headers["Location"].split("localhost", 1)[1])
     assert new.json["full_name"] == "rulixiang-renamed/toco"  # type: ignore[index]
+
+
+def test_stats_give_each_paced_quotas_request_times_when_asked() -> None:
+    from werkzeug.test import Client
+
+    client = Client(FakeApi(small_world(), pacing={"s2": 0.5}))
+    for _ in range(2):
+        client.post("/s2/graph/v1/paper/batch", json={"ids": ["p1"]})
+    assert "request_times" not in client.get("/_fake/stats").json  # type: ignore[operator]
+    times = client.get("/_fake/stats?times=1").json["request_times"]  # type: ignore[index]
+    assert list(times) == ["s2 anonymous"] and len(times["s2 anonymous"]) == 2
