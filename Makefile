@@ -23,12 +23,13 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 4 --dist worksteal
+	$(BIN)/python -m pytest -n 4
 
 # The suite without the tests that start servers (Prefect, the fake APIs). Four workers on two
-# cores: most of the suite's time is spent waiting on servers and subprocesses, not computing.
+# cores: most of the suite's time is spent waiting on servers and subprocesses, not computing;
+# the tests that start servers go first (tests/conftest.py) so the short ones fill the end.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 4 --dist worksteal -m "not slow"
+	$(BIN)/python -m pytest -n 4 -m "not slow"
 
 format: $(STAMP)
 	$(BIN)/ruff format .

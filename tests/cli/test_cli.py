@@ -272,6 +272,7 @@ def test_an_offline_run_says_its_cause_once_without_a_traceback(tmp_path: Path) 
         "ARXIV_API_URL": f"http://127.0.0.1:{port}/arxiv/api/query",
         "GITHUB_API_URL": f"http://127.0.0.1:{port}/github",
         "PREFECT_HOME": str(tmp_path / "prefect"),
+        "AWESOME_ENRICH_TIME_SCALE": "0",  # loopback only: retry waits scaled away
     }
     for name in ("PREFECT_API_URL", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"):
         env.pop(name, None)
