@@ -23,13 +23,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 4
+	$(BIN)/python -m pytest -n 4 --dist worksteal
 
 # The suite without the tests that start servers (Prefect, the fake APIs). Four workers on two
-# cores: most of the suite's time is spent waiting on servers and subprocesses, not computing;
-# the tests that start servers go first (tests/conftest.py) so the short ones fill the end.
+# cores: most of the suite's time is spent waiting on servers and subprocesses, not computing.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 4 -m "not slow"
+	$(BIN)/python -m pytest -n 4 --dist worksteal -m "not slow"
 
 format: $(STAMP)
 	$(BIN)/ruff format .

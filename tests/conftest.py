@@ -90,8 +90,3 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         with prefect_test_harness(server_startup_timeout=90):
             yield
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that start servers first: pytest-xdist hands tests out as workers free up, so
-    the long ones start early and the short ones fill the gaps at the end (a shorter run)."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
