@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from pipeline.core.frames import pandas_dtype
 
 HISTORY_PARTITIONING = ds.partitioning(pa.schema([("snapshot_date", pa.date32())]), flavor="hive")
 
@@ -49,18 +50,6 @@ class Tables:
     citations_by_month: pd.DataFrame
     trends: pd.DataFrame
     synthetic: bool
-
-
-def pandas_dtype(arrow_type: pa.DataType) -> Any:
-    """The pandas dtype of an Arrow column (a `types_mapper`): Int64, boolean, pyarrow dates;
-    None leaves pyarrow's default (strings, floats, timestamps)."""
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    if pa.types.is_date(arrow_type):
-        return pd.ArrowDtype(arrow_type)
-    return None
 
 
 def typed(table: pa.Table) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.core.errors import PipelineError
+from pipeline.core.frames import pandas_dtype
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1
@@ -103,18 +104,6 @@ def papers_parquet_bytes(
     return buffer.getvalue()
 
 
-def _pandas_dtype(arrow_type: pa.DataType) -> Any:
-    """The pandas dtype a column should load as: nullable integers and booleans, and dates as
-    dates (pyarrow-backed), never floats around nulls, objects or strings."""
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    if pa.types.is_date(arrow_type):
-        return pd.ArrowDtype(arrow_type)
-    return None
-
-
 def with_pandas_types(
     table: pa.Table, partition_columns: Mapping[str, pa.DataType] | None = None
 ) -> pa.Table:
@@ -124,7 +113,7 @@ def with_pandas_types(
     columns are described too: read from the folder, `snapshot_date` is a date, not a string."""
     extra = [pa.field(name, kind) for name, kind in (partition_columns or {}).items()]
     empty = pa.schema([*table.schema, *extra]).empty_table()
-    frame = empty.to_pandas(types_mapper=_pandas_dtype)
+    frame = empty.to_pandas(types_mapper=pandas_dtype)
     pandas_metadata = pa.Schema.from_pandas(frame, preserve_index=False).metadata[b"pandas"]
     return table.replace_schema_metadata(
         {**(table.schema.metadata or {}), b"pandas": pandas_metadata}
