@@ -162,7 +162,9 @@ class FaultInjection:
         """Swap the faults in (between runs, say): their seeded draws and rule counts restart."""
         with self._lock:
             self.faults = faults
-            self._rng = random.Random(faults.seed)  # noqa: S311 - deterministic faults
+            # One generator per API: the APIs run side by side, so a shared generator would
+            # hand each API different draws from run to run.
+            self._rngs: dict[str, random.Random] = {}
             # The rules draw from their own generator, so adding a rule never changes which
             # requests the error and malformed rates pick.
             self._rule_rng = random.Random(f"rules:{faults.seed}")  # noqa: S311
@@ -310,8 +312,11 @@ class FaultInjection:
                 "<html><body>503 Service Unavailable</body></html>", 503, content_type="text/html"
             )
         with self._lock:
-            roll = self._rng.random()
-            kind = self._rng.random()
+            rng = self._rngs.get(api)
+            if rng is None:
+                rng = self._rngs[api] = random.Random(f"{self.faults.seed}:{api}")  # noqa: S311
+            roll = rng.random()
+            kind = rng.random()
         if roll < self.faults.error_rate:
             self.stats.injected[f"{api} error"] += 1
             if kind < 0.5:
