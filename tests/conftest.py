@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import fcntl
 import ipaddress
+import os
+import shutil
 import socket
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,16 +82,72 @@ def _loopback_only() -> Iterator[None]:
         yield
 
 
+def _migrated_prefect_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Prefect database migrated to the installed version, made once per test session (the
+    xdist workers share it): every Prefect server the tests start copies it instead of running
+    the migrations again (about 13 s of CPU each on this machine)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' base folders sit side by side in it
+    template = shared / "prefect-migrated.db"
+    with (shared / "prefect-migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            home = shared / "prefect-migrating"
+            env = {
+                **os.environ,
+                "PREFECT_HOME": str(home),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            }
+            env.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
+            env.pop("PREFECT_SERVER_DATABASE_CONNECTION_URL", None)
+            prefect = Path(sys.executable).parent / "prefect"
+            subprocess.run(
+                [str(prefect), "server", "database", "upgrade", "-y"],
+                env=env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            # A copy through SQLite's backup API: it folds the write-ahead log in.
+            source, partial = sqlite3.connect(home / "prefect.db"), template.with_suffix(".part")
+            target = sqlite3.connect(partial)
+            source.backup(target)
+            target.close()
+            source.close()
+            partial.rename(template)
+    return template
+
+
 @pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One temporary Prefect API for the session (about 10 s), never the user's ~/.prefect."""
+def migrated_prefect_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _migrated_prefect_database(tmp_path_factory)
+
+
+def seed_prefect_home(home: Path, migrated: Path) -> Path:
+    """Give a new PREFECT_HOME the migrated database, where Prefect looks for it."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated, home / "prefect.db")
+    return home
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(
+    tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path
+) -> Iterator[None]:
+    """One temporary Prefect API for the session, never the user's ~/.prefect. Its database
+    starts migrated (see _migrated_prefect_database): the server is up in about 9 s, not 22."""
     home = tmp_path_factory.mktemp("prefect-home")
+    database = tmp_path_factory.mktemp("prefect-harness-db")
+    shutil.copyfile(migrated_prefect_db, database / "prefect-test.db")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREFECT_HOME", str(home))
         patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         patch.setenv("DO_NOT_TRACK", "1")
         patch.setenv("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-        from prefect.testing.utilities import prefect_test_harness
+        from prefect.testing import utilities
 
-        with prefect_test_harness(server_startup_timeout=90):
+        # The harness puts its database in a new temporary folder: ours, already migrated.
+        patch.setattr(utilities, "mkdtemp", lambda: str(database))
+        with utilities.prefect_test_harness(server_startup_timeout=90):
             yield

@@ -14,7 +14,7 @@ import pytest
 from pipeline.cli.main import build_parser, main
 from pipeline.sources.http import SystemClock
 from pipeline.store.lock import LOCK_NAME
-from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST
+from tests.conftest import REPO, SAMPLE_LISTS, SEED_LIST, seed_prefect_home
 
 README = REPO / "README.md"
 USER_GUIDE = REPO / "docs" / "user-guide.md"
@@ -260,8 +260,11 @@ def test_bad_run_options_are_refused_before_anything_starts(
 
 
 @pytest.mark.slow
-def test_an_offline_run_says_its_cause_once_without_a_traceback(tmp_path: Path) -> None:
-    """The whole command, as a user starts it (Prefect's console set up from scratch)."""
+def test_an_offline_run_says_its_cause_once_without_a_traceback(
+    tmp_path: Path, migrated_prefect_db: Path
+) -> None:
+    """The whole command, as a user starts it (Prefect's console set up from scratch; its
+    database already migrated, which only saves time)."""
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
@@ -271,7 +274,7 @@ def test_an_offline_run_says_its_cause_once_without_a_traceback(tmp_path: Path) 
         "S2_API_URL": f"http://127.0.0.1:{port}/s2",
         "ARXIV_API_URL": f"http://127.0.0.1:{port}/arxiv/api/query",
         "GITHUB_API_URL": f"http://127.0.0.1:{port}/github",
-        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_HOME": str(seed_prefect_home(tmp_path / "prefect", migrated_prefect_db)),
         "AWESOME_ENRICH_TIME_SCALE": "0",  # loopback only: retry waits scaled away
     }
     for name in ("PREFECT_API_URL", "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"):

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import seed_prefect_home
+
 BIN = Path(sys.executable).parent
 
 
@@ -44,11 +46,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
+def prefect_server(tmp_path: Path, migrated_prefect_db: Path) -> Iterator[dict[str, str]]:
     port = free_port()
     env = {
         **os.environ,
-        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_HOME": str(seed_prefect_home(tmp_path / "prefect", migrated_prefect_db)),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_UI_ENABLED": "false",
