@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matplotlib.figure import Figure
+
+from pipeline.analysis import charts
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_LIST = REPO / "data" / "raw" / "README.md"
@@ -22,6 +25,26 @@ SHARED = REPO.parent / "shared"
 
 def all_list_files() -> list[Path]:
     return [SEED_LIST, *sorted(SAMPLE_LISTS.glob("*.md"))]
+
+
+_REAL_PNG_BYTES = charts.png_bytes
+_TINY_PNG: list[bytes] = []
+
+
+def tiny_png(figure: Figure) -> bytes:
+    """A stand-in for charts.png_bytes: a real PNG of a few pixels, drawn once."""
+    if not _TINY_PNG:
+        _TINY_PNG.append(_REAL_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
+    return _TINY_PNG[0]
+
+
+@pytest.fixture(autouse=True)
+def _tiny_charts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts are drawn as a few-pixel PNG: drawing them for real is about 1.3 s of CPU per run
+    of the seed list, nearly half of it. Tests marked `real_charts` (the charts' own tests, and
+    those that look at the images) draw them; so do runs in other processes."""
+    if not request.node.get_closest_marker("real_charts"):
+        monkeypatch.setattr(charts, "png_bytes", tiny_png)
 
 
 @pytest.fixture

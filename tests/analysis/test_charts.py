@@ -28,6 +28,8 @@ from pipeline.analysis.charts import (
     velocity_chart,
 )
 
+pytestmark = pytest.mark.real_charts  # what these tests are about
+
 NAN = math.nan
 LONG_TITLE = "A very long paper title that keeps going well beyond forty characters"
 DOLLAR_LABEL = "Cost $5 and $x$ _a_ <b>"

@@ -12,7 +12,6 @@ import pytest
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
-from pipeline.analysis import charts
 from pipeline.listfile.parser import parse_list
 from pipeline.store.tables import read_papers
 from tests.endtoend.faults_support import (
@@ -25,7 +24,6 @@ from tests.endtoend.faults_support import (
     fake_settings,
     list_text,
     options,
-    tiny_png,
 )
 from tests.endtoend.kill_during_write import run_steps
 
@@ -58,11 +56,6 @@ def baseline(lists: Lists, world: World, tmp_path_factory: pytest.TempPathFactor
     assert "arxiv_title" in {row["match_method"] for row in rows.values()}
     assert {"ok", "renamed", "not_found", "empty"} <= {row["repo_status"] for row in rows.values()}
     return out
-
-
-@pytest.fixture
-def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "png_bytes", tiny_png)
 
 
 @pytest.fixture(scope="session", autouse=True)

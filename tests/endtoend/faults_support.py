@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from matplotlib.figure import Figure
 
 from fakeapi.server import FakeServer
-from pipeline.analysis import charts
 from pipeline.job.options import JobOptions
 from pipeline.listfile.parser import parse_list
 from pipeline.resolve.bibtex import parse_bibliography
@@ -110,17 +108,6 @@ def copy_of(baseline: Path, folder: Path) -> Path:
     out = folder / "out"
     shutil.copytree(baseline, out)
     return out
-
-
-_PNG_BYTES = charts.png_bytes
-_TINY_PNG: list[bytes] = []
-
-
-def tiny_png(figure: Figure) -> bytes:
-    """A stand-in for charts.png_bytes: a real PNG of a few pixels, drawn once."""
-    if not _TINY_PNG:
-        _TINY_PNG.append(_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
-    return _TINY_PNG[0]
 
 
 def files(out: Path) -> dict[str, bytes]:

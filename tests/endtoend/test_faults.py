@@ -291,7 +291,6 @@ def observe(
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("quick_charts")
 @pytest.mark.parametrize("cell", cells())
 def test_fault_matrix(
     cell: Cell,
@@ -341,7 +340,6 @@ def test_fault_matrix(
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("quick_charts")
 @pytest.mark.parametrize("kind", ["html_200", "cut", "truncated", "partial"])
 @pytest.mark.parametrize("api", ["s2", "arxiv", "github"])
 def test_a_broken_answer_is_not_served_again_from_the_http_cache(

@@ -186,7 +186,6 @@ def test_the_kill_points_are_every_output_of_a_run(kill: KillFixture) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("quick_charts")  # in the recovery run; the killed one draws them
 @pytest.mark.parametrize("mode", ["after", "during"])
 @pytest.mark.parametrize("k", range(1, len(OUTPUTS) + 1), ids=lambda k: OUTPUTS[k - 1])
 def test_sigkill_while_writing(kill: KillFixture, mode: str, k: int, tmp_path: Path) -> None:
@@ -245,7 +244,6 @@ def test_sigkill_while_writing(kill: KillFixture, mode: str, k: int, tmp_path: P
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("quick_charts")
 def test_a_kill_in_a_history_partition_then_the_next_night(
     kill: KillFixture, tmp_path: Path
 ) -> None:

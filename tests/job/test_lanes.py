@@ -16,13 +16,11 @@ import pytest
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_list
-from pipeline.analysis import charts
 from pipeline.job.options import JobOptions, JobResult
 from pipeline.job.steps import Steps, run_steps
 from pipeline.listfile.parser import parse_list
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.config import settings_from_env
-from tests.endtoend.faults_support import tiny_png
 
 # Four title-only entries in a row that S2 does not know and arXiv does (each goes from S2's
 # "no match" to an arXiv title search), then papers with arXiv ids; all with code links.
@@ -46,11 +44,6 @@ SCALE = 0.1  # S2 (with a key) 1 s -> 0.1 s, arXiv 3 s -> 0.3 s, GitHub 0.25 s -
 # share of a scaled interval, a tiny one of the real one. So half the scaled intervals (a fifth
 # for GitHub's 25 ms): two unpaced requests, a millisecond apart, still count.
 FAKE_PACING = {"s2": 0.5 * SCALE * 1.0, "arxiv": 0.5 * SCALE * 3.0, "github": 0.2 * SCALE * 0.25}
-
-
-@pytest.fixture(autouse=True)
-def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "png_bytes", tiny_png)  # the charts are not what is tested
 
 
 def lane_world() -> World:
