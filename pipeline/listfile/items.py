@@ -390,7 +390,10 @@ def read_item(
             code_urls.append(url)
         elif paper_url is None and _host_matches(url, PAPER_HOSTS):
             paper_url = url
-    venue, year_text = _venue_and_year(" ".join([after_title, *continuation]), tags)
+    # The item's own line first: its other lines may describe it (`Extends AFA (CVPR 2022)`).
+    venue, year_text = _venue_and_year(after_title, tags)
+    if venue is None and year_text is None and continuation:
+        venue, year_text = _venue_and_year(" ".join([after_title, *continuation]), tags)
     if title and venue is None and year_text is None and title_link is None:
         title, venue, year_text = _venue_at_end(title)
     if inherited is not None:

@@ -60,6 +60,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
     indent = indentation(item.group(1))
     label: str | None = None  # `- NIPS'19`: the papers below it, read with its venue
     labelled = False
+    described = _a_linked_paper(item.group(3))
     end = index + 1
     blank = False
     while end < len(lines):
@@ -78,7 +79,9 @@ def _item_lines(lines: list[Line], index: int) -> int:
             labelled = True
             if inline_problem([item.group(3)], cells=False) is None:
                 label = venue_label(item.group(3))
-        if nested and (not deeper or _paper_of_its_own(nested.group(3), label)):
+        # Link-less sub-items of a linked paper describe it (`  - Extends AFA (CVPR 2022)`).
+        description = nested and deeper and described and not _has_links(nested.group(3))
+        if nested and not description and (not deeper or _paper_of_its_own(nested.group(3), label)):
             break  # a sibling, or a paper of its own
         if not deeper and (blank or BLOCK_START.match(text)):
             break
@@ -89,6 +92,23 @@ def _item_lines(lines: list[Line], index: int) -> int:
     while end > index + 1 and not lines[end - 1].text.strip():
         end -= 1  # trailing blank lines are the document's, not the item's
     return end
+
+
+def _a_linked_paper(content: str) -> bool:
+    """An item that is a paper with its link and a title of more than five words: not a label
+    (`* GoogLeNet [[Paper]](url)`) whose links go to the citations below it."""
+    if inline_problem([content], cells=False) is not None:
+        return False
+    reading = read_item(content, (), None)
+    return (
+        reading.skip_reason is None
+        and reading.paper_url is not None
+        and len((reading.title or "").split()) > 5
+    )
+
+
+def _has_links(content: str) -> bool:
+    return bool(find_links(content) or find_urls(content))
 
 
 def _paper_of_its_own(content: str, label: str | None) -> bool:

@@ -97,6 +97,26 @@ def test_a_description_below_a_paper_does_not_make_it_a_label() -> None:
     assert (entry.line, entry.title, entry.paper_url) == (3, "Imbalanced Data", PAPER)
 
 
+def test_link_less_sub_items_of_a_linked_paper_describe_it() -> None:
+    """A venue or year in a description is neither a paper of its own nor the paper's venue."""
+    text = (
+        f"## 2023\n\n- [{TITLE}]({PAPER}) - CVPR 2023 [[code](https://github.com/a/b)]\n"
+        "  - Extends the ideas of an earlier method (ICCV 2021) with sparse prompts.\n"
+        "  - Keywords: prompt tuning, open vocabulary (2022)\n"
+        f"- [A Second Paper on Weakly Supervised Segmentation]({OTHER})\n"
+        "  - Jane Doe, John Roe. *ECCV 2024*\n"
+    )
+    first, second = parse_list(text).entries
+    assert (first.line, first.title, first.venue, first.year) == (3, TITLE, "CVPR 2023", 2023)
+    # A paper whose own line names no venue still takes it from the lines below it.
+    assert (second.line, second.paper_url, second.venue, second.year) == (
+        6,
+        OTHER,
+        "ECCV 2024",
+        2024,
+    )
+
+
 @pytest.mark.parametrize(
     ("heading", "entries"),
     [("Other Closely Related Works", 1), ("Related Awesome Lists", 0), ("Related Repos", 0)],
