@@ -32,6 +32,9 @@ class HtmlCell:
 class HtmlRow:
     line: int  # 1-based line of its `<tr>`
     cells: tuple[HtmlCell, ...]
+    # (1-based line, 0-based column) where cells can be added: its `</tr>`, or where the next
+    # row or table section starts when it does not close; None past the end of the text.
+    end: tuple[int, int] | None = None
 
 
 @dataclass
@@ -46,10 +49,12 @@ class _Open:
 
 
 class _TableParser(HTMLParser):
-    def __init__(self, first_line: int) -> None:
+    def __init__(self, text: str, first_line: int) -> None:
         super().__init__(convert_charrefs=True)
+        self.lines = text.split("\n")
         self.first_line = first_line
         self.rows: list[tuple[int, list[_Open]]] = []
+        self.ends: list[tuple[int, int] | None] = []  # per row, see HtmlRow.end
         self.cell: _Open | None = None
         self.depth = 0  # nested tables are read as text of their cell
 
@@ -59,9 +64,12 @@ class _TableParser(HTMLParser):
             self.depth += 1
         if self.depth > 1:
             return
+        if tag in {"tr", "thead", "tbody", "tfoot"}:
+            self._end_row()
         if tag == "tr":
             self._close_cell()
             self.rows.append((self.first_line + self.getpos()[0] - 1, []))
+            self.ends.append(None)
         elif tag in {"td", "th"} and self.rows:
             self._close_cell()
             self.cell = _Open(
@@ -73,6 +81,8 @@ class _TableParser(HTMLParser):
             self.cell.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.depth == 1 and tag in {"tr", "thead", "tbody", "tfoot", "table"}:
+            self._end_row(closed=tag == "tr")
         if tag == "table":
             self.depth -= 1
         if self.depth > 1 or self.cell is None:
@@ -89,6 +99,14 @@ class _TableParser(HTMLParser):
             self.cell.parts.append(data)
             if self.cell.href is not None:
                 self.cell.label.append(data)
+
+    def _end_row(self, *, closed: bool = False) -> None:
+        if self.ends and self.ends[-1] is None:
+            line, column = self.getpos()
+            if not closed and line > 1 and not self.lines[line - 1][:column].strip():
+                # No `</tr>`: after the row's last text, not before the next row's indentation.
+                line, column = line - 1, len(self.lines[line - 2])
+            self.ends[-1] = (self.first_line + line - 1, column)
 
     def _close_cell(self) -> None:
         if self.cell is not None and self.rows:
@@ -115,13 +133,13 @@ def _cell(opened: _Open) -> HtmlCell:
 
 def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
     """The rows of the HTML table in `text` (which starts on `first_line`), spans expanded."""
-    parser = _TableParser(first_line)
+    parser = _TableParser(text, first_line)
     parser.feed(text)
     parser.close()
     parser._close_cell()
     grid: list[HtmlRow] = []
     carried: dict[int, tuple[HtmlCell, int]] = {}  # column -> (cell, rows still to fill)
-    for line, opened in parser.rows:
+    for (line, opened), end in zip(parser.rows, parser.ends, strict=True):
         cells: list[HtmlCell] = []
         pending = list(opened)
         column = 0
@@ -149,7 +167,7 @@ def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
                     carried[column + offset] = (spanned, source.rowspan - 1)
             column += source.colspan
         if cells:
-            grid.append(HtmlRow(line, tuple(cells)))
+            grid.append(HtmlRow(line, tuple(cells), end))
     return grid
 
 

@@ -99,7 +99,28 @@ class BulletEntry:
     entry_position: int
 
 
-Block = TextBlock | Heading | Table | BulletEntry
+@dataclass(frozen=True)
+class HtmlSlot:
+    """Where the regenerated list adds its cells to one row of an HTML table: before `column`
+    (0-based) of source line `line` (1-based), the row's `</tr>` or, when the row does not
+    close, where the next row or the table section starts."""
+
+    line: int
+    column: int
+    header: bool  # the first header row gets the column names, other header rows empty cells
+    first_header: bool = False
+    entry_position: int | None = None
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    """An HTML `<table>` holding paper entries: its lines as written, a slot per row."""
+
+    lines: tuple[Line, ...]
+    slots: tuple[HtmlSlot, ...]
+
+
+Block = TextBlock | Heading | Table | BulletEntry | HtmlTable
 
 
 @dataclass(frozen=True)
@@ -171,7 +192,7 @@ class ListDocument:
             (
                 index
                 for index, block in enumerate(self.blocks)
-                if isinstance(block, BulletEntry)
+                if isinstance(block, BulletEntry | HtmlTable)
                 or (
                     isinstance(block, Table)
                     and any(r.entry_position is not None for r in block.rows)
@@ -198,7 +219,7 @@ class ListDocument:
 
     def lines(self) -> Iterator[Line]:
         for block in self.blocks:
-            if isinstance(block, TextBlock | Table):
+            if isinstance(block, TextBlock | Table | HtmlTable):
                 yield from block.lines
             else:
                 yield block.line

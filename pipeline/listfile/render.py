@@ -9,6 +9,7 @@ they are in the source.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,8 @@ from pipeline.listfile.model import (
     Block,
     BulletEntry,
     Heading,
+    HtmlSlot,
+    HtmlTable,
     Line,
     ListDocument,
     Table,
@@ -190,7 +193,7 @@ def _sorted_blocks(document: ListDocument, values: SortValues) -> tuple[Block, .
     run: list[BulletEntry] = []
     next_line = 0
     for block in document.blocks:
-        next_line += len(block.lines) if isinstance(block, TextBlock | Table) else 1
+        next_line += len(block.lines) if isinstance(block, TextBlock | Table | HtmlTable) else 1
         if isinstance(block, BulletEntry):
             level = _list_level(block)
             if level is not None and _ends_its_item(block, lines, next_line):
@@ -233,6 +236,35 @@ def _render_table(
             for column in columns
         ]
         out.append(_with_cells(row, width, [f" {value} " for value in values]))
+    return "".join(out)
+
+
+def _html_cells(slot: HtmlSlot, columns: Sequence[ExtraColumn]) -> str:
+    if slot.header:
+        names = [html.escape(c.header) if slot.first_header else "" for c in columns]
+        return "".join(f"<th>{name}</th>" for name in names)
+    cells = []
+    for column in columns:
+        value = "" if slot.entry_position is None else column.values.get(slot.entry_position, "")
+        align = f' align="{column.align}"' if column.align else ""
+        cells.append(f"<td{align}>{html.escape(value)}</td>")
+    return "".join(cells)
+
+
+def _render_html_table(table: HtmlTable, columns: Sequence[ExtraColumn]) -> str:
+    """The table as written, with a cell per column added to every row (the names in the
+    first header row; empty cells in rows that are not papers)."""
+    if not columns:
+        return "".join(line.raw for line in table.lines)
+    by_line: dict[int, list[HtmlSlot]] = {}
+    for slot in table.slots:
+        by_line.setdefault(slot.line, []).append(slot)
+    out = []
+    for line in table.lines:
+        text = line.text
+        for slot in sorted(by_line.get(line.number, ()), key=lambda s: s.column, reverse=True):
+            text = text[: slot.column] + _html_cells(slot, columns) + text[slot.column :]
+        out.append(text + line.eol)
     return "".join(out)
 
 
@@ -281,6 +313,8 @@ def render(
             out.append(block.line.raw)
         elif isinstance(block, Table):
             out.append(_render_table(block, columns, replacements))
+        elif isinstance(block, HtmlTable):
+            out.append(_render_html_table(block, columns))
         else:
             out.append(_render_bullet(block, columns))
     return "".join(out)

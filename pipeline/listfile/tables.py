@@ -21,6 +21,8 @@ from pipeline.listfile.model import (
     Cell,
     ColumnRole,
     Entry,
+    HtmlSlot,
+    HtmlTable,
     Line,
     Severity,
     Skipped,
@@ -238,17 +240,27 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
         return None
     block = lines[index : end + 1]
     text = "\n".join(line.text for line in block)
-    readings = read_html_rows(read_html_table(text, block[0].number))
+    rows = read_html_table(text, block[0].number)
+    readings = read_html_rows(rows)
+    header_rows = rows[: len(rows) - len(readings)]
+    slots = [
+        HtmlSlot(*row.end, header=True, first_header=number == 0)
+        for number, row in enumerate(header_rows)
+        if row.end is not None
+    ]
     section = state.non_paper_section()
     linked = sum(1 for reading in readings if reading.paper_url)
     mostly_linked = linked >= 2 and linked * 2 >= len(readings)
-    for reading in readings:
+    for row, reading in zip(rows[len(header_rows) :], readings, strict=True):
         reason = reading.skip_reason or (
             section and f"in section {section!r}, which holds no papers"
         )
         reason = reason or non_paper_row(
             reading.title, reading.paper_url, reading.venue, mostly_linked=mostly_linked
         )
+        if row.end is not None:
+            position = None if reason else len(state.entries)
+            slots.append(HtmlSlot(*row.end, header=False, entry_position=position))
         if reason:
             state.skipped.append(Skipped(reading.line, reason, reading.doubtful))
             if reading.doubtful:
@@ -266,6 +278,9 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
                 tuple(Cell(header, text) for header, text in reading.cells),
             )
         )
-    for line in block:
-        state.text(line)
+    if header_rows and any(slot.entry_position is not None for slot in slots):
+        state.block(HtmlTable(tuple(block), tuple(slots)))
+    else:
+        for line in block:
+            state.text(line)
     return end + 1

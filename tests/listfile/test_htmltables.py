@@ -7,8 +7,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.listfile.htmltables import read_html_table
+from pipeline.listfile.model import HtmlTable, ListDocument
 from pipeline.listfile.parser import parse_list
-from pipeline.listfile.render import render
+from pipeline.listfile.render import ExtraColumn, render
+from tests.conftest import SHARED
+
+CORPUS_HTML = "RUCAIBox__LLMSurvey__README.md"  # 48 papers in an HTML table
 
 MODELS = """\
 ## Models
@@ -62,6 +66,77 @@ def test_rows_of_an_html_table_are_papers_with_their_tr_line() -> None:
     assert set(skipped) == {26, 31}
     assert "name without a paper link" in skipped[26] and "name without" in skipped[31]
     assert render(document) == MODELS
+
+
+def _numbered(document: ListDocument) -> list[ExtraColumn]:
+    """Two columns: the entry's position, and a value that needs escaping."""
+    positions = {entry.position: str(entry.position) for entry in document.entries}
+    return [
+        ExtraColumn("Citations", positions, align="right"),
+        ExtraColumn("Stars & forks", dict.fromkeys(positions, "a < b & c")),
+    ]
+
+
+def _reread(document: ListDocument, columns: list[ExtraColumn]) -> ListDocument:
+    """The regenerated list read again: same papers, each with its new cells."""
+    again = parse_list(render(document, columns))
+    assert [(e.line, e.title, e.paper_url, e.code_urls) for e in again.entries] == [
+        (e.line, e.title, e.paper_url, e.code_urls) for e in document.entries
+    ]
+    in_html = {
+        slot.entry_position
+        for block in document.blocks
+        if isinstance(block, HtmlTable)
+        for slot in block.slots
+    }
+    assert in_html - {None}
+    for entry in (entry for entry in again.entries if entry.position in in_html):
+        cells = {cell.header: cell.text for cell in entry.cells}
+        assert (cells["Citations"], cells["Stars & forks"]) == (str(entry.position), "a < b & c")
+    return again
+
+
+def test_the_regenerated_list_adds_a_cell_per_column_to_every_row_of_an_html_table() -> None:
+    document = parse_list(MODELS, "models.md")
+    regenerated = render(document, _numbered(document))
+    _reread(document, _numbered(document))
+    assert (
+        '<th rowspan="2">Link</th>\n  <th>Citations</th><th>Stars &amp; forks</th></tr>\n'
+        in regenerated
+    )
+    assert '\n  <td align="right">1</td><td>a &lt; b &amp; c</td></tr>\n' in regenerated
+    # Rows that are not papers get empty cells, so the columns stay aligned.
+    assert regenerated.count('<td align="right"></td><td></td>') == 2
+    assert render(document, []) == MODELS
+
+
+def test_rows_without_their_closing_tags_get_their_cells_before_the_next_row() -> None:
+    text = (
+        "<table>\r\n<tr><th>Title</th><th>Code\r\n"
+        "<tr><td>[Sparse Prompt Tuning for Segmentation](https://arxiv.org/abs/2401.01234)"
+        "<td>CVPR 2024\r\n<tr><td><a href='https://arxiv.org/abs/2402.05678'>Masked Contrast "
+        "for Segmentation</a><td><table><tr><td>nested</td></tr></table></table>"
+    )
+    document = parse_list(text)
+    assert len(document.entries) == 2
+    regenerated = render(document, _numbered(document))
+    assert regenerated.splitlines(keepends=True)[1].endswith(
+        "<th>Code<th>Citations</th><th>Stars &amp; forks</th>\r\n"
+    )
+    assert "<td>nested</td></tr></table>" in regenerated  # a nested table is left alone
+    assert regenerated.endswith('</table><td align="right">1</td><td>a &lt; b &amp; c</td></table>')
+    _reread(document, _numbered(document))
+
+
+def test_a_real_html_table_keeps_its_papers_when_regenerated() -> None:
+    name = CORPUS_HTML
+    path = SHARED / "corpus" / "lists" / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared corpus is only on development machines")
+    document = parse_list(path.read_text(encoding="utf-8"), name)
+    columns = _numbered(document)
+    again = _reread(document, columns)
+    assert render(again) == render(document, columns)
 
 
 def test_spans_are_expanded_so_every_row_has_every_column() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.listfile.model import Entry, ListDocument, Table, TextBlock
+from pipeline.listfile.model import Entry, HtmlTable, ListDocument, Table, TextBlock
 from pipeline.listfile.parser import parse_list
 from pipeline.listfile.regenerate import TRENDING_MARKER, SortBy, regenerate
 from tests.conftest import SEED_LIST
@@ -54,7 +54,7 @@ def _outside_tables(document: ListDocument) -> list[str]:
     for block in document.blocks:
         if isinstance(block, Table):
             lines += [block.header.line.raw, block.delimiter.line.raw]
-        elif isinstance(block, TextBlock):
+        elif isinstance(block, TextBlock | HtmlTable):
             lines += [line.raw for line in block.lines]
         else:
             lines.append(block.line.raw)
