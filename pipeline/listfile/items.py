@@ -98,7 +98,9 @@ _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
 _VENUE_WITH_SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z&-]{1,15}\s?'\s?\d\d\b")
 # A sentence end that is not an initial (`M. Belkin`) or `et al.`
-_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)\.\s+")
+_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)(?<!\.[a-z])\.\s+")  # nor `e.g.`, `v.s.`
+# After a one-letter name (`W E. Title`): tried when no sentence end ends the authors.
+_AFTER_SHORT_NAME = re.compile(r"(?<=\s[A-Z])\.\s+")
 _TITLE_WORDS = re.compile(
     r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
     r"without|beyond|into|at|as)\b"
@@ -115,6 +117,7 @@ _NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
 ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))+\s*$")
 
 
+_TRAILING_YEAR = re.compile(r",\s*((?:19[5-9]|20\d)\d)\W*$")
 _TRAILING_VENUE = re.compile(r"[\s.,]+([A-Z][\w&-]*(?:\s[A-Z][\w&-]*)?\s?'?\s?\d{2,4})\W*$")
 
 
@@ -124,7 +127,10 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     text = re.sub(r"\s*\u3010[^\u3011]*\u3011\s*$", "", title)  # a note in 【...】
     found = _TRAILING_VENUE.search(text)
     if found is None or not (find_venue(found.group(1)) and year_from_text(found.group(1))):
-        return title, None, None
+        year = _TRAILING_YEAR.search(text)  # `Title of the paper, 2019`
+        if year is None:
+            return title, None, None
+        return _clean_title(text[: year.start()]), None, year.group(1)
     return _clean_title(text[: found.start()]), found.group(1), found.group(1)
 
 
@@ -222,6 +228,11 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
             start = text.index(title)
             return _clean_title(title), text[start + len(title) :], []
+    for end in _AFTER_SHORT_NAME.finditer(plain):
+        rest = _SENTENCE.split(plain[end.end() :], maxsplit=1)[0]
+        if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MIN_TITLE_WORDS:
+            start = end.end()
+            return _clean_title(rest), text[start + len(rest) :], []
     cited = _title_after_authors(plain)
     if cited is not None:
         start = text.index(cited)

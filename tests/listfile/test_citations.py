@@ -97,6 +97,28 @@ def test_a_description_below_a_paper_does_not_make_it_a_label() -> None:
     assert (entry.line, entry.title, entry.paper_url) == (3, "Imbalanced Data", PAPER)
 
 
+@pytest.mark.parametrize(
+    ("item", "title", "year"),
+    [
+        # a one-letter surname ends the authors: `W E.` is a name, not an initial
+        (
+            "- A Lovelace, G Hopper, and W E. Sparse Prompt Tuning for Segmentation. arXiv'17",
+            TITLE.replace("Open-Vocabulary ", ""),
+            2017,
+        ),
+        # a bare year after the title, and an abbreviation with dots inside it
+        (
+            "- A Lovelace, G Hopper. Sparse prompts v.s. dense prompts for segmentation, 2019",
+            "Sparse prompts v.s. dense prompts for segmentation",
+            2019,
+        ),
+    ],
+)
+def test_initials_without_periods_and_a_bare_year(item: str, title: str, year: int) -> None:
+    [entry] = parse_list(f"## Theory\n\n{item}\n").entries
+    assert (entry.title, entry.year) == (title, year)
+
+
 def test_link_less_sub_items_of_a_linked_paper_describe_it() -> None:
     """A venue or year in a description is neither a paper of its own nor the paper's venue."""
     text = (
