@@ -23,7 +23,10 @@ Prefect Secret blocks `github-token` and `s2-api-key` when the environment has n
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -223,25 +226,38 @@ def _quoting(function: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-def _publish_changes(markdown: str) -> None:
-    create_markdown_artifact(key="enrich-changes", markdown=markdown, description="changes.md")
+def artifact_key(kind: str, out: Path) -> str:
+    """`enrich-<kind>-<folder>-<6 hex>`: one key per output folder, so per list, and the
+    Artifacts page shows each list's latest run; the hash of the folder's absolute path tells
+    apart folders of the same name. Lowercase letters, digits and dashes, as Prefect requires."""
+    slug = re.sub(r"[^a-z0-9]+", "-", out.name.lower()).strip("-")[:40] or "out"
+    digest = hashlib.sha256(str(out.absolute()).encode("utf-8")).hexdigest()[:6]
+    return f"enrich-{kind}-{slug}-{digest}"
 
 
-def _publish_report(written: list[str]) -> None:
+def _publish_changes(out: Path, markdown: str) -> None:
+    create_markdown_artifact(
+        key=artifact_key("changes", out), markdown=markdown, description="changes.md"
+    )
+
+
+def _publish_report(out: Path, written: list[str]) -> None:
     """A link artifact to report.html (a file on the machine that ran the flow)."""
     for path in (Path(p) for p in written if Path(p).name == REPORT_NAME):
         create_link_artifact(
-            key="enrich-report",
+            key=artifact_key("report", out),
             link=path.resolve().as_uri(),
             link_text=REPORT_NAME,
             description="Sortable papers, trend charts and changes, on the machine of the run",
         )
 
 
-def _publish(result: JobResult) -> None:
+def _publish(out: Path, result: JobResult) -> None:
     """A Markdown artifact (the run summary) and a table artifact (what failed)."""
     markdown = "# Enrichment run\n\n" + "\n".join(f"- {line}" for line in result.lines)
-    create_markdown_artifact(key="enrich-summary", markdown=markdown, description="run summary")
+    create_markdown_artifact(
+        key=artifact_key("summary", out), markdown=markdown, description="run summary"
+    )
     failures: list[dict[str, Any]] = [
         {
             "line": r.entry.line,
@@ -266,7 +282,9 @@ def _publish(result: JobResult) -> None:
         for name, info in result.repos.items()
         if info.status.value == "error"
     ]
-    create_table_artifact(key="enrich-failures", table=failures or [{"what": "nothing failed"}])
+    create_table_artifact(
+        key=artifact_key("failures", out), table=failures or [{"what": "nothing failed"}]
+    )
 
 
 @flow(
@@ -323,12 +341,15 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
         write_outputs=_quoting(write_outputs_task),
     )
     hooks = Hooks(
-        log=logger.info, warn=logger.warning, publish=_publish, publish_changes=_publish_changes
+        log=logger.info,
+        warn=logger.warning,
+        publish=functools.partial(_publish, options.out),
+        publish_changes=functools.partial(_publish_changes, options.out),
     )
     result = run_steps(options, datetime.now(UTC), steps, hooks)
     written = [str(path) for path in result.written]
     logger.info("wrote %s", ", ".join(written))
-    _publish_report(written)
+    _publish_report(options.out, written)
     summary = {
         "lines": result.lines,
         "written": written,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import world_from_list
 from flows import enrich
-from flows.enrich import EnrichParams, enrich_awesome_list
+from flows.enrich import EnrichParams, artifact_key, enrich_awesome_list
 from pipeline.job.options import NoPaperSource
 from pipeline.listfile.parser import parse_list
 from pipeline.store.lock import LOCK_NAME
@@ -40,6 +41,17 @@ def artifact(key: str) -> str:
         found = [a for a in client.read_artifacts() if a.key == key]
     assert found, f"no artifact {key}"
     return str(max(found, key=lambda a: str(a.created)).data)
+
+
+def test_each_output_folder_has_its_own_artifact_keys(tmp_path: Path) -> None:
+    """Many lists on one server: each list's latest run under its own keys."""
+    keys = {
+        artifact_key("summary", tmp_path / name)
+        for name in ("WSSS list", "a/WSSS list", "wsss-list")
+    }
+    assert len(keys) == 3
+    assert all(re.fullmatch(r"enrich-summary-wsss-list-[0-9a-f]{6}", key) for key in keys)
+    assert artifact_key("summary", tmp_path / "x") == artifact_key("summary", tmp_path / "x")
 
 
 def test_parameters_are_typed_and_validated() -> None:
@@ -71,11 +83,12 @@ def test_a_run_completes_writes_outputs_and_publishes_artifacts(
     result = state.result()
     assert result["status"] == 0 and result["failed"] == []
     assert (tmp_path / "out" / "papers.parquet").exists()
-    summary = artifact("enrich-summary")
+    out = tmp_path / "out"
+    summary = artifact(artifact_key("summary", out))
     assert "resolved 56 of 56 papers" in summary
-    assert "nothing failed" in artifact("enrich-failures")
-    report = tmp_path / "out" / "report.html"
-    assert report.resolve().as_uri() in artifact("enrich-report")
+    assert "nothing failed" in artifact(artifact_key("failures", out))
+    report = out / "report.html"
+    assert report.resolve().as_uri() in artifact(artifact_key("report", out))
     assert "SYNTHETIC" in report.read_text(encoding="utf-8")
 
 
@@ -84,7 +97,7 @@ def test_a_guarded_run_completes_marked_and_publishes_its_changes(
 ) -> None:
     out = tmp_path / "out"
     assert enrich_awesome_list(params(out), return_state=True).name == "Completed"
-    assert "First snapshot: 56 entries." in artifact("enrich-changes")
+    assert "First snapshot: 56 entries." in artifact(artifact_key("changes", out))
     for paper in fake.app.world.papers:  # S2 now answers 0 for every paper
         paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
     state = enrich_awesome_list(params(out), return_state=True)
@@ -92,7 +105,9 @@ def test_a_guarded_run_completes_marked_and_publishes_its_changes(
     assert "Semantic Scholar values rejected by the anomaly guard" in str(state.message)
     result = state.result()
     assert (result["status"], result["rejected"]) == (3, ["s2"])
-    assert "> **Warning:** Semantic Scholar values rejected" in artifact("enrich-changes")
+    assert "> **Warning:** Semantic Scholar values rejected" in artifact(
+        artifact_key("changes", out)
+    )
     looser = params(out, guard={"citations_zero_share": 1.0, "citations_fall_share": 1.0})
     assert enrich_awesome_list(looser, return_state=True).name == "Completed"
 
@@ -104,7 +119,7 @@ def test_some_failures_still_complete_and_are_recorded(fake: FakeServer, tmp_pat
     state = enrich_awesome_list(params(out), return_state=True)
     assert state.is_completed()
     assert state.result()["failed"] == ["s2"]
-    failures = artifact("enrich-failures")
+    failures = artifact(artifact_key("failures", out))
     assert "source s2" in failures and "S2 unavailable: kept the previous run" in failures
 
 
