@@ -404,7 +404,9 @@ def read_item(
     # The item's own line first: its other lines may describe it (`Extends AFA (CVPR 2022)`).
     venue, year_text = _venue_and_year(after_title, tags)
     if venue is None and year_text is None and continuation:
-        venue, year_text = _venue_and_year(" ".join([after_title, *continuation]), tags)
+        # `; ` ends a piece: a venue is never read across lines (`*A. Author* \ ICML 2023.`).
+        lines = [_TRAILING_BREAK.sub("", line) for line in (after_title, *continuation)]
+        venue, year_text = _venue_and_year("; ".join(lines), tags)
     if title and venue is None and year_text is None and title_link is None:
         title, venue, year_text = _venue_at_end(title)
     if inherited is not None:

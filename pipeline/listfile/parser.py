@@ -238,9 +238,15 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
     paragraph of links). Only paragraphs that carry a paper link are read as papers."""
     line = lines[index]
-    if not _PARAGRAPH_ENTRY_START.match(line.text) or state.non_paper_section() is not None:
+    if not _PARAGRAPH_ENTRY_START.match(line.text):
         return None, index + 1
     end = _paragraph_end(lines, index)
+    section = state.non_paper_section()
+    if section is not None:
+        if any(_has_links(r.text) for r in lines[index:end]):
+            reason = f"in section {section!r}, which holds no papers"
+            state.skipped.append(Skipped(line.number, reason, False))
+        return None, index + 1
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):
         return None, index + 1  # `**[Title](url)**` underlined by `---`: a heading
     rest = [r.text for r in lines[index + 1 : end]]
@@ -260,6 +266,9 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
     if reading.skip_reason is not None or reading.paper_url is None:
+        if reading.has_links:  # listed by `check`, not warned about: a post, a project page
+            reason = reading.skip_reason or "a paragraph with links but no paper link"
+            state.skipped.append(Skipped(line.number, reason, False))
         return None, index + 1
     return _item_entry(reading, line, state), end
 

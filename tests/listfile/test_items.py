@@ -118,6 +118,22 @@ def test_entries_over_several_lines() -> None:
     assert render(document) == text
 
 
+def test_a_venue_on_its_own_line_is_not_read_across_the_authors_line() -> None:
+    text = (
+        f"**{TITLE}** \\\n"
+        "*Ada Lovelace, Grace Hopper* \\\n"
+        f"ICML 2023. [[Paper]({PAPER})] \\\n"
+        "14 Jun 2023\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.title, entry.venue, entry.year, entry.paper_url) == (
+        TITLE,
+        "ICML 2023",
+        2023,
+        PAPER,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
