@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -38,6 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PipelineError as error:
         print(f"awesome-enrich: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`awesome-enrich check LIST | head`): stop without a traceback,
+        # and without another one when Python flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return status
 
 

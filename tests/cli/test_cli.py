@@ -259,6 +259,27 @@ def test_bad_run_options_are_refused_before_anything_starts(
     assert not out.exists()
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`awesome-enrich check LIST | head -1`: the pipe closes while check still prints (one
+    duplicate group of 3,000 lines: more than a pipe holds)."""
+    rows = "".join(
+        f"| [One Title Listed Many Times](https://arxiv.org/abs/2401.{n:05d}) | CVPR 2024 |\n"
+        for n in range(3000)
+    )
+    listed = tmp_path / "list.md"
+    listed.write_text(f"## 2024\n\n| Title | Venue |\n|---|---|\n{rows}", encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline.cli.main", "check", str(listed)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(f"{listed}: 3000 entries")
+        process.stdout.close()
+        errors = process.stderr.read()
+    assert process.returncode in {0, 1}
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors
+
+
 @pytest.mark.slow
 def test_an_offline_run_says_its_cause_once_without_a_traceback(
     tmp_path: Path, migrated_prefect_db: Path
