@@ -60,6 +60,8 @@ EMPTY_CELL_VALUES = frozenset(
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _LEADING_MARKUP = re.compile(r"^(?:[\s*_~]|<br\s*/?>)*", re.IGNORECASE)
 # `Title (FlipAttack)`: a trailing tag that repeats a name from the title.
+_NUMBERED = re.compile(r"^\s*\d{1,3}[).]\s+")  # `2) Title`, `12. Title`
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(?:[-\u2013\u2014:]\s|$)")
 _REPEATED_TAG = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
 _CODE_LINK_TEXT = re.compile(
     r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
@@ -175,7 +177,21 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
         text = text[: link.start] + " " + text[link.end :]
     for url in urls:
         text = text.replace(f"<{url}>", " ").replace(url, " ")
-    return without_repeated_tag(plain_text(text)), (urls[0] if urls else None)
+    return without_repeated_tag(plain_text(_title_part(text))), (urls[0] if urls else None)
+
+
+def _title_part(text: str) -> str:
+    """`2) **Sleeper Agents** - shows that ...`, `6) A Title  This paper presents ...`: the
+    title, without its number and the description after it (a bold title, or two spaces or a
+    dash before a description of more than twelve words)."""
+    text = _NUMBERED.sub("", text, count=1)
+    bold = _BOLD_LEAD.match(text)
+    if bold:
+        return bold.group(2)
+    parts = re.split(r"\s{2,}|\s[-\u2013\u2014]\s", text.strip(), maxsplit=1)
+    if len(parts) == 2 and len(parts[0].split()) <= 20 and len(parts[1].split()) > 12:
+        return parts[0]
+    return text
 
 
 def code_urls_in(text: str) -> tuple[str, ...]:

@@ -472,3 +472,27 @@ def test_reading_any_bytes_gives_the_text_or_one_clear_error(tmp_path: Path, dat
         assert message.startswith(f"{path}:") and message.splitlines() == [message]
     else:
         assert document.entries and render(document).encode("utf-8") == data
+
+
+DESCRIPTION = (
+    "introduces a method that does many things across many benchmarks with fewer parameters "
+    "and less compute than the methods before it"
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "title"),
+    [
+        (f"2) **Sparse Prompt Tuning** - {DESCRIPTION}", "Sparse Prompt Tuning"),
+        (f"6) Sparse Prompt Tuning for Segmentation  This paper {DESCRIPTION}", None),
+        (f"10) SPT-Net - {DESCRIPTION}", "SPT-Net"),
+        ("DistRDF2ML - Scalable Distributed In-Memory Machine Learning", None),  # a title's dash
+        ("3D Sparse Prompt Tuning", None),  # a number that is not a list number
+    ],
+)
+def test_a_title_cell_loses_its_number_and_description(cell: str, title: str | None) -> None:
+    """Weekly-digest tables: `N) Title` or `N) **Title**`, then a description in the cell."""
+    text = f"| Paper | Links |\n|---|---|\n| {cell} | [Paper](https://arxiv.org/abs/2401.01234) |\n"
+    [entry] = parse_list(text).entries
+    expected = title or cell.split(") ", 1)[-1].split("  ", 1)[0]
+    assert entry.title == expected
