@@ -118,6 +118,10 @@ def test_a_table_of_names_without_links_or_dates_holds_no_papers() -> None:
         ("框架与库 | Frameworks and Libraries", False),
         ("Github 项目 | Github Repositories", False),
         ("Github", False),
+        ("LLM Books", False),
+        ("Open LLM Leaderboard", False),
+        ("Books and Courses", False),
+        ("Book Recommendation", True),  # a research topic
         ("Tool Selection", True),
         ("Tool Learning Papers", True),
         ("Datasets", True),  # dataset papers are papers
