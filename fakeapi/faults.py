@@ -165,9 +165,9 @@ class FaultInjection:
             # One generator per API: the APIs run side by side, so a shared generator would
             # hand each API different draws from run to run.
             self._rngs: dict[str, random.Random] = {}
-            # The rules draw from their own generator, so adding a rule never changes which
-            # requests the error and malformed rates pick.
-            self._rule_rng = random.Random(f"rules:{faults.seed}")  # noqa: S311
+            # The rules draw from their own generators (one per API too), so adding a rule
+            # never changes which requests the error and malformed rates pick.
+            self._rule_rngs: dict[str, random.Random] = {}
             self._fired: Counter[int] = Counter()  # rule index -> injections so far
 
     def _rule_for(self, api: str, endpoint: str) -> Fault | None:
@@ -177,11 +177,7 @@ class FaultInjection:
                     continue
                 if rule.count is not None and self._fired[index] >= rule.count:
                     continue
-                if (
-                    rule.kind != "partial"
-                    and rule.rate < 1.0
-                    and self._rule_rng.random() >= rule.rate
-                ):
+                if rule.kind != "partial" and rule.rate < 1.0 and self._rule_draw(api) >= rule.rate:
                     continue
                 self._fired[index] += 1
                 if rule.kind != "partial":  # counted when an item actually went missing
@@ -233,9 +229,16 @@ class FaultInjection:
         )
         return json_response({"message": message}, 403, headers)
 
-    def _drop(self, rate: float) -> bool:
+    def _rule_draw(self, api: str) -> float:
+        """The next draw of the API's rule generator (the caller holds the lock)."""
+        rng = self._rule_rngs.get(api)
+        if rng is None:
+            rng = self._rule_rngs[api] = random.Random(f"rules:{self.faults.seed}:{api}")  # noqa: S311
+        return rng.random()
+
+    def _drop(self, api: str, rate: float) -> bool:
         with self._lock:
-            return self._rule_rng.random() < rate
+            return self._rule_draw(api) < rate
 
     def _partial(self, answer: Response, api: str, endpoint: str, rate: float) -> Response:
         """The answer with a `rate` share of its items missing, as each API shows it."""
@@ -245,7 +248,7 @@ class FaultInjection:
         if endpoint == "s2_batch":
             items = json.loads(answer.get_data())
             for index, item in enumerate(items):
-                if item is not None and self._drop(rate):
+                if item is not None and self._drop(api, rate):
                     items[index] = None  # S2's way of saying "unknown id"
                     dropped += 1
             answer.set_data(json.dumps(items))
@@ -253,7 +256,7 @@ class FaultInjection:
             body = json.loads(answer.get_data())
             data, errors = body.get("data") or {}, list(body.get("errors") or [])
             for alias in [a for a, v in data.items() if re.fullmatch(r"r\d+", a) and v]:
-                if self._drop(rate):
+                if self._drop(api, rate):
                     data[alias] = None
                     errors.append(
                         {
@@ -272,7 +275,7 @@ class FaultInjection:
 
             def keep(match: re.Match[str]) -> str:
                 nonlocal dropped
-                if self._drop(rate):
+                if self._drop(api, rate):
                     dropped += 1
                     return ""
                 return match.group(0)
