@@ -24,6 +24,7 @@ from pipeline.listfile.model import (
     Severity,
     Skipped,
 )
+from pipeline.listfile.nonpapers import non_paper_row
 from pipeline.listfile.render import indentation
 from pipeline.listfile.state import (
     ATX_HEADING,
@@ -217,6 +218,13 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
                 state.report(line.number, Severity.WARNING, message)
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1
+    assert reading.title is not None  # noqa: S101 - read_item sets it for papers
+    # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
+    # product. A paper title linked to a post about it (more than three words) stays a paper.
+    post = non_paper_row(reading.title, reading.paper_url, reading.venue, mostly_linked=False)
+    if post is not None and (len(reading.title.split()) <= 3 or "blog post" not in post):
+        state.skipped.append(Skipped(line.number, post, doubtful=False))
+        return None, end
     return _item_entry(reading, line, state), end
 
 

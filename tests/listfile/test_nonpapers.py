@@ -174,3 +174,16 @@ def test_a_blog_post_item_is_a_known_non_paper() -> None:
     assert document.entries == ()
     assert document.skipped[0].reason.startswith("a blog post")
     assert document.diagnostics == ()
+
+
+def test_a_bullet_linking_a_post_about_a_model_is_not_a_paper() -> None:
+    text = (
+        "## Trending\n\n"
+        "- [SPT-Max](https://lab.example.com/blog/spt-max/) - Our largest model yet.\n"
+        f"- [{TITLE}](https://research.example.com/blog/sparse-prompt-tuning) - CVPR 2024\n"
+        f"- [{TITLE} v2]({PAPER}) - CVPR 2024\n"
+    )
+    document = parse_list(text)
+    # A paper's title linked to a post about it is still a paper; a model's name is not.
+    assert [e.line for e in document.entries] == [4, 5]
+    assert [(s.line, s.reason) for s in document.skipped] == [(3, "links a blog post, not a paper")]
