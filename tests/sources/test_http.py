@@ -297,6 +297,28 @@ def test_a_request_looks_in_the_cache_once(tmp_path: Path) -> None:
     assert clock.sleeps == []  # the first request of the run does not wait
 
 
+def test_the_proxy_environment_is_read_once_per_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.example.org")
+    session = make_session("test", tmp_path, timedelta(hours=1), 1)
+    proxied = session.merge_environment_settings(f"{BASE}/a", {}, None, None, None)
+    direct = session.merge_environment_settings(
+        "https://direct.example.org/a", {}, None, None, None
+    )
+    assert proxied["proxies"]["https"] == "http://proxy.example:3128"
+    assert "https" not in direct["proxies"]
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example:3128")  # read once: kept
+    again = session.merge_environment_settings(f"{BASE}/b", {}, None, None, None)
+    assert again == proxied and again["proxies"] is not proxied["proxies"]
+    # A request that sets its own proxies is merged as requests does.
+    own = session.merge_environment_settings(
+        f"{BASE}/c", {"https": "http://mine.example:1"}, None, None, None
+    )
+    assert own["proxies"]["https"] == "http://mine.example:1"
+
+
 # --- credentials and redaction ------------------------------------------------------------------
 
 
