@@ -82,6 +82,8 @@ LIBRARY_AREAS: tuple[tuple[str, str], ...] = (
 
 
 STEPS = ("read_inputs", "resolve_step", "repositories_step", "assemble_step", "write_step")
+# Work resolve_step hands to threads of its own (the arXiv lane), whose stacks do not show it.
+LANE_STEPS = {"Resolver._arxiv_title_lane": "resolve_step", "Resolver._fetch_arxiv": "resolve_step"}
 # Leaves of stacks that wait: selectors, queues, locks, sleeps, the thread pools' idle workers.
 IDLE_LEAVES = frozenset(
     {
@@ -138,6 +140,8 @@ def step_of(frames: list[str]) -> str:
         name = frame.partition(" (")[0]
         if name in STEPS:
             return name
+        if name in LANE_STEPS:
+            return LANE_STEPS[name]
     return "(outside the steps: Prefect's flow and task engine, the CLI)"
 
 
