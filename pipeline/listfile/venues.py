@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pipeline.listfile.identifiers import normalise_title
@@ -274,6 +275,9 @@ for _venue in VENUES:
         _BY_KEY[_alias] = _venue
 
 
+# Kept per text: a list names few venues, thousands of times (the guard, BibTeX, the report),
+# and a text that is not a known key is looked for inside every known long name.
+@lru_cache(maxsize=4096)
 def find_venue(text: str | None) -> Venue | None:
     """The venue a text names: `CVPR 2024`, `Computer Vision and Pattern Recognition`,
     `NeurIPS'22`, `ArXiv`. None when it names none we know."""

@@ -94,6 +94,8 @@ def parse_entry(bibtex: str) -> tuple[str, dict[str, str]] | None:
 def clean_value(value: str) -> str:
     """One line; braces balanced (or all escaped); %, & and # escaped."""
     text = " ".join(value.split())
+    if "{" not in text and "}" not in text:  # most values: nothing to balance
+        return _SPECIAL.sub(r"\\\1", text)
     depth = 0
     balanced = True
     for index, char in enumerate(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.core.errors import ListReadError
@@ -41,11 +42,19 @@ def _no_entries(path: Path, text: str, document: ListDocument) -> ListReadError:
     return ListReadError(message)
 
 
+@lru_cache(maxsize=1)
+def _parsed(text: str, source: str) -> ListDocument:
+    """The last list parsed, kept: `awesome-enrich run` reads the list to check it before
+    Prefect starts, and the flow reads it again in the same process (at 10,000 papers a parse
+    is 2-3 s of CPU). parse_list is pure and its document immutable (frozen, tuples)."""
+    return parse_list(text, source=source)
+
+
 def read_list(path: Path) -> ListDocument:
     """The parsed list. A file without any paper entry (empty, blank, or prose only) raises
     ListReadError: enriching it would replace every output with nothing."""
     text = read_list_text(path)
-    document = parse_list(text, source=str(path))
+    document = _parsed(text, str(path))
     if not document.entries:
         raise _no_entries(path, text, document)
     return document

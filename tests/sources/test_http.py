@@ -274,6 +274,51 @@ def test_requests_are_paced_but_cache_hits_are_not(tmp_path: Path) -> None:
     assert client.stats.network_requests == 2
 
 
+def test_a_request_looks_in_the_cache_once(tmp_path: Path) -> None:
+    # The pacer is waited inside the cached session, just before the network: a miss is not
+    # looked up once to decide and again to send, and a hit is one lookup too.
+    adapter = ReplayAdapter().add("GET", "/v1/a", Canned(200, "{}"))
+    clock = FakeClock()
+    client = make_client(adapter, clock, min_interval_s=3.0, cache_dir=tmp_path)
+    assert isinstance(client.session, requests_cache.CachedSession)
+    cache = client.session.cache
+    lookups: list[str] = []
+    original = cache.get_response
+
+    def counted(key: str, default: object = None) -> object:
+        lookups.append(key)
+        return original(key, default)
+
+    cache.get_response = counted  # type: ignore[method-assign,assignment]
+    client.request("GET", f"{BASE}/a")  # a miss: paced, sent, stored
+    client.request("GET", f"{BASE}/a")  # a hit: neither paced nor sent
+    assert len(lookups) == 2
+    assert client.stats.network_requests == 1 and client.stats.cache_hits == 1
+    assert clock.sleeps == []  # the first request of the run does not wait
+
+
+def test_the_proxy_environment_is_read_once_per_origin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.example.org")
+    session = make_session("test", tmp_path, timedelta(hours=1), 1)
+    proxied = session.merge_environment_settings(f"{BASE}/a", {}, None, None, None)
+    direct = session.merge_environment_settings(
+        "https://direct.example.org/a", {}, None, None, None
+    )
+    assert proxied["proxies"]["https"] == "http://proxy.example:3128"
+    assert "https" not in direct["proxies"]
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example:3128")  # read once: kept
+    again = session.merge_environment_settings(f"{BASE}/b", {}, None, None, None)
+    assert again == proxied and again["proxies"] is not proxied["proxies"]
+    # A request that sets its own proxies is merged as requests does.
+    own = session.merge_environment_settings(
+        f"{BASE}/c", {"https": "http://mine.example:1"}, None, None, None
+    )
+    assert own["proxies"]["https"] == "http://mine.example:1"
+
+
 # --- credentials and redaction ------------------------------------------------------------------
 
 
