@@ -26,21 +26,25 @@ pacer (pipeline.sources.machine_pacing), so runs with different ones keep the sp
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
+import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import (
     GlobalConcurrencyLimitCreate,
     GlobalConcurrencyLimitUpdate,
 )
 from prefect.client.schemas.responses import GlobalConcurrencyLimitResponse
+from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
 from pipeline.sources.config import Settings, quota_key
+from pipeline.sources.gates import clock_for
 from pipeline.sources.http import (
     ARXIV_MIN_INTERVAL_S,
     GITHUB_MIN_INTERVAL_S,
@@ -51,6 +55,7 @@ from pipeline.sources.machine_pacing import MachinePacer
 from pipeline.sources.probe import Check
 
 PREFIX = "awesome-enrich"
+_log = logging.getLogger("pipeline.sources.http")  # with the retries of the requests
 # Rounds of read, compare and tighten before giving up: each round only tightens, so runs that
 # start together settle on the strictest setting within a round or two.
 ENSURE_ROUNDS = 5
@@ -160,14 +165,48 @@ def limiter_for(settings: Settings) -> Callable[[str], None] | None:
         return None
     limits = rate_limits(settings)
     machine = MachinePacer(settings.pacing_dir) if is_ephemeral() else None
+    clock = clock_for(settings.time_scale)
 
     def limiter(api: str) -> None:
         limit = limits[api]
-        rate_limit(limit.name, occupy=1, strict=True)
+        take_slot(limit.name, clock.sleep)
         if machine is not None:
             machine.wait(limit.name, limit.interval_s)
 
     return limiter
+
+
+# A Prefect server busy with many runs (SQLite, one process) answers an increment with 503 now
+# and then: measured, 2 of about 6,900 slot requests of 20 concurrent lists, each failing its
+# run's lane. Asked again after these waits (about a minute in all) before the request fails.
+SLOT_RETRY_WAITS_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+
+
+def _transient(error: BaseException) -> bool:
+    """A server error (5xx) or a connection failure somewhere in the error's causes; not a
+    missing limit or a refusal, which asking again would not change."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, httpx.HTTPStatusError):
+            return cause.response.status_code >= 500
+        if isinstance(cause, httpx.TransportError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def take_slot(name: str, sleep: Callable[[float], None]) -> None:
+    """One slot of the shared limit `name` (strict: a missing limit fails), asked again after
+    a transient failure of the Prefect server."""
+    for wait_s in (*SLOT_RETRY_WAITS_S, None):
+        try:
+            rate_limit(name, occupy=1, strict=True)
+            return
+        except ConcurrencySlotAcquisitionError as error:
+            if wait_s is None or not _transient(error):
+                raise
+            _log.warning("%s; asking the Prefect server again in %.0f s", error, wait_s)
+            sleep(wait_s)
 
 
 def check_limits(settings: Settings) -> list[Check]:

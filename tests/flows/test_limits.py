@@ -7,10 +7,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.client.schemas.responses import GlobalConcurrencyLimitResponse
+from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
 from prefect.exceptions import ObjectAlreadyExists
 
 from flows import limits
@@ -203,3 +205,49 @@ def test_without_a_server_the_limiter_also_waits_on_the_machine_pacer(
     assert with_server is not None
     with_server("arxiv")
     assert calls == [("prefect", "awesome-enrich-arxiv")]
+
+
+def _slot_error(cause: BaseException | None) -> ConcurrencySlotAcquisitionError:
+    error = ConcurrencySlotAcquisitionError("Unable to acquire concurrency slots on ['x']")
+    error.__cause__ = cause
+    return error
+
+
+def _status(code: int) -> httpx.HTTPStatusError:
+    request = httpx.Request("POST", "http://127.0.0.1/api/v2/concurrency_limits/increment")
+    return httpx.HTTPStatusError("busy", request=request, response=httpx.Response(code))
+
+
+@pytest.mark.parametrize(
+    ("failures", "asked", "raised"),
+    [
+        ([_status(503), httpx.ConnectError("refused")], 3, False),  # transient: asked again
+        ([_status(503)] * 7, 7, True),  # still failing after about a minute: the request fails
+        ([_slot_error(None)], 1, True),  # a missing limit (strict): no second try
+        ([_status(409)], 1, True),
+    ],
+)
+def test_a_busy_prefect_server_is_asked_for_the_slot_again(
+    monkeypatch: pytest.MonkeyPatch, failures: list[BaseException], asked: int, raised: bool
+) -> None:
+    calls: list[str] = []
+
+    def rate_limit(name: str, **_: object) -> None:
+        calls.append(name)
+        if len(calls) <= len(failures):
+            failure = failures[len(calls) - 1]
+            raise (
+                failure
+                if isinstance(failure, ConcurrencySlotAcquisitionError)
+                else (_slot_error(failure))
+            )
+
+    monkeypatch.setattr(limits, "rate_limit", rate_limit)
+    slept: list[float] = []
+    if raised:
+        with pytest.raises(ConcurrencySlotAcquisitionError):
+            limits.take_slot("awesome-enrich-arxiv", slept.append)
+    else:
+        limits.take_slot("awesome-enrich-arxiv", slept.append)
+    assert len(calls) == asked
+    assert slept == list(limits.SLOT_RETRY_WAITS_S[: asked - 1])
