@@ -169,9 +169,8 @@ def parse_table(
 def _links_a_paper(table: Table, line: Line) -> bool:
     """Whether a row has a link in its title or paper-link column (a code link does not
     count). In a table without a title column, any link counts."""
-    row = split_row(line)
-    if row is None:
-        return False
+    # A row without pipes is one cell, as the rows are read (parse_table).
+    row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
     columns = [table.column(ColumnRole.TITLE), table.column(ColumnRole.LINK)]
     cells = [row.cells[i] for i in columns if i is not None and i < len(row.cells)]
     if table.column(ColumnRole.TITLE) is None:

@@ -382,3 +382,13 @@ def test_sorting_a_table_permutes_its_paper_rows(text: str, drawn: list[int | No
             if row is not None:
                 expected.append(row.line.text)
         assert [row.line.text for row in result.rows] == expected
+
+
+def test_a_row_without_pipes_counts_as_linked_before_and_after_new_columns() -> None:
+    """Found by the property test above: a pipe-less row's link was not counted, so whether a
+    bare name beside it was a paper changed once the new columns gave the row its pipes."""
+    text = "Title|Title\n---|---\n[T](https://x.org/a)\n|0||\n[T](https://x.org/a)\n"
+    document = parse_list(text)
+    assert [e.title for e in document.entries] == ["T", "T"]
+    reparsed = parse_list(render(document, [ExtraColumn("C0", {})]))
+    assert [e.title for e in reparsed.entries] == ["T", "T"]
