@@ -77,6 +77,11 @@ class TransportError(ApiError):
     """No usable HTTP answer: connection refused or reset, DNS failure, timeout."""
 
 
+class SharedLimitUnavailable(TransportError):
+    """The shared rate limit (a Prefect global concurrency limit) could not be taken, so nothing
+    was sent: an outage of this API for the run, as a connection failure is."""
+
+
 class MalformedResponse(ApiError):
     """An answer whose body does not have the documented shape (HTML error page, bad JSON...)."""
 

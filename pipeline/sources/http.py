@@ -39,6 +39,7 @@ from pipeline.core.errors import (
     ApiError,
     MalformedResponse,
     RateLimited,
+    SharedLimitUnavailable,
     TransportError,
 )
 from pipeline.sources.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
@@ -397,7 +398,13 @@ class HttpClient:
         past it: nothing is sent), wait for the API's turn, count it as sent."""
         method, url = self._hop.method, self._hop.url
         self.gate.reserve(self.redact(url))
-        self.gate.wait_turn(self.limiter)
+        try:
+            self.gate.wait_turn(self.limiter)
+        except Exception as error:  # the limiter's server failed (after its own retries)
+            message = f"shared rate limit unavailable: {type(error).__name__}: {error}"
+            raise SharedLimitUnavailable(
+                self.profile.name, self.redact(url), self.redact(message)
+            ) from error
         with self._stats_lock:
             self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
         self._hop.sent = True

@@ -9,7 +9,7 @@ import pytest
 
 from fakeapi.faults import Faults
 from fakeapi.world import FakeRepo, World, world_from_list
-from pipeline.core.errors import ApiError
+from pipeline.core.errors import ApiError, SharedLimitUnavailable, is_outage
 from pipeline.job.summary import resolution_summary
 from pipeline.resolve.overrides import Overrides
 from pipeline.resolve.resolver import Resolver
@@ -111,3 +111,19 @@ def test_a_graphql_batch_poisoned_by_one_repository_is_split() -> None:
     assert github.stopped is None
     assert requests["github GET github_repo"] == 1
     assert requests["github POST github_graphql"] > 1
+
+
+def test_a_shared_limit_that_cannot_be_taken_is_an_outage_of_that_api() -> None:
+    """The limiter (the Prefect server) failing after its own retries: no request is sent, and
+    the lane sees an API error it stops on, as for a refused connection, not a crash."""
+
+    def limiter(api: str) -> None:
+        raise RuntimeError(f"Unable to acquire concurrency slots on ['awesome-enrich-{api}']")
+
+    with fake_apis(seed_world()) as (server, s):
+        with pytest.raises(SharedLimitUnavailable) as raised:
+            SemanticScholarClient.from_settings(s, limiter=limiter).get_papers(s2_ids(3))
+        sent = server.app.stats.per_api()
+    assert is_outage(raised.value) and raised.value.api == "s2"
+    assert "shared rate limit unavailable: RuntimeError" in str(raised.value)
+    assert sent.get("s2", 0) == 0
