@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id, measure
+from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id, measure, run_command
 from benchmarks.synthetic_list import make_list
 from fakeapi.world import world_from_list
 from pipeline.store.listio import read_list
@@ -292,22 +292,16 @@ def run_nights(
         before = workdir / f"out-before-{night.name}"
         if out.exists():
             shutil.copytree(out, before)
-        command = [
-            sys.executable,
-            "-m",
-            "pipeline.cli.main",
-            "run",
-            "--list",
-            str(list_path),
-            "--out",
-            str(out),
+        command = run_command(
+            list_path,
+            out,
             "--citation-pages",
             "0",
             "--snapshot-date",
             night.snapshot,
             "--cache-dir",
             str(workdir / night.cache),
-        ]
+        )
         fake = Fake(world_path)  # a fresh quota each night
         try:
             measured = measure(fake, command, env)

@@ -161,6 +161,12 @@ def measure(fake: Fake, command: list[str], extra_env: dict[str, str]) -> Measur
     )
 
 
+def run_command(list_path: Path, out: Path, *options: str) -> list[str]:
+    """`awesome-enrich run` for one list, in this interpreter, with more options."""
+    command = [sys.executable, "-m", "pipeline.cli.main", "run"]
+    return [*command, "--list", str(list_path), "--out", str(out), *options]
+
+
 def minimum_calls(
     list_path: Path, world: World, report: dict[str, Any]
 ) -> tuple[dict[str, int], dict[str, int]]:
@@ -215,16 +221,7 @@ def bench_size(
     world_path = folder / "world.json"
     world.save(world_path)
     out = folder / "out"
-    pipeline = [
-        sys.executable,
-        "-m",
-        "pipeline.cli.main",
-        "run",
-        "--list",
-        str(list_path),
-        "--out",
-        str(out),
-    ]
+    pipeline = run_command(list_path, out)
     # Cold and warm nights without the citation history, so their calls compare with the
     # minimum and the naive script (neither fetches citing papers); a third night measures it.
     enrich = [*pipeline, "--citation-pages", "0"]

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results import write_section
-from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id
+from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id, run_command
 from benchmarks.synthetic_list import make_list
 from fakeapi.world import world_from_list
 from pipeline.sources.http import (
@@ -101,21 +101,15 @@ def measure(
     pacing = [f"--pacing={api}={INTERVAL[api] * scale * CHECK_SHARE[api]}" for api in APIS]
     fake = Fake(world_path, *pacing)
     try:
-        command = [
-            sys.executable,
-            "-m",
-            "pipeline.cli.main",
-            "run",
-            "--list",
-            str(list_path),
-            "--out",
-            str(folder / f"out-{mode}"),
+        command = run_command(
+            list_path,
+            folder / f"out-{mode}",
             "--cache-dir",
             str(folder / f"cache-{mode}"),
             "--snapshot-date",
             date.today().isoformat(),
             *(["--sequential"] if mode == "sequential" else []),
-        ]
+        )
         variables = {**os.environ, **fake.env, **env, "AWESOME_ENRICH_TIME_SCALE": str(scale)}
         start = time.monotonic()
         process = subprocess.Popen(

@@ -42,6 +42,7 @@ from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_chain, wait_fixed
 
 from pipeline.sources.config import Settings, quota_key
 from pipeline.sources.gates import clock_for
@@ -197,16 +198,22 @@ def _transient(error: BaseException) -> bool:
 
 def take_slot(name: str, sleep: Callable[[float], None]) -> None:
     """One slot of the shared limit `name` (strict: a missing limit fails), asked again after
-    a transient failure of the Prefect server."""
-    for wait_s in (*SLOT_RETRY_WAITS_S, None):
-        try:
-            rate_limit(name, occupy=1, strict=True)
-            return
-        except ConcurrencySlotAcquisitionError as error:
-            if wait_s is None or not _transient(error):
-                raise
-            _log.warning("%s; asking the Prefect server again in %.0f s", error, wait_s)
-            sleep(wait_s)
+    a transient failure of the Prefect server (tenacity, as the HTTP layer's retries)."""
+    retrying = Retrying(
+        retry=retry_if_exception(
+            lambda e: isinstance(e, ConcurrencySlotAcquisitionError) and _transient(e)
+        ),
+        wait=wait_chain(*(wait_fixed(s) for s in SLOT_RETRY_WAITS_S)),
+        stop=stop_after_attempt(len(SLOT_RETRY_WAITS_S) + 1),
+        sleep=sleep,
+        before_sleep=lambda state: _log.warning(
+            "%s; asking the Prefect server again in %.0f s",
+            state.outcome.exception() if state.outcome else "",
+            state.next_action.sleep if state.next_action else 0,
+        ),
+        reraise=True,
+    )
+    retrying(rate_limit, name, occupy=1, strict=True)
 
 
 def check_limits(settings: Settings) -> list[Check]:

@@ -38,6 +38,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type
 from pipeline.core.errors import (
     ApiError,
     MalformedResponse,
+    PipelineError,
     RateLimited,
     SharedLimitUnavailable,
     TransportError,
@@ -400,6 +401,8 @@ class HttpClient:
         self.gate.reserve(self.redact(url))
         try:
             self.gate.wait_turn(self.limiter)
+        except PipelineError:
+            raise  # says itself what is wrong (an unwritable pacing folder, say)
         except Exception as error:  # the limiter's server failed (after its own retries)
             message = f"shared rate limit unavailable: {type(error).__name__}: {error}"
             raise SharedLimitUnavailable(

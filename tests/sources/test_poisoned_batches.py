@@ -9,7 +9,7 @@ import pytest
 
 from fakeapi.faults import Faults
 from fakeapi.world import FakeRepo, World, world_from_list
-from pipeline.core.errors import ApiError, SharedLimitUnavailable, is_outage
+from pipeline.core.errors import ApiError, ConfigError, SharedLimitUnavailable, is_outage
 from pipeline.job.summary import resolution_summary
 from pipeline.resolve.overrides import Overrides
 from pipeline.resolve.resolver import Resolver
@@ -127,3 +127,11 @@ def test_a_shared_limit_that_cannot_be_taken_is_an_outage_of_that_api() -> None:
     assert is_outage(raised.value) and raised.value.api == "s2"
     assert "shared rate limit unavailable: RuntimeError" in str(raised.value)
     assert sent.get("s2", 0) == 0
+
+
+def test_a_limiter_that_says_what_is_wrong_is_not_called_an_outage() -> None:
+    def limiter(api: str) -> None:
+        raise ConfigError("/cache/pacing: cannot keep the request spacing (Read-only)")
+
+    with fake_apis(seed_world()) as (_, s), pytest.raises(ConfigError, match="Read-only"):
+        SemanticScholarClient.from_settings(s, limiter=limiter).get_papers(s2_ids(3))
