@@ -61,7 +61,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
     indent = indentation(item.group(1))
     label: str | None = None  # `- NIPS'19`: the papers below it, read with its venue
     labelled = False
-    described = _a_linked_paper(item.group(3))
+    described: bool | None = None  # whether the item is a linked paper: read when needed
     end = index + 1
     blank = False
     while end < len(lines):
@@ -81,7 +81,11 @@ def _item_lines(lines: list[Line], index: int) -> int:
             if inline_problem([item.group(3)], cells=False) is None:
                 label = venue_label(item.group(3))
         # Link-less sub-items of a linked paper describe it (`  - Extends AFA (CVPR 2022)`).
-        description = nested and deeper and described and not _has_links(nested.group(3))
+        description = False
+        if nested and deeper and not _has_links(nested.group(3)):
+            if described is None:
+                described = _a_linked_paper(item.group(3))
+            description = described
         if nested and not description and (not deeper or _paper_of_its_own(nested.group(3), label)):
             break  # a sibling, or a paper of its own
         if not deeper and (blank or BLOCK_START.match(text)):
