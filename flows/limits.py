@@ -19,9 +19,14 @@ read it back and tighten what is looser than this run needs, never loosening a s
 setting (docs/many-lists.md says how to reset one). Requests take a slot with strict=True: a
 missing limit is an error, never an unthrottled request (reference/prefect.md).
 
-Without a Prefect server (ephemeral mode) the limits live in `$PREFECT_HOME/prefect.db`, shared
-only by runs with the same PREFECT_HOME; there the limiter also waits on the machine-wide
-pacer (pipeline.sources.machine_pacing), so runs with different ones keep the spacing too.
+After its slot, every request also waits on the machine-wide pacer
+(pipeline.sources.machine_pacing) just before it is sent: a slot spaces the server's grants,
+and the answer's way back to the request (the Prefect client's event loop, a busy CPU) can
+bring two grants one interval apart within milliseconds of each other; the pacer spaces the
+sends of every run on the machine. Without a Prefect server (ephemeral mode) the limits live in
+`$PREFECT_HOME/prefect.db`, shared only by runs with the same PREFECT_HOME, and the pacer is
+what keeps runs with different ones apart: there an unwritable pacing folder is an error, with
+a server only a warning.
 """
 
 from __future__ import annotations
@@ -159,20 +164,19 @@ def ensure_limits(settings: Settings) -> None:
 
 
 def limiter_for(settings: Settings) -> Callable[[str], None] | None:
-    """What the clients call with the API's name ("s2", "arxiv", "github") before each request:
-    wait for a slot of the API's shared limit (and, without a Prefect server, for the machine's
-    pacer). None when the run takes no shared limit (uses_shared_limits)."""
+    """What the clients call with the API's name ("s2", "arxiv", "github") just before each
+    request is sent: wait for a slot of the API's shared limit, then for the machine's pacer
+    (see the module docstring). None when the run takes no shared limit (uses_shared_limits)."""
     if not uses_shared_limits(settings):
         return None
     limits = rate_limits(settings)
-    machine = MachinePacer(settings.pacing_dir) if is_ephemeral() else None
+    machine = MachinePacer(settings.pacing_dir, required=is_ephemeral())
     clock = clock_for(settings.time_scale)
 
     def limiter(api: str) -> None:
         limit = limits[api]
         take_slot(limit.name, clock.sleep)
-        if machine is not None:
-            machine.wait(limit.name, limit.interval_s)
+        machine.wait(limit.name, limit.interval_s)
 
     return limiter
 

@@ -183,13 +183,17 @@ def test_a_limit_that_never_settles_fails_clearly_without_the_key() -> None:
     assert wanted.name in str(error.value) and KEY not in str(error.value)
 
 
-def test_without_a_server_the_limiter_also_waits_on_the_machine_pacer(
+def test_after_its_slot_every_request_waits_on_the_machine_pacer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """With and without a server: a slot spaces the grants, the pacer the sends after them;
+    the pacer is required only without a server."""
     calls: list[tuple[str, object]] = []
     monkeypatch.setattr(limits, "rate_limit", lambda name, **_: calls.append(("prefect", name)))
     monkeypatch.setattr(
-        MachinePacer, "wait", lambda _, quota, interval: calls.append((quota, interval))
+        MachinePacer,
+        "wait",
+        lambda pacer, quota, interval: calls.append((quota, (interval, pacer.required))),
     )
     values = settings(KEY, XDG_CACHE_HOME=str(tmp_path))
     assert values.pacing_dir == tmp_path / "awesome-enrich" / "pacing"
@@ -198,13 +202,14 @@ def test_without_a_server_the_limiter_also_waits_on_the_machine_pacer(
     assert limiter is not None
     limiter("s2")
     s2 = f"awesome-enrich-s2-{Secret(KEY).fingerprint()}"
-    assert calls == [("prefect", s2), (s2, 1.0)]
+    assert calls == [("prefect", s2), (s2, (1.0, True))]
     monkeypatch.setattr(limits, "is_ephemeral", lambda: False)
     calls.clear()
     with_server = limiter_for(values)
     assert with_server is not None
     with_server("arxiv")
-    assert calls == [("prefect", "awesome-enrich-arxiv")]
+    arxiv = "awesome-enrich-arxiv"
+    assert calls == [("prefect", arxiv), (arxiv, (3.0, False))]
 
 
 def _slot_error(cause: BaseException | None) -> ConcurrencySlotAcquisitionError:

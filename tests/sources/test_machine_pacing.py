@@ -85,3 +85,19 @@ def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
         MachinePacer(blocker / "pacing").wait("q", 1.0)
     with pytest.raises(ValueError, match="not a quota name"):
         MachinePacer(tmp_path).wait("../escape", 1.0)
+
+
+def test_when_not_required_an_unwritable_folder_is_one_warning_and_no_wait(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Runs against a Prefect server: its limits still space the grants, so the run goes on."""
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    pacer = MachinePacer(blocker / "pacing", required=False)
+    before = time.monotonic()
+    with caplog.at_level("WARNING", logger="pipeline.sources.http"):
+        for _ in range(3):
+            pacer.wait("q", 5.0)
+    assert time.monotonic() - before < 5.0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "XDG_CACHE_HOME" in warnings[0], warnings
