@@ -4,11 +4,17 @@ A missed match is better than a wrong one: a candidate found by title is accepte
 normalised title is at least 90% similar to the list's (rapidfuzz ratio, which penalises a title
 that is only a prefix of the other) and its year is within one of the list's. A venue that
 conflicts with the list's lowers the score and marks the match low-confidence.
+
+One title that is the other's first words exactly ("... Segmentation" and "... Segmentation at
+Scale") passes the ratio when the difference is short, but names another paper unless the rest
+is a subtitle the list left out (or the record lacks): the longer title's own text then has a
+separator (":", " - ", "?"...) where the shorter one ends. Otherwise the candidate is rejected.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +29,9 @@ VENUE_CONFLICT_FACTOR = 0.92  # a conflicting venue costs 8% of the score
 OFF_BY_ONE_YEAR_FACTOR = 0.98  # arXiv versions often precede the venue by months
 UNKNOWN_YEAR_FACTOR = 0.97
 LOW_CONFIDENCE_BELOW = 0.95
+# Where a subtitle starts: a colon, a dash between spaces, an em/en dash, or the end of a
+# question or exclamation ("Is Attention All You Need? A Study ...").
+_SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]+\s|[\u2013\u2014]|[?!.])\s*")
 
 
 def title_similarity(first: str, second: str) -> float:
@@ -34,6 +43,34 @@ def title_similarity(first: str, second: str) -> float:
     spaced = fuzz.ratio(one, two)
     unspaced = fuzz.ratio(one.replace(" ", ""), two.replace(" ", ""))
     return max(spaced, unspaced) / 100.0
+
+
+def _main_titles(title: str) -> set[str]:
+    """The normalised text before each subtitle break of `title`."""
+    return {normalise_title(title[: m.start()]) for m in _SUBTITLE_BREAK.finditer(title)}
+
+
+def added_words(list_title: str, candidate_title: str) -> str | None:
+    """When one title is the other plus words that are not a subtitle, a reason naming them;
+    None otherwise (equal titles, other differences, or a subtitle one of them omits)."""
+    one, two = normalise_title(list_title), normalise_title(candidate_title)
+    if one == two or not one or not two:
+        return None
+    shorter, longer, longer_raw = (
+        (two, one, list_title)
+        if len(two) < len(one)
+        else (
+            one,
+            two,
+            candidate_title,
+        )
+    )
+    if not longer.startswith(shorter + " ") or shorter in _main_titles(longer_raw):
+        return None
+    extra = longer[len(shorter) + 1 :]
+    if longer == one:
+        return f"the record's title is the list's without its last words {extra!r}"
+    return f"the record's title adds {extra!r} to the list's"
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,9 @@ def judge(
     if similarity < MIN_TITLE_SIMILARITY:
         rejected = True
         reasons.append(f"title similarity {similarity:.3f} < {MIN_TITLE_SIMILARITY:.2f}")
+    elif (added := added_words(list_title, candidate_title)) is not None:
+        rejected = True
+        reasons.append(added)
     if list_year is not None and candidate_year is not None:
         difference = abs(candidate_year - list_year)
         if difference > MAX_YEAR_DIFFERENCE:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.resolve.matching import entry_ids, judge, title_key, title_similarity
+from pipeline.resolve.matching import added_words, entry_ids, judge, title_key, title_similarity
 
 TITLE = "Token Contrast for Weakly-Supervised Semantic Segmentation"
 
@@ -70,3 +70,46 @@ def test_entry_ids_survive_case_and_punctuation_edits_and_number_repeats() -> No
     ids = entry_ids([TITLE, "Other", TITLE.upper()])
     assert ids == [title_key(TITLE), title_key("Other"), f"{title_key(TITLE)}-2"]
     assert all(len(i.split("-")[0]) == 12 for i in ids)
+
+
+@pytest.mark.parametrize(
+    ("list_title", "candidate", "reason"),
+    [
+        # The 20-list benchmark's wrong matches: the record is the list's title minus its end.
+        (
+            "Generative Uncertainty Estimation for Medical Image Segmentation at Scale",
+            "Generative Uncertainty Estimation for Medical Image Segmentation",
+            "the record's title is the list's without its last words 'at scale'",
+        ),
+        (
+            "Masked Token Merging for Panoptic Segmentation",
+            "Masked Token Merging for Panoptic Segmentation in the Wild",
+            "the record's title adds 'in the wild' to the list's",
+        ),
+    ],
+)
+def test_a_title_that_is_the_other_plus_words_is_another_paper(
+    list_title: str, candidate: str, reason: str
+) -> None:
+    assert title_similarity(list_title, candidate) >= 0.9  # the ratio alone would accept it
+    verdict = judge(list_title, 2023, None, candidate, 2023)
+    assert not verdict.accepted
+    assert verdict.reasons == (reason,)
+
+
+SUBTITLED = "Multi-class Token Transformer for Weakly Supervised Semantic Segmentation"
+
+
+@pytest.mark.parametrize(
+    ("list_title", "candidate"),
+    [
+        (SUBTITLED, f"{SUBTITLED}: Extended"),
+        (f"{SUBTITLED} - Extended", SUBTITLED),
+        ("Is Attention Enough for Segmentation", "Is Attention Enough for Segmentation? A Study"),
+        (SUBTITLED, f"{SUBTITLED} \u2014 Extended"),
+    ],
+)
+def test_a_subtitle_one_side_leaves_out_is_the_same_paper(list_title: str, candidate: str) -> None:
+    assert added_words(list_title, candidate) is None
+    assert title_similarity(list_title, candidate) >= 0.9
+    assert judge(list_title, 2023, None, candidate, 2023).accepted
