@@ -155,7 +155,9 @@ class Resolver:
             return {lookup.requested: lookup for lookup in self.s2.get_papers(unique(list(s2_ids)))}
         except ApiError as error:
             self.failures["s2"] = error.detail
-            return None
+        except Exception as error:  # a bug or an unforeseen answer: S2 stops, not the run
+            self.failures["s2"] = f"stopped: {type(error).__name__}: {error}"
+        return None
 
     def resolve(
         self,
@@ -364,6 +366,9 @@ class Resolver:
                 if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
                 notes.append(f"S2 title match failed: {error.message}")
+            except Exception as error:  # a bug or an unforeseen answer: S2's titles stop
+                self.failures["s2-title"] = f"stopped: {type(error).__name__}: {error}"
+                notes.append(f"S2 title match stopped: {type(error).__name__}")
             notes.extend(str(rejected) for rejected in searched.rejected)
             if searched.paper is not None and searched.verdict is not None:
                 paper, verdict = searched.paper, searched.verdict

@@ -201,6 +201,48 @@ def test_s2_down_keeps_the_previous_resolution() -> None:
     assert "ru2023token" in run.bibliography
 
 
+def test_an_unforeseen_s2_failure_stops_s2_and_keeps_the_previous_resolution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug or an answer nobody foresaw in S2's client stops S2's part, as it does arXiv's
+    lane: the pinned paper keeps its resolution and a new entry is left for arXiv."""
+    pinned = Pin(title_key(TITLE), "s2_title", 0.97, s2_paper_id="real")
+
+    def broken(*_: object, **__: object) -> object:
+        raise KeyError("paperId")
+
+    monkeypatch.setattr(SemanticScholarClient, "get_papers", broken)
+    monkeypatch.setattr(SemanticScholarClient, "match_title", broken)
+    other = "Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation"
+    text = one_row() + f"| [{other}](https://example.org/x.pdf) | WACV 2024 |\n"
+    run = resolve(world(paper("real")), text, previous={title_key(TITLE): pinned})
+    kept, new = run.resolutions
+    assert (kept.method, kept.s2_paper_id, kept.kept_from_previous) == (
+        MatchMethod.S2_TITLE,
+        "real",
+        True,
+    )
+    assert new.method is MatchMethod.UNRESOLVED
+    assert run.failures["s2"] == "stopped: KeyError: 'paperId'"
+
+
+def test_an_unforeseen_failure_of_s2_titles_stops_only_s2_titles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object, **__: object) -> object:
+        raise TypeError("an answer nobody foresaw")
+
+    monkeypatch.setattr(SemanticScholarClient, "match_title", broken)
+    on_both = paper(
+        "a", arxiv_id="2303.01267", in_arxiv=True, arxiv_published="2023-03-02T00:00:00Z"
+    )
+    run = resolve(world(on_both), one_row())
+    [r] = run.resolutions
+    assert run.failures == {"s2-title": "stopped: TypeError: an answer nobody foresaw"}
+    assert r.method is MatchMethod.ARXIV_TITLE  # arXiv still searched the title
+    assert "S2 title match stopped: TypeError" in r.notes
+
+
 def test_a_venue_conflict_is_accepted_only_as_low_confidence() -> None:
     journal = paper("journal", venue="IEEE Transactions on Image Processing")
     [r] = resolve(world(journal), one_row()).resolutions
