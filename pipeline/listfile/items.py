@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.listfile.identifiers import paper_ids
 from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
@@ -105,12 +106,15 @@ _TITLE_WORDS = re.compile(
     r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
     r"without|beyond|into|at|as)\b"
 )
+_HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]+-[a-z]+\b(?!-)")  # `Yu-an`, `Shu-tao`
 _TRAILING_BREAK = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+\s*$", re.IGNORECASE)
 _NOT_PAPER_TAG = re.compile(
     r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
     r"dataset|demo|code)\W*$"
 )
-_NAME_WORD = r"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|[a-z]{1,3})"  # Li, J., Shu-Tao, van, de
+# A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
+_PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
+_NAME_WORD = rf"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|{_PARTICLE})"  # Li, J., Shu-Tao, van, de
 _NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
 # What a regenerated list appends to an item (render.py): ` — Citations: 12 · Stars: 3`. It is
 # the pipeline's own output, not the maintainer's data, so reading it back ignores it.
@@ -153,6 +157,12 @@ class ItemReading:
     year_text: str | None = None  # where the year is written, for year_from_text
     skip_reason: str | None = None  # set when the item is not a paper
     has_links: bool = False
+
+
+def _names_by_id(url: str) -> bool:
+    """A paper link S2 can look up by itself: it holds an arXiv id or a DOI."""
+    ids = paper_ids(url)
+    return bool(ids.arxiv_id or ids.doi)
 
 
 def _host_matches(url: str, hosts: Sequence[str]) -> bool:
@@ -228,15 +238,20 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
             start = text.index(title)
             return _clean_title(title), text[start + len(title) :], []
+    # Names separated by commas, then the title (before a middle initial is taken for the end
+    # of the authors: `A. Krizhevsky, G. E. Hinton, Title, NIPS, 2012`).
+    cited = _title_after_authors(plain)
+    if cited is not None:
+        start = text.index(cited)
+        return _clean_title(cited), text[start + len(cited) :], []
     for end in _AFTER_SHORT_NAME.finditer(plain):
         rest = _SENTENCE.split(plain[end.end() :], maxsplit=1)[0]
         if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MIN_TITLE_WORDS:
             start = end.end()
             return _clean_title(rest), text[start + len(rest) :], []
-    cited = _title_after_authors(plain)
-    if cited is not None:
-        start = text.index(cited)
-        return _clean_title(cited), text[start + len(cited) :], []
+    question = re.search(r"\?\s+(?=\S)", plain)
+    if question and looks_like_authors(_SENTENCE.split(plain[question.end() :], maxsplit=1)[0]):
+        plain = plain[: question.end()]  # `Does X Help? Müller, Rafael, and Hinton. NeurIPS 2019`
     for broken in _SENTENCE_END.finditer(plain):
         if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
             plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
@@ -247,21 +262,36 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
 def _title_after_authors(plain: str) -> str | None:
     """`A. Author, B. Author and C. Author, Title, CVPR 2016` or `A. Author, B. Author,
     "Title", ICLR 2016`: a citation that lists the authors first, separated by commas."""
-    if looks_like_authors(_SENTENCE.split(plain, maxsplit=1)[0]):
-        return None  # `A. Author, B. Author, and C. Author. arXiv, 2022`: an author line
     parts = [part.strip() for part in re.split(r",\s+", plain)]
-    names = 0
-    for part in parts:
+    names = people_named = 0
+    for index, part in enumerate(parts):
         people = [p.strip() for p in re.split(r"\s+and\s+|^and\s+", part) if p.strip()]
         if not people or not all(_NAME.match(p) and 2 <= len(p.split()) <= 4 for p in people):
             break
+        following = parts[index + 1].strip(" .") if index + 1 < len(parts) else ""
+        venue_next = len(following.split()) <= 3 and bool(
+            find_venue(following) or year_from_text(following) == following
+        )
+        words = part.split()
+        no_initials = not any(re.fullmatch(r"[A-Z]\.?", word) for word in words)
+        if people_named >= 2 and venue_next and len(words) >= 3 and no_initials:
+            # `..., Yoshua Bengio, Generative Adversarial Networks, NIPS, 2014`: the words
+            # before the venue are the title, however much they look like a name
+            return part
         names += 1
+        people_named += len(people)
+    if looks_like_authors(_SENTENCE.split(plain, maxsplit=1)[0]):
+        return None  # `A. Author, B. Author, and C. Author. arXiv, 2022`: an author line
     quoted = re.search(r'"([^"]{8,})"|“([^”]{8,})”', plain)
     if quoted and names >= 1 and plain[: quoted.start()].rstrip().endswith(","):
         return quoted.group(1) or quoted.group(2)
-    if names < 2 or names >= len(parts):
+    # Two people at least (`A. Author and B. Author, Title, ...` counts two), and a title after.
+    if people_named < 2 or names >= len(parts):
         return None
     title = parts[names].strip()
+    head = re.match(r"^(?:and\s+)?([^.]{1,40}?)\.\s", title)
+    if title.startswith("and ") or (head and _NAME.match(head.group(1))):
+        return None  # `L Wu, C Ma, W E. Title.`: the last name ends at a sentence, not a comma
     if len(title.split()) < 3 or find_venue(title) or year_from_text(title) == title:
         return None
     return title
@@ -284,9 +314,11 @@ def looks_like_authors(text: str) -> bool:
     if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et al\b", plain):
         return True
     plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
-    if _TITLE_WORDS.search(plain):
+    if _TITLE_WORDS.search(_HYPHENATED_NAME.sub("", plain)):
         return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
     parts = [part.strip(" .") for part in re.split(r"[,;]|\band\b|&", plain) if part.strip(" .")]
+    if any(len(part.split()) >= 5 for part in parts):
+        return False  # `..., Show and Tell: A Neural Image Caption Generator`: a title
     if len(parts) == 1:  # one author, with an initial: `R Neal`, `J. Smith`
         return re.match(r"^[A-Z]\.?\s[A-Z][\w'-]+$", parts[0]) is not None
     names = sum(1 for part in parts if _NAME.match(part) and len(part.split()) <= 4)
@@ -370,7 +402,8 @@ def read_item(
         plain_title = not _BOLD.match(body) and not _QUOTED.match(body)
         sentence = _SENTENCE.split(body.split("[", 1)[0], maxsplit=1)[0]
         in_first = title is not None and plain_text(title) in plain_text(sentence)
-        if plain_title and in_first and looks_like_authors(sentence):
+        cited = _title_after_authors(body.split("[", 1)[0]) is not None
+        if plain_title and in_first and looks_like_authors(sentence) and not cited:
             return ItemReading(skip_reason="an author line", has_links=has_links)
 
     paper_url = None
@@ -414,7 +447,11 @@ def read_item(
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
     short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
-    named = paper_url is not None and _BOLD.match(body) is not None  # `**AdaBoost** [[Paper]]`
+    # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
+    # by its name, bold or linked to a paper link that names it by id (resolved by that id)
+    named = paper_url is not None and (
+        _BOLD.match(body) is not None or bool(title and _names_by_id(paper_url))
+    )
     if not title or (short and title_link is None and not named):
         reason = "no title found" if has_links else "not a paper: no title, link or venue"
         return ItemReading(skip_reason=reason, has_links=has_links)

@@ -56,6 +56,13 @@ _BLOG_URL = re.compile(
     r"(?i)^https?://(?:blogs?\.[^/]+/|[^/]+/(?:[^?#]*/)?(?:blogs?|news|announcements?|index)(?:/|[-_]|$))"
 )
 _ANNOUNCEMENT = re.compile(r"(?i)^(?:introducing|announcing|meet)\b")
+# `[Share on Twitter](http://twitter.com/home?status=...)`: buttons to share the list itself.
+_SHARE_URL = re.compile(
+    r"(?i)^https?://(?:www\.)?(?:twitter\.com/(?:home\?status|intent/tweet|share)|x\.com/intent/"
+    r"|facebook\.com/shar|plus\.google\.com/share|linkedin\.com/(?:shareArticle|sharing)"
+    r"|reddit\.com/submit|news\.ycombinator\.com/submitlink|t\.me/share|"
+    r"(?:service\.)?weibo\.com/share)"
+)
 
 
 def bare_heading(heading: str) -> str:
@@ -82,6 +89,8 @@ def non_paper_row(
 ) -> str | None:
     """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
     announcement, a tool, or a bare name without the paper link its neighbours all have."""
+    if paper_url and _SHARE_URL.match(paper_url):
+        return "a button to share the list, not a paper"
     kind = plain_text(venue or "").strip(" .").casefold()
     if kind in _NON_PAPER_VENUES:
         return f"its venue says {venue!r}: not a paper"

@@ -196,7 +196,9 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     if reading.skip_reason is None and state.link_labels and reading.paper_url is None:
         reading = _with_label_links(reading, state)
     citations = _citations_below(lines, end, indent, inherited)
-    short = reading.skip_reason == "no title found" or (
+    # `* OverFeat, NYU [[Paper]](url)` reads as an author line, `* GoogLeNet [[Paper]](url)`
+    # as a short title: labels, when papers are cited below them.
+    short = reading.skip_reason in {"no title found", "an author line"} or (
         reading.skip_reason is None and len((reading.title or "").split()) <= 5
     )
     urls = _paper_urls([content, *_continuation(rest)]) if citations and short else []

@@ -146,3 +146,63 @@ def test_link_less_sub_items_of_a_linked_paper_describe_it() -> None:
 def test_related_works_hold_papers_related_lists_do_not(heading: str, entries: int) -> None:
     document = parse_list(f"## {heading}\n\n- [{TITLE}]({PAPER}) - CVPR 2023\n")
     assert len(document.entries) == entries
+
+
+@pytest.mark.parametrize(
+    "citation",
+    [
+        # two people joined by "and" are two authors, not a title
+        f"Ada Lovelace and Alan Turing, {TITLE}, ICLR, 2015.",
+        # a middle initial does not end the authors
+        f"Ada Lovelace, Grace B. Hopper, Alan M. Turing, {TITLE}, NIPS, 2012.",
+        # a title of capitalised words right before the venue, after the names
+        "Ada Lovelace, Grace B. Hopper, Alan Turing, Generative Prompt Networks, NIPS, 2014.",
+    ],
+)
+def test_citations_below_a_label_read_their_titles(citation: str) -> None:
+    text = f"## Papers\n\n* Lab Name, Some University [[Paper]]({PAPER})\n  * {citation}\n"
+    document = parse_list(text)
+    [entry] = document.entries
+    expected = TITLE if TITLE in citation else "Generative Prompt Networks"
+    assert (entry.line, entry.title, entry.paper_url) == (4, expected, PAPER)
+    # the label, whatever it looks like (here: an author line), gives its link away
+    assert [s.line for s in document.skipped] == [3]
+
+
+def test_a_nickname_linked_to_a_paper_id_is_the_paper_when_nothing_below_names_it() -> None:
+    text = (
+        f"## Classification\n\n* SPTNet [[Paper]]({PAPER})\n"
+        "  * Ada Lovelace, Grace Hopper, Alan Turing, CVPR, 2015.\n"
+        "* SPTNet-2 [[Paper]](https://example.org/sptnet2.pdf)\n"
+    )
+    document = parse_list(text)
+    [entry] = document.entries  # the second has no id in its link and no title: reported
+    assert (entry.line, entry.title, entry.paper_url, entry.venue) == (3, "SPTNet", PAPER, "CVPR")
+    assert [(s.line, s.reason) for s in document.skipped] == [(5, "no title found")]
+
+
+def test_a_question_title_ends_before_the_authors() -> None:
+    item = "1. Does Prompt Sparsity Help? Lovelace, Ada, Turing, and Hopper. NeurIPS 2019"
+    [entry] = parse_list(f"## Beyond\n\n{item}\n").entries
+    assert (entry.title, entry.venue) == ("Does Prompt Sparsity Help?", "NeurIPS 2019")
+
+
+def test_an_author_line_with_a_hyphenated_given_name_stays_an_author_line() -> None:
+    text = (
+        f"## Papers\n\n- {TITLE}.\n  [[pdf]]({PAPER})\n"
+        "  - Ada Lovelace, Yu-an Turing, and Grace Hopper. arXiv, 2022.\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.venue) for e in document.entries] == [(3, TITLE, "arXiv")]
+
+
+def test_buttons_that_share_the_list_are_not_papers() -> None:
+    text = (
+        "## Sharing\n"
+        "+ [Share on Facebook](http://www.facebook.com/sharer/sharer.php?u=https://example.org/list)\n"
+        "+ [Share on LinkedIn](http://www.linkedin.com/shareArticle?mini=true&url=https://example.org)\n"
+        "+ [Tweet this list to friends](https://twitter.com/intent/tweet?text=A%20list)\n"
+    )
+    document = parse_list(text)
+    assert document.entries == ()
+    assert {s.reason for s in document.skipped} == {"a button to share the list, not a paper"}
