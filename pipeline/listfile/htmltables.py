@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
 from pipeline.listfile.items import CODE_HOSTS, PAPER_HOSTS, link_kind
-from pipeline.listfile.markdown import Link, find_links, is_http_url, plain_text
+from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
 from pipeline.listfile.model import ColumnRole
 
 MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
@@ -269,7 +269,7 @@ def _read_row(
 
 
 def _not_a_paper_table(row: HtmlRow, links: list[Link]) -> HtmlRowReading:
-    if links and all(link.url.startswith("#") for link in links):
+    if links and all(is_anchor_url(link.url) for link in links):
         return HtmlRowReading(row.line, skip_reason="a table of contents (HTML)")
     reason = "a row of an HTML table without a title column"
     papers = any(link_kind(link) == "paper" or _on(link.url, PAPER_HOSTS) for link in links)

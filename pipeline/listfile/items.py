@@ -21,7 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.listfile.identifiers import paper_ids
-from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.markdown import (
+    Link,
+    find_links,
+    find_urls,
+    is_anchor_url,
+    is_http_url,
+    plain_text,
+)
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -175,7 +182,7 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
     that opens the item (`leading`) is a title unless its label says what it is."""
     label = plain_text(link.text)
     url = link.url.strip()
-    if url.startswith("#"):
+    if is_anchor_url(url):
         return "anchor"
     if not url:
         return "empty"

@@ -272,3 +272,11 @@ def escape_text(value: str) -> str:
 
 def is_http_url(url: str) -> bool:
     return re.match(r"https?://[^\s/]+", url, re.IGNORECASE) is not None
+
+
+_SAME_PAGE = re.compile(r"^(?:\.?/)?(?:[\w.-]+\.(?:md|markdown))?#", re.IGNORECASE)
+
+
+def is_anchor_url(url: str) -> bool:
+    """A link to a heading of this page: `#anchor`, `./#anchor`, `README.md#anchor`."""
+    return _SAME_PAGE.match(url.strip()) is not None

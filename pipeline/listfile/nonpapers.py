@@ -23,10 +23,10 @@ _RESOURCE = (
     r"talks?|tutorials?|videos?|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
     r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
     r"updates?|star history|slides|demos?|codebases?|software|packages?|github|books?|"
-    r"leaderboards?|"
+    r"leaderboards?|video lectures?|lecture notes|online courses?|"
     r"(?:github )?repositories|repos"
 )
-_RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,)\s*(?:{_RESOURCE}))*"
+_RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"
 NON_PAPER_HEADING = re.compile(rf"(?i)^{_RESOURCES}$")
 _ENDS_IN_RESOURCE = re.compile(
     r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"

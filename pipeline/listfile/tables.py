@@ -16,7 +16,7 @@ from pipeline.listfile.cells import (
     title_and_url,
 )
 from pipeline.listfile.htmltables import read_html_rows, read_html_table
-from pipeline.listfile.markdown import find_links, find_urls, plain_text
+from pipeline.listfile.markdown import find_links, find_urls, is_anchor_url, plain_text
 from pipeline.listfile.model import (
     Cell,
     ColumnRole,
@@ -218,7 +218,7 @@ def html_row(lines: list[Line], index: int, state: ParseState) -> None:
             break
     if not urls:
         return
-    if all(url.startswith("#") for url in urls):
+    if all(is_anchor_url(url) for url in urls):
         state.skipped.append(Skipped(lines[index].number, "a table of contents (HTML)", False))
         return
     reason = "an HTML table row: rows of HTML tables are not read as papers yet"

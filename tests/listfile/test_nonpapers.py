@@ -121,6 +121,8 @@ def test_a_table_of_names_without_links_or_dates_holds_no_papers() -> None:
         ("LLM Books", False),
         ("Open LLM Leaderboard", False),
         ("Books and Courses", False),
+        ("Video Lectures / Tutorials / Blogs", False),
+        ("HW / SW / Dataset", True),
         ("Book Recommendation", True),  # a research topic
         ("Tool Selection", True),
         ("Tool Learning Papers", True),
@@ -187,3 +189,14 @@ def test_a_bullet_linking_a_post_about_a_model_is_not_a_paper() -> None:
     # A paper's title linked to a post about it is still a paper; a model's name is not.
     assert [e.line for e in document.entries] == [4, 5]
     assert [(s.line, s.reason) for s in document.skipped] == [(3, "links a blog post, not a paper")]
+
+
+def test_links_to_headings_of_the_same_page_are_a_table_of_contents() -> None:
+    text = (
+        "## Weekly\n\n"
+        "- [Top Papers of the Week (June 2 - June 8)](./#top-papers-of-the-week-june-2---june-8)\n"
+        "- [Top Papers of the Week (May 26 - June 1)](README.md#top-papers-may-26---june-1)\n"
+    )
+    document = parse_list(text)
+    assert document.entries == () and document.diagnostics == ()
+    assert {s.reason for s in document.skipped} == {"a table of contents (links to #anchors)"}
