@@ -163,7 +163,12 @@ VENUES: tuple[Venue, ...] = (
         "ACM SIGKDD Conference on Knowledge Discovery and Data Mining",
         ("knowledge discovery and data mining", "sigkdd"),
     ),
-    Venue("WWW", "conference", "The Web Conference", ("the web conference", "web conference")),
+    Venue(
+        "WWW",
+        "conference",
+        "The Web Conference",
+        ("the web conference", "web conference", "the acm web conference"),
+    ),
     Venue(
         "SIGIR",
         "conference",
@@ -258,6 +263,106 @@ VENUES: tuple[Venue, ...] = (
         "journal",
         "Transactions of the Association for Computational Linguistics",
         ("transactions of the association for computational linguistics",),
+    ),
+    # Vision, graphics, robotics, speech, medical imaging, data and security venues that real
+    # lists tag entries with (`[[3DV](pdf)]`, `(WWW 2023)`, `SIGGRAPH Asia 2022`).
+    Venue(
+        "3DV",
+        "conference",
+        "International Conference on 3D Vision",
+        ("international conference on 3d vision",),
+    ),
+    Venue(
+        "ACCV",
+        "conference",
+        "Asian Conference on Computer Vision",
+        ("asian conference on computer vision",),
+    ),
+    Venue(
+        "ICIP",
+        "conference",
+        "IEEE International Conference on Image Processing",
+        ("international conference on image processing",),
+    ),
+    Venue(
+        "ICME",
+        "conference",
+        "IEEE International Conference on Multimedia and Expo",
+        ("international conference on multimedia and expo",),
+    ),
+    Venue(
+        "ICPR",
+        "conference",
+        "International Conference on Pattern Recognition",
+        ("international conference on pattern recognition",),
+    ),
+    Venue(
+        "ISBI",
+        "conference",
+        "IEEE International Symposium on Biomedical Imaging",
+        ("international symposium on biomedical imaging",),
+    ),
+    Venue(
+        "MIDL",
+        "conference",
+        "Medical Imaging with Deep Learning",
+        ("medical imaging with deep learning",),
+    ),
+    Venue(
+        "RA-L",
+        "journal",
+        "IEEE Robotics and Automation Letters",
+        ("ral", "robotics and automation letters", "ieee robotics and automation letters"),
+    ),
+    Venue(
+        "SIGGRAPH Asia", "conference", "ACM SIGGRAPH Asia Conference", ("siggraph asia conference",)
+    ),
+    Venue("SIGGRAPH", "conference", "ACM SIGGRAPH Conference", ("siggraph conference",)),
+    Venue("TOG", "journal", "ACM Transactions on Graphics", ("acm transactions on graphics",)),
+    Venue(
+        "TVCG",
+        "journal",
+        "IEEE Transactions on Visualization and Computer Graphics",
+        ("ieee transactions on visualization and computer graphics",),
+    ),
+    Venue(
+        "ICDE",
+        "conference",
+        "IEEE International Conference on Data Engineering",
+        ("international conference on data engineering",),
+    ),
+    Venue(
+        "VLDB",
+        "conference",
+        "International Conference on Very Large Data Bases",
+        ("proceedings of the vldb endowment", "very large data bases"),
+    ),
+    Venue(
+        "SIGMOD",
+        "conference",
+        "ACM SIGMOD International Conference on Management of Data",
+        ("international conference on management of data",),
+    ),
+    Venue(
+        "CCS",
+        "conference",
+        "ACM Conference on Computer and Communications Security",
+        ("conference on computer and communications security",),
+    ),
+    Venue(
+        "NDSS",
+        "conference",
+        "Network and Distributed System Security Symposium",
+        ("network and distributed system security symposium",),
+    ),
+    Venue(
+        "USENIX Security", "conference", "USENIX Security Symposium", ("usenix security symposium",)
+    ),
+    Venue(
+        "ECAI",
+        "conference",
+        "European Conference on Artificial Intelligence",
+        ("european conference on artificial intelligence",),
     ),
     Venue("arXiv", "preprint", "arXiv", ("arxiv", "arxiv org", "corr")),
 )

@@ -27,6 +27,13 @@ from pipeline.listfile.years import year_from_text
         ("KDD 2020", 2020, "KDD"),
         ("ACL 2023", 2023, "ACL"),
         ("Interspeech 2019", 2019, "Interspeech"),
+        ("3DV", None, "3DV"),  # `[[3DV](pdf)] Title`
+        ("SIGGRAPH Asia 2022", 2022, "SIGGRAPH Asia"),
+        ("SIGGRAPH 2021", 2021, "SIGGRAPH"),
+        ("RA-L, 2025", 2025, "RA-L"),
+        ("USENIX Security", None, "USENIX Security"),
+        ("2019-ISBI", 2019, "ISBI"),
+        ("Proceedings of the VLDB Endowment", None, "VLDB"),
         ("Top-10 papers", None, None),  # a hyphen after a word is not a year
         ("Layer-12", None, None),
         ("CVPR Workshops 2021", 2021, None),  # a workshop is another venue than the conference

@@ -94,7 +94,7 @@ def test_missing_fields_are_filled_and_an_unknown_venue_becomes_a_note() -> None
             "A Title",
             ("Ada Lovelace", "Alan Turing"),
             2018,
-            "MIDL 2018",
+            "Symposium on Sparse Prompts 2018",
             None,
             doi="10.1/x",
             url="javascript:alert(1)",
@@ -106,7 +106,7 @@ def test_missing_fields_are_filled_and_an_unknown_venue_becomes_a_note() -> None
         "A Title",
         "2018",
         "10.1/x",
-        "MIDL 2018",
+        "Symposium on Sparse Prompts 2018",
     )
     assert "url" not in fields  # only http(s) URLs are written
 
