@@ -150,6 +150,8 @@ def venue_label(content: str) -> str | None:
     text = plain_text(content).strip(" :")
     if len(text.split()) > 3 or not (find_venue(text) or year_from_text(text)):
         return None
+    if find_urls(content):
+        return None  # `U-Net [https://arxiv.org/pdf/...] [2015]`: a paper, not a label
     return text
 
 
@@ -166,10 +168,12 @@ class ItemReading:
     has_links: bool = False
 
 
-def _names_by_id(url: str) -> bool:
-    """A paper link S2 can look up by itself: it holds an arXiv id or a DOI."""
+def _names_a_paper(url: str) -> bool:
+    """A link that is surely to a paper: an arXiv id or a DOI (S2 looks the paper up by it),
+    a paper site, or a PDF."""
     ids = paper_ids(url)
-    return bool(ids.arxiv_id or ids.doi)
+    path = url.split("?", 1)[0].split("#", 1)[0].casefold()
+    return bool(ids.arxiv_id or ids.doi) or _host_matches(url, PAPER_HOSTS) or path.endswith(".pdf")
 
 
 def _host_matches(url: str, hosts: Sequence[str]) -> bool:
@@ -406,6 +410,9 @@ def read_item(
     if title is None:
         title, after_title, inner_tags = _title_from_text(body)
         tags += inner_tags
+        if title is not None and re.search(r"(?i)https?://|www\.", title):
+            # `+ https://github.com/o/name [Keras]`, `Papers: https://...`: links are no title
+            title = _clean_title(re.sub(r"(?i)(?:https?://|www\.)\S*", " ", title)) or None
         plain_title = not _BOLD.match(body) and not _QUOTED.match(body)
         sentence = _SENTENCE.split(body.split("[", 1)[0], maxsplit=1)[0]
         in_first = title is not None and plain_text(title) in plain_text(sentence)
@@ -439,7 +446,7 @@ def read_item(
     for url in bare:
         if _host_matches(url, CODE_HOSTS) and url not in code_urls:
             code_urls.append(url)
-        elif paper_url is None and _host_matches(url, PAPER_HOSTS):
+        elif paper_url is None and _names_a_paper(url):  # a paper site's page, or a PDF
             paper_url = url
     # The item's own line first: its other lines may describe it (`Extends AFA (CVPR 2022)`).
     venue, year_text = _venue_and_year(after_title, tags)
@@ -455,9 +462,14 @@ def read_item(
 
     short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
-    # by its name, bold or linked to a paper link that names it by id (resolved by that id)
-    named = paper_url is not None and (
-        _BOLD.match(body) is not None or bool(title and _names_by_id(paper_url))
+    # by its name, bold or with a link that is surely to the paper (an id resolves it)
+    generic = bool(title) and any(
+        label.match(title or "") for label in (_PAPER_LABEL, _CODE_LABEL, _OTHER_LABEL)
+    )  # `- Papers: https://...`: a word for links, not a paper's name
+    named = (
+        paper_url is not None
+        and not generic
+        and (_BOLD.match(body) is not None or bool(title and _names_a_paper(paper_url)))
     )
     if not title or (short and title_link is None and not named):
         reason = "no title found" if has_links else "not a paper: no title, link or venue"

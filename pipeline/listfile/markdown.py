@@ -134,8 +134,11 @@ def find_links(text: str) -> list[Link]:
 def _trim_bare_url(url: str) -> str:
     while url and url[-1] in _URL_TRAILING_PUNCTUATION:
         url = url[:-1]
-    # A closing parenthesis belongs to the URL only when it is balanced inside it.
-    while url.endswith(")") and url.count(")") > url.count("("):
+    # A closing bracket belongs to the URL only when it is balanced inside it (`(url)`,
+    # `Name [https://...] [2016]`, `[[pdf](https://...)]`).
+    while (url.endswith(")") and url.count(")") > url.count("(")) or (
+        url.endswith("]") and url.count("]") > url.count("[")
+    ):
         url = url[:-1]
     return url
 
@@ -160,9 +163,13 @@ def find_urls(text: str) -> list[str]:
         found.append((match.start(), match.group(1)))
         rest = rest[: match.start()] + " " * (match.end() - match.start()) + rest[match.end() :]
     for match in _BARE_URL.finditer(rest):
-        url = _trim_bare_url(match.group(0))
-        if url:
-            found.append((match.start(), url))
+        # `[https://a.org/x.pdf,https://b.org/y]`: two URLs joined by a comma
+        offset = match.start()
+        for piece in re.split(r",(?=https?://)", match.group(0), flags=re.IGNORECASE):
+            url = _trim_bare_url(piece)
+            if url:
+                found.append((offset, url))
+            offset += len(piece) + 1
     urls: list[str] = []
     for _, url in sorted(found, key=lambda item: item[0]):
         if url and url not in urls:

@@ -169,14 +169,18 @@ def test_citations_below_a_label_read_their_titles(citation: str) -> None:
     assert [s.line for s in document.skipped] == [3]
 
 
-def test_a_nickname_linked_to_a_paper_id_is_the_paper_when_nothing_below_names_it() -> None:
+def test_a_nickname_linked_to_a_paper_is_the_paper_when_nothing_below_names_it() -> None:
     text = (
         f"## Classification\n\n* SPTNet [[Paper]]({PAPER})\n"
         "  * Ada Lovelace, Grace Hopper, Alan Turing, CVPR, 2015.\n"
-        "* SPTNet-2 [[Paper]](https://example.org/sptnet2.pdf)\n"
+        "* SPTNet-2 [[Paper]](https://example.org/sptnet2)\n"
+        "* SPTNet-3 [[Paper]](https://example.org/sptnet3.pdf)\n"
     )
     document = parse_list(text)
-    [entry] = document.entries  # the second has no id in its link and no title: reported
+    # A PDF is surely the paper; a page of another site may be anything: reported
+    spt, spt3 = document.entries
+    assert (spt3.line, spt3.title) == (6, "SPTNet-3")
+    entry = spt
     assert (entry.line, entry.title, entry.paper_url, entry.venue) == (3, "SPTNet", PAPER, "CVPR")
     assert [(s.line, s.reason) for s in document.skipped] == [(5, "no title found")]
 

@@ -274,3 +274,30 @@ def test_several_code_links_are_kept_and_the_official_one_comes_first() -> None:
     assert read_item(item).code_urls == (CODE, f"{CODE}-mmseg", f"{CODE}-jax")
     unmarked = f"**{TITLE}** [[paper]({PAPER})] [[code]({CODE}-a)] [[code]({CODE}-b)]"
     assert read_item(unmarked).code_urls == (f"{CODE}-a", f"{CODE}-b")  # list order
+
+
+def test_a_name_with_its_paper_in_brackets_and_implementations_below() -> None:
+    """`- Name [paper URL] [year]`, then one bare code URL per sub-item with its framework:
+    one entry with every implementation, never an entry per sub-item."""
+    text = (
+        "## Semantic segmentation\n"
+        f"- SPTNet [{PAPER}] [2015]\n"
+        f"\t+ {CODE} [Keras][![GitHub stars](https://img.shields.io/github/stars/e/s.svg)]({CODE})\n"
+        "\t+ https://github.com/other/spt-pytorch [PyTorch]\n"
+        "\t+ https://lab.example.de/people/sptnet/ [Caffe + Matlab]\n"
+        "- DPTNet [https://lab.example.org/dptnet.pdf,https://lab.example.org/dptnet/] [2017]\n"
+        "\t+ https://github.com/other/dptnet [Chainer]\n"
+        "- Papers:\n  - https://lab.example.org/papers/notes.pdf\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url, e.code_urls, e.year) for e in document.entries] == [
+        (2, "SPTNet", PAPER, (CODE, "https://github.com/other/spt-pytorch"), 2015),
+        (
+            6,
+            "DPTNet",
+            "https://lab.example.org/dptnet.pdf",
+            ("https://github.com/other/dptnet",),
+            2017,
+        ),
+    ]
+    assert [s.line for s in document.skipped] == [8, 9]  # a word for links is no paper's name
