@@ -276,6 +276,12 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         links_end = _paragraph_end(lines, after_blank)
         rest += [r.text for r in lines[after_blank:links_end]]
         end = links_end
+    if not any(_has_links(text) for text in [line.text, *rest]):
+        # `**Title**`, then `- Paper: https://...` / `- code: [url](url)` items: its links
+        links_end = _link_list_end(lines, end)
+        if links_end is not None:
+            rest += [_labelled_link(r.text) for r in lines[end:links_end] if r.text.strip()]
+            end = links_end
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
@@ -285,6 +291,43 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
             state.skipped.append(Skipped(line.number, reason, False))
         return None, index + 1
     return _item_entry(reading, line, state), end
+
+
+# `- Paper: https://...`, `- code: [official : url](url)`, `- Homepage: url`, `- Code: None`
+_LABELLED_LINK = re.compile(
+    r"^\s{0,3}[-*+]\s+([A-Za-z][\w.&/-]*(?: [\w.&/-]+){0,3})\s*(?:[:\uff1a]\s*|(?=\[)|\s+(?=https?://))(.*?)\s*$"
+)
+_BARE = re.compile(r"^<?(https?://\S+?)>?$", re.IGNORECASE)
+
+
+def _link_list_end(lines: list[Line], start: int) -> int | None:
+    """The end of a list of labelled links right after a paragraph (one blank line between at
+    most), or None when what follows is anything else."""
+    first = start + 1 if start < len(lines) and not lines[start].text.strip() else start
+    end = cursor = first
+    while cursor < len(lines):
+        if not lines[cursor].text.strip():
+            cursor += 1  # a loose list: its items apart
+            continue
+        if not LIST_ITEM.match(lines[cursor].text):
+            break
+        found = _LABELLED_LINK.match(lines[cursor].text)
+        value = found.group(2) if found else ""
+        if found is None or not (_has_links(value) or len(value.split()) <= 2):
+            return None
+        cursor = end = cursor + 1
+    if end == first or not any(_has_links(r.text) for r in lines[first:end]):
+        return None
+    return end
+
+
+def _labelled_link(text: str) -> str:
+    """`- Paper: https://...` as `[Paper](https://...)`, so the label says what the URL is."""
+    found = _LABELLED_LINK.match(text)
+    if found is None:
+        return text.strip()
+    bare = _BARE.match(found.group(2))
+    return f"[{found.group(1)}]({bare.group(1)})" if bare else found.group(2)
 
 
 def _item_entry(reading: ItemReading, line: Line, state: ParseState) -> Entry:

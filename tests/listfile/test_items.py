@@ -301,3 +301,43 @@ def test_a_name_with_its_paper_in_brackets_and_implementations_below() -> None:
         ),
     ]
     assert [s.line for s in document.skipped] == [8, 9]  # a word for links is no paper's name
+
+
+def test_a_bold_title_then_a_list_of_labelled_links() -> None:
+    """`**Title**`, then `- Paper: url` / `- Code: url` items (tight or loose, one blank line
+    after the title or none, `Label: url`, `Label url`, `label [text](url)`): one entry."""
+    other = "Dense Prompt Tuning for Closed-Vocabulary Detection"
+    text = (
+        "# Segmentation\n\n"
+        f"**{TITLE}**\n\n"
+        "- Homepage: https://lab.example.io/spt/ \n"
+        f"- Paper: {PAPER}\n"
+        f"- Code: {CODE}\n\n"
+        f"**{other}**\n\n"
+        "- Paper  https://arxiv.org/abs/2402.05678\n\n"
+        "- Code : https://github.com/example/dense-prompt \n\n"
+        "### DPT\n"
+        "**Wider Prompts**\n"
+        "Ada Lovelace, Alan Turing\n"
+        "- pdf: [https://arxiv.org/abs/2403.00001](https://arxiv.org/abs/2403.00001)\n"
+        "- code [official : https://github.com/example/wider](https://github.com/example/wider)\n"
+        "- code: [unofficial-jax : https://github.com/other/wider](https://github.com/other/wider)\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url, e.code_urls) for e in document.entries] == [
+        (3, TITLE, PAPER, (CODE,)),
+        (
+            9,
+            other,
+            "https://arxiv.org/abs/2402.05678",
+            ("https://github.com/example/dense-prompt",),
+        ),
+        (
+            16,
+            "Wider Prompts",
+            "https://arxiv.org/abs/2403.00001",
+            ("https://github.com/example/wider", "https://github.com/other/wider"),
+        ),
+    ]
+    assert document.skipped == () and document.diagnostics == ()
+    assert render(document) == text
