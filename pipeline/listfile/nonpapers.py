@@ -23,7 +23,8 @@ _RESOURCE = (
     r"talks?|tutorials?|videos?|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
     r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
     r"updates?|star history|slides|demos?|codebases?|software|packages?|github|books?|"
-    r"leaderboards?|video lectures?|lecture notes|online courses?|"
+    r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
+    r"feedback|"
     r"(?:github )?repositories|repos"
 )
 _RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"

@@ -123,6 +123,8 @@ def test_a_table_of_names_without_links_or_dates_holds_no_papers() -> None:
         ("Books and Courses", False),
         ("Video Lectures / Tutorials / Blogs", False),
         ("HW / SW / Dataset", True),
+        ("Contact & Feedback", False),
+        ("Contact Prediction", True),  # protein contact maps are a research topic
         ("Book Recommendation", True),  # a research topic
         ("Tool Selection", True),
         ("Tool Learning Papers", True),
@@ -200,3 +202,14 @@ def test_links_to_headings_of_the_same_page_are_a_table_of_contents() -> None:
     document = parse_list(text)
     assert document.entries == () and document.diagnostics == ()
     assert {s.reason for s in document.skipped} == {"a table of contents (links to #anchors)"}
+
+
+def test_links_under_a_contact_heading_are_not_papers() -> None:
+    text = (
+        "## Contact & Feedback\n"
+        "- [e-mail](mailto:someone@example.org)\n"
+        "- [pull request](https://github.com/example/list/pulls)\n"
+    )
+    document = parse_list(text)
+    assert document.entries == () and document.diagnostics == ()
+    assert len(document.skipped) == 2
