@@ -14,7 +14,7 @@ from pipeline.analysis.citation_history import (
     plan_fetches,
     rows_for,
 )
-from pipeline.core.errors import ApiError, is_outage
+from pipeline.core.errors import ApiError, ConfigError, is_outage
 from pipeline.job.options import Inputs
 from pipeline.resolve.records import Resolution, ResolutionRun
 from pipeline.resolve.resolver import Resolver
@@ -185,6 +185,8 @@ class CitationHistory:
                 self._skipped += 1  # this paper only: the others are still asked
                 self._failure = f"; {self._skipped} skipped, the last: {error}"
                 continue
+            except ConfigError:  # the run's settings: the run fails, as documented
+                raise
             except Exception as error:  # a bug or an unforeseen answer: stop, keep the rest
                 self._failure = f"; stopped: {type(error).__name__}: {error}"
                 self._stopped = True

@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 
 from pipeline.analysis.changes import NotRefreshed
 from pipeline.analysis.guard import Rejection
+from pipeline.core.errors import ConfigError
 from pipeline.core.lanes import lane, submit_in_context
 from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import (
@@ -78,6 +79,8 @@ def repositories_step(
         return {}, CallStats(), GITHUB_NOT_ASKED
     try:
         return fetch_repositories(inputs, options.settings, options.sources, limiter, log)
+    except ConfigError:  # the run's settings: the run fails, as documented
+        raise
     except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
         return {}, CallStats(), f"github: FAILED: {type(error).__name__}: {error}"
 
@@ -200,6 +203,8 @@ def _github_answer(pending: Pending[RepoAnswer]) -> RepoAnswer:
     """The GitHub lane's answer; its failure is GitHub's alone (the papers are kept)."""
     try:
         return pending.result()
+    except ConfigError:  # the run's settings: the run fails, as documented
+        raise
     except Exception as error:
         return {}, CallStats(), f"github: FAILED: {type(error).__name__}: {error}"
 

@@ -113,13 +113,29 @@ _TITLE_WORDS = re.compile(
     r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
     r"without|beyond|into|at|as)\b"
 )
-_HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]+-[a-z]+\b(?!-)")  # `Yu-an`, `Shu-tao`
+# `Yu-an`, `Shu-tao`; not `Plug-in`, `Add-on`, `Built-in`
+_HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]+-(?!(?:in|on|to|at|by|of|off|up|out)\b)[a-z]+\b(?!-)")
 _TRAILING_BREAK = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+\s*$", re.IGNORECASE)
 _NOT_PAPER_TAG = re.compile(
     r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
     r"dataset|demo|code)\W*$"
 )
 # A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
+# Words of titles, never of names: what tells `Generative Adversarial Networks, NIPS` (a title
+# before its venue) and `Who Is Speaking? Faces, Voices and Identities` (a subtitle) from names.
+_TITLE_NOUN = re.compile(
+    # suffixes no name has (not -ing: Jing, Xiaoming; not -ed: Ahmed; not -ies: Davies)
+    r"(?i)^(?:\w+(?:tion|tions|ness|ity|ism|ics)|networks?|nets?|models?|training|matching|"
+    r"tracking|clustering|modell?ing|planning|parsing|mining|editing|rendering|encoding|"
+    r"sampling|prompting|revisited|supervised|guided|based|studies|strategies|alignment|"
+    r"enhancement|"
+    r"learning|vision|images?|data|datasets?|benchmarks?|transformers?|attention|features?|"
+    r"representations?|graphs?|systems?|methods?|tasks?|agents?|objects?|scenes?|videos?|"
+    r"language|segmentation|detection|recognition|generation|classification|estimation|"
+    r"search|memory|policy|policies|reasoning|retrieval|survey|review|analysis|approach|"
+    r"framework|architecture|machines?|embeddings?|priors?|maps?|fields?|points?|clouds?|"
+    r"layers?|kernels?|trees?|codes?|words?|faces?|voices?|labels?)$"
+)
 _PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
 _NAME_WORD = rf"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|{_PARTICLE})"  # Li, J., Shu-Tao, van, de
 _NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
@@ -168,12 +184,26 @@ class ItemReading:
     has_links: bool = False
 
 
-def _names_a_paper(url: str) -> bool:
+def link_word_kind(label: str) -> str | None:
+    """`paper`, `code` or `other` when `label` is a word for a link (`Paper`, `pdf`, `Code`,
+    `Homepage`, `Video`), else None."""
+    for kind, pattern in (("code", _CODE_LABEL), ("paper", _PAPER_LABEL), ("other", _OTHER_LABEL)):
+        if pattern.match(label):
+            return kind
+    return None
+
+
+def is_link_word(label: str) -> bool:
+    return link_word_kind(label) is not None
+
+
+def names_a_paper(url: str, *, pdf: bool = True) -> bool:
     """A link that is surely to a paper: an arXiv id or a DOI (S2 looks the paper up by it),
-    a paper site, or a PDF."""
+    a paper site, or (with `pdf`) a PDF."""
     ids = paper_ids(url)
     path = url.split("?", 1)[0].split("#", 1)[0].casefold()
-    return bool(ids.arxiv_id or ids.doi) or _host_matches(url, PAPER_HOSTS) or path.endswith(".pdf")
+    is_pdf = pdf and path.endswith(".pdf")
+    return bool(ids.arxiv_id or ids.doi) or _host_matches(url, PAPER_HOSTS) or is_pdf
 
 
 def _host_matches(url: str, hosts: Sequence[str]) -> bool:
@@ -261,7 +291,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
             start = end.end()
             return _clean_title(rest), text[start + len(rest) :], []
     question = re.search(r"\?\s+(?=\S)", plain)
-    if question and looks_like_authors(_SENTENCE.split(plain[question.end() :], maxsplit=1)[0]):
+    after = _SENTENCE.split(plain[question.end() :], maxsplit=1)[0] if question else ""
+    named = not any(_TITLE_NOUN.match(word.strip(".,:;")) for word in after.split())
+    if question and named and looks_like_authors(after):
         plain = plain[: question.end()]  # `Does X Help? Müller, Rafael, and Hinton. NeurIPS 2019`
     for broken in _SENTENCE_END.finditer(plain):
         if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
@@ -285,7 +317,8 @@ def _title_after_authors(plain: str) -> str | None:
         )
         words = part.split()
         no_initials = not any(re.fullmatch(r"[A-Z]\.?", word) for word in words)
-        if people_named >= 2 and venue_next and len(words) >= 3 and no_initials:
+        titled = len(words) >= 4 or any(_TITLE_NOUN.match(word.strip(".,:;")) for word in words)
+        if people_named >= 2 and venue_next and len(words) >= 3 and no_initials and titled:
             # `..., Yoshua Bengio, Generative Adversarial Networks, NIPS, 2014`: the words
             # before the venue are the title, however much they look like a name
             return part
@@ -446,7 +479,7 @@ def read_item(
     for url in bare:
         if _host_matches(url, CODE_HOSTS) and url not in code_urls:
             code_urls.append(url)
-        elif paper_url is None and _names_a_paper(url):  # a paper site's page, or a PDF
+        elif paper_url is None and names_a_paper(url):  # a paper site's page, or a PDF
             paper_url = url
     # The item's own line first: its other lines may describe it (`Extends AFA (CVPR 2022)`).
     venue, year_text = _venue_and_year(after_title, tags)
@@ -466,10 +499,14 @@ def read_item(
     generic = bool(title) and any(
         label.match(title or "") for label in (_PAPER_LABEL, _CODE_LABEL, _OTHER_LABEL)
     )  # `- Papers: https://...`: a word for links, not a paper's name
+    # a PDF alone may be slides or a syllabus: with a year, venue or code beside it, a paper
+    sure = paper_url is not None and (
+        names_a_paper(paper_url, pdf=bool(year_text or venue or code_urls))
+    )
     named = (
         paper_url is not None
         and not generic
-        and (_BOLD.match(body) is not None or bool(title and _names_a_paper(paper_url)))
+        and (_BOLD.match(body) is not None or bool(title and sure))
     )
     if not title or (short and title_link is None and not named):
         reason = "no title found" if has_links else "not a paper: no title, link or venue"

@@ -11,8 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.listfile.bounds import inline_problem
-from pipeline.listfile.items import ItemReading, link_kind, read_item, venue_label
+from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
+from pipeline.listfile.items import (
+    ItemReading,
+    is_link_word,
+    link_kind,
+    link_word_kind,
+    names_a_paper,
+    read_item,
+    venue_label,
+)
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     BulletEntry,
@@ -278,10 +286,10 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         end = links_end
     if not any(_has_links(text) for text in [line.text, *rest]):
         # `**Title**`, then `- Paper: https://...` / `- code: [url](url)` items: its links
-        links_end = _link_list_end(lines, end)
-        if links_end is not None:
-            rest += [_labelled_link(r.text) for r in lines[end:links_end] if r.text.strip()]
-            end = links_end
+        list_end = _link_list_end(lines, end)
+        if list_end is not None:
+            rest += [_labelled_link(r.text) for r in lines[end:list_end] if r.text.strip()]
+            end = list_end
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
@@ -295,7 +303,7 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
 
 # `- Paper: https://...`, `- code: [official : url](url)`, `- Homepage: url`, `- Code: None`
 _LABELLED_LINK = re.compile(
-    r"^\s{0,3}[-*+]\s+([A-Za-z][\w.&/-]*(?: [\w.&/-]+){0,3})\s*(?:[:\uff1a]\s*|(?=\[)|\s+(?=https?://))(.*?)\s*$"
+    r"^\s{0,3}[-*+]\s+([A-Za-z][\w.&/-]*(?: [\w.&/-]+){0,3})\s*(?:[:\uff1a]\s*|(?=\[)|\s+(?=https?://))(.*)"
 )
 _BARE = re.compile(r"^<?(https?://\S+?)>?$", re.IGNORECASE)
 
@@ -311,14 +319,25 @@ def _link_list_end(lines: list[Line], start: int) -> int | None:
             continue
         if not LIST_ITEM.match(lines[cursor].text):
             break
-        found = _LABELLED_LINK.match(lines[cursor].text)
-        value = found.group(2) if found else ""
-        if found is None or not (_has_links(value) or len(value.split()) <= 2):
+        text = lines[cursor].text
+        found = _LABELLED_LINK.match(text) if len(text) <= MAX_INLINE_CHARS else None
+        value = found.group(2).strip() if found else ""
+        # The label is a word for a link (Paper, Code, Homepage, pdf...), never a paper's name:
+        # `**One-stage Detectors**` over `- YOLO [[paper]](url)` is a heading over papers. Other
+        # labels (a typo: `- Homeoage: url`) may only give a link that is not a paper's.
+        if found is None:
+            return None
+        bare = _BARE.match(value)
+        typo = ":" in text[: found.start(2)] and bare is not None and not names_a_paper(value)
+        if not (is_link_word(found.group(1)) or typo):
+            return None
+        if not (_has_links(value) or len(value.split()) <= 2):
             return None
         cursor = end = cursor + 1
     if end == first or not any(_has_links(r.text) for r in lines[first:end]):
         return None
-    return end
+    papers = [r.text for r in lines[first:end] if link_kind_of_label(r.text) == "paper"]
+    return end if len(papers) <= 1 else None  # two papers' links: two papers, not one
 
 
 def _labelled_link(text: str) -> str:
@@ -326,8 +345,15 @@ def _labelled_link(text: str) -> str:
     found = _LABELLED_LINK.match(text)
     if found is None:
         return text.strip()
-    bare = _BARE.match(found.group(2))
-    return f"[{found.group(1)}]({bare.group(1)})" if bare else found.group(2)
+    value = found.group(2).strip()
+    bare = _BARE.match(value)
+    return f"[{found.group(1)}]({bare.group(1)})" if bare else value
+
+
+def link_kind_of_label(text: str) -> str | None:
+    """`paper`, `code` or `other` for a labelled-link item (`- Paper: url`), else None."""
+    found = _LABELLED_LINK.match(text)
+    return link_word_kind(found.group(1)) if found else None
 
 
 def _item_entry(reading: ItemReading, line: Line, state: ParseState) -> Entry:

@@ -31,7 +31,7 @@ UNKNOWN_YEAR_FACTOR = 0.97
 LOW_CONFIDENCE_BELOW = 0.95
 # Where a subtitle starts: a colon, a dash between spaces, an em/en dash, or the end of a
 # question or exclamation ("Is Attention All You Need? A Study ...").
-_SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]+\s|[\u2013\u2014]|[?!.])\s*")
+_SUBTITLE_BREAK = re.compile(r":|\s[-\u2013\u2014]+\s|[\u2013\u2014]|[?!.]")
 
 
 def title_similarity(first: str, second: str) -> float:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from pipeline.core.batching import unique
-from pipeline.core.errors import ApiError, is_outage
+from pipeline.core.errors import ApiError, ConfigError, is_outage
 from pipeline.core.lanes import lane, submit_in_context
 from pipeline.listfile.identifiers import paper_ids
 from pipeline.listfile.model import Entry
@@ -155,6 +155,8 @@ class Resolver:
             return {lookup.requested: lookup for lookup in self.s2.get_papers(unique(list(s2_ids)))}
         except ApiError as error:
             self.failures["s2"] = error.detail
+        except ConfigError:  # the run's settings: the run fails, as documented
+            raise
         except Exception as error:  # a bug or an unforeseen answer: S2 stops, not the run
             self.failures["s2"] = f"stopped: {type(error).__name__}: {error}"
         return None
@@ -366,6 +368,8 @@ class Resolver:
                 if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
                 notes.append(f"S2 title match failed: {error.message}")
+            except ConfigError:  # the run's settings: the run fails, as documented
+                raise
             except Exception as error:  # a bug or an unforeseen answer: S2's titles stop
                 self.failures["s2-title"] = f"stopped: {type(error).__name__}: {error}"
                 notes.append(f"S2 title match stopped: {type(error).__name__}")
@@ -402,6 +406,8 @@ class Resolver:
         failure) but never the other lanes: the entry stays unresolved, not counted as a try."""
         try:
             found = self._arxiv_title(state)
+        except ConfigError:  # the run's settings: the run fails, as documented
+            raise
         except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
             self.failures.setdefault("arxiv", f"stopped: {type(error).__name__}: {error}")
             found = self._unresolved(
@@ -495,6 +501,8 @@ class Resolver:
             return self.arxiv.get_by_ids(wanted)
         except ApiError as error:
             self.failures["arxiv"] = error.detail
+        except ConfigError:  # the run's settings: the run fails, as documented
+            raise
         except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
             self.failures["arxiv"] = f"stopped: {type(error).__name__}: {error}"
         return {}

@@ -86,8 +86,14 @@ class MachinePacer:
                 if remaining > 0:
                     time.sleep(remaining)
                     now = time.monotonic()
-            os.ftruncate(descriptor, 0)
-            os.pwrite(descriptor, repr(now).encode("ascii"), 0)
+            try:
+                os.ftruncate(descriptor, 0)
+                os.pwrite(descriptor, repr(now).encode("ascii"), 0)
+            except OSError as error:  # a full or read-only disk: as an unusable folder
+                if self.required:
+                    raise ConfigError(
+                        f"{self.folder}: cannot record the request spacing ({error.strerror})"
+                    ) from None
             return now
         finally:
             os.close(descriptor)

@@ -174,10 +174,10 @@ def test_a_nickname_linked_to_a_paper_is_the_paper_when_nothing_below_names_it()
         f"## Classification\n\n* SPTNet [[Paper]]({PAPER})\n"
         "  * Ada Lovelace, Grace Hopper, Alan Turing, CVPR, 2015.\n"
         "* SPTNet-2 [[Paper]](https://example.org/sptnet2)\n"
-        "* SPTNet-3 [[Paper]](https://example.org/sptnet3.pdf)\n"
+        "* SPTNet-3 [[Paper]](https://example.org/sptnet3.pdf), CVPR 2019\n"
     )
     document = parse_list(text)
-    # A PDF is surely the paper; a page of another site may be anything: reported
+    # A PDF with a venue is surely the paper; a page of another site may be anything
     spt, spt3 = document.entries
     assert (spt3.line, spt3.title) == (6, "SPTNet-3")
     entry = spt
@@ -210,3 +210,43 @@ def test_buttons_that_share_the_list_are_not_papers() -> None:
     document = parse_list(text)
     assert document.entries == ()
     assert {s.reason for s in document.skipped} == {"a button to share the list, not a paper"}
+
+
+def test_an_author_sub_item_with_a_three_word_name_is_not_a_title() -> None:
+    text = (
+        f"## Papers\n\n- [{TITLE}]({PAPER})\n"
+        "  - Ada Lovelace, Alan Turing, Jan van Gemert, ICLR 2017\n"
+    )
+    assert [(e.line, e.title) for e in parse_list(text).entries] == [(3, TITLE)]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Who Is Prompting? Faces, Voices and Identities",
+        "Are Labels Necessary? Contrastive Learning, Revisited",
+        "Can Prompts Read? Datasets and Benchmarks",
+    ],
+)
+def test_a_question_with_a_subtitle_of_words_is_one_title(title: str) -> None:
+    [entry] = parse_list(f"## Papers\n\n- {title}. CVPR 2020\n").entries
+    assert entry.title == title
+
+
+def test_a_hyphenated_word_of_a_title_is_no_name() -> None:
+    [entry] = parse_list(
+        f"## Papers\n\n- Plug-in Modules and Prompt Tuning. [[pdf]]({PAPER})\n"
+    ).entries
+    assert entry.title == "Plug-in Modules and Prompt Tuning"
+
+
+def test_a_short_name_with_a_pdf_alone_is_not_a_paper() -> None:
+    """Slides and syllabi are PDFs too: a short name needs a paper id, a paper site, or a year,
+    venue or code beside its PDF."""
+    text = (
+        "## Papers\n\n- Cheatsheet [[PDF]](https://example.org/cheatsheet.pdf)\n"
+        "- SPTNet [[PDF]](https://example.org/sptnet.pdf) [2021]\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title) for e in document.entries] == [(4, "SPTNet")]
+    assert [(s.line, s.reason) for s in document.skipped] == [(3, "no title found")]

@@ -314,6 +314,7 @@ def test_a_bold_title_then_a_list_of_labelled_links() -> None:
         f"- Paper: {PAPER}\n"
         f"- Code: {CODE}\n\n"
         f"**{other}**\n\n"
+        "- Homeoage: https://lab.example.io/dpt/\n"  # a typo of a link word: its link is no paper
         "- Paper  https://arxiv.org/abs/2402.05678\n\n"
         "- Code : https://github.com/example/dense-prompt \n\n"
         "### DPT\n"
@@ -333,7 +334,7 @@ def test_a_bold_title_then_a_list_of_labelled_links() -> None:
             ("https://github.com/example/dense-prompt",),
         ),
         (
-            16,
+            17,
             "Wider Prompts",
             "https://arxiv.org/abs/2403.00001",
             ("https://github.com/example/wider", "https://github.com/other/wider"),
@@ -341,3 +342,31 @@ def test_a_bold_title_then_a_list_of_labelled_links() -> None:
     ]
     assert document.skipped == () and document.diagnostics == ()
     assert render(document) == text
+
+
+def test_a_bold_heading_over_papers_with_links_is_not_one_paper() -> None:
+    """The labels of a link list are words for links; `- YOLO [[paper]](url)` is a paper."""
+    text = (
+        "**One-stage Detectors**\n\n"
+        f"- SPTNet [[paper]]({PAPER}) [[code]]({CODE})\n"
+        "- DPTNet [[paper]](https://arxiv.org/abs/2402.05678)\n\n"
+        f"**{TITLE}**\n\n"
+        f"- Paper: {PAPER}\n"
+        "- Paper: https://arxiv.org/abs/2402.05678\n"
+    )
+    document = parse_list(text)
+    # Two papers' links under one bold line are two papers, not one.
+    assert [(e.line, e.title) for e in document.entries] == [
+        (3, "SPTNet"),
+        (4, "DPTNet"),
+    ]
+
+
+def test_a_long_labelled_line_is_read_in_linear_time() -> None:
+    """`- Paper: a<spaces>b` took quadratic time to match; the line is bounded and matched once."""
+    import time
+
+    text = f"**{TITLE}**\n\n- Paper: a{' ' * 60_000}b {PAPER}\n"
+    started = time.perf_counter()
+    parse_list(text)
+    assert time.perf_counter() - started < 5.0

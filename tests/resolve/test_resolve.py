@@ -351,3 +351,15 @@ def test_title_matching_reports_progress() -> None:
     # what was found, not only what was tried: the world holds one of the two titles
     assert [call[:3] for call in calls] == [("title searches", 1, 2), ("title searches", 2, 2)]
     assert calls[-1][3] == 1
+
+
+def test_a_settings_error_in_s2s_part_fails_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unlike a bug or an odd answer: an unwritable pacing folder (ConfigError) is the run's."""
+    from pipeline.core.errors import ConfigError
+
+    def unwritable(*_: object, **__: object) -> object:
+        raise ConfigError("/x/pacing: cannot keep the request spacing")
+
+    monkeypatch.setattr(SemanticScholarClient, "match_title", unwritable)
+    with pytest.raises(ConfigError, match="pacing"):
+        resolve(world(paper("a")), one_row())
