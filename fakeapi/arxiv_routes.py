@@ -115,7 +115,10 @@ class ArxivRoutes:
         if phrase is None:
             return self._feed(f"search_query=all:{search}", [], 0)
         words = normalise_title(phrase.group(1))
-        hits = [
-            self._arxiv[i] for i, title in self._arxiv_titles.items() if words and words in title
-        ]
+        matching = [(i, t) for i, t in self._arxiv_titles.items() if words and words in t]
+        if request.args.get("sortBy", "relevance") == "relevance":
+            # As a search engine scores a phrase: the title that is the phrase first, then the
+            # shorter titles (the phrase is more of them), then the world's order.
+            matching.sort(key=lambda hit: (hit[1] != words, len(hit[1])))
+        hits = [self._arxiv[i] for i, _ in matching]
         return self._feed(f"search_query={search}", hits[:max_results], len(hits))

@@ -217,8 +217,11 @@ class ArxivClient:
             found.update((entry.arxiv_id, entry) for entry in feed.entries)
         return found
 
-    def search_title(self, title: str, max_results: int = 5) -> list[ArxivEntry]:
-        """Entries whose title holds the title's words as a phrase, most relevant first."""
+    def search_title(self, title: str, max_results: int = 10) -> list[ArxivEntry]:
+        """Entries whose title holds the title's words as a phrase, most relevant first. Ten
+        (arXiv's default page): a title that opens several others' ('... Segmentation' and
+        '... Segmentation in the Wild') must not push the paper itself off the page; the
+        request costs the same."""
         params: dict[str, str | int] = {
             "search_query": title_query(title),
             "start": 0,

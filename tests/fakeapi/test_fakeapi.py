@@ -244,3 +244,26 @@ def test_stats_give_each_paced_quotas_request_times_when_asked() -> None:
     assert "request_times" not in client.get("/_fake/stats").json  # type: ignore[operator]
     times = client.get("/_fake/stats?times=1").json["request_times"]  # type: ignore[index]
     assert list(times) == ["s2 anonymous"] and len(times["s2 anonymous"]) == 2
+
+
+def test_arxiv_title_search_ranks_the_phrase_itself_first() -> None:
+    """sortBy=relevance: the title that is the phrase, then shorter titles holding it."""
+    title = "Token Contrast for Weakly-Supervised Semantic Segmentation"
+    papers = [
+        FakePaper(
+            f"p{i}",
+            i,
+            f"{title}{tail}",
+            2023,
+            "CVPR",
+            [("1", "L. Ru")],
+            ["Lixiang Ru"],
+            arxiv_id=f"2303.0126{i}",
+            in_arxiv=True,
+        )
+        for i, tail in enumerate([" in the Long Wild", " at Scale", ""])
+    ]
+    world = World(synthetic=True, description="test", epoch="2026-01-01", papers=papers)
+    with fake_apis(world) as (_, settings):
+        hits = ArxivClient.from_settings(settings).search_title(title, max_results=2)
+    assert [h.arxiv_id for h in hits] == ["2303.01262", "2303.01261"]

@@ -126,6 +126,33 @@ def test_an_entry_only_arxiv_knows() -> None:
     assert r.bibtex is not None and "eprint = {2303.01267}" in r.bibtex
 
 
+def test_an_arxiv_only_paper_whose_title_opens_many_others_is_found() -> None:
+    """arXiv's title search answers a page of phrase matches, most relevant first: with more
+    than five papers whose titles extend the entry's, the entry's own is still on the page."""
+    tails = ["in the Wild", "at Scale", "under Label Noise", "from Image Labels", "Revisited"]
+    others = [
+        paper(
+            f"other{i}",
+            title=f"{TITLE} {tail}",
+            year=2019 + i,
+            in_arxiv=True,
+            arxiv_id=f"2{i}01.0000{i}",
+            arxiv_published=f"202{i}-01-02T00:00:00Z",
+        )
+        for i, tail in enumerate(tails)
+    ]
+    only = paper(
+        "unused",
+        arxiv_id="2303.01267",
+        in_s2=False,
+        in_arxiv=True,
+        arxiv_published="2023-03-02T00:00:00Z",
+    )
+    run = resolve(world(*others, only), one_row())
+    [r] = run.resolutions
+    assert (r.method, r.arxiv_id) == (MatchMethod.ARXIV_TITLE, "2303.01267")
+
+
 def test_overrides_win_over_ids_and_titles() -> None:
     decoy = paper("decoy")
     pinned = paper("pinned", title="The Published Title", doi="10.1109/cvpr.2023.1")
