@@ -120,7 +120,6 @@ _NOT_PAPER_TAG = re.compile(
     r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
     r"dataset|demo|code)\W*$"
 )
-# A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
 # Words of titles, never of names: what tells `Generative Adversarial Networks, NIPS` (a title
 # before its venue) and `Who Is Speaking? Faces, Voices and Identities` (a subtitle) from names.
 _TITLE_NOUN = re.compile(
@@ -136,6 +135,7 @@ _TITLE_NOUN = re.compile(
     r"framework|architecture|machines?|embeddings?|priors?|maps?|fields?|points?|clouds?|"
     r"layers?|kernels?|trees?|codes?|words?|faces?|voices?|labels?)$"
 )
+# A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
 _PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
 _NAME_WORD = rf"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|{_PARTICLE})"  # Li, J., Shu-Tao, van, de
 _NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
@@ -220,12 +220,9 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
         return "anchor"
     if not url:
         return "empty"
-    if _CODE_LABEL.match(label):
-        return "code"
-    if _PAPER_LABEL.match(label):
-        return "paper"
-    if _OTHER_LABEL.match(label):
-        return "other"
+    kind = link_word_kind(label)
+    if kind is not None:
+        return kind
     if find_venue(label) is not None and len(label.split()) <= 4:
         return "paper"  # `[CVPR 2023](pdf)`: the venue names the paper link
     if leading or len(label.split()) >= _MIN_TITLE_WORDS or len(label) >= 12:
@@ -449,8 +446,12 @@ def read_item(
         plain_title = not _BOLD.match(body) and not _QUOTED.match(body)
         sentence = _SENTENCE.split(body.split("[", 1)[0], maxsplit=1)[0]
         in_first = title is not None and plain_text(title) in plain_text(sentence)
-        cited = _title_after_authors(body.split("[", 1)[0]) is not None
-        if plain_title and in_first and looks_like_authors(sentence) and not cited:
+        if (
+            plain_title
+            and in_first
+            and looks_like_authors(sentence)
+            and _title_after_authors(body.split("[", 1)[0]) is None  # not a citation after all
+        ):
             return ItemReading(skip_reason="an author line", has_links=has_links)
 
     paper_url = None
@@ -496,9 +497,7 @@ def read_item(
     short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
     # by its name, bold or with a link that is surely to the paper (an id resolves it)
-    generic = bool(title) and any(
-        label.match(title or "") for label in (_PAPER_LABEL, _CODE_LABEL, _OTHER_LABEL)
-    )  # `- Papers: https://...`: a word for links, not a paper's name
+    generic = bool(title) and is_link_word(title or "")  # `- Papers: https://...`: no name
     # a PDF alone may be slides or a syllabus: with a year, venue or code beside it, a paper
     sure = paper_url is not None and (
         names_a_paper(paper_url, pdf=bool(year_text or venue or code_urls))

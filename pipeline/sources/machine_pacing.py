@@ -4,11 +4,10 @@ Runs against a Prefect server share its global concurrency limits (flows/limits.
 without one each start an ephemeral server on the SQLite database of their PREFECT_HOME: runs
 with one PREFECT_HOME share the limits through that file, runs with different ones share
 nothing. And a Prefect slot spaces the server's *grants*, not the sends: the grant's answer
-travels back through the client's event loop before the request leaves, and under load two
-runs' grants one interval apart became sends a few milliseconds apart (docs/many-lists.md).
-So every request, after its slot, also passes this pacer just before it is sent: one file per
-quota (the rate limit's name:
-API and credential fingerprint, never the credential) in one folder per user
+travels back through the client's event loop before the request leaves, and under load two runs'
+grants one interval apart became sends a few milliseconds apart (docs/many-lists.md). So every
+request, after its slot, also passes this pacer just before it is sent: one file per quota (the
+rate limit's name: API and credential fingerprint, never the credential) in one folder per user
 (`$XDG_CACHE_HOME/awesome-enrich/pacing`, else `~/.cache/...`), holding the monotonic time of
 the quota's last request start. A caller takes the file's flock(2), sleeps what remains of the
 interval, writes its own start and lets go, so the processes queue on the kernel lock and the

@@ -110,14 +110,19 @@ def test_an_id_in_the_paper_url_is_used_before_any_title() -> None:
     assert (r.method, r.s2_paper_id, r.score) == (MatchMethod.PAPER_URL_ID, "real", 1.0)
 
 
-def test_an_entry_only_arxiv_knows() -> None:
-    only = paper(
+def arxiv_only_paper() -> FakePaper:
+    """The entry's paper, known to arXiv (2303.01267) and not to S2."""
+    return paper(
         "unused",
         arxiv_id="2303.01267",
         in_s2=False,
         in_arxiv=True,
         arxiv_published="2023-03-02T00:00:00Z",
     )
+
+
+def test_an_entry_only_arxiv_knows() -> None:
+    only = arxiv_only_paper()
     run = resolve(world(only), one_row())
     [r] = run.resolutions
     assert (r.method, r.arxiv_id, r.s2_paper_id) == (MatchMethod.ARXIV_TITLE, "2303.01267", None)
@@ -141,13 +146,7 @@ def test_an_arxiv_only_paper_whose_title_opens_many_others_is_found() -> None:
         )
         for i, tail in enumerate(tails)
     ]
-    only = paper(
-        "unused",
-        arxiv_id="2303.01267",
-        in_s2=False,
-        in_arxiv=True,
-        arxiv_published="2023-03-02T00:00:00Z",
-    )
+    only = arxiv_only_paper()
     run = resolve(world(*others, only), one_row())
     [r] = run.resolutions
     assert (r.method, r.arxiv_id) == (MatchMethod.ARXIV_TITLE, "2303.01267")
