@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline.cli.arguments import DEFAULT_LIST, Subparsers
+from pipeline.core.errors import PipelineError
 from pipeline.job.summary import check_report, list_summary, mostly_skipped
 from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
 from pipeline.listfile.model import ListDocument, Severity
@@ -30,13 +31,35 @@ def _print_duplicates(
             print(f"    {document.source}:{entry.line}  {label}  {entry.title}", file=out)
 
 
+def _json_command(args: argparse.Namespace, out: TextIO, failing: set[Severity]) -> int:
+    """`check --json`: one JSON object on stdout whatever happens, the error in `errors` when
+    the list cannot be read or holds no paper (exit 2), so a script always has JSON to read."""
+    try:
+        document = read_list(args.list)
+    except PipelineError as error:
+        report = {
+            "source": str(args.list),
+            "entries": [],
+            "skipped": [],
+            "errors": [{"line": None, "message": str(error)}],
+            "warnings": [],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=1), file=out)
+        return 2
+    report = check_report(document)
+    warning = mostly_skipped(document)
+    if warning:
+        report["warnings"] = [{"line": None, "message": warning}, *report["warnings"]]
+    print(json.dumps(report, ensure_ascii=False, indent=1), file=out)
+    return 1 if any(d.severity in failing for d in document.diagnostics) else 0
+
+
 def command(args: argparse.Namespace, out: TextIO) -> int:
-    document = read_list(args.list)
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
-    status = 1 if any(d.severity in failing for d in document.diagnostics) else 0
     if args.json:
-        print(json.dumps(check_report(document), ensure_ascii=False, indent=1), file=out)
-        return status
+        return _json_command(args, out, failing)
+    document = read_list(args.list)
+    status = 1 if any(d.severity in failing for d in document.diagnostics) else 0
     warning = mostly_skipped(document)
     if warning:
         print(warning, file=out)

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from pipeline.job.options import SOURCES, JobResult
-from pipeline.listfile.model import ListDocument, Severity
+from pipeline.listfile.model import ListDocument, Severity, SkipReason
 from pipeline.resolve.records import MatchMethod, ResolutionRun
 
 
@@ -98,7 +98,10 @@ def check_report(document: ListDocument) -> dict[str, Any]:
             }
             for entry in document.entries
         ],
-        "skipped": [{"line": item.line, "reason": item.reason} for item in document.skipped],
+        "skipped": [
+            {"line": item.line, "kind": str(item.kind), "reason": item.reason}
+            for item in document.skipped
+        ],
         "errors": [{"line": d.line, "message": d.message} for d in document.errors],
         "warnings": [
             {"line": d.line, "message": d.message}
@@ -109,13 +112,21 @@ def check_report(document: ListDocument) -> dict[str, Any]:
 
 
 def mostly_skipped(document: ListDocument) -> str | None:
-    """One line when most items with links were not read as papers (the list's shape is one
-    the reader does not know yet), else None."""
-    doubtful = sum(1 for item in document.skipped if item.doubtful)
-    with_links = doubtful + len(document.entries)
-    if doubtful == 0 or doubtful * 2 <= with_links:
+    """One line when the reader took fewer than half of the candidate items (entries, and
+    items with links or titles it did not take, known non-papers aside), with the three
+    commonest reasons, else None: the list's shape may be one the reader does not know."""
+    doubtful = [
+        item
+        for item in document.skipped
+        if item.doubtful or item.kind is SkipReason.TITLE_ONLY  # a title, perhaps a paper's
+    ]
+    candidates = len(doubtful) + len(document.entries)
+    if not doubtful or len(document.entries) * 2 >= candidates:
         return None
+    commonest = Counter(item.reason for item in doubtful).most_common(3)
+    reasons = "; ".join(f"{count} x {reason}" for reason, count in commonest)
     return (
-        f"{document.source}: most items with links were not read as papers ({doubtful} of "
-        f"{with_links}): each is listed below with the reason; please report the list's shape"
+        f"{document.source}: read {len(document.entries)} of {candidates} candidate items as "
+        f"papers; commonest reasons for the others: {reasons}. Each is listed below; "
+        "please report the list's shape"
     )

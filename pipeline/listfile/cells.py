@@ -122,7 +122,7 @@ def empty_to_none(text: str) -> str | None:
     return None if value.casefold() in EMPTY_CELL_VALUES else value
 
 
-def _without_images(cell: str) -> str:
+def without_images(cell: str) -> str:
     """The cell without images, and with badges (`[![arXiv](img)](url)`) reduced to their
     target: a star badge in front of the title is decoration, not the title, but a badge's
     link may still be the paper's."""
@@ -154,13 +154,28 @@ def without_repeated_tag(title: str) -> str:
     return title
 
 
+# `Smith, Ann. "Double Nets for Effects." JASA 12 (2019)`: a citation's quoted title
+_QUOTED_IN_CITATION = re.compile(r'["\u201c]([^"\u201c\u201d]{8,300}?)[,.]?["\u201d]')
+
+
+def cited_title(text: str) -> str:
+    """The title of a whole citation written in a cell (its quoted part, when the rest is
+    authors and a venue), else the text as it is."""
+    quoted = _QUOTED_IN_CITATION.search(text)
+    if quoted and len(quoted.group(1).split()) >= 2:
+        outside = (text[: quoted.start()] + " " + text[quoted.end() :]).split()
+        if len(outside) >= 2:
+            return quoted.group(1).strip()
+    return text
+
+
 def linked_title(cell: str) -> tuple[str, str] | None:
     """The title and URL of a cell that opens with a link (`[**Title**](url) ...`), if any."""
-    cell = _without_images(cell)
+    cell = without_images(cell)
     links = [link for link in find_links(cell) if not link.is_image]
     prefix = _LEADING_MARKUP.match(cell)
     if links and links[0].start == (prefix.end() if prefix else 0):
-        return without_repeated_tag(plain_text(links[0].text)), links[0].url
+        return without_repeated_tag(cited_title(plain_text(links[0].text))), links[0].url
     return None
 
 
@@ -169,7 +184,7 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     opening = linked_title(cell)
     if opening is not None:
         return opening
-    cell = _without_images(cell)
+    cell = without_images(cell)
     links = [link for link in find_links(cell) if not link.is_image]
     urls = find_urls(cell)
     text = cell
@@ -177,7 +192,8 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
         text = text[: link.start] + " " + text[link.end :]
     for url in urls:
         text = text.replace(f"<{url}>", " ").replace(url, " ")
-    return without_repeated_tag(plain_text(_title_part(text))), (urls[0] if urls else None)
+    title = cited_title(plain_text(_title_part(text)))
+    return without_repeated_tag(title), (urls[0] if urls else None)
 
 
 def _title_part(text: str) -> str:

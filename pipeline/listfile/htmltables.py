@@ -14,7 +14,7 @@ from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
 from pipeline.listfile.items import CODE_HOSTS, PAPER_HOSTS, link_kind
 from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
-from pipeline.listfile.model import ColumnRole
+from pipeline.listfile.model import ColumnRole, SkipReason
 
 MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
 MAX_PLAIN_CELL = 1_000  # characters kept of a cell too tangled to read as Markdown
@@ -186,6 +186,7 @@ class HtmlRowReading:
     venue: str | None = None
     year_text: str | None = None
     cells: tuple[tuple[str, str], ...] = ()  # (header, text) as read
+    skip: SkipReason | None = None
     skip_reason: str | None = None
     doubtful: bool = False
 
@@ -247,7 +248,8 @@ def _read_row(
     title = row.cells[title_column] if title_column < len(row.cells) else None
     if title is None or not title.text:
         reason = "an HTML table row without a title" if links else "an empty HTML table row"
-        return HtmlRowReading(row.line, skip_reason=reason, doubtful=bool(links))
+        skip = SkipReason.NO_TITLE if links else SkipReason.NOT_A_PAPER
+        return HtmlRowReading(row.line, skip=skip, skip_reason=reason, doubtful=bool(links))
     http = [link for link in links if is_http_url(link.url)]
     titled = [link for link in title.links if not _on(link.url, CODE_HOSTS)]
     paper_url = next(
@@ -270,7 +272,10 @@ def _read_row(
 
 def _not_a_paper_table(row: HtmlRow, links: list[Link]) -> HtmlRowReading:
     if links and all(is_anchor_url(link.url) for link in links):
-        return HtmlRowReading(row.line, skip_reason="a table of contents (HTML)")
+        reason = "a table of contents (HTML)"
+        return HtmlRowReading(row.line, skip=SkipReason.CONTENTS, skip_reason=reason)
     reason = "a row of an HTML table without a title column"
     papers = any(link_kind(link) == "paper" or _on(link.url, PAPER_HOSTS) for link in links)
-    return HtmlRowReading(row.line, skip_reason=reason, doubtful=papers)
+    return HtmlRowReading(
+        row.line, skip=SkipReason.NO_TITLE_COLUMN, skip_reason=reason, doubtful=papers
+    )

@@ -29,6 +29,7 @@ from pipeline.listfile.markdown import (
     is_http_url,
     plain_text,
 )
+from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -66,12 +67,14 @@ PAPER_HOSTS = (
 )
 _CODE_LABEL = re.compile(
     r"(?i)^\W*(code|codes|github|gitlab|repo|repository|implementation|official|pytorch|"
-    r"tensorflow|tf|torch|jax|paddle|mindspore|colab|project code|source code|\w+ code)\W*$"
+    r"tensorflow|tf|torch|jax|paddle|mindspore|colab|project code|source code|\w+ code|"
+    r"octocat|computer|keras|caffe|mxnet|chainer|matlab|\U0001f4bb|\u2328\ufe0f?|\U0001f419)\W*$"
 )
 _PAPER_LABEL = re.compile(
     r"(?i)^\W*(paper|papers|papeer|paperr|pdf|arxiv|link|doi|openreview|html|abs|abstract|"
     r"url|publication|proceedings|article|preprint|acm|ieee|springer|full ?text|download|"
-    r"论文|paper link|pdf link)\W*$"
+    r"论文|paper link|pdf link|pub|publisher|official paper|memo|page_facing_up|"
+    r"\U0001f4dd|\U0001f4c4|\U0001f4c3|\U0001f4d1|\U0001f4dc)\W*$"
 )
 # Labels of links that are neither the paper nor its code.
 _OTHER_LABEL = re.compile(
@@ -96,10 +99,18 @@ _LEADING_TAG = re.compile(
     r")\s*[:|\-\u2013\u2014]?\s*"
 )
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
+_INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# `:+1: &nbsp;`, `:star:` before an item's text: decoration, not the title
+_LEADING_DECORATION = re.compile(r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;))+\s*")
+# `, IEEE T-ITS, 2022`, `, TPAMI, 2021`: an abbreviated venue between a title and its year
+_TRAILING_ACRONYM = re.compile(r",\s*((?:[A-Z][\w&.-]*\s?){1,3})$")
 _QUOTED = re.compile(r'^\s*(?:"([^"]{8,})"|“([^”]{8,})”)')
 _EMPHASIS = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*|__([^_]+)__|_([^_\s][^_]*)_|\(([^()]+)\)")
 _HTML = re.compile(r"<[^>]{1,200}>")
-_SENTENCE_END = re.compile(r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z])")
+# `Title, Author Name`; not `Think Small, Act Fast: A Title` (a colon: the title goes on)
+_SENTENCE_END = re.compile(
+    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
+)
 _MIN_TITLE_WORDS = 2
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
@@ -112,6 +123,8 @@ _AFTER_SHORT_NAME = re.compile(r"(?<=\s[A-Z])\.\s+")
 _TITLE_WORDS = re.compile(
     r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
     r"without|beyond|into|at|as)\b"
+    # Title Case: the capitalised forms that are never a name (not `An`, `In`, `To`: surnames)
+    r"|\b(?:For|Of|With|Via|From|Using|Towards?|The|Through|Under|Without|Beyond|Into)\b"
 )
 # `Yu-an`, `Shu-tao`; not `Plug-in`, `Add-on`, `Built-in`
 _HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]+-(?!(?:in|on|to|at|by|of|off|up|out)\b)[a-z]+\b(?!-)")
@@ -145,19 +158,41 @@ ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))
 
 
 _TRAILING_YEAR = re.compile(r",\s*((?:19[5-9]|20\d)\d)\W*$")
-_TRAILING_VENUE = re.compile(r"[\s.,]+([A-Z][\w&-]*(?:\s[A-Z][\w&-]*)?\s?'?\s?\d{2,4})\W*$")
+# `... Segmentation CVPR2025`, `... Predictors? NIPS'18`, `... Learning Neural Networks 2019`:
+# the one-word venue first, so a title word is never taken for part of it
+_TRAILING_VENUES = (
+    re.compile(r"[\s.,]+([A-Z][\w&-]*\s?'?\s?\d{2,4})\W*$"),
+    re.compile(r"[\s.,]+([A-Z][\w&-]*\s[A-Z][\w&-]*\s?'?\s?\d{2,4})\W*$"),
+)
 
 
 def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     """`Are ResNets Provably Better than Linear Predictors? NIPS'18`: a title that runs into
     its venue and year, with no punctuation the reader could cut at."""
     text = re.sub(r"\s*\u3010[^\u3011]*\u3011\s*$", "", title)  # a note in 【...】
-    found = _TRAILING_VENUE.search(text)
-    if found is None or not (find_venue(found.group(1)) and year_from_text(found.group(1))):
+    found = next(
+        (
+            match
+            for pattern in _TRAILING_VENUES
+            if (match := pattern.search(text))
+            and find_venue(match.group(1))
+            and year_from_text(match.group(1))
+        ),
+        None,
+    )
+    if found is None:
         year = _TRAILING_YEAR.search(text)  # `Title of the paper, 2019`
         if year is None:
             return title, None, None
-        return _clean_title(text[: year.start()]), None, year.group(1)
+        before = text[: year.start()]
+        venue = _TRAILING_ACRONYM.search(before)  # `Title, IEEE T-ITS, 2022`
+        if (
+            venue
+            and re.search(r"[A-Z]{2}", venue.group(1))
+            and len(before[: venue.start()].split()) >= 3
+        ):
+            return _clean_title(before[: venue.start()]), venue.group(1).strip(), year.group(1)
+        return _clean_title(before), None, year.group(1)
     return _clean_title(text[: found.start()]), found.group(1), found.group(1)
 
 
@@ -171,6 +206,35 @@ def venue_label(content: str) -> str | None:
     return text
 
 
+SKIP_MESSAGES: dict[SkipReason, str] = {
+    SkipReason.CONTENTS: "a table of contents (links to #anchors)",
+    SkipReason.TASK_LIST: "a task-list item",
+    SkipReason.AUTHOR_LINE: "an author line",
+    SkipReason.TAGGED: "tagged as a non-paper",
+    SkipReason.BLOG_POST: "a blog post: no paper link",
+    SkipReason.POST: "a post or page about a model or product, not a paper",
+    SkipReason.SHARE_BUTTON: "a button to share the list, not a paper",
+    SkipReason.NON_PAPER_SECTION: "in a section that holds no papers",
+    SkipReason.LABEL: "a label whose links go to the papers cited below it",
+    SkipReason.EVENT: "a workshop, challenge, tutorial or talk, not a paper",
+    SkipReason.VENUE_INDEX: "a link to a venue's page, not a paper",
+    SkipReason.CHANGELOG: "a dated news or update line, not a paper",
+    SkipReason.NO_TITLE: "no title found",
+    SkipReason.NO_PAPER_LINK: "no paper link, venue or year (not a paper?)",
+    SkipReason.CODE_ONLY: "a code link but no paper link, venue or year (a tool or repository?)",
+    SkipReason.TITLE_ONLY: "no link, venue or year",
+    SkipReason.NOT_A_PAPER: "not a paper: no title, link or venue",
+    SkipReason.SITE_ACRONYM: "an acronym linked to a site, not a paper (a venue, tool or project?)",
+    SkipReason.NAME_WITHOUT_LINK: (
+        "a name without a paper link, where its table links papers (a tool or model?)"
+    ),
+    SkipReason.NAMES_TABLE: "a table of names without links, venues or years",
+    SkipReason.NO_TITLE_COLUMN: "a row of a table without title-like text (results, a key?)",
+    SkipReason.HTML_ROW: "an HTML table row not read as a paper",
+    SkipReason.UNREADABLE: "over the reader's bounds",
+}
+
+
 @dataclass(frozen=True)
 class ItemReading:
     """What an item says: a paper (title and the rest), or why it is not one."""
@@ -180,8 +244,13 @@ class ItemReading:
     code_urls: tuple[str, ...] = ()
     venue: str | None = None
     year_text: str | None = None  # where the year is written, for year_from_text
-    skip_reason: str | None = None  # set when the item is not a paper
+    skip: SkipReason | None = None  # set when the item is not a paper
+    detail: str | None = None  # what the skip says, in words
     has_links: bool = False
+
+    @property
+    def skip_reason(self) -> str | None:
+        return None if self.skip is None else (self.detail or SKIP_MESSAGES[self.skip])
 
 
 def link_word_kind(label: str) -> str | None:
@@ -206,6 +275,15 @@ def names_a_paper(url: str, *, pdf: bool = True) -> bool:
     return bool(ids.arxiv_id or ids.doi) or _host_matches(url, PAPER_HOSTS) or is_pdf
 
 
+def on_code_host(url: str) -> bool:
+    """A link to code: a code host's page that is not a PDF kept there."""
+    return _host_matches(url, CODE_HOSTS) and not _is_pdf(url)
+
+
+def _is_pdf(url: str) -> bool:
+    return url.split("?", 1)[0].split("#", 1)[0].casefold().endswith(".pdf")
+
+
 def _host_matches(url: str, hosts: Sequence[str]) -> bool:
     lowered = url.casefold()
     return any(f"//{host}" in lowered or f".{host}" in lowered for host in hosts)
@@ -227,11 +305,26 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
         return "paper"  # `[CVPR 2023](pdf)`: the venue names the paper link
     if leading or len(label.split()) >= _MIN_TITLE_WORDS or len(label) >= 12:
         return "title"
+    if _is_pdf(url) or _host_matches(url, PAPER_HOSTS):
+        return "paper"  # a PDF kept in a repository is the paper, not code
     if _host_matches(url, CODE_HOSTS):
         return "code"
-    if _host_matches(url, PAPER_HOSTS):
-        return "paper"
     return "other"
+
+
+def _linked_title_text(text: str) -> tuple[str, list[str]]:
+    """A title link's text without a leading `[tag]` and a trailing `(Venue 2019)`, which
+    become tags: `[[CTRX] Cross Towers for Clicks (Acme 2019)](url)`."""
+    tags: list[str] = []
+    lead = re.match(r"^\s*\\?\[([^\[\]]{1,40})\\?\]\s*(?=\S)", text)
+    if lead and len(text[lead.end() :].split()) >= _MIN_TITLE_WORDS:
+        tags.append(lead.group(1))
+        text = text[lead.end() :]
+    tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
+    if tail and year_from_text(tail.group(1)) and len(text[: tail.start()].split()) >= 2:
+        tags.append(tail.group(1))
+        text = text[: tail.start()]
+    return _clean_title(text), tags
 
 
 def _strip_tags(text: str) -> tuple[str, list[str]]:
@@ -267,6 +360,10 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     quoted = _QUOTED.match(text)
     if quoted:
         return _clean_title(quoted.group(1) or quoted.group(2)), text[quoted.end() :], []
+    inner = _INNER_BOLD.search(text.split("](", 1)[0])
+    if inner and looks_like_authors(text[: inner.start()].strip(" ,.:;-")):
+        # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
+        return _clean_title(inner.group(2)), text[inner.end() :], []
     plain = text.split("[", 1)[0]
     sentences = _SENTENCE.split(plain, maxsplit=2)
     if len(sentences) >= 2 and looks_like_authors(sentences[0]):
@@ -349,8 +446,10 @@ def _runs_on(first: str, following: str) -> bool:
     )
 
 
-def looks_like_authors(text: str) -> bool:
-    """`Yiming Li, Yong Jiang, and Shu-Tao Xia`: a list of names, not a title."""
+def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
+    """`Yiming Li, Yong Jiang, and Shu-Tao Xia`: a list of names, not a title. Without
+    `one_word_names`, a part of one word is a name only beside initials (`Smith, J.`), so
+    `Faster, Higher, Stronger` opening an item is a title."""
     plain = plain_text(text)
     if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et al\b", plain):
         return True
@@ -362,8 +461,30 @@ def looks_like_authors(text: str) -> bool:
         return False  # `..., Show and Tell: A Neural Image Caption Generator`: a title
     if len(parts) == 1:  # one author, with an initial: `R Neal`, `J. Smith`
         return re.match(r"^[A-Z]\.?\s[A-Z][\w'-]+$", parts[0]) is not None
-    names = sum(1 for part in parts if _NAME.match(part) and len(part.split()) <= 4)
+    if not one_word_names:  # `..., Alan Turing, CVPR, 2015`: the venue and year are no names
+        parts = [p for p in parts if not (find_venue(p) or re.fullmatch(r"(?:19|20)\d\d", p))]
+        if not parts:
+            return False
+    names = sum(
+        1
+        for index, part in enumerate(parts)
+        if _NAME.match(part)
+        and len(part.split()) <= 4
+        and (one_word_names or _a_name_here(parts, index))
+    )
     return names >= 0.7 * len(parts)
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
+
+
+def _a_name_here(parts: Sequence[str], index: int) -> bool:
+    """A one-word part is a name only beside initials (`Smith, J.`) or as one itself:
+    `Faster, Higher, Stronger` is a title, not three people."""
+    part = parts[index]
+    if len(part.split()) > 1 or _INITIALS.match(part):
+        return True
+    return any(_INITIALS.match(parts[i]) for i in (index - 1, index + 1) if 0 <= i < len(parts))
 
 
 def _without_urls(text: str) -> str:
@@ -409,15 +530,19 @@ def read_item(
     other lines (continuation text and link-only sub-items), `inherited` the venue label of a
     parent item (`- NIPS'19` above its papers)."""
     if _TASK.match(content):
-        return ItemReading(skip_reason="a task-list item", has_links=bool(find_links(content)))
+        return ItemReading(skip=SkipReason.TASK_LIST, has_links=bool(find_links(content)))
     content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
     continuation = [ENRICHMENT.sub("", line) for line in continuation]
+    if continuation and content.count("[") > content.count("]"):
+        # `- [A Title That Goes On` / `  Onto The Next Line](url)`: one link over two lines
+        content, continuation = f"{content} {continuation[0]}", list(continuation[1:])
+    content = _LEADING_DECORATION.sub("", content)
     whole = " ".join([content, *continuation])
     links = [link for link in find_links(whole) if not link.is_image]
     bare = [url for url in find_urls(whole) if all(url not in link.url for link in links)]
     has_links = bool(links or bare)
     if links and all(link_kind(link) == "anchor" for link in links) and not bare:
-        return ItemReading(skip_reason="a table of contents (links to #anchors)", has_links=True)
+        return ItemReading(skip=SkipReason.CONTENTS, has_links=True)
 
     body, tags = _strip_tags(content)
     if continuation and _runs_on(body, continuation[0]):
@@ -426,7 +551,7 @@ def read_item(
     kind_tag = next((tag for tag in tags if _NOT_PAPER_TAG.match(tag)), None)
     if kind_tag is not None:
         reason = f"tagged {kind_tag.strip()}: not a paper"
-        return ItemReading(skip_reason=reason, has_links=has_links)
+        return ItemReading(skip=SkipReason.TAGGED, detail=reason, has_links=has_links)
     title_link: Link | None = None
     title: str | None = None
     first_links = [link for link in find_links(body) if not link.is_image]
@@ -435,7 +560,8 @@ def read_item(
         candidate = first_links[0]
         if link_kind(candidate, leading=True) == "title":
             title_link = candidate
-            title = _clean_title(candidate.text)
+            title, link_tags = _linked_title_text(candidate.text)
+            tags += link_tags
     after_title = body[title_link.end :] if title_link else body
     if title is None:
         title, after_title, inner_tags = _title_from_text(body)
@@ -443,16 +569,18 @@ def read_item(
         if title is not None and re.search(r"(?i)https?://|www\.", title):
             # `+ https://github.com/o/name [Keras]`, `Papers: https://...`: links are no title
             title = _clean_title(re.sub(r"(?i)(?:https?://|www\.)\S*", " ", title)) or None
-        plain_title = not _BOLD.match(body) and not _QUOTED.match(body)
+        inner = _INNER_BOLD.search(body)
+        bold_title = inner is not None and _clean_title(inner.group(2)) == title
+        plain_title = not _BOLD.match(body) and not _QUOTED.match(body) and not bold_title
         sentence = _SENTENCE.split(body.split("[", 1)[0], maxsplit=1)[0]
         in_first = title is not None and plain_text(title) in plain_text(sentence)
         if (
             plain_title
             and in_first
-            and looks_like_authors(sentence)
+            and looks_like_authors(sentence, one_word_names=False)
             and _title_after_authors(body.split("[", 1)[0]) is None  # not a citation after all
         ):
-            return ItemReading(skip_reason="an author line", has_links=has_links)
+            return ItemReading(skip=SkipReason.AUTHOR_LINE, has_links=has_links)
 
     paper_url = None
     code_urls: list[str] = []
@@ -465,7 +593,7 @@ def read_item(
         url = link.url.strip()
         if not is_http_url(url):
             continue
-        if kind == "code" or (kind == "title" and _host_matches(url, CODE_HOSTS)):
+        if kind == "code" or (kind == "title" and on_code_host(url)):
             if url not in code_urls:
                 code_urls.append(url)
         elif kind in {"paper", "title"} and paper_url is None:
@@ -478,7 +606,7 @@ def read_item(
     if official:  # the list marks the official implementation: it fills the main columns
         code_urls = [official[0], *(url for url in code_urls if url != official[0])]
     for url in bare:
-        if _host_matches(url, CODE_HOSTS) and url not in code_urls:
+        if on_code_host(url) and url not in code_urls:
             code_urls.append(url)
         elif paper_url is None and names_a_paper(url):  # a paper site's page, or a PDF
             paper_url = url
@@ -508,8 +636,8 @@ def read_item(
         and (_BOLD.match(body) is not None or bool(title and sure))
     )
     if not title or (short and title_link is None and not named):
-        reason = "no title found" if has_links else "not a paper: no title, link or venue"
-        return ItemReading(skip_reason=reason, has_links=has_links)
+        skip = SkipReason.NO_TITLE if has_links else SkipReason.NOT_A_PAPER
+        return ItemReading(skip=skip, has_links=has_links)
     # `[VLDB](http://www.vldb.org/)`: an acronym linked to a site names a venue or a project
     acronym = title_link is not None and re.fullmatch(r"[A-Z][A-Z0-9&-]{2,}", title) is not None
     if (
@@ -518,19 +646,18 @@ def read_item(
         and year_text is None
         and not (paper_url and _host_matches(paper_url, PAPER_HOSTS))
     ):
-        reason = "an acronym linked to a site, not a paper (a venue, tool or project?)"
-        return ItemReading(title=title, skip_reason=reason, has_links=has_links)
+        return ItemReading(title=title, skip=SkipReason.SITE_ACRONYM, has_links=has_links)
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
-        return ItemReading(title=title, skip_reason="a blog post: no paper link", has_links=True)
+        return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
     if paper_url is None and venue is None and year_text is None:
         if code_urls:
-            reason = "a code link but no paper link, venue or year (a tool or repository?)"
+            skip = SkipReason.CODE_ONLY
         elif has_links:
-            reason = "no paper link, venue or year (not a paper?)"
+            skip = SkipReason.NO_PAPER_LINK
         else:
-            reason = "no link, venue or year"
-        return ItemReading(title=title, skip_reason=reason, has_links=has_links)
+            skip = SkipReason.TITLE_ONLY
+        return ItemReading(title=title, skip=skip, has_links=has_links)
     return ItemReading(
         title=title,
         paper_url=paper_url,

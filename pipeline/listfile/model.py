@@ -164,6 +164,35 @@ class Diagnostic:
         return f"{self.source}:{self.line}: {self.severity}: {self.message}"
 
 
+class SkipReason(StrEnum):
+    """Why an item or row was not read as a paper: a value, so whether `check` warns about it
+    never depends on how its message is worded."""
+
+    CONTENTS = "contents"  # links to the page's own headings
+    TASK_LIST = "task-list"
+    AUTHOR_LINE = "author-line"
+    TAGGED = "tagged"  # `[Video]`, `[News]`: a tag that names a non-paper
+    BLOG_POST = "blog-post"
+    POST = "post"  # a post, announcement or product page about a model
+    SHARE_BUTTON = "share-button"
+    NON_PAPER_SECTION = "non-paper-section"
+    LABEL = "label"  # a label whose links go to the papers cited below it
+    EVENT = "event"  # a workshop, challenge, tutorial or talk
+    VENUE_INDEX = "venue-index"  # a link to a venue's or year's page
+    CHANGELOG = "changelog"  # a dated news or update line
+    NO_TITLE = "no-title"
+    NO_PAPER_LINK = "no-paper-link"
+    CODE_ONLY = "code-only"
+    TITLE_ONLY = "title-only"  # a title without link, venue or year
+    NOT_A_PAPER = "not-a-paper"  # no title, link or venue: prose
+    SITE_ACRONYM = "site-acronym"
+    NAME_WITHOUT_LINK = "name-without-link"
+    NAMES_TABLE = "names-table"
+    NO_TITLE_COLUMN = "no-title-column"
+    HTML_ROW = "html-row"
+    UNREADABLE = "unreadable"  # over the reader's bounds: reported as an error
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A list item or table row with a link that was not read as a paper, and why. `doubtful`
@@ -171,6 +200,7 @@ class Skipped:
     non-papers (a table of contents, a task list, a section that holds no papers)."""
 
     line: int
+    kind: SkipReason
     reason: str
     doubtful: bool = True
 

@@ -7,6 +7,7 @@ import re
 
 from pipeline.listfile.items import PAPER_HOSTS
 from pipeline.listfile.markdown import plain_text
+from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
 
 # Bullets with links under these headings are navigation or prose, not papers.
@@ -87,20 +88,66 @@ def _on_paper_host(url: str) -> bool:
 
 def non_paper_row(
     title: str, paper_url: str | None, venue: str | None, *, mostly_linked: bool
-) -> str | None:
+) -> tuple[SkipReason, str] | None:
     """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
     announcement, a tool, or a bare name without the paper link its neighbours all have."""
     if paper_url and _SHARE_URL.match(paper_url):
-        return "a button to share the list, not a paper"
+        return SkipReason.SHARE_BUTTON, "a button to share the list, not a paper"
     kind = plain_text(venue or "").strip(" .").casefold()
     if kind in _NON_PAPER_VENUES:
-        return f"its venue says {venue!r}: not a paper"
+        return SkipReason.POST, f"its venue says {venue!r}: not a paper"
     if paper_url and not _on_paper_host(paper_url) and not paper_url.casefold().endswith(".pdf"):
         if _BLOG_URL.match(paper_url):
-            return "links a blog post, not a paper"
+            return SkipReason.BLOG_POST, "links a blog post, not a paper"
         if _ANNOUNCEMENT.match(title):
-            return "an announcement, not a paper"
+            return SkipReason.POST, "an announcement, not a paper"
     unlinked_name = len(title.split()) <= 3 and ":" not in title and find_venue(venue or "") is None
     if paper_url is None and mostly_linked and unlinked_name:
-        return "a name without a paper link, where its table links papers (a tool or model?)"
+        reason = "a name without a paper link, where its table links papers (a tool or model?)"
+        return SkipReason.NAME_WITHOUT_LINK, reason
+    return None
+
+
+# Events, not papers: `CVPR 2023 Workshop on Learning with Limited Labels`, `NTIRE 2024 Challenge`.
+_EVENT = re.compile(
+    r"(?i)\b(?:workshops?|tutorials?|symposium|summer school|winter school|hackathon|keynotes?|"
+    r"webinars?|meetups?|bootcamp)\b|\b(?:[A-Z]{2,}[\w-]*|(?:19|20)\d\d) Challenge\b"
+)
+_DATE = (
+    r"(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?"
+    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d\d)"
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# `2023-05-01: added 12 papers`, `[2023/05/01] Update`, `**Nov 2024**: new section`
+_CHANGELOG = re.compile(
+    rf"(?i)^\W*(?:{_DATE}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    rf"|{_MONTH}\s+(?:19|20)\d\d)"
+    r"\W*\s*(?:[:\-\u2013\u2014]\s*)?"
+    r"(?:\S+\s+){0,6}?(?:add|added|adds|adding|update|updated|updates|release|released|new|news|"
+    r"fix|fixed|reorgani[sz]ed|merged?|welcome|accepted|launch|launched|moved|renamed|"
+    r"created|we|our|now)\b"
+)
+_INDEX_WORDS = re.compile(
+    r"(?i)\b(?:papers?|accepted|list|lists|proceedings|open ?access|main|conference|track|"
+    r"program|all|full|index|oral|orals|posters?|highlights?|(?:19|20)\d\d|'?\d\d)\b"
+)
+
+
+def non_paper_item(
+    title: str, sure_paper_link: bool, has_links: bool
+) -> tuple[SkipReason, str] | None:
+    """Why an item that reads like a paper is something else, judged from what it says: an
+    event (a workshop, challenge or tutorial), a link to a venue's page, or a changelog line.
+    An item with a link that surely names a paper (an arXiv id, a DOI, a paper site, a PDF)
+    is a paper whatever its words."""
+    words = plain_text(title)
+    if _CHANGELOG.match(words) and not sure_paper_link:
+        return SkipReason.CHANGELOG, "a dated news or update line, not a paper"
+    rest = " ".join(_INDEX_WORDS.sub(" ", words).split())
+    if has_links and rest and len(rest.split()) <= 3 and find_venue(rest) is not None:
+        index = re.fullmatch(r"(?i)[\w&.' -]+", rest) is not None
+        if index and find_venue(words) is not None:
+            return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
+    if _EVENT.search(words) and not sure_paper_link and has_links:
+        return SkipReason.EVENT, "a workshop, challenge, tutorial or talk, not a paper"
     return None

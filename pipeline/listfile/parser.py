@@ -31,14 +31,14 @@ from pipeline.listfile.model import (
     ListDocument,
     Severity,
     Skipped,
+    SkipReason,
 )
-from pipeline.listfile.nonpapers import non_paper_row
+from pipeline.listfile.nonpapers import non_paper_item, non_paper_row
 from pipeline.listfile.render import indentation
 from pipeline.listfile.state import (
     ATX_HEADING,
     BLOCK_START,
     FENCE_OPEN,
-    KNOWN_NON_PAPERS,
     LINE_BREAK,
     LIST_ITEM,
     SETEXT_UNDERLINE,
@@ -114,7 +114,7 @@ def _a_linked_paper(content: str) -> bool:
         return False
     reading = read_item(content, (), None)
     return (
-        reading.skip_reason is None
+        reading.skip is None
         and reading.paper_url is not None
         and len((reading.title or "").split()) > 5
     )
@@ -127,7 +127,7 @@ def _has_links(content: str) -> bool:
 def _paper_of_its_own(content: str, label: str | None) -> bool:
     if inline_problem([content], cells=False) is not None:
         return True  # not read here: the main loop reports it on its own line
-    return read_item(content, (), label).skip_reason is None
+    return read_item(content, (), label).skip is None
 
 
 def _citations_below(lines: list[Line], start: int, indent: int, label: str | None) -> int:
@@ -143,7 +143,7 @@ def _citations_below(lines: list[Line], start: int, indent: int, label: str | No
         if inline_problem([nested.group(3)], cells=False) is not None:
             return 0  # not read here: the main loop reports it on its own line
         reading = read_item(nested.group(3), (), label)
-        if reading.skip_reason is not None or reading.paper_url or reading.venue is None:
+        if reading.skip is not None or reading.paper_url or reading.venue is None:
             return 0
         count += 1
     return count
@@ -189,25 +189,26 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         if find_links(content[:200]) or "](" in content:  # may be a paper: say so
             state.report(line.number, Severity.ERROR, f"item not read as a paper: {problem}")
         return None, index + 1
-    non_paper = state.non_paper_section()
-    if non_paper is not None:
-        if "](" in content or find_urls(content):
-            state.skipped.append(
-                Skipped(line.number, f"in section {non_paper!r}, which holds no papers", False)
-            )
-        return None, end
     indent = indentation(item.group(1))
     state.labels = [(depth, text) for depth, text in state.labels if depth < indent]
     state.link_labels = [label for label in state.link_labels if label[0] < indent]
     inherited = state.labels[-1][1] if state.labels else None
     reading = read_item(content, _continuation(rest), inherited)
-    if reading.skip_reason is None and state.link_labels and reading.paper_url is None:
+    non_paper = state.non_paper_section()
+    if non_paper is not None and not _surely_a_paper(reading):
+        # A section named for tools, talks or contents holds no papers, unless an item says
+        # it is one: a title with a link that surely names a paper (`Toolbox` papers).
+        if "](" in content or find_urls(content):
+            reason = f"in section {non_paper!r}, which holds no papers"
+            state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
+        return None, end
+    if reading.skip is None and state.link_labels and reading.paper_url is None:
         reading = _with_label_links(reading, state)
     citations = _citations_below(lines, end, indent, inherited)
     # `* OverFeat, NYU [[Paper]](url)` reads as an author line, `* GoogLeNet [[Paper]](url)`
     # as a short title: labels, when papers are cited below them.
-    short = reading.skip_reason in {"no title found", "an author line"} or (
-        reading.skip_reason is None and len((reading.title or "").split()) <= 5
+    short = reading.skip in {SkipReason.NO_TITLE, SkipReason.AUTHOR_LINE} or (
+        reading.skip is None and len((reading.title or "").split()) <= 5
     )
     urls = _paper_urls([content, *_continuation(rest)]) if citations and short else []
     if urls or (citations and short and reading.code_urls):
@@ -215,34 +216,71 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         # whose links belong to the citations below it
         state.link_labels.append((indent, urls, reading.code_urls, citations))
         reason = f"a label whose links go to the {citations} paper(s) cited below it"
-        state.skipped.append(Skipped(line.number, reason, doubtful=False))
+        state.skipped.append(Skipped(line.number, SkipReason.LABEL, reason, doubtful=False))
         return None, end
-    if reading.skip_reason is not None:
+    if reading.skip is not None:
         label = venue_label(content)
         if label is not None:
             state.labels.append((indent, label))
         if not reading.has_links and reading.title and len(reading.title.split()) >= 4:
             # A title without link, venue or year: listed in `check --json`, not warned about.
-            state.skipped.append(Skipped(line.number, reading.skip_reason, doubtful=False))
+            message = reading.skip_reason or ""
+            state.skipped.append(Skipped(line.number, reading.skip, message, doubtful=False))
         if reading.has_links:
-            known = reading.skip_reason.startswith(KNOWN_NON_PAPERS)
-            state.skipped.append(Skipped(line.number, reading.skip_reason, not known))
-            if not known:
-                message = f"item with a link not read as a paper: {reading.skip_reason}"
-                state.report(line.number, Severity.WARNING, message)
+            _skip_with_link(reading, line, state)
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
+    sure = _surely_a_paper(reading)
+    not_paper = non_paper_item(reading.title, sure, reading.has_links)
+    if not_paper is not None:
+        state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
+        return None, end
     # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
     # product. A paper title linked to a post about it (more than three words) stays a paper.
     post = non_paper_row(reading.title, reading.paper_url, reading.venue, mostly_linked=False)
-    if post is not None and (len(reading.title.split()) <= 3 or "blog post" not in post):
-        state.skipped.append(Skipped(line.number, post, doubtful=False))
+    blog = post is not None and post[0] is SkipReason.BLOG_POST
+    if post is not None and (len(reading.title.split()) <= 3 or not blog):
+        state.skipped.append(Skipped(line.number, *post, doubtful=False))
         return None, end
     return _item_entry(reading, line, state), end
 
 
-_PARAGRAPH_ENTRY_START = re.compile(r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s)")
+# What an item skipped with a link says it is, when nothing in it names a paper: no warning.
+_KNOWN_NON_PAPERS = frozenset(
+    {SkipReason.CONTENTS, SkipReason.TASK_LIST, SkipReason.TAGGED, SkipReason.BLOG_POST}
+)
+
+
+def _surely_a_paper(reading: ItemReading) -> bool:
+    """A title with a link that surely names a paper: an arXiv id, a DOI, a paper site, a PDF."""
+    return (
+        reading.skip is None
+        and bool(reading.title)
+        and reading.paper_url is not None
+        and names_a_paper(reading.paper_url)
+    )
+
+
+def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None:
+    """Record an item with a link that was not read as a paper; warn unless its reason names
+    what it is and it links no paper (a skipped item with an arXiv link is always worth a
+    look, whatever the reason)."""
+    assert reading.skip is not None  # noqa: S101 - called for skipped items
+    linked_paper = reading.paper_url is not None and names_a_paper(reading.paper_url)
+    known = reading.skip in _KNOWN_NON_PAPERS and not linked_paper
+    message = reading.skip_reason or ""
+    state.skipped.append(Skipped(line.number, reading.skip, message, not known))
+    if not known:
+        state.report(
+            line.number, Severity.WARNING, f"item with a link not read as a paper: {message}"
+        )
+
+
+# A bold title, a `[12]` number, or a linked title (`[A Title of Words](url), ICML 2023`)
+_PARAGRAPH_ENTRY_START = re.compile(
+    r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s|\[(?!\[)[^\[\]]{12,300}\]\()"
+)
 
 
 def _paragraph_end(lines: list[Line], index: int) -> int:
@@ -264,11 +302,6 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         return None, index + 1
     end = _paragraph_end(lines, index)
     section = state.non_paper_section()
-    if section is not None:
-        if any(_has_links(r.text) for r in lines[index:end]):
-            reason = f"in section {section!r}, which holds no papers"
-            state.skipped.append(Skipped(line.number, reason, False))
-        return None, index + 1
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):
         return None, index + 1  # `**[Title](url)**` underlined by `---`: a heading
     rest = [r.text for r in lines[index + 1 : end]]
@@ -293,11 +326,22 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
-    if reading.skip_reason is not None or reading.paper_url is None:
-        if reading.has_links:  # listed by `check`, not warned about: a post, a project page
-            reason = reading.skip_reason or "a paragraph with links but no paper link"
-            state.skipped.append(Skipped(line.number, reason, False))
+    if section is not None and not _surely_a_paper(reading):
+        if reading.has_links:
+            reason = f"in section {section!r}, which holds no papers"
+            state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
         return None, index + 1
+    if reading.skip is not None or reading.paper_url is None:
+        if reading.has_links:  # listed by `check`, not warned about: a post, a project page
+            kind = reading.skip or SkipReason.NO_PAPER_LINK
+            reason = reading.skip_reason or "a paragraph with links but no paper link"
+            state.skipped.append(Skipped(line.number, kind, reason, False))
+        return None, index + 1
+    assert reading.title is not None  # noqa: S101 - read_item sets it for papers
+    not_paper = non_paper_item(reading.title, _surely_a_paper(reading), reading.has_links)
+    if not_paper is not None:
+        state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
+        return None, end
     return _item_entry(reading, line, state), end
 
 

@@ -98,17 +98,6 @@ class ParseState:
         self.diagnostics.append(Diagnostic(self.source, line, severity, message))
 
 
-# Skip reasons that name what an item is; any other skipped item with a link is reported as a
-# warning, in case it is a paper the reader missed.
-KNOWN_NON_PAPERS = (
-    "a table of contents",
-    "a task-list",
-    "an author line",
-    "tagged ",
-    "a blog post",
-)
-
-
 def checked_paper_url(url: str | None, state: ParseState, line: int) -> str | None:
     if url is None or is_http_url(url):
         return url

@@ -6,17 +6,24 @@ import re
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import (
-    COLUMN_NAMES,
-    code_urls_in,
     column_roles,
     empty_to_none,
     is_delimiter_row,
     linked_title,
     split_row,
     title_and_url,
+    without_images,
 )
+from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
 from pipeline.listfile.htmltables import read_html_rows, read_html_table
-from pipeline.listfile.markdown import find_links, find_urls, is_anchor_url, plain_text
+from pipeline.listfile.items import link_kind, names_a_paper, on_code_host
+from pipeline.listfile.markdown import (
+    find_links,
+    find_urls,
+    is_anchor_url,
+    is_http_url,
+    plain_text,
+)
 from pipeline.listfile.model import (
     Cell,
     ColumnRole,
@@ -26,6 +33,7 @@ from pipeline.listfile.model import (
     Line,
     Severity,
     Skipped,
+    SkipReason,
     Table,
     TableRow,
 )
@@ -37,6 +45,53 @@ from pipeline.listfile.state import (
     checked_paper_url,
 )
 from pipeline.listfile.years import year_from_text
+
+
+def _row_links(
+    cells: list[str], title_index: int, roles: dict[int, ColumnRole]
+) -> tuple[list[str], list[str]]:
+    """The paper and code links of a row, from every column but the title's: an explicit
+    label (`[PDF]`, `[Code]`, a venue name) says what a link is wherever it points; other
+    links go by their column (`Link`, `Code`) and then by their host."""
+    papers: list[str] = []
+    code: list[str] = []
+    for index, cell in enumerate(cells):
+        if index == title_index or inline_problem([cell]) is not None:
+            continue
+        role = roles.get(index)
+        links = [link for link in find_links(without_images(cell)) if not link.is_image]
+        for link in links:
+            url = link.url.strip()
+            if not is_http_url(url):
+                continue
+            kind = link_kind(link)
+            if role is ColumnRole.CODE and kind not in {"paper", "other"}:
+                kind = "code"
+            elif kind == "title":
+                kind = _kind_by_place(url, role)
+            if kind == "paper":
+                papers.append(url)
+            elif kind == "code":
+                code.append(url)
+        linked = {link.url.strip() for link in links}
+        for url in find_urls(cell):
+            if url not in linked and is_http_url(url):
+                kind = "code" if role is ColumnRole.CODE else _kind_by_place(url, role)
+                if kind == "paper":
+                    papers.append(url)
+                elif kind == "code":
+                    code.append(url)
+    return list(dict.fromkeys(papers)), list(dict.fromkeys(code))
+
+
+def _kind_by_place(url: str, role: ColumnRole | None) -> str:
+    """A link whose label does not say what it is: a paper when it names one (an id, a
+    paper site, a PDF, in a repository too), code on a code host, else by its column."""
+    if names_a_paper(url):
+        return "paper"
+    if on_code_host(url):
+        return "code"
+    return "paper" if role is ColumnRole.LINK else "other"
 
 
 def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None:
@@ -69,7 +124,12 @@ def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None
         index = table.column(role)
         return cells[index] if index is not None else ""
 
+    title_index = table.column(ColumnRole.TITLE)
+    assert title_index is not None  # noqa: S101 - only paper tables have rows read
     title, url = title_and_url(cell(ColumnRole.TITLE))
+    named = empty_to_none(cell(ColumnRole.ABBREVIATION))
+    if empty_to_none(title) is None and named and re.search(r"\w", named):
+        title = named  # `| **Plain** | - |`: no paper title, the row's name stands for it
     if not title:
         state.report(number, Severity.ERROR, "row has no title; not read as a paper")
         return None
@@ -88,9 +148,13 @@ def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None
         )
         if opening is not None:
             abbreviation, (title, url) = abbreviation or title, opening
-    if url is None and table.column(ColumnRole.LINK) is not None:
-        link_urls = find_urls(cell(ColumnRole.LINK))
-        url = link_urls[0] if link_urls else None
+    roles = {index: role for role, index in table.roles}
+    papers, code_urls = _row_links(cells, title_index, roles)
+    if url is not None and on_code_host(url) and not names_a_paper(url):
+        code_urls = [url, *(u for u in code_urls if u != url)]  # a title linked to its code
+        url = None
+    if url is None and papers:
+        url = papers[0]
     venue = empty_to_none(cell(ColumnRole.VENUE))
     year = (
         year_from_text(plain_text(cell(ColumnRole.YEAR)))
@@ -106,9 +170,44 @@ def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None
         abbreviation=abbreviation,
         venue=venue,
         year=year,
-        code_urls=code_urls_in(cell(ColumnRole.CODE)),
+        code_urls=tuple(code_urls),
         cells=tuple(Cell(header, text) for header, text in zip(table.headers, cells, strict=True)),
     )
+
+
+_SAMPLED_ROWS = 200
+
+
+def _cells(line: Line) -> tuple[str, ...]:
+    """A row's cells; a line without pipes is one cell."""
+    return (split_row(line) or TableRow(line, "", (line.text,), "")).cells
+
+
+def _roles_by_content(
+    headers: tuple[str, ...], body: list[Line], named: tuple[tuple[ColumnRole, int], ...]
+) -> tuple[tuple[tuple[ColumnRole, int], ...], bool]:
+    """The table's column roles with its title column chosen by what the cells hold, and
+    whether that choice had no header to back it (then each row must show it is a paper)."""
+    rows = [
+        tuple(
+            cell.strip() for cell in (split_row(line) or TableRow(line, "", (line.text,), "")).cells
+        )
+        for line in body[:_SAMPLED_ROWS]
+        if inline_problem([line.text], cells=False) is None
+    ]
+    if not rows:
+        return named, False  # no row can be read: each is reported on its own
+    chosen = title_column(headers, rows)
+    if chosen is None:
+        return tuple((role, i) for role, i in named if role is not ColumnRole.TITLE), False
+    roles = [(role, i) for role, i in named if role is not ColumnRole.TITLE and i != chosen]
+    named_title = dict(named).get(ColumnRole.TITLE)
+    if named_title not in {None, chosen} and ColumnRole.ABBREVIATION not in dict(roles):
+        roles.append((ColumnRole.ABBREVIATION, named_title))  # `| Name | Paper |`: the name
+    hinted = (ColumnRole.TITLE, chosen) in named or bool(
+        header_words(headers[chosen]) & TITLE_HINTS
+    )
+    return ((ColumnRole.TITLE, chosen), *roles), not hinted
 
 
 def parse_table(
@@ -116,51 +215,66 @@ def parse_table(
 ) -> int:
     """Parse the table whose header is lines[start]; return the index after its last row."""
     headers = tuple(plain_text(cell) for cell in header.cells)
-    table = Table(header, delimiter, (), headers, column_roles(headers))
     end = start + 2
     while end < len(lines):
         text = lines[end].text
         if not text.strip() or BLOCK_START.match(text) or THEMATIC_BREAK.match(text):
             break
         end += 1
+    body = lines[start + 2 : end]
+    roles, unnamed = _roles_by_content(headers, body, column_roles(headers))
+    table = Table(header, delimiter, (), headers, roles)
     rows: list[TableRow] = []
     recognised = {role for role, _ in table.roles}
     if not table.is_paper_table and recognised & {ColumnRole.CODE, ColumnRole.VENUE}:
         state.report(
             lines[start].number,
             Severity.WARNING,
-            f"table with columns {list(headers)} has no title column "
-            f"(one of {', '.join(COLUMN_NAMES[ColumnRole.TITLE])}); "
-            "its rows are not read as papers",
+            f"table with columns {list(headers)} has no column of titles (no column whose "
+            "cells read as titles or names); its rows are not read as papers",
         )
-    body = lines[start + 2 : end]
     linked = sum(1 for line in body if _links_a_paper(table, line))
     section = state.non_paper_section()
-    skip_all = section and f"in section {section!r}, which holds no papers"
+    skip_all: tuple[SkipReason, str] | None = None
     title_column = table.column(ColumnRole.TITLE)
     named = title_column is not None and plain_text(headers[title_column]).casefold() == "name"
     if named and linked == 0 and not recognised & {ColumnRole.VENUE, ColumnRole.YEAR}:
         # `| ID | Name | Ratio |`: names of datasets or tools, with nothing that dates a paper
-        skip_all = skip_all or "a table of names without links, venues or years"
+        skip_all = skip_all or (
+            SkipReason.NAMES_TABLE,
+            "a table of names without links, venues or years",
+        )
     mostly_linked = linked >= 2 and linked * 2 >= len(body)
     for line in body:
         row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
         if table.is_paper_table and skip_all:
-            state.skipped.append(Skipped(line.number, skip_all, doubtful=False))
+            state.skipped.append(Skipped(line.number, *skip_all, doubtful=False))
         elif table.is_paper_table:
             entry = _table_entry(table, row, state)
             if entry is None:
                 pass
+            elif section and not (entry.paper_url and names_a_paper(entry.paper_url)):
+                why = f"in section {section!r}, which holds no papers"
+                state.skipped.append(
+                    Skipped(line.number, SkipReason.NON_PAPER_SECTION, why, doubtful=False)
+                )
+            elif unnamed and not (
+                (entry.paper_url and names_a_paper(entry.paper_url)) or entry.venue or entry.year
+            ):
+                # a column chosen for its text alone: a row must show it is a paper
+                why = "no paper link, venue or year in a table without a title header"
+                state.skipped.append(Skipped(line.number, SkipReason.NO_PAPER_LINK, why, False))
             elif reason := non_paper_row(
                 entry.title, entry.paper_url, entry.venue, mostly_linked=mostly_linked
             ):
-                state.skipped.append(Skipped(line.number, reason, doubtful=False))
+                state.skipped.append(Skipped(line.number, *reason, doubtful=False))
             else:
                 state.entries.append(entry)
                 row = TableRow(row.line, row.leading, row.cells, row.trailing, entry.position)
         elif "](" in line.text or find_urls(line.text):
-            reason = "a row of a table without a title column"
-            state.skipped.append(Skipped(line.number, reason, doubtful=False))
+            why = "a row of a table without a column of titles (results, a key?)"
+            kind = SkipReason.NO_TITLE_COLUMN
+            state.skipped.append(Skipped(line.number, kind, why, doubtful=False))
         rows.append(row)
     state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
     return end
@@ -219,10 +333,11 @@ def html_row(lines: list[Line], index: int, state: ParseState) -> None:
     if not urls:
         return
     if all(is_anchor_url(url) for url in urls):
-        state.skipped.append(Skipped(lines[index].number, "a table of contents (HTML)", False))
+        reason = "a table of contents (HTML)"
+        state.skipped.append(Skipped(lines[index].number, SkipReason.CONTENTS, reason, False))
         return
     reason = "an HTML table row: rows of HTML tables are not read as papers yet"
-    state.skipped.append(Skipped(lines[index].number, reason))
+    state.skipped.append(Skipped(lines[index].number, SkipReason.HTML_ROW, reason))
     state.report(lines[index].number, Severity.WARNING, f"item with a link not read: {reason}")
 
 
@@ -251,9 +366,11 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
     linked = sum(1 for reading in readings if reading.paper_url)
     mostly_linked = linked >= 2 and linked * 2 >= len(readings)
     for row, reading in zip(rows[len(header_rows) :], readings, strict=True):
-        reason = reading.skip_reason or (
-            section and f"in section {section!r}, which holds no papers"
-        )
+        reason: tuple[SkipReason, str] | None = None
+        if reading.skip is not None:
+            reason = reading.skip, reading.skip_reason or ""
+        elif section and not (reading.paper_url and names_a_paper(reading.paper_url)):
+            reason = SkipReason.NON_PAPER_SECTION, f"in section {section!r}, which holds no papers"
         reason = reason or non_paper_row(
             reading.title, reading.paper_url, reading.venue, mostly_linked=mostly_linked
         )
@@ -261,9 +378,9 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
             position = None if reason else len(state.entries)
             slots.append(HtmlSlot(*row.end, header=False, entry_position=position))
         if reason:
-            state.skipped.append(Skipped(reading.line, reason, reading.doubtful))
+            state.skipped.append(Skipped(reading.line, *reason, reading.doubtful))
             if reading.doubtful:
-                message = f"HTML table row with a link not read as a paper: {reason}"
+                message = f"HTML table row with a link not read as a paper: {reason[1]}"
                 state.report(reading.line, Severity.WARNING, message)
             continue
         state.entries.append(

@@ -94,7 +94,25 @@ def test_check_says_first_when_most_items_are_not_read(
     listing.write_text("## Papers\n\n" + paper + tools, encoding="utf-8")
     _, out, _ = run_cli(capsys, "check", str(listing))
     first = out.splitlines()[0]
-    assert "most items with links were not read as papers (5 of 6)" in first
+    assert "read 1 of 6 candidate items as papers" in first
+    assert "5 x a code link but no paper link" in first
+    _, out, _ = run_cli(capsys, "check", "--json", str(listing))
+    assert "read 1 of 6 candidate items" in json.loads(out)["warnings"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Just prose about segmentation, no papers at all.\n", "- [Contents](#papers)\n"]
+)
+def test_check_json_prints_its_object_when_the_list_yields_no_entries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text(text, encoding="utf-8")
+    status, out, _ = run_cli(capsys, "check", "--json", str(listing))
+    report = json.loads(out)
+    assert status == 2 and report["entries"] == []
+    [error] = report["errors"]
+    assert str(listing) in error["message"] and "paper" in error["message"]
 
 
 @pytest.mark.parametrize(

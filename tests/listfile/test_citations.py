@@ -140,12 +140,12 @@ def test_link_less_sub_items_of_a_linked_paper_describe_it() -> None:
 
 
 @pytest.mark.parametrize(
-    ("heading", "entries"),
-    [("Other Closely Related Works", 1), ("Related Awesome Lists", 0), ("Related Repos", 0)],
+    "heading", ["Other Closely Related Works", "Related Awesome Lists", "Related Repos"]
 )
-def test_related_works_hold_papers_related_lists_do_not(heading: str, entries: int) -> None:
-    document = parse_list(f"## {heading}\n\n- [{TITLE}]({PAPER}) - CVPR 2023\n")
-    assert len(document.entries) == entries
+def test_related_sections_hold_the_papers_they_link_not_the_lists(heading: str) -> None:
+    related_list = "- [Awesome Prompt Segmentation](https://github.com/someone/awesome-seg)\n"
+    document = parse_list(f"## {heading}\n\n{related_list}- [{TITLE}]({PAPER}) - CVPR 2023\n")
+    assert [entry.line for entry in document.entries] == [4]
 
 
 @pytest.mark.parametrize(

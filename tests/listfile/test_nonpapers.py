@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.listfile.model import SkipReason
 from pipeline.listfile.nonpapers import is_non_paper_heading, non_paper_row
 from pipeline.listfile.parser import parse_list
 
@@ -136,10 +137,12 @@ def test_resource_headings(heading: str, holds_papers: bool) -> None:
     assert is_non_paper_heading(heading) is not holds_papers
 
 
-def test_a_table_under_a_resource_heading_is_not_read() -> None:
-    document = parse_list(f"## Distiller Tools\n\n{HEADER}{_row(f'[{TITLE}]({PAPER})')}")
-    assert document.entries == ()
-    assert "holds no papers" in document.skipped[0].reason
+def test_a_table_under_a_resource_heading_reads_only_its_papers() -> None:
+    tool = _row("[SPT Toolkit](https://spt.example.org/docs)")
+    document = parse_list(f"## Distiller Tools\n\n{HEADER}{tool}{_row(f'[{TITLE}]({PAPER})')}")
+    assert [(entry.line, entry.title) for entry in document.entries] == [(6, TITLE)]
+    [skipped] = document.skipped
+    assert skipped.line == 5 and skipped.kind is SkipReason.NON_PAPER_SECTION
 
 
 def test_the_reasons_name_what_the_row_is() -> None:

@@ -154,8 +154,8 @@ def test_messy_sample_reports_every_problem_with_its_line() -> None:
         (
             18,
             Severity.WARNING,
-            "table with columns ['Tool', 'Code'] has no title column (one of "
-            "title, papertitle, name, papername, paper, papers)",
+            "table with columns ['Tool', 'Code'] has no column of titles (no column whose "
+            "cells read as titles or names)",
         ),
         (24, Severity.WARNING, "table header has 3 cells but the delimiter row below has 2"),
     ]

@@ -1,0 +1,110 @@
+"""Which column of a table holds the papers' titles, judged from what its cells hold. Pure.
+
+Header names are hints only: `Title`, `Paper & Authors`, `Method` or `Model` may all head the
+title column, and a column named `Paper` may hold only `[PDF]` links. The title column is the
+one whose cells read as titles (several words, or a linked name that is not a word for a link),
+that differ from row to row, and are not venues, dates, numbers or descriptions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.listfile.items import is_link_word
+from pipeline.listfile.markdown import find_links, find_urls, plain_text
+from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
+
+# Header words that hint at the title column, and at columns that never hold it.
+TITLE_HINTS = frozenset({"title", "titles", "paper", "papers", "name", "names", "article"})
+_NAME_HINTS = frozenset({"method", "methods", "model", "models", "abbr", "abbreviation", "short"})
+_NOTTITLE_HINTS = frozenset(
+    {
+        "venue", "conference", "conf", "journal", "publication", "pub", "year", "date", "time",
+        "code", "github", "repo", "repository", "link", "links", "url", "pdf", "arxiv",
+        "resources", "materials", "summary", "description", "notes", "note", "comment",
+        "comments", "remarks", "tags", "keywords", "stars", "authors", "author", "citation",
+        "citations", "task", "tasks", "dataset", "datasets", "type", "category", "field",
+        "performance", "results", "accuracy", "score", "rank", "no", "id", "index", "commit",
+    }
+)  # fmt: skip
+_NUMBERISH = re.compile(r"^[\d\s.,%\u00b1+\-\u00d7x*/()#~<>=:]*$")
+_MIN_SCORE = 0.5
+_LONG_DESCRIPTION_WORDS = 30
+
+
+def header_words(header: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", plain_text(header).casefold()))
+
+
+def _visible_text(cell: str) -> str:
+    """The cell's text as shown, without images and bare URLs."""
+    for link in reversed(find_links(cell)):
+        if link.is_image:
+            cell = cell[: link.start] + " " + cell[link.end :]
+    text = plain_text(cell)
+    for url in find_urls(text):
+        text = text.replace(url, " ")
+    return " ".join(text.split())
+
+
+def title_likeness(cell: str) -> float:
+    """How much a cell reads like a paper's title or name, from 0 to 1."""
+    links = [link for link in find_links(cell) if not link.is_image]
+    text = _visible_text(cell)
+    if not text or _NUMBERISH.match(text):
+        return 0.0
+    labels = [plain_text(link.text) for link in links if plain_text(link.text)]
+    if labels and all(is_link_word(label) or find_venue(label) for label in labels):
+        rest = text
+        for label in labels:
+            rest = rest.replace(label, " ", 1)
+        if not rest.split():
+            return 0.0  # `[PDF](url) [Code](url)`: a links cell
+    words = text.split()
+    venue_or_date = find_venue(text) is not None or year_from_text(text) is not None
+    if venue_or_date and len(words) <= 4:
+        return 0.0  # `CVPR 2021`, `2021-05`, `NeurIPS'22`
+    if len(words) > _LONG_DESCRIPTION_WORDS:
+        return 0.4  # a description, or a whole citation: a title may hide in it
+    linked_name = bool(labels) and not is_link_word(labels[0])
+    if len(words) >= 3:
+        return 1.0
+    if linked_name:
+        return 0.8  # `[DeepLab](arxiv)`: a paper known by its name
+    return 0.5 if len(words) == 2 else 0.3
+
+
+def _score(header: str, cells: Sequence[str], index: int) -> float:
+    filled = [cell for cell in cells if plain_text(cell).strip(" -\u2014")]
+    if not filled:
+        return 0.0
+    likeness = sum(title_likeness(cell) for cell in filled) / len(filled)
+    distinct = len({plain_text(cell).casefold() for cell in filled}) / len(filled)
+    words = header_words(header)
+    hint = 0.0
+    if words & TITLE_HINTS:
+        hint = 0.3
+    elif words & _NAME_HINTS:
+        hint = 0.1
+    elif words & _NOTTITLE_HINTS:
+        hint = -0.3
+    coverage = len(filled) / len(cells)
+    return likeness * (0.5 + 0.5 * distinct) * (0.5 + 0.5 * coverage) + hint - 0.01 * index
+
+
+def title_column(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int | None:
+    """The index of the column whose cells read as titles, or None (a table of results, of
+    datasets by name, of links only)."""
+    if not rows:
+        return None
+    best: tuple[float, int] | None = None
+    for index, header in enumerate(headers):
+        cells = [row[index] if index < len(row) else "" for row in rows]
+        score = _score(header, cells, index)
+        if best is None or score > best[0]:
+            best = (score, index)
+    if best is None or best[0] < _MIN_SCORE:
+        return None
+    return best[1]
