@@ -145,9 +145,20 @@ def _without_all(text: str, links: list[Link]) -> str:
     return text.strip()
 
 
+# `(Oral)`, `[Spotlight]`, `(Best Paper Award)`: how a paper was presented, not its title
+PRESENTATION_MARK = re.compile(
+    r"\s*[(\[](?:\s*(?:oral|spotlight|highlight|poster|long|short|full|demo|"
+    r"best (?:student )?paper(?: award| honou?rable mention| runner-up| finalist)?|"
+    r"award candidate|honou?rable mention|paper)\s*[,/&]?)+[)\]]\s*$",
+    re.IGNORECASE,
+)
+
+
 def without_repeated_tag(title: str) -> str:
     """`FlipAttack: Jailbreak LLMs via Flipping (FlipAttack)` without its trailing tag, when
-    the tag only repeats a name the title already holds."""
+    the tag only repeats a name the title already holds, and without a presentation mark
+    (`(Oral)`)."""
+    title = PRESENTATION_MARK.sub("", title)
     tag = _REPEATED_TAG.search(title)
     if tag and tag.group(1).strip().casefold() in title[: tag.start()].casefold():
         return title[: tag.start()]
@@ -201,6 +212,9 @@ def _title_part(text: str) -> str:
     title, without its number and the description after it (a bold title, or two spaces or a
     dash before a description of more than twelve words)."""
     text = _NUMBERED.sub("", text, count=1)
+    first, *after = re.split(r"(?i)<br\s*/?>", text, maxsplit=1)
+    if after and len(plain_text(first).split()) >= 2 and plain_text(after[0]):
+        text = first  # `**Title** <br> A. Author, B. Author`: the authors on a line of their own
     bold = _BOLD_LEAD.match(text)
     if bold:
         return bold.group(2)

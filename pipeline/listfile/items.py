@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.listfile.cells import PRESENTATION_MARK
 from pipeline.listfile.identifiers import paper_ids
 from pipeline.listfile.markdown import (
     Link,
@@ -342,6 +343,7 @@ def _clean_title(text: str) -> str:
     title = plain_text(_HTML.sub(" ", text))
     if len(re.findall(r"[A-Za-z]{2,}", title)) >= 3:  # `Title(中文译名)`: a translation aside
         title = _TRANSLATION.sub(" ", title)
+    title = PRESENTATION_MARK.sub("", title)  # `Title (Oral)`: how it was presented
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 

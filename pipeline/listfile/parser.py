@@ -226,7 +226,10 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
             # A title without link, venue or year: listed in `check --json`, not warned about.
             message = reading.skip_reason or ""
             state.skipped.append(Skipped(line.number, reading.skip, message, doubtful=False))
-        if reading.has_links:
+        named = non_paper_item(plain_text(content), False, reading.has_links)
+        if reading.has_links and named is not None:
+            state.skipped.append(Skipped(line.number, *named, doubtful=False))
+        elif reading.has_links:
             _skip_with_link(reading, line, state)
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1

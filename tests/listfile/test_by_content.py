@@ -1,0 +1,190 @@
+"""The reader decides by what items and cells hold, with names as hints (issue 22). Each list
+here is written for the test, in the shape of lists met in the wild."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.listfile.model import Severity, SkipReason
+from pipeline.listfile.parser import parse_list
+
+ARXIV = "https://arxiv.org/abs/2301.01234"
+REPO_PDF = "https://github.com/someone/papers/blob/master/ctr/cross-towers.pdf"
+
+
+def _read(text: str) -> list[tuple[int, str, str | None, tuple[str, ...]]]:
+    return [(e.line, e.title, e.paper_url, e.code_urls) for e in parse_list(text).entries]
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "venue"),
+    [
+        ("Frozen Priors Help Weakly Supervised Segmentation *CVPR2025*", None, "CVPR2025"),
+        ("frozen priors help weakly supervised segmentation *CVPR2025*", None, "CVPR2025"),
+        ("Are Deep Nets Provably Better than Linear Predictors? NIPS'18", None, "NIPS'18"),
+        ("Lane Graphs for Motion Forecasting, IEEE T-ITS, 2022.", None, "IEEE T-ITS"),
+        (":+1: &nbsp; J. Doe, K. Roe, **Robust Margins Without Labels**, 2019.", "R", None),
+    ],
+)
+def test_title_only_items_read_alike_in_any_letter_case(
+    item: str, title: str | None, venue: str | None
+) -> None:
+    [entry] = parse_list(f"## Papers\n\n- {item}\n").entries
+    expected = {
+        "F": "Frozen Priors Help Weakly Supervised Segmentation",
+        "f": "frozen priors help weakly supervised segmentation",
+        "A": "Are Deep Nets Provably Better than Linear Predictors?",
+        "L": "Lane Graphs for Motion Forecasting",
+        "R": "Robust Margins Without Labels",
+    }
+    assert entry.title == expected[title or item.lstrip(":+1 &nbsp;J.")[0]]
+    assert entry.venue == venue or venue is None
+
+
+def test_a_pdf_kept_in_a_repository_is_the_paper_never_code() -> None:
+    text = (
+        f"* [[CTRX] Cross Towers for Click Prediction (KDD 2019)]({REPO_PDF}) <br />\n"
+        f"* Deep Interest Nets for Click Prediction [[PDF]]({REPO_PDF.replace('cross', 'deep')})\n"
+    )
+    first, second = parse_list(text).entries
+    assert (first.title, first.paper_url, first.code_urls, first.year) == (
+        "Cross Towers for Click Prediction",
+        REPO_PDF,
+        (),
+        2019,
+    )
+    assert second.paper_url is not None and second.paper_url.endswith("deep-towers.pdf")
+
+
+@pytest.mark.parametrize("label", ["PUB", "PDF", "📝", "Paper", "CVPR 2021"])
+def test_an_explicit_paper_label_wins_over_an_unknown_host(label: str) -> None:
+    url = "https://journal.example-press.org/article/77"
+    [entry] = parse_list(f"- Graph Kernels for Molecule Search [{label}]({url})\n").entries
+    assert entry.paper_url == url
+
+
+@pytest.mark.parametrize("label", [":octocat:", "Code", "PyTorch", "GitHub"])
+def test_an_explicit_code_label_makes_code_on_any_host(label: str) -> None:
+    code = "https://code.example.org/lab/graph-kernels"
+    [entry] = parse_list(
+        f"- Graph Kernels for Molecule Search [[paper]]({ARXIV}) [{label}]({code})\n"
+    ).entries
+    assert (entry.paper_url, entry.code_urls) == (ARXIV, (code,))
+
+
+LINKS = f"[PDF]({ARXIV}) [Code](https://github.com/a/gk)"
+GK = "Graph Kernels for Molecule Search"
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        # the title column under a header the reader never listed
+        (
+            "| Paper & Authors | Summary | Links |",
+            f"| **{GK}** <br> A. Doe | Kernels on molecules. | {LINKS} |",
+        ),
+        (
+            "|Date|Method|Venue|Paper Title and Reading Notes|Code|",
+            f"|23-04-02|[GK]({ARXIV})|KDD 2023|{GK}|[code](https://github.com/a/gk)|",
+        ),
+        # the links in a column of their own
+        ("| Title | Venue | Year | Resources |", f"| {GK} | KDD | 2023 | {LINKS} |"),
+    ],
+)
+def test_a_table_is_read_by_what_its_cells_hold(header: str, row: str) -> None:
+    delimiter = "|" + "---|" * (header.count("|") - 1)
+    [(_, title, paper, code)] = _read(f"{header}\n{delimiter}\n{row}\n")
+    assert (title, paper) == ("Graph Kernels for Molecule Search", ARXIV)
+    assert code == ("https://github.com/a/gk",)
+
+
+def test_a_linked_name_under_a_method_header_is_the_paper() -> None:
+    text = "| Method | Task |\n|---|---|\n" + "".join(
+        f"| [GK-{n}](https://arxiv.org/abs/2301.0123{n}) | graphs |\n" for n in range(3)
+    )
+    assert [title for _, title, _, _ in _read(text)] == ["GK-0", "GK-1", "GK-2"]
+
+
+def test_a_cell_holding_a_whole_citation_gives_its_title() -> None:
+    cite = 'Smith, Ann. "Double Nets for Treatment Effects." JASA 12 (2019): 1-9.'
+    text = f"|Name|Paper|Code|\n|---|---|---|\n|DoubleNet|[{cite}](https://x.org/p.pdf)|-|\n"
+    [entry] = parse_list(text).entries
+    assert (entry.title, entry.abbreviation) == ("Double Nets for Treatment Effects", "DoubleNet")
+
+
+def test_a_results_table_holds_no_papers_and_says_why() -> None:
+    text = "| Method | mIoU | Link |\n|---|---|---|\n| 1 | 71.2 | [x](https://x.org/a) |\n"
+    document = parse_list(text)
+    assert document.entries == ()
+    assert [s.kind for s in document.skipped] == [SkipReason.NO_TITLE_COLUMN]
+
+
+def test_a_resource_section_keeps_the_papers_its_items_link() -> None:
+    text = (
+        "## Toolbox\n\n"
+        "- [segkit](https://github.com/a/segkit): a toolbox\n"
+        f"- [Sparse Prompt Tuning for Segmentation]({ARXIV}) (the paper behind segkit)\n"
+        "## Video\n\n"
+        "- [Video Swin Transformer](https://arxiv.org/abs/2106.13230)\n"
+    )
+    document = parse_list(text)
+    assert [e.line for e in document.entries] == [4, 7]
+    assert [(s.line, s.kind) for s in document.skipped] == [(3, SkipReason.NON_PAPER_SECTION)]
+
+
+@pytest.mark.parametrize(
+    ("item", "kind"),
+    [
+        (
+            "[CVPR 2023 Workshop on Learning with Limited Labels](https://sites.example.org/l3)",
+            SkipReason.EVENT,
+        ),
+        ("[NeurIPS 2022 Accepted Papers](https://neurips.example.org/22)", SkipReason.VENUE_INDEX),
+        (
+            "2023-05-01: added 12 papers from CVPR 2023 [list](https://x.org/c)",
+            SkipReason.CHANGELOG,
+        ),
+    ],
+)
+def test_events_venue_pages_and_changelog_lines_are_not_papers(item: str, kind: SkipReason) -> None:
+    document = parse_list(f"## Papers\n\n- {item}\n")
+    assert document.entries == ()
+    assert [s.kind for s in document.skipped] == [kind]
+
+
+def test_a_workshop_paper_with_its_paper_link_is_a_paper() -> None:
+    item = f"- [Limited Labels Workshop: Results and Methods]({ARXIV}) CVPR 2023\n"
+    assert len(parse_list(item).entries) == 1
+
+
+def test_a_title_of_one_word_parts_is_no_author_line() -> None:
+    [entry] = parse_list(f"- Faster, Higher, Stronger [[pdf]]({ARXIV}) NeurIPS 2021\n").entries
+    assert (entry.title, entry.paper_url) == ("Faster, Higher, Stronger", ARXIV)
+
+
+def test_an_item_skipped_with_a_paper_link_is_always_warned_about() -> None:
+    document = parse_list(f"- Ada Lovelace, Grace Hopper [[pdf]]({ARXIV})\n")
+    assert document.entries == ()
+    [skipped] = document.skipped
+    assert skipped.kind is SkipReason.AUTHOR_LINE and skipped.doubtful
+    [warning] = document.diagnostics
+    assert warning.severity is Severity.WARNING and warning.line == 1
+
+
+@pytest.mark.parametrize(
+    "mark", ["(Oral)", "[Spotlight]", "(Best Paper Award)", "(Oral, Best Paper)"]
+)
+def test_a_presentation_mark_is_not_part_of_the_title(mark: str) -> None:
+    [entry] = parse_list(f"- [Token Contrast for Segmentation {mark}]({ARXIV}) CVPR 2023\n").entries
+    assert entry.title == "Token Contrast for Segmentation"
+
+
+def test_a_paragraph_opening_with_a_linked_title_is_a_paper() -> None:
+    text = f"# Papers\n\n[Sparse Saliency Through Gated Gradients]({ARXIV}), ICML 2023\n\nProse.\n"
+    assert _read(text) == [(3, "Sparse Saliency Through Gated Gradients", ARXIV, ())]
+
+
+def test_link_text_over_two_lines_is_one_title() -> None:
+    text = f"- [A Title That Goes On And\n  Onto The Next Line]({ARXIV})\n"
+    assert _read(text) == [(1, "A Title That Goes On And Onto The Next Line", ARXIV, ())]
