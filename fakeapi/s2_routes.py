@@ -102,9 +102,12 @@ class S2Routes:
             [self._s2_json(p) if (p := self._lookup(str(i))) else None for i in ids]
         )
 
-    def _ranked(self, request: Request, limit: int) -> list[tuple[float, FakePaper]] | Response:
+    def _ranked(
+        self, request: Request, limit: int, *, keywords: bool = False
+    ) -> list[tuple[float, FakePaper]] | Response:
         """Papers by title similarity to `query` (exact titles first, then match_rank), within
-        the `year` filter (`2019`, `2016-2020`, `2010-`, `-2015`) when given."""
+        the `year` filter (`2019`, `2016-2020`, `2010-`, `-2015`) when given. With `keywords`
+        (the relevance search), titles holding every word of the query are hits too."""
         query = title_key(request.args.get("query", ""))
         try:
             years = _year_range(request.args.get("year"))
@@ -128,6 +131,14 @@ class S2Routes:
             for _, score, i in found
             if id(self._s2_unique[i]) not in seen and within(self._s2_unique[i])
         ]
+        if keywords and query:
+            wanted = set(query.split())
+            seen |= {id(p) for _, p in others}
+            others += [
+                (fuzz.ratio(query, title) / 100, paper)
+                for paper, title in zip(self._s2_unique, self._s2_titles, strict=True)
+                if id(paper) not in seen and within(paper) and wanted <= set(title.split())
+            ]
         others.sort(key=lambda pair: (-pair[0], -pair[1].match_rank))
         return (ranked + others)[:limit]
 
@@ -153,7 +164,7 @@ class S2Routes:
             return json_response({"error": "Unacceptable query params: offset, limit"}, 400)
         if not 0 < limit <= 100 or offset < 0 or offset + limit > 1000:
             return json_response({"error": f"Unacceptable query params: [limit={limit}]"}, 400)
-        ranked = self._ranked(request, 1000)
+        ranked = self._ranked(request, 1000, keywords=True)
         if isinstance(ranked, Response):
             return ranked
         if has_hyphenated_term(request.args.get("query", "")):
