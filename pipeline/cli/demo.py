@@ -50,17 +50,18 @@ def _environment(values: dict[str, str], removed: Sequence[str]) -> Iterator[Non
                 os.environ[name] = value
 
 
-def _records(args: argparse.Namespace, out: TextIO) -> list[PaperRecord]:
+def _records(args: argparse.Namespace, out: TextIO) -> tuple[list[PaperRecord], str]:
     """The list's records: its hand-checked world description (`<list>.world.json` next to it,
     or --description), else a draft read by the fake's own regexes, said so. Never the
-    product's reading of the list: the fake must not share the reader it checks."""
+    product's reading of the list: the fake must not share the reader it checks. With where
+    they come from, for the world's description."""
     from fakeapi.description import WorldDescription, description_path
     from fakeapi.draft import draft_records
 
     path = args.description or description_path(args.list)
     if path.exists():
         try:
-            return WorldDescription.load(path).papers
+            return WorldDescription.load(path).papers, str(path)
         except (ValueError, TypeError) as error:
             raise ConfigError(f"{path}: {error}") from error
     if args.description is not None:
@@ -69,17 +70,19 @@ def _records(args: argparse.Namespace, out: TextIO) -> list[PaperRecord]:
         f"no world description {path}: the fake drafts its records from the list (unchecked)",
         file=out,
     )
-    return draft_records(read_list_text(args.list))
+    return draft_records(read_list_text(args.list)), f"{args.list} (an unchecked draft)"
 
 
 def _world(
-    args: argparse.Namespace, records: list[PaperRecord], epoch: date | None = None
+    args: argparse.Namespace,
+    records: list[PaperRecord],
+    source: str,
+    epoch: date | None = None,
 ) -> World:
     from fakeapi.world import World, world_from_records
 
     if args.world is not None:
         return World.load(args.world)
-    source = str(args.description or args.list)
     if epoch is None:
         return world_from_records(records, seed=args.seed, source=source)
     return world_from_records(records, seed=args.seed, epoch=epoch, source=source)
@@ -102,8 +105,8 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     prepare_prefect(verbose=args.verbose)  # before Prefect reads its settings
     start = _start_date(args)
     # A generated world's counts start growing at its epoch: no later than the first night.
-    records = _records(args, out)
-    world = _world(args, records, epoch=min(WORLD_EPOCH, start))
+    records, source = _records(args, out)
+    world = _world(args, records, source, epoch=min(WORLD_EPOCH, start))
     if start < world.epoch_date:
         raise ConfigError(
             f"--start-date {start} is before the world's epoch {world.epoch}: its counts would "
@@ -184,7 +187,8 @@ def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
     from fakeapi.faults import Faults
     from fakeapi.server import FakeServer
 
-    world = _world(args, [] if args.world is not None else _records(args, out))
+    records, source = ([], str(args.world)) if args.world is not None else _records(args, out)
+    world = _world(args, records, source)
     if args.save_world is not None:
         world.save(args.save_world)
         print(f"wrote {args.save_world}", file=out)

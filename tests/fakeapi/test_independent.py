@@ -173,9 +173,12 @@ def test_the_demo_reads_a_lists_description_else_drafts_one(tmp_path: Path) -> N
             printed.append(text)
             return len(text)
 
-    drafted = _records(Args(), Out())  # type: ignore[arg-type]
+    drafted, source = _records(Args(), Out())  # type: ignore[arg-type]
     assert [r.arxiv_id for r in drafted] == ["2101.00002"] and "unchecked" in "".join(printed)
+    assert source.endswith("l.md (an unchecked draft)")
     WorldDescription("l.md", "by hand", [PaperRecord("Only Paper Here", 2021, "CVPR")]).save(
         description_path(Args.list)
     )
-    assert _records(Args(), Out()) == [PaperRecord("Only Paper Here", 2021, "CVPR")]  # type: ignore[arg-type]
+    checked, source = _records(Args(), Out())  # type: ignore[arg-type]
+    assert checked == [PaperRecord("Only Paper Here", 2021, "CVPR")]
+    assert source == str(description_path(Args.list))
