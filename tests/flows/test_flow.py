@@ -20,7 +20,8 @@ from flows.enrich import EnrichParams, artifact_key, enrich_awesome_list
 from pipeline.job.options import NoPaperSource
 from pipeline.store.lock import LOCK_NAME
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_in_env, records
+from tests.fakes import fake_in_env
+from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -154,22 +155,6 @@ def test_sources_not_asked_keep_their_values(fake: FakeServer, tmp_path: Path) -
     assert after.get("s2") == before.get("s2") and after.get("arxiv") == before.get("arxiv")
 
 
-TWO_PAPERS = (
-    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
-    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
-    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
-)
-TWO_RECORDS = records(  # the two papers of TWO_PAPERS, as the fake knows them
-    ("Token Contrast for Weakly-Supervised Semantic Segmentation", 2023, "CVPR", "2303.01267"),
-    (
-        "Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation",
-        2024,
-        "WACV",
-        "2305.08491",
-    ),
-)
 PACE = {"s2": 3.0, "arxiv": 3.0}  # the real pacing without an S2 key
 
 

@@ -22,27 +22,11 @@ from fakeapi.server import FakeServer
 from fakeapi.world import world_from_records
 from pipeline.sources.config import Secret
 from tests.conftest import REPO
-from tests.fakes import records
+from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS
 
 SCALE = 0.5  # the fake counts pairs closer than 0.95 of an interval: 25 ms of slack for key A
 KEY_A = "S2-MANY-RUNS-KEY-A-7f3e"  # two runs share this key, so one quota
 KEY_B = "S2-MANY-RUNS-KEY-B-91c4"  # one run alone on its key
-TWO_PAPERS = (
-    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
-    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
-    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
-)
-TWO_RECORDS = records(  # the two papers of TWO_PAPERS, as the fake knows them
-    ("Token Contrast for Weakly-Supervised Semantic Segmentation", 2023, "CVPR", "2303.01267"),
-    (
-        "Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation",
-        2024,
-        "WACV",
-        "2305.08491",
-    ),
-)
 # (S2 key, sources) per run: two runs without a key share the anonymous S2 pool and arXiv,
 # two share key A, one has key B; the keyed runs ask S2 only, so only their S2 quota (and the
 # others, were it shared) could slow them.
