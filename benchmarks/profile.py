@@ -34,10 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id, measure, run_command
-from benchmarks.synthetic_list import make_list
-from fakeapi.world import world_from_list
-from pipeline.store.listio import read_list
+from benchmarks.run import Fake, PrefectServer, measure, run_command, synthetic_world
+from benchmarks.synthetic_list import make_records, render_list
 
 SAMPLE_RATE = 200  # samples a second
 
@@ -276,12 +274,10 @@ def run_nights(
     size: int, workdir: Path, prefect_env: dict[str, str], *, profile_runs: bool, top: int
 ) -> None:
     list_path = workdir / "list.md"
-    list_path.write_text(make_list(size), encoding="utf-8")
-    document = read_list(list_path)
-    title_only = sum(1 for entry in document.entries if not _has_id(entry.paper_url))
-    rate = min(1.0, NAMESAKE_SHARE * len(document.entries) / title_only) if title_only else 0.0
+    records = make_records(size)
+    list_path.write_text(render_list(records), encoding="utf-8")
     world_path = workdir / "world.json"
-    world_from_list(document, seed=0, namesake_rate=rate).save(world_path)
+    synthetic_world(records).save(world_path)
     env = {"AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "benchmark-not-a-token", **prefect_env}
     out = workdir / "out"
     nights = [

@@ -32,12 +32,12 @@ import pyarrow.parquet as pq
 import requests
 
 from benchmarks.results import write_section
-from benchmarks.synthetic_list import make_list
-from fakeapi.world import World, world_from_list
+from benchmarks.synthetic_list import make_records, render_list
+from fakeapi.description import PaperRecord
+from fakeapi.text import title_key
+from fakeapi.world import World, world_from_records
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET, pages_needed
-from pipeline.listfile.identifiers import normalise_title, paper_ids, repo_ref
 from pipeline.resolve.matching import title_similarity
-from pipeline.store.listio import read_list
 
 # Published limits: S2 1 request/s with a key; arXiv 1 request per 3 s; GitHub 5,000/hour.
 SECONDS_PER_CALL = {"s2": 1.0, "arxiv": 3.0, "github": 3600 / 5000}
@@ -168,23 +168,21 @@ def run_command(list_path: Path, out: Path, *options: str) -> list[str]:
 
 
 def minimum_calls(
-    list_path: Path, world: World, report: dict[str, Any]
+    records: list[PaperRecord], world: World, report: dict[str, Any]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """The fewest calls the APIs allow for this list: (cold, warm next night)."""
-    document = read_list(list_path)
+    """The fewest calls the APIs allow for the list of these records: (cold, warm next night)."""
     ids = set()
     title_only = set()
-    for entry in document.entries:
-        found = paper_ids(entry.paper_url) if entry.paper_url else None
-        if found and (found.arxiv_id or found.doi):
-            ids.add(found.arxiv_id or found.doi)
+    for record in records:
+        if record.arxiv_id or record.doi:
+            ids.add(record.arxiv_id or record.doi)
         else:
-            title_only.add(entry.title.casefold())
+            title_only.add(record.title.casefold())
     entries = report["entries"]
     by_arxiv_title = sum(1 for e in entries if e["match_method"] == "arxiv_title")
     unresolved = sum(1 for e in entries if e["match_method"] == "unresolved")
     arxiv_ids = {e["arxiv_id"] for e in entries if e["arxiv_id"]}
-    repos = {ref.key for e in document.entries for u in e.code_urls if (ref := repo_ref(u)).github}
+    repos = {name.casefold() for record in records for name in record.repos}
     graphql_misses = sum(1 for r in world.repos if r.status in {"not_found", "blocked"})
     cold = {
         # one batch per 500 ids; titles cannot be batched; S2 records of arXiv-found papers
@@ -212,12 +210,9 @@ def bench_size(
     folder = workdir / f"n{size}"
     folder.mkdir()
     list_path = folder / "list.md"
-    list_path.write_text(make_list(size), encoding="utf-8")
-    document = read_list(list_path)
-    # NAMESAKE_SHARE of the entries get a namesake: only title-only entries can have one.
-    title_only = sum(1 for entry in document.entries if not _has_id(entry.paper_url))
-    rate = min(1.0, NAMESAKE_SHARE * len(document.entries) / title_only) if title_only else 0.0
-    world = world_from_list(document, seed=0, namesake_rate=rate)
+    records = make_records(size)
+    list_path.write_text(render_list(records), encoding="utf-8")
+    world = synthetic_world(records)
     world_path = folder / "world.json"
     world.save(world_path)
     out = folder / "out"
@@ -232,14 +227,14 @@ def bench_size(
         "GITHUB_TOKEN": "benchmark-not-a-token",
         **prefect_env,  # a temporary PREFECT_HOME, never the user's ~/.prefect
     }
-    decoy_titles = {normalise_title(p.title) for p in world.papers if p.decoy}
+    decoy_titles = {title_key(p.title) for p in world.papers if p.decoy}
     results: dict[str, Any] = {
         "size": size,
         "repos": len(world.repos),
         "planted": sum(
             len(p.list_positions)
             for p in world.papers
-            if not p.decoy and normalise_title(p.title) in decoy_titles
+            if not p.decoy and title_key(p.title) in decoy_titles
         ),
     }
     fake = Fake(world_path)
@@ -284,7 +279,7 @@ def bench_size(
         if row["s2_paper_id"]
     }
     results["history_pages"] = sum(pages_needed(count) for count in counts.values())
-    results["minimum_cold"], results["minimum_warm"] = minimum_calls(list_path, world, cold_report)
+    results["minimum_cold"], results["minimum_warm"] = minimum_calls(records, world, cold_report)
     # Entries whose S2 title match was another record with a title that passes the guard (the
     # planted namesakes, and the generator's lookalike titles from another year).
     results["namesakes"] = sum(
@@ -311,9 +306,12 @@ def bench_size(
     return results
 
 
-def _has_id(url: str | None) -> bool:
-    found = paper_ids(url) if url else None
-    return bool(found and (found.arxiv_id or found.doi))
+def synthetic_world(records: list[PaperRecord], source: str = "a SYNTHETIC list") -> World:
+    """The world of generated records (never of the list read back): NAMESAKE_SHARE of the
+    entries get a namesake, and only entries without an arXiv id or DOI can have one."""
+    title_only = sum(1 for record in records if not (record.arxiv_id or record.doi))
+    rate = min(1.0, NAMESAKE_SHARE * len(records) / title_only) if title_only else 0.0
+    return world_from_records(records, seed=0, namesake_rate=rate, source=source)
 
 
 def _limit_time(calls: dict[str, int]) -> str:

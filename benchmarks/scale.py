@@ -40,12 +40,11 @@ from typing import Any
 import requests
 
 from benchmarks.results import write_section
-from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id
-from benchmarks.synthetic_list import make_list
+from benchmarks.run import Fake, PrefectServer, synthetic_world
+from benchmarks.synthetic_list import make_records, render_list
 from benchmarks.walltime import APIS, CHECK_SHARE, INTERVAL
-from fakeapi.world import World, world_from_list
-from pipeline.listfile.identifiers import normalise_title
-from pipeline.store.listio import read_list
+from fakeapi.text import title_key
+from fakeapi.world import World
 
 REPO = Path(__file__).resolve().parent.parent
 POOL = "scale-benchmark"
@@ -203,7 +202,7 @@ def expected(world: World) -> dict[str, tuple[str | None, str | None]]:
     truth: dict[str, tuple[str | None, str | None]] = {}
     for paper in world.papers:
         if not paper.decoy:
-            truth[normalise_title(paper.title)] = (
+            truth[title_key(paper.title)] = (
                 paper.paper_id if paper.in_s2 else None,
                 paper.arxiv_id,
             )
@@ -225,17 +224,15 @@ def check_rows(
     problems = []
     if len(rows) != len(titles):
         problems.append(f"{len(rows)} rows for {len(titles)} entries")
-    if sorted(normalise_title(str(r["title"])) for r in rows) != sorted(
-        normalise_title(t) for t in titles
-    ):
+    if sorted(title_key(str(r["title"])) for r in rows) != sorted(title_key(t) for t in titles):
         problems.append("the rows' titles are not the list's")
     wrong, lookalike = [], 0
     for row in rows:
-        want = truth.get(normalise_title(str(row["title"])))
+        want = truth.get(title_key(str(row["title"])))
         got = (row.get("s2_paper_id") or None, row.get("arxiv_id") or None)
         if want is not None and got == want and row.get("match_method") != "unresolved":
             continue
-        title = normalise_title(str(row["title"]))
+        title = title_key(str(row["title"]))
         other = lookalikes.get(got[0] or "")
         if other is not None and other != title and not title.startswith(other):
             lookalike += 1
@@ -250,14 +247,12 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
     import pyarrow.parquet as pq
 
     count, papers = args.lists, args.papers
-    full = make_list(count * papers)
+    records = make_records(count * papers)
+    full = render_list(records)
     (workdir / "lists").mkdir()
     whole = workdir / "all.md"
     whole.write_text(full, encoding="utf-8")
-    document = read_list(whole)
-    title_only = sum(1 for entry in document.entries if not _has_id(entry.paper_url))
-    share = NAMESAKE_SHARE * len(document.entries) / title_only if title_only else 0.0
-    world = world_from_list(document, seed=0, namesake_rate=min(1.0, share))
+    world = synthetic_world(records, source=str(whole))
     world_path = workdir / "world.json"
     world.save(world_path)
     for number, text in enumerate(split_list(full, count), start=1):
@@ -336,12 +331,12 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
     first: dict[str, float] = stats["first_request"]
     last: dict[str, float] = stats["last_request"]
     truth = expected(world)
-    lookalikes = {paper.paper_id: normalise_title(paper.title) for paper in world.papers}
+    lookalikes = {paper.paper_id: title_key(paper.title) for paper in world.papers}
     checks: dict[str, list[str]] = {}
     lookalike_rows = 0
     for number in range(1, count + 1):
         name = list_name(number)
-        titles = [e.title for e in read_list(workdir / "lists" / f"{name}.md").entries]
+        titles = [r.title for r in records[number - 1 :: count]]  # split_list deals rows so
         table = workdir / "out" / name / "papers.parquet"
         if not table.exists():
             checks[name] = ["no papers.parquet"]

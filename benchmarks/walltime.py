@@ -34,15 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results import write_section
-from benchmarks.run import NAMESAKE_SHARE, Fake, PrefectServer, _has_id, run_command
-from benchmarks.synthetic_list import make_list
-from fakeapi.world import world_from_list
+from benchmarks.run import Fake, PrefectServer, run_command, synthetic_world
+from benchmarks.synthetic_list import make_records, render_list
+from fakeapi.description import WorldDescription, description_path
+from fakeapi.world import world_from_records
 from pipeline.sources.http import (
     ARXIV_MIN_INTERVAL_S,
     GITHUB_MIN_INTERVAL_S,
     S2_MIN_INTERVAL_WITH_KEY_S,
 )
-from pipeline.store.listio import read_list
 
 APIS = ("s2", "arxiv", "github")
 INTERVAL = {
@@ -82,17 +82,15 @@ def make_world(size: str, folder: Path) -> tuple[Path, Path, int]:
     list_path = folder / "list.md"
     if size == "seed":
         list_path.write_text(SEED_LIST.read_text(encoding="utf-8"), encoding="utf-8")
-        document = read_list(list_path)
-        world = world_from_list(document, seed=0)
+        records = WorldDescription.load(description_path(SEED_LIST)).papers  # hand-checked
+        world = world_from_records(records, seed=0, source=str(SEED_LIST))
     else:
-        list_path.write_text(make_list(int(size)), encoding="utf-8")
-        document = read_list(list_path)
-        title_only = sum(1 for entry in document.entries if not _has_id(entry.paper_url))
-        share = NAMESAKE_SHARE * len(document.entries) / title_only if title_only else 0.0
-        world = world_from_list(document, seed=0, namesake_rate=min(1.0, share))
+        records = make_records(int(size))
+        list_path.write_text(render_list(records), encoding="utf-8")
+        world = synthetic_world(records)
     world_path = folder / "world.json"
     world.save(world_path)
-    return list_path, world_path, len(document.entries)
+    return list_path, world_path, len(records)
 
 
 def measure(

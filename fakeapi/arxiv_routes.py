@@ -8,8 +8,8 @@ from xml.sax.saxutils import escape
 
 from werkzeug.wrappers import Request, Response
 
+from fakeapi.text import contains_phrase, title_key
 from fakeapi.world import FakePaper, World
-from pipeline.listfile.identifiers import normalise_title
 
 ARXIV_NS = (
     'xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
@@ -27,7 +27,7 @@ class ArxivRoutes:
 
     def _index_arxiv(self, world: World) -> None:
         self._arxiv = {p.arxiv_id: p for p in world.papers if p.in_arxiv and p.arxiv_id}
-        self._arxiv_titles = {i: normalise_title(p.title) for i, p in self._arxiv.items()}
+        self._arxiv_titles = {i: title_key(p.title) for i, p in self._arxiv.items()}
 
     def _arxiv_entry(self, paper: FakePaper) -> str:
         published = paper.arxiv_published or f"{paper.year or 2020}-01-01T00:00:00Z"
@@ -114,8 +114,11 @@ class ArxivRoutes:
         phrase = re.fullmatch(r'ti:"(.*)"', search)
         if phrase is None:
             return self._feed(f"search_query=all:{search}", [], 0)
-        words = normalise_title(phrase.group(1))
-        matching = [(i, t) for i, t in self._arxiv_titles.items() if words and words in t]
+        # A phrase query: its words in a row among the title's (fakeapi/text.py), whole words.
+        words = title_key(phrase.group(1))
+        matching = [
+            (i, t) for i, t in self._arxiv_titles.items() if contains_phrase(t, phrase.group(1))
+        ]
         if request.args.get("sortBy", "relevance") == "relevance":
             # As a search engine scores a phrase: the title that is the phrase first, then the
             # shorter titles (the phrase is more of them), then the world's order.

@@ -1,4 +1,7 @@
-"""The Semantic Scholar Graph API endpoints of the fake (/s2)."""
+"""The Semantic Scholar Graph API endpoints of the fake (/s2).
+
+Titles are compared in the fake's own form (fakeapi/text.py: case folded, punctuation as
+separators, accents kept), never the product's."""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from rapidfuzz import fuzz, process
 from werkzeug.wrappers import Request, Response
 
 from fakeapi.responses import json_response
+from fakeapi.text import has_hyphenated_term, title_key
+from fakeapi.venues import venue_kind
 from fakeapi.world import FakePaper, World
-from pipeline.listfile.identifiers import normalise_title
-from pipeline.listfile.venues import find_venue
 
 
 class S2Routes:
@@ -36,7 +39,7 @@ class S2Routes:
                 self._papers[paper.doi.casefold()] = paper  # a bare DOI resolves too
         # Title indexes: most queries name a title exactly; the fuzzy search runs in C.
         self._s2_unique = list({id(p): p for p in self._papers.values()}.values())
-        self._s2_titles = [normalise_title(p.title) for p in self._s2_unique]
+        self._s2_titles = [title_key(p.title) for p in self._s2_unique]
         self._s2_by_title: dict[str, list[FakePaper]] = {}
         for paper, title in zip(self._s2_unique, self._s2_titles, strict=True):
             self._s2_by_title.setdefault(title, []).append(paper)
@@ -72,10 +75,9 @@ class S2Routes:
                 f" journal = {{ArXiv}},\n title = {{{paper.title}}},\n"
                 f" volume = {{abs/{paper.arxiv_id}}},\n year = {{{(paper.year or 2020) - 1}}}\n}}\n"
             )
-        venue = find_venue(paper.venue)
         if paper.bibtex_style == "malformed_type":
             kind, where = "['JournalArticle', 'Conference']", "booktitle"
-        elif venue is not None and venue.kind == "journal":
+        elif venue_kind(paper.venue) == "journal":
             kind, where = "Article", "journal"
         else:
             kind, where = "Inproceedings", "booktitle"
@@ -100,10 +102,13 @@ class S2Routes:
             [self._s2_json(p) if (p := self._lookup(str(i))) else None for i in ids]
         )
 
-    def _ranked(self, request: Request, limit: int) -> list[tuple[float, FakePaper]] | Response:
+    def _ranked(
+        self, request: Request, limit: int, *, keywords: bool = False
+    ) -> list[tuple[float, FakePaper]] | Response:
         """Papers by title similarity to `query` (exact titles first, then match_rank), within
-        the `year` filter (`2019`, `2016-2020`, `2010-`, `-2015`) when given."""
-        query = normalise_title(request.args.get("query", ""))
+        the `year` filter (`2019`, `2016-2020`, `2010-`, `-2015`) when given. With `keywords`
+        (the relevance search), titles holding every word of the query are hits too."""
+        query = title_key(request.args.get("query", ""))
         try:
             years = _year_range(request.args.get("year"))
         except ValueError:
@@ -126,6 +131,14 @@ class S2Routes:
             for _, score, i in found
             if id(self._s2_unique[i]) not in seen and within(self._s2_unique[i])
         ]
+        if keywords and query:
+            wanted = set(query.split())
+            seen |= {id(p) for _, p in others}
+            others += [
+                (fuzz.ratio(query, title) / 100, paper)
+                for paper, title in zip(self._s2_unique, self._s2_titles, strict=True)
+                if id(paper) not in seen and within(paper) and wanted <= set(title.split())
+            ]
         others.sort(key=lambda pair: (-pair[0], -pair[1].match_rank))
         return (ranked + others)[:limit]
 
@@ -142,7 +155,8 @@ class S2Routes:
 
     def s2_search(self, request: Request) -> Response:
         """Relevance search, as titles go: `{total, offset, next?, data}`, at most 100 a page
-        and 1,000 in all; zero hits carry no `data` key (as recorded from the real API)."""
+        and 1,000 in all; zero hits carry no `data` key (as recorded from the real API), and a
+        query with a hyphenated term has zero hits (as documented)."""
         try:
             offset = int(request.args.get("offset", "0"))
             limit = int(request.args.get("limit", "100"))
@@ -150,9 +164,11 @@ class S2Routes:
             return json_response({"error": "Unacceptable query params: offset, limit"}, 400)
         if not 0 < limit <= 100 or offset < 0 or offset + limit > 1000:
             return json_response({"error": f"Unacceptable query params: [limit={limit}]"}, 400)
-        ranked = self._ranked(request, 1000)
+        ranked = self._ranked(request, 1000, keywords=True)
         if isinstance(ranked, Response):
             return ranked
+        if has_hyphenated_term(request.args.get("query", "")):
+            ranked = []  # "hyphenated terms yield no matches" (S2's documentation)
         if not ranked:
             return json_response({"total": 0, "offset": 0})
         page = ranked[offset : offset + limit]

@@ -1,5 +1,7 @@
 """The world a fake API serves: papers (with citation counts that grow with a simulated date)
-and repositories. Worlds are JSON files; `world_from_list` builds a SYNTHETIC one from any list.
+and repositories. Worlds are JSON files; `world_from_records` builds a SYNTHETIC one from a list's
+records (a world description, fakeapi/description.py: written and checked by hand, or generated
+with the list), never from the product's reading of the list.
 
 Every generated world says `"synthetic": true`, and every output made from it must say so.
 """
@@ -9,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline.listfile.identifiers import normalise_title, paper_ids, repo_ref
-from pipeline.listfile.model import ListDocument
-from pipeline.listfile.venues import find_venue
+from fakeapi.description import PaperRecord
+from fakeapi.text import title_key
+from fakeapi.venues import s2_venue
 
 WORLD_FORMAT = 1
 
@@ -145,22 +148,19 @@ def _authors(rng: random.Random, count: int) -> tuple[list[tuple[str, str]], lis
     return s2, full
 
 
-def _s2_venue(venue_text: str | None) -> str | None:
-    venue = find_venue(venue_text)
-    return venue.name if venue is not None else venue_text
-
-
-def world_from_list(
-    document: ListDocument,
+def world_from_records(
+    records: Sequence[PaperRecord],
     seed: int = 0,
     epoch: date = date(2026, 1, 1),
     namesake_rate: float = 1 / 6,
+    source: str = "records",
 ) -> World:
-    """A SYNTHETIC world for a list: one record per paper plus decoys, deterministic for a seed.
+    """A SYNTHETIC world for a list's records (fakeapi/description.py): one paper per distinct
+    title plus decoys, deterministic for a seed. Record `i` is the list's entry `i`.
 
-    - Entries whose URL carries an arXiv id or DOI get a record under it.
-    - About 1 in 9 title-only entries is known to arXiv only (found by arXiv title search).
-    - A `namesake_rate` share of the other title-only entries (1 in 6 by default) has a
+    - Records with an arXiv id or DOI get a paper under it.
+    - About 1 in 9 records with neither is known to arXiv only (found by arXiv title search).
+    - A `namesake_rate` share of the other records without ids (1 in 6 by default) has a
       namesake: the same title, three years older, which the S2 title match prefers (the match
       guard must reject it, and the year-filtered match find the true record).
     - Papers known to arXiv only get a shorter-titled decoy in S2 (a title that is a prefix).
@@ -168,73 +168,72 @@ def world_from_list(
     """
     world = World(
         synthetic=True,
-        description=f"SYNTHETIC world generated from {document.source} with seed {seed}",
+        description=f"SYNTHETIC world generated from {source} with seed {seed}",
         epoch=epoch.isoformat(),
     )
     by_title: dict[str, FakePaper] = {}
-    used_arxiv_ids = {
-        found.arxiv_id
-        for entry in document.entries
-        if entry.paper_url and (found := paper_ids(entry.paper_url)).arxiv_id
-    }
-    for entry in document.entries:
-        key = normalise_title(entry.title)
+    used_arxiv_ids = {record.arxiv_id for record in records if record.arxiv_id}
+    for position, record in enumerate(records):
+        key = title_key(record.title)
         if key in by_title:
-            by_title[key].list_positions.append(entry.position)
+            by_title[key].list_positions.append(position)
             continue
         rng = _rng(seed, key)
-        ids = paper_ids(entry.paper_url) if entry.paper_url else None
-        title_only = ids is None or not (ids.arxiv_id or ids.doi)
+        title_only = not (record.arxiv_id or record.doi)
         s2_authors, full_names = _authors(rng, rng.randint(1, 6))
+        if record.authors:
+            full_names = list(record.authors)
+            s2_authors = [
+                (_digest("author", name)[:8], f"{name[0]}. {name.split()[-1]}")
+                for name in full_names
+            ]
         arxiv_only = title_only and rng.random() < 1 / 9
         namesake = title_only and not arxiv_only and rng.random() < namesake_rate
-        on_arxiv = bool(ids and ids.arxiv_id) or arxiv_only or namesake or rng.random() < 0.4
-        arxiv_id = ids.arxiv_id if ids else None
+        on_arxiv = bool(record.arxiv_id) or arxiv_only or namesake or rng.random() < 0.4
+        arxiv_id = record.arxiv_id
         while on_arxiv and arxiv_id is None:
-            month = f"{(entry.year or 2020) % 100:02d}{rng.randint(1, 12):02d}"
+            month = f"{(record.year or 2020) % 100:02d}{rng.randint(1, 12):02d}"
             candidate = f"{month}.{rng.randint(1, 99999):05d}"
             if candidate not in used_arxiv_ids:  # synthetic ids never collide
                 arxiv_id = candidate
                 used_arxiv_ids.add(candidate)
-        year = entry.year
-        published = datetime(year or 2020, 1, 1) - timedelta(days=rng.randint(30, 300))
+        published = datetime(record.year or 2020, 1, 1) - timedelta(days=rng.randint(30, 300))
         paper = FakePaper(
             paper_id=_digest("paper", seed, key),
             corpus_id=int(_digest("corpus", seed, key)[:8], 16),
-            title=entry.title,
-            year=year,
-            venue=_s2_venue(entry.venue),
+            title=record.title,
+            year=record.year,
+            venue=s2_venue(record.venue),
             authors=s2_authors,
             arxiv_authors=full_names,
             arxiv_id=arxiv_id,
             arxiv_published=published.isoformat() + "Z" if arxiv_id else None,
-            doi=ids.doi if ids else None,
+            doi=record.doi,
             in_s2=not arxiv_only,
             in_arxiv=arxiv_id is not None,
             citations_at_epoch=rng.randint(0, 800),
             citations_per_day=round(rng.uniform(0, 1.5), 3),
             bibtex_style=rng.choice(["ok", "ok", "malformed_type", "preprint"]),
-            list_positions=[entry.position],
+            list_positions=[position],
         )
         if rng.random() < 0.05 and paper.in_s2:
             paper.merged_ids = [_digest("merged", seed, key)]
         by_title[key] = paper
         world.papers.append(paper)
         if namesake:
-            world.papers.append(_decoy(paper, seed, title=entry.title, year_shift=-3))
+            world.papers.append(_decoy(paper, seed, title=record.title, year_shift=-3))
         if arxiv_only:
-            words = entry.title.split()
+            title_words = record.title.split()
             world.papers.append(
-                _decoy(paper, seed, title=" ".join(words[: max(2, len(words) // 2)]))
+                _decoy(paper, seed, title=" ".join(title_words[: max(2, len(title_words) // 2)]))
             )
     seen: set[str] = set()
-    for entry in document.entries:
-        for url in entry.code_urls:
-            ref = repo_ref(url)
-            if ref.github is None or ref.key in seen:
+    for record in records:
+        for name in record.repos:
+            if name.casefold() in seen:
                 continue
-            seen.add(ref.key)
-            world.repos.append(_repo(ref.github, seed))
+            seen.add(name.casefold())
+            world.repos.append(_repo(name, seed))
     return world
 
 

@@ -22,12 +22,32 @@ from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
 from fakeapi.app import FakeApi
+from fakeapi.description import PaperRecord, WorldDescription, description_path
 from fakeapi.server import FakeServer
-from fakeapi.world import World
+from fakeapi.world import World, world_from_records
 from pipeline.sources.config import Settings, settings_from_env
-from tests.conftest import SHARED
+from tests.conftest import SEED_LIST, SHARED
 
 CONTRACTS = SHARED / "contracts"
+
+
+def seed_records() -> list[PaperRecord]:
+    """The seed list's records, one per entry in list order, from its hand-checked world
+    description (data/raw/README.world.json): what the fake serves, never the product's
+    reading of the list."""
+    return WorldDescription.load(description_path(SEED_LIST)).papers
+
+
+def seed_world(seed: int = 0, **options: Any) -> World:
+    """The SYNTHETIC world of the seed list's hand-checked records."""
+    return world_from_records(seed_records(), seed=seed, source=str(SEED_LIST), **options)
+
+
+def records(*rows: tuple[str, int, str, str | None]) -> list[PaperRecord]:
+    """Records of small test lists: (title, year, venue, arXiv id or None)."""
+    return [
+        PaperRecord(title, year, venue, arxiv_id=arxiv_id) for title, year, venue, arxiv_id in rows
+    ]
 
 
 def contracts_dir(*parts: str) -> Path:
@@ -298,11 +318,7 @@ def fake_in_env(
     """The fake of the three APIs serving `world` (default: the seed list's, seed 0), and the
     environment pointing `awesome-enrich run` and the flow at it: no waiting, no S2 key, and
     a placeholder GitHub token (GraphQL batches) unless `github_token` is None."""
-    from fakeapi.world import world_from_list
-    from pipeline.store.listio import read_list
-    from tests.conftest import SEED_LIST
-
-    with FakeServer(FakeApi(world or world_from_list(read_list(SEED_LIST), seed=0))) as server:
+    with FakeServer(FakeApi(world or seed_world())) as server:
         for name, value in {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
             monkeypatch.setenv(name, value)
         if github_token is None:

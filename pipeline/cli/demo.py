@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, iso_date, whole_number
 from pipeline.cli.run import add_verbose, prepare_prefect, run_flow
 from pipeline.core.errors import ConfigError
-from pipeline.store.listio import read_list, read_list_text
+from pipeline.store.listio import read_list_text
 from pipeline.store.writer import check_output_folder, write_text_atomic
 
 if TYPE_CHECKING:
     from fakeapi.app import FakeApi
+    from fakeapi.description import PaperRecord
     from fakeapi.nights import Night
     from fakeapi.world import World
 
@@ -49,14 +50,42 @@ def _environment(values: dict[str, str], removed: Sequence[str]) -> Iterator[Non
                 os.environ[name] = value
 
 
-def _world(args: argparse.Namespace, epoch: date | None = None) -> World:
-    from fakeapi.world import World, world_from_list
+def _records(args: argparse.Namespace, out: TextIO) -> tuple[list[PaperRecord], str]:
+    """The list's records: its hand-checked world description (`<list>.world.json` next to it,
+    or --description), else a draft read by the fake's own regexes, said so. Never the
+    product's reading of the list: the fake must not share the reader it checks. With where
+    they come from, for the world's description."""
+    from fakeapi.description import WorldDescription, description_path
+    from fakeapi.draft import draft_records
+
+    path = args.description or description_path(args.list)
+    if path.exists():
+        try:
+            return WorldDescription.load(path).papers, str(path)
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{path}: {error}") from error
+    if args.description is not None:
+        raise ConfigError(f"{path}: no such world description")
+    print(
+        f"no world description {path}: the fake drafts its records from the list (unchecked)",
+        file=out,
+    )
+    return draft_records(read_list_text(args.list)), f"{args.list} (an unchecked draft)"
+
+
+def _world(
+    args: argparse.Namespace,
+    records: list[PaperRecord],
+    source: str,
+    epoch: date | None = None,
+) -> World:
+    from fakeapi.world import World, world_from_records
 
     if args.world is not None:
         return World.load(args.world)
     if epoch is None:
-        return world_from_list(read_list(args.list), seed=args.seed)
-    return world_from_list(read_list(args.list), seed=args.seed, epoch=epoch)
+        return world_from_records(records, seed=args.seed, source=source)
+    return world_from_records(records, seed=args.seed, epoch=epoch, source=source)
 
 
 def _start_date(args: argparse.Namespace) -> date:
@@ -76,14 +105,15 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     prepare_prefect(verbose=args.verbose)  # before Prefect reads its settings
     start = _start_date(args)
     # A generated world's counts start growing at its epoch: no later than the first night.
-    world = _world(args, epoch=min(WORLD_EPOCH, start))
+    records, source = _records(args, out)
+    world = _world(args, records, source, epoch=min(WORLD_EPOCH, start))
     if start < world.epoch_date:
         raise ConfigError(
             f"--start-date {start} is before the world's epoch {world.epoch}: its counts would "
             "not move"
         )
     text = read_list_text(args.list)
-    plan = plan_nights(text, read_list(args.list), world, start, args.nights)
+    plan = plan_nights(text, records, world, start, args.nights)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
     with FakeServer(FakeApi(world, today=start, faults=faults)) as server:
         print(f"local fake of the three APIs at {server.url} ({world.description})", file=out)
@@ -157,7 +187,8 @@ def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
     from fakeapi.faults import Faults
     from fakeapi.server import FakeServer
 
-    world = _world(args)
+    records, source = ([], str(args.world)) if args.world is not None else _records(args, out)
+    world = _world(args, records, source)
     if args.save_world is not None:
         world.save(args.save_world)
         print(f"wrote {args.save_world}", file=out)
@@ -201,7 +232,15 @@ def _add_world_options(parser: argparse.ArgumentParser) -> None:
         "--list",
         type=Path,
         default=DEFAULT_LIST,
-        help=f"the list a synthetic world is generated from (default: {DEFAULT_LIST})",
+        help=f"the list a synthetic world is generated for (default: {DEFAULT_LIST}), from "
+        "its world description LIST.world.json when there is one",
+    )
+    parser.add_argument(
+        "--description",
+        type=Path,
+        default=None,
+        help="the list's world description (JSON records, checked by hand; default: "
+        "LIST.world.json next to the list, else a draft the fake reads from the list)",
     )
     parser.add_argument(
         "--world",

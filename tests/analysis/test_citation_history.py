@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from fakeapi.world import FakePaper, World, world_from_list
+from fakeapi.world import FakePaper, World
 from pipeline.analysis.citation_history import (
     MAX_PAGES_PER_PAPER,
     count_citations,
@@ -34,7 +34,7 @@ from pipeline.store.citations import read_citations
 from pipeline.store.listio import read_list
 from pipeline.store.tables import TableError
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_apis
+from tests.fakes import fake_apis, seed_world
 
 NOW = datetime(2026, 11, 26, 3, tzinfo=UTC)
 
@@ -203,7 +203,7 @@ def test_the_fake_refuses_a_page_over_1000() -> None:
 
 def test_the_job_step_fetches_within_budget_and_then_only_what_is_due(tmp_path: Path) -> None:
     document = read_list(SEED_LIST)
-    with fake_apis(world_from_list(document)) as (_, settings):
+    with fake_apis(seed_world()) as (_, settings):
         inputs = Inputs(document, Overrides(), {}, {})
         resolution, calls = resolve_papers(inputs, settings, SOURCES)
         spent = calls["s2"].network_requests
@@ -247,7 +247,7 @@ def test_a_paper_s2_refuses_is_skipped_and_the_others_are_fetched(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     document = read_list(SEED_LIST)
-    with fake_apis(world_from_list(document)) as (_, settings):
+    with fake_apis(seed_world()) as (_, settings):
         inputs = Inputs(document, Overrides(), {}, {})
         resolution, _ = resolve_papers(inputs, settings, SOURCES)
         refused = next(r.s2_paper_id for r in resolution.resolutions if r.s2_paper_id)

@@ -9,16 +9,14 @@ from typing import Any
 
 import pytest
 
-from fakeapi.world import world_from_list
 from pipeline.analysis.guard import GuardThresholds, check_sources, without_source
 from pipeline.core.errors import ConfigError
 from pipeline.job.options import JobOptions
 from pipeline.job.rows import merge_with_previous
 from pipeline.job.steps import run_steps
-from pipeline.store.listio import read_list
 from pipeline.store.tables import read_papers
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_apis
+from tests.fakes import fake_apis, seed_world
 
 NOW = datetime(2026, 11, 26, 3, tzinfo=UTC)
 BEFORE = datetime(2026, 11, 25, 3, tzinfo=UTC)
@@ -166,8 +164,7 @@ def test_a_bad_threshold_names_itself(assignment: str, message: str) -> None:
 def test_a_rejected_night_saves_neither_counts_nor_citing_papers(tmp_path: Path) -> None:
     """The job end to end (without Prefect): a month later the citation history is due, and
     S2 now answers 0 for every paper: neither its counts nor its citing papers are kept."""
-    document = read_list(SEED_LIST)
-    world = world_from_list(document)
+    world = seed_world()
     out = tmp_path / "out"
     with fake_apis(world) as (server, settings):
         options = JobOptions(SEED_LIST, out, settings)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from fakeapi.description import PaperRecord, WorldDescription, description_path
 from pipeline.cli.main import main
 from tests.conftest import SEED_LIST
+from tests.fakes import seed_records
 
 NIGHTS = 3
 START = date(2026, 11, 1)
@@ -48,9 +50,27 @@ def small_list() -> str:
     return "".join(kept)
 
 
+def small_description() -> WorldDescription:
+    """The small list's records: the hostile row's, then the seed's hand-checked records of the
+    rows kept (the n-th row of the seed is its n-th record)."""
+    text = small_list()
+    kept = sum(1 for line in text.splitlines() if line.startswith("| [")) - 1
+    hostile = PaperRecord(
+        HOSTILE_TITLE,
+        2024,
+        "CVPR",
+        arxiv_id="2401.09999",
+        written=HOSTILE_ROW.split("](")[0].removeprefix("| ["),
+    )
+    return WorldDescription(
+        "list.md", "the seed's records and the hostile row's", [hostile, *seed_records()[:kept]]
+    )
+
+
 def _run_demo(root: Path) -> DemoRun:
     list_path = root / "list.md"
     list_path.write_text(small_list(), encoding="utf-8")
+    small_description().save(description_path(list_path))
     out = root / "out"
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

@@ -11,8 +11,7 @@ import pytest
 
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import World, world_from_list
-from pipeline.listfile.parser import parse_list
+from fakeapi.world import World, world_from_records
 from pipeline.store.tables import read_papers
 from tests.endtoend.faults_support import (
     ABBREVIATIONS,
@@ -24,6 +23,7 @@ from tests.endtoend.faults_support import (
     fake_settings,
     list_text,
     options,
+    seed_rows,
 )
 from tests.endtoend.kill_during_write import run_steps
 
@@ -39,7 +39,7 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> Lists:
 
 @pytest.fixture(scope="session")
 def world(lists: Lists) -> World:
-    return world_from_list(parse_list(lists.grown.read_text(encoding="utf-8")))
+    return world_from_records([record for _, record in seed_rows(ABBREVIATIONS)])
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from fakeapi.description import PaperRecord
 from fakeapi.server import FakeServer
 from pipeline.job.options import JobOptions
-from pipeline.listfile.parser import parse_list
 from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.resolve.report import load_pins
 from pipeline.sources.config import Settings, settings_from_env
@@ -24,6 +24,7 @@ from pipeline.store.lock import LOCK_NAME
 from pipeline.store.tables import read_history, read_papers
 from tests.conftest import SEED_LIST
 from tests.endtoend.kill_during_write import StepsResult
+from tests.fakes import seed_records
 
 TOKEN = "fault-matrix-token-5f1e2d3c"  # noqa: S105 - a test sentinel for the fake
 HEADER = "| Title | Abbreviation | Venue | Code |\n|-----|-----|-----|-----|\n"
@@ -69,16 +70,29 @@ PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 OBSERVED: list[dict[str, Any]] = []
 
 
+def seed_rows(abbreviations: Collection[str]) -> list[tuple[str, PaperRecord]]:
+    """The seed list's table rows with these abbreviations (its second cell), in the seed
+    list's order, each with its hand-checked record (the n-th row is the n-th record): found
+    by splitting the rows here, never by the product's reader."""
+    rows = [
+        line
+        for line in SEED_LIST.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| [")
+    ]
+    records = seed_records()
+    assert len(rows) == len(records)
+    chosen = [
+        (row, record)
+        for row, record in zip(rows, records, strict=True)
+        if row.split("|")[2].strip() in abbreviations
+    ]
+    assert len(chosen) == len(abbreviations)
+    return chosen
+
+
 def list_text(abbreviations: Collection[str]) -> str:
     """A list of the seed list's rows with these abbreviations, in the seed list's order."""
-    text = SEED_LIST.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    rows = [
-        lines[entry.line - 1]
-        for entry in parse_list(text).entries
-        if entry.abbreviation in abbreviations
-    ]
-    assert len(rows) == len(abbreviations)
+    rows = [row for row, _ in seed_rows(abbreviations)]
     return "# Papers\n\n## Weakly supervised\n\n" + HEADER + "\n".join(rows) + "\n"
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from fakeapi.server import FakeServer
-from fakeapi.world import World, world_from_list
+from fakeapi.world import World
 from pipeline.cli.main import main
 from pipeline.listfile.parser import parse_list
 from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.store.listio import read_list
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_in_env
+from tests.fakes import fake_in_env, seed_world
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -28,7 +28,7 @@ HOSTILE_REPO = "evil/x)](javascript:alert(1)"
 
 
 def hostile_world() -> World:
-    world = world_from_list(read_list(SEED_LIST), seed=0)
+    world = seed_world()
     for paper in world.papers:
         paper.authors = [(author_id, HOSTILE_NAME) for author_id, _ in paper.authors]
         paper.arxiv_authors = [HOSTILE_NAME for _ in paper.arxiv_authors]

@@ -13,13 +13,11 @@ from fakeapi.app import FakeApi
 from fakeapi.arxiv_routes import ARXIV_FORMATS
 from fakeapi.faults import Faults
 from fakeapi.server import FakeServer
-from fakeapi.world import FakePaper, FakeRepo, World, world_from_list
+from fakeapi.world import FakePaper, FakeRepo, World, world_from_records
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.github import GitHubClient, RepoStatus
 from pipeline.sources.semantic_scholar import SemanticScholarClient
-from pipeline.store.listio import read_list
-from tests.conftest import SEED_LIST
-from tests.fakes import fake_apis
+from tests.fakes import fake_apis, seed_records
 
 
 def small_world() -> World:
@@ -167,11 +165,11 @@ def test_a_down_api_answers_503_html() -> None:
 
 
 def test_generated_worlds_are_synthetic_deterministic_and_round_trip(tmp_path: Path) -> None:
-    document = read_list(SEED_LIST)
-    world = world_from_list(document, seed=3)
+    records = seed_records()
+    world = world_from_records(records, seed=3)
     assert world.synthetic and "SYNTHETIC" in world.description
-    assert world.to_json() == world_from_list(document, seed=3).to_json()
-    assert world.to_json() != world_from_list(document, seed=4).to_json()
+    assert world.to_json() == world_from_records(records, seed=3).to_json()
+    assert world.to_json() != world_from_records(records, seed=4).to_json()
     path = tmp_path / "world.json"
     world.save(path)
     assert World.load(path).to_json() == world.to_json()

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.conftest import seed_prefect_home
+from tests.fakes import records
 
 BIN = Path(sys.executable).parent
 
@@ -78,3 +79,23 @@ def prefect_server(tmp_path: Path, migrated_prefect_db: Path) -> Iterator[dict[s
         yield {**env, "PREFECT_API_URL": api}
     finally:
         stop(server)
+
+
+# A two-paper list of the flow tests, and its papers as the fake knows them (records written
+# with the list, never read back from it).
+TWO_PAPERS = (
+    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
+    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
+    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
+    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
+)
+TWO_RECORDS = records(  # the two papers of TWO_PAPERS, as the fake knows them
+    ("Token Contrast for Weakly-Supervised Semantic Segmentation", 2023, "CVPR", "2303.01267"),
+    (
+        "Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation",
+        2024,
+        "WACV",
+        "2305.08491",
+    ),
+)

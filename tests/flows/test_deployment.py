@@ -14,9 +14,8 @@ import requests
 
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
-from pipeline.store.listio import read_list
 from tests.conftest import REPO, SEED_LIST
+from tests.fakes import seed_world
 from tests.flows.conftest import BIN, stop, wait_for
 
 
@@ -25,7 +24,7 @@ def test_a_deployment_run_completes_against_the_fake_apis(
     prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    with FakeServer(FakeApi(world_from_list(read_list(SEED_LIST)))) as fake:
+    with FakeServer(FakeApi(seed_world())) as fake:
         env = {
             **prefect_server,
             **fake.env(),

@@ -14,14 +14,14 @@ from pydantic import ValidationError
 
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
+from fakeapi.world import world_from_records
 from flows import enrich
 from flows.enrich import EnrichParams, artifact_key, enrich_awesome_list
 from pipeline.job.options import NoPaperSource
-from pipeline.listfile.parser import parse_list
 from pipeline.store.lock import LOCK_NAME
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
+from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -155,13 +155,6 @@ def test_sources_not_asked_keep_their_values(fake: FakeServer, tmp_path: Path) -
     assert after.get("s2") == before.get("s2") and after.get("arxiv") == before.get("arxiv")
 
 
-TWO_PAPERS = (
-    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
-    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
-    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
-)
 PACE = {"s2": 3.0, "arxiv": 3.0}  # the real pacing without an S2 key
 
 
@@ -190,7 +183,7 @@ def _two_runs_at_once(run_one: Any, tmp_path: Path) -> None:
 def test_concurrent_flow_runs_share_one_rate_limit_per_api(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = world_from_list(parse_list(TWO_PAPERS))
+    world = world_from_records(TWO_RECORDS)
     with FakeServer(FakeApi(world, pacing=PACE)) as server:
         for name, value in server.env().items():
             monkeypatch.setenv(name, value)
@@ -223,7 +216,7 @@ def test_without_the_shared_limits_two_runs_break_the_pacing(
     from pipeline.job.papers import resolve_papers
     from pipeline.sources.config import settings_from_env
 
-    world = world_from_list(parse_list(TWO_PAPERS))
+    world = world_from_records(TWO_RECORDS)
     with FakeServer(FakeApi(world, pacing=PACE)) as server:
         settings = settings_from_env(server.env(), no_cache=True)
 

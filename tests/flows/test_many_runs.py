@@ -19,21 +19,14 @@ from prefect.settings import Settings as PrefectSettings
 
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
-from fakeapi.world import world_from_list
-from pipeline.listfile.parser import parse_list
+from fakeapi.world import world_from_records
 from pipeline.sources.config import Secret
 from tests.conftest import REPO
+from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS
 
 SCALE = 0.5  # the fake counts pairs closer than 0.95 of an interval: 25 ms of slack for key A
 KEY_A = "S2-MANY-RUNS-KEY-A-7f3e"  # two runs share this key, so one quota
 KEY_B = "S2-MANY-RUNS-KEY-B-91c4"  # one run alone on its key
-TWO_PAPERS = (
-    "## 2024\n| Title | Venue | Code |\n|---|---|---|\n"
-    "| [Token Contrast for Weakly-Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2303.01267) | CVPR 2023 | -- |\n"
-    "| [Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation]"
-    "(https://arxiv.org/abs/2305.08491) | WACV 2024 | -- |\n"
-)
 # (S2 key, sources) per run: two runs without a key share the anonymous S2 pool and arXiv,
 # two share key A, one has key B; the keyed runs ask S2 only, so only their S2 quota (and the
 # others, were it shared) could slow them.
@@ -143,7 +136,7 @@ def start_runs(env: dict[str, str], tmp_path: Path) -> list[subprocess.Popen[str
 def test_simultaneous_first_night_runs_keep_every_quota(
     prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
-    world = world_from_list(parse_list(TWO_PAPERS))
+    world = world_from_records(TWO_RECORDS)
     pacing = {"s2": 1.0 * SCALE, "s2 anonymous": 3.0 * SCALE, "arxiv": 3.0 * SCALE}
     with FakeServer(FakeApi(world, pacing=pacing)) as fake:
         env = {

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from fakeapi.app import FakeApi
+from fakeapi.description import PaperRecord
 from fakeapi.server import FakeServer
-from fakeapi.world import World, world_from_list
+from fakeapi.world import World, world_from_records
 from pipeline.job.options import JobOptions, JobResult
 from pipeline.job.steps import Steps, run_steps
-from pipeline.listfile.parser import parse_list
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.config import settings_from_env
 
@@ -51,7 +51,33 @@ FAKE_PACING = {"s2": 0.5 * SCALE * 1.0, "arxiv": 0.5 * SCALE * 3.0, "github": 0.
 
 
 def lane_world() -> World:
-    world = world_from_list(parse_list(LIST), namesake_rate=0.0)
+    # The list's records, written with it (not read back from it by the product).
+    records = [
+        *(
+            PaperRecord(
+                f"Lane Probe {word} for Weakly Supervised Segmentation",
+                2023,
+                "CVPR",
+                repos=(f"lanes/{word.lower()}",),
+            )
+            for word in PROBES
+        ),
+        PaperRecord(
+            "Token Contrast for Weakly-Supervised Semantic Segmentation",
+            2023,
+            "CVPR",
+            arxiv_id="2303.01267",
+            repos=("lanes/toco",),
+        ),
+        PaperRecord(
+            "Masked Collaborative Contrast for Weakly Supervised Semantic Segmentation",
+            2024,
+            "WACV",
+            arxiv_id="2305.08491",
+            repos=("lanes/mcc",),
+        ),
+    ]
+    world = world_from_records(records, namesake_rate=0.0)
     for number, paper in enumerate(world.papers):
         if paper.title.startswith("Lane Probe"):
             paper.in_s2 = False

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from fakeapi.faults import Faults
-from fakeapi.world import FakeRepo, World, world_from_list
+from fakeapi.world import FakeRepo, World
 from pipeline.core.errors import ApiError, ConfigError, SharedLimitUnavailable, is_outage
 from pipeline.job.summary import resolution_summary
 from pipeline.resolve.overrides import Overrides
@@ -18,11 +18,7 @@ from pipeline.sources.github import GitHubClient, RepoStatus
 from pipeline.sources.semantic_scholar import SemanticScholarClient
 from pipeline.store.listio import read_list
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_apis
-
-
-def seed_world() -> World:
-    return world_from_list(read_list(SEED_LIST), seed=0)
+from tests.fakes import fake_apis, seed_world
 
 
 def s2_ids(count: int) -> list[str]:

@@ -10,7 +10,6 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from fakeapi.world import world_from_list
 from pipeline.cli.main import main
 from pipeline.job.rows import build_rows, merge_with_previous
 from pipeline.listfile.parser import parse_list
@@ -26,7 +25,7 @@ from pipeline.store.tables import (
     to_table,
 )
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_apis
+from tests.fakes import fake_apis, seed_world
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 YESTERDAY = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -237,7 +236,7 @@ def test_the_regenerated_list_updates_renamed_links_and_marks_gone_repos() -> No
 def test_two_snapshot_dates_give_two_partitions_readable_by_pandas_pyarrow_and_duckdb(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = world_from_list(read_list(SEED_LIST), seed=0)
+    world = seed_world()
     out = tmp_path / "out"
     with fake_apis(world, env={"GITHUB_TOKEN": "t"}) as (server, _):
         for name, value in {
