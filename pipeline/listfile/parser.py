@@ -256,13 +256,13 @@ _KNOWN_NON_PAPERS = frozenset(
 
 
 def _surely_a_paper(reading: ItemReading) -> bool:
-    """A title with a link that surely names a paper: an arXiv id, a DOI, a paper site, a PDF."""
-    return (
-        reading.skip is None
-        and bool(reading.title)
-        and reading.paper_url is not None
-        and names_a_paper(reading.paper_url)
-    )
+    """A title with a link that surely names a paper (an arXiv id, a DOI, a paper site, a PDF),
+    or a citation without any link: a title with its venue and year."""
+    if reading.skip is not None or not reading.title:
+        return False
+    if reading.paper_url is not None:
+        return names_a_paper(reading.paper_url)
+    return not reading.has_links and reading.venue is not None and reading.year_text is not None
 
 
 def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None:
