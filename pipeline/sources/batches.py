@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from pipeline.core.errors import ApiError, is_server_error
+from pipeline.core.errors import ApiError, QueryFailed, is_server_error
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,7 +30,7 @@ def split_failing_batch(
                 raise
             error.outage = error.outage or half_error.outage
             outcomes.append(None)
-    if not answered:
+    if not answered and not isinstance(error, QueryFailed):  # "too much": smaller may pass
         raise error
     parts: list[tuple[list[T], R | None]] = []
     for half, outcome in zip(halves, outcomes, strict=True):
