@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -161,6 +162,31 @@ def _read_timeout(env: Mapping[str, str]) -> float | None:
             "at most 600"
         )
     return seconds
+
+
+DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str, name: str = "--deadline") -> float:
+    """Seconds in a duration such as `90m`, `60s`, `2h`, `1h30m` or `45` (seconds)."""
+    raw = text.strip().casefold()
+    parts = re.findall(r"(\d+(?:\.\d+)?)([smh]?)", raw)
+    if not raw or "".join(number + unit for number, unit in parts) != raw:
+        raise ConfigError(f"{name}={text!r} is not a duration such as 90m, 60s or 1h30m")
+    seconds = sum(float(number) * DURATION_UNITS[unit or "s"] for number, unit in parts)
+    if not 0 < seconds <= 7 * 86400:
+        raise ConfigError(f"{name}={text!r} must be above 0 and at most a week")
+    return seconds
+
+
+def deadline_for(value: str | None, env: Mapping[str, str] | None = None) -> Deadline | None:
+    """The run's deadline from `run --deadline` (or the flow parameter), else from
+    AWESOME_ENRICH_DEADLINE; None when neither is set. It starts now."""
+    env = os.environ if env is None else env
+    if value:
+        return Deadline(parse_duration(value))
+    from_env = env.get("AWESOME_ENRICH_DEADLINE", "").strip()
+    return Deadline(parse_duration(from_env, "AWESOME_ENRICH_DEADLINE")) if from_env else None
 
 
 def _time_scale(env: Mapping[str, str]) -> float:

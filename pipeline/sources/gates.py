@@ -182,6 +182,10 @@ class Deadline:
             self._reached = True
         return self._reached
 
+    def give_up(self) -> None:
+        """A wait would end past the deadline: the run stops asking now."""
+        self._reached = True
+
     @property
     def was_reached(self) -> bool:
         """Whether the run stopped asking because of it (some request found it reached)."""

@@ -325,7 +325,8 @@ class GitHubClient:
         nothing answered and both halves fail too."""
         try:
             try:
-                return self._graphql_batch(names, known_gone)
+                fuse = SPLIT_FUSE if len(names) > 1 else None  # then split, as S2's batches
+                return self._graphql_batch(names, known_gone, max_server_errors=fuse)
             except ApiError as error:
                 if not is_server_error(error) or len(names) == 1:
                     raise

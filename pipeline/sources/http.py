@@ -375,7 +375,8 @@ class HttpClient:
             return True
         deadline = self.profile.deadline
         if deadline is not None and deadline.remaining() <= upcoming * self._sleep_scale():
-            return True  # the wait would pass the deadline: give up now
+            deadline.give_up()  # the wait would pass the deadline: give up now
+            return True
         return state.attempt_number >= policy.max_attempts or waited > cap
 
     def _sleep_scale(self) -> float:

@@ -295,7 +295,10 @@ class SemanticScholarClient:
         results: list[S2Lookup] = []
         for chunk in chunked(paper_ids, S2_BATCH_SIZE):
             try:
-                results.extend(self._batch(chunk))
+                # A batch of several ids is split after SPLIT_FUSE failures, not the whole
+                # policy: a poisoned id costs no minutes of backoff (issue 23).
+                fuse = SPLIT_FUSE if len(chunk) > 1 else None
+                results.extend(self._batch(chunk, max_server_errors=fuse))
             except ApiError as error:
                 if not is_server_error(error) or (len(chunk) == 1 and not results):
                     raise
