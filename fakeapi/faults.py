@@ -26,18 +26,28 @@ S2_429_BODY = {
 APIS: Final = ("s2", "arxiv", "github")
 FAULT_KINDS: Final = (
     "rate_limit",  # S2 and arXiv 429, GitHub's secondary-limit 403; Retry-After if `retry_after`
-    "server_error",  # 500 with the API's short error body
+    "server_error",  # `status` (500, or 502, 503...) with the API's short error body
     "html_502",  # 502 with a proxy's HTML page
     "html_200",  # 200 with an HTML page where JSON or Atom was expected
     "timeout",  # the real answer, but only after `delay_s` (longer than the client waits)
     "reset",  # the connection is dropped before any byte of an answer (FIN, then RST)
     "truncated",  # the real status and a Content-Length for the whole body; half of it is sent
     "cut",  # the real status; the first half of the real body, with a matching Content-Length
+    "empty",  # the real status and headers, an empty body (Content-Length 0)
+    "graphql_errors",  # GitHub GraphQL: 200, no data, errors "Something went wrong" (a timeout)
+    "graphql_limits",  # GitHub GraphQL: 200, no data, errors RESOURCE_LIMITS_EXCEEDED
     "partial",  # S2 batch: a share of entries null; GitHub GraphQL: a share of aliases null with
     # errors; arXiv: a share of the feed's entries dropped (a `rate` share of the items)
 )
 # The endpoints that answer with several items, where a "partial" fault applies.
 PARTIAL_ENDPOINTS: Final = frozenset({"s2_batch", "github_graphql", "arxiv_query"})
+# The fault kinds only GitHub's GraphQL endpoint answers with.
+GRAPHQL_KINDS: Final = frozenset({"graphql_errors", "graphql_limits"})
+GRAPHQL_SOMETHING_WENT_WRONG = (
+    "Something went wrong while executing your query. This may be the result of a timeout, or "
+    "it could be a GitHub bug. Please include `0C41:2B5E:1A2B3C:4D5E6F:65A1B2C3` when reporting "
+    "this issue."
+)
 HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -66,6 +76,7 @@ class Fault:
     rate: float = 1.0
     retry_after: str | None = None  # rate_limit: the Retry-After header's value, if any
     delay_s: float = 1.0  # timeout: how long the answer takes
+    status: int = 500  # server_error: the status answered
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -77,10 +88,14 @@ class Fault:
             raise ValueError("rate must be between 0 and 1")
         if self.count is not None and self.count < 0:
             raise ValueError("count must not be negative")
+        if self.kind == "server_error" and not 500 <= self.status <= 599:
+            raise ValueError("a server_error's status must be 5xx")
 
     def matches(self, api: str, endpoint: str) -> bool:
         if api not in self.apis or (self.endpoints and endpoint not in self.endpoints):
             return False
+        if self.kind in GRAPHQL_KINDS:
+            return endpoint == "github_graphql"
         return self.kind != "partial" or endpoint in PARTIAL_ENDPOINTS
 
 
@@ -152,6 +167,19 @@ def truncated(answer: Response, body: bytes) -> Any:
     return application
 
 
+def graphql_failure(kind: str) -> dict[str, Any]:
+    """A GraphQL answer that failed as a whole, with HTTP 200 (GH-GQL: heavy or timed-out
+    queries)."""
+    if kind == "graphql_limits":
+        error = {
+            "type": "RESOURCE_LIMITS_EXCEEDED",
+            "message": "Resource limits for this query exceeded.",
+        }
+    else:
+        error = {"message": GRAPHQL_SOMETHING_WENT_WRONG}
+    return {"data": None, "errors": [error]}
+
+
 class FaultInjection:
     """FakeApi's fault handling: which requests a fault answers, and how each kind answers."""
 
@@ -194,8 +222,10 @@ class FaultInjection:
             return self._rate_limited(api, rule.retry_after)
         if kind == "server_error":
             if api == "arxiv":
-                return Response("Internal Server Error", 500, content_type="text/plain")
-            return json_response({"message": "Internal Server Error"}, 500)
+                return Response("Internal Server Error", rule.status, content_type="text/plain")
+            return json_response({"message": "Internal Server Error"}, rule.status)
+        if kind in GRAPHQL_KINDS:
+            return json_response(graphql_failure(kind), 200)
         if kind == "html_502":
             return Response(HTML_502, 502, content_type="text/html")
         if kind == "html_200":
@@ -211,6 +241,8 @@ class FaultInjection:
         body = answer.get_data()
         if kind == "cut":
             answer.set_data(body[: len(body) // 2])
+        elif kind == "empty":
+            answer.set_data(b"")
         elif kind == "truncated":
             return truncated(answer, body)
         return answer

@@ -29,6 +29,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
@@ -68,7 +69,8 @@ from pipeline.job.steps import (
     write_step,
 )
 from pipeline.resolve.records import MatchMethod
-from pipeline.sources.config import Settings, settings_from_env
+from pipeline.sources.config import Settings, deadline_for, settings_from_env
+from pipeline.sources.gates import Deadline
 from pipeline.store.locations import list_file, output_folder
 from pipeline.store.lock import output_lock
 
@@ -131,6 +133,11 @@ class EnrichParams(BaseModel):
     trending_marker: bool = Field(
         default=False, description="mark trending papers in the regenerated list"
     )
+    deadline: str | None = Field(
+        default=None,
+        description="stop asking this long after the start (90m, 60s, 1h30m) and write what "
+        "was fetched (exit status 4); default: $AWESOME_ENRICH_DEADLINE, else none",
+    )
     lock_wait_s: float = Field(
         default=0.0,
         ge=0,
@@ -161,7 +168,7 @@ def _secret_from_block(name: str) -> str | None:
     return str(value) if value else None
 
 
-def _settings(params: EnrichParams) -> Settings:
+def _settings(params: EnrichParams, deadline: Deadline | None = None) -> Settings:
     env = dict(os.environ)
     for variable, block in (("GITHUB_TOKEN", "github-token"), ("S2_API_KEY", "s2-api-key")):
         if not env.get(variable) and (value := _secret_from_block(block)):
@@ -171,7 +178,7 @@ def _settings(params: EnrichParams) -> Settings:
         cache_dir=Path(params.cache_dir) if params.cache_dir else None,
         no_cache=params.no_cache,
     )
-    return settings.with_budget(params.call_budget)
+    return replace(settings.with_budget(params.call_budget), deadline=deadline)
 
 
 @task(name="read-inputs", cache_policy=NO_CACHE)
@@ -300,10 +307,12 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
     try:
+        deadline = deadline_for(params.deadline)  # counted from here, the lock wait included
         out = output_folder(params.out)  # a path or a file:// URL
         with output_lock(out, params.lock_wait_s):
             # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
-            return _enrich(_options(params, out, list_file(params.list_path, out)))
+            options = _options(params, out, list_file(params.list_path, out), deadline)
+            return _enrich(options)
     except PipelineError as error:
         # A failure the run explains itself (no paper source answered, an input or output it
         # cannot use): the Failed state carries its text, once, without a traceback; callers
@@ -311,11 +320,13 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         return cast(dict[str, Any], Failed(message=str(error), data=error))
 
 
-def _options(params: EnrichParams, out: Path, list_path: Path) -> JobOptions:
+def _options(
+    params: EnrichParams, out: Path, list_path: Path, deadline: Deadline | None = None
+) -> JobOptions:
     return JobOptions(
         list_path=list_path,
         out=out,
-        settings=_settings(params),
+        settings=_settings(params, deadline),
         overrides_path=Path(params.overrides_path) if params.overrides_path else None,
         snapshot_date=params.snapshot_date,
         sources=tuple(params.sources),

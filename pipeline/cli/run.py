@@ -20,7 +20,7 @@ from pipeline.cli.arguments import (
 )
 from pipeline.core.errors import ConfigError
 from pipeline.job.options import JobOptions, NoPaperSource, is_synthetic, read_inputs
-from pipeline.sources.config import settings_from_env
+from pipeline.sources.config import parse_duration, settings_from_env
 from pipeline.store.lock import check_unlocked
 from pipeline.store.writer import OutputError
 
@@ -102,6 +102,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
             citation_pages=args.citation_pages,
             sort_by=args.sort_by,
             trending_marker=args.trending_marker,
+            deadline=args.deadline,
             lock_wait_s=args.wait_lock,
             overlap=not args.sequential,
         )
@@ -110,6 +111,15 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         where = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{where}: {first['msg']}") from None
     return run_flow(params, out, verbose=args.verbose)
+
+
+def duration(text: str) -> str:
+    """A --deadline value, checked (the flow reads it again)."""
+    try:
+        parse_duration(text)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def add_verbose(parser: argparse.ArgumentParser) -> None:
@@ -134,7 +144,9 @@ def add_parser(commands: Subparsers) -> None:
         "API locations and tokens come from the environment (see README). "
         "Exit status 1 when the list has errors or an API failed; 2 when an input or the "
         "output folder cannot be used (one line, nothing asked or written); 3 when the anomaly "
-        "guard rejected a source's values (the previous ones were kept; see changes.md).",
+        "guard rejected a source's values (the previous ones were kept; see changes.md); 4 "
+        "when the deadline (--deadline) stopped the run: every output was written with what "
+        "was fetched, the rest keeps its previous values.",
     )
     run.add_argument(
         "--list",
@@ -221,6 +233,15 @@ def add_parser(commands: Subparsers) -> None:
         metavar="SECONDS",
         help="when another run is writing the output folder, wait this long for it to finish "
         "(default: exit at once with status 2)",
+    )
+    run.add_argument(
+        "--deadline",
+        type=duration,
+        default=None,
+        metavar="DURATION",
+        help="stop asking the APIs this long after the start (e.g. 90m, 60s, 1h30m), write "
+        "every output with what was fetched, and exit with status 4 (default: "
+        "$AWESOME_ENRICH_DEADLINE, else none)",
     )
     run.add_argument(
         "--sequential",

@@ -6,7 +6,14 @@
     └── ApiError               an API call that failed after the retry policy gave up
         ├── RateLimited        429 / rate-limit 403 outlasting the wait cap
         ├── TransportError     connection errors and timeouts
-        └── MalformedResponse  a body that does not have the documented shape
+        ├── MalformedResponse  a body that does not decode (cut JSON or XML, an HTML page, empty)
+        ├── UnexpectedAnswer   a body that decodes but does not fit the documented schema
+        └── DeadlineReached    the run's deadline is near: nothing more is asked
+
+A failed request is one item's failure. The API counts as out for the run (`is_outage`) only
+when the HTTP layer says so on the error (`outage`): an answer that says "stop" (a rate limit
+past its cap, the call budget, the shared limit, the deadline), or the API failing every request
+(OUTAGE_AFTER requests in a row failed after their retries, none answered in between).
 
 "Not found" is never an exception: clients return it as a value.
 Messages never contain credentials (the HTTP layer redacts them before raising).
@@ -32,6 +39,9 @@ class ConfigError(PipelineError):
 class ApiError(PipelineError):
     """An API call that failed. `api` is "s2", "arxiv" or "github"; `status` is None without
     an HTTP answer. Pickles cleanly (for Prefect results and process pools)."""
+
+    # Set by the HTTP layer: the API failed every request lately (sources.gates.ApiGate).
+    outage: bool = False
 
     def __init__(self, api: str, url: str, message: str, status: int | None = None) -> None:
         super().__init__(api, url, message, status)
@@ -83,20 +93,36 @@ class SharedLimitUnavailable(TransportError):
 
 
 class MalformedResponse(ApiError):
-    """An answer whose body does not have the documented shape (HTML error page, bad JSON...)."""
+    """A body that does not decode (invalid or cut JSON or XML, an HTML page where JSON was
+    asked, an empty body), still so after the retries: a fault of that request, not the API's."""
+
+
+class UnexpectedAnswer(ApiError):
+    """A body that decodes but does not fit the documented schema (a missing field, a wrong
+    type): that item's error, reported with the field; the API is not out."""
+
+
+class QueryFailed(ApiError):
+    """A batch query the API answered, as a whole, with "too much" or "failed" (GraphQL
+    `errors` with HTTP 200 and no data): asked again in smaller parts."""
+
+
+class DeadlineReached(ApiError):
+    """The run's deadline (`--deadline`) is near: the request was not sent."""
+
+    outage = True
 
 
 def is_outage(error: ApiError) -> bool:
-    """An error that says the API is not usable now (not a problem with one query): the run
-    stops asking it rather than spend the retry policy on every remaining request."""
-    return (
-        isinstance(error, RateLimited | TransportError | MalformedResponse)
-        or (error.status or 0) >= 500
-    )
+    """An error after which the run stops asking this API (see the module's text): a rate
+    limit past its cap, the call budget, the deadline, or an API that failed every request."""
+    return error.outage or isinstance(error, RateLimited | SharedLimitUnavailable)
 
 
 def is_server_error(error: ApiError) -> bool:
-    """A 5xx answer that outlived the retries. Sent for a batch, it may be one item the API
-    chokes on, so the caller splits the batch; rate limits and transport errors say nothing
-    about the items."""
-    return (error.status or 0) >= 500 and not isinstance(error, RateLimited | TransportError)
+    """A 5xx answer, a body that did not decode, or a failed batch query, after the retries.
+    Sent for a batch, it may be one item the API chokes on, so the caller splits the batch;
+    rate limits and transport errors say nothing about the items."""
+    if isinstance(error, RateLimited | TransportError | DeadlineReached):
+        return False
+    return (error.status or 0) >= 500 or isinstance(error, MalformedResponse | QueryFailed)

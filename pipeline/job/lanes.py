@@ -4,6 +4,10 @@ GitHub runs alongside paper resolution (issue 15), but a run in which neither S2
 answers writes nothing, so GitHub's quota (60 requests an hour without a token) is not spent
 on it: the GitHub lane waits until S2 or arXiv first answers (usually the first request, well
 under a second), and gives up when the paper step ends without any answer.
+
+A run with a deadline (`run --deadline`) writes what it has when the deadline comes, GitHub's
+answers included, so its GitHub lane starts at once: a paper source that hangs does not hold
+it (issue 23).
 """
 
 from __future__ import annotations

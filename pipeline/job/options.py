@@ -75,16 +75,24 @@ class JobResult:
     lines: list[str] = field(default_factory=list)  # the run summary, one line per source
     rejections: list[Rejection] = field(default_factory=list)  # the anomaly guard's verdicts
 
+    deadline_reached: bool = False  # the run stopped asking at its deadline
+
     @property
     def status(self) -> int:
-        """0 clean; 1 list errors or a failed API; 3 a source rejected by the anomaly guard."""
+        """0 clean; 1 list errors or a failed API; 3 a source rejected by the anomaly guard;
+        4 the deadline stopped the run (every output written with what it had)."""
         if self.rejections:
             return 3
+        if self.deadline_reached:
+            return 4
         return 1 if self.document.errors or self.failed else 0
 
     @property
     def no_paper_source(self) -> bool:
-        """Neither S2 nor arXiv answered anything this run: writing would only lose data."""
+        """Neither S2 nor arXiv answered anything this run: writing would only lose data.
+        (Not said when the deadline stopped them: the run then writes what it has.)"""
+        if self.deadline_reached:
+            return False
         answered = any(r.resolved and not r.kept_from_previous for r in self.resolution.resolutions)
         return {"s2", "arxiv"} <= self.failed and not answered
 

@@ -150,6 +150,18 @@ def write_changes(changes: Changes, folder: Path) -> tuple[Path, str]:
     return path, text
 
 
+def deadline_warning(options: JobOptions) -> list[str]:
+    """changes.md's word on a run its deadline stopped."""
+    deadline = options.settings.deadline
+    if deadline is None or not deadline.was_reached:
+        return []
+    return [
+        f"this run reached its deadline ({deadline.seconds:g} s) and stopped asking: values "
+        "not refreshed keep the previous run's (listed at the end), new entries without data "
+        "are pending until the next run"
+    ]
+
+
 def write_outputs(
     options: JobOptions,
     inputs: Inputs,
@@ -192,7 +204,7 @@ def write_outputs(
         rows,
         previous,
         snapshot_date,
-        warnings=[str(r) for r in rejections],
+        warnings=[*[str(r) for r in rejections], *deadline_warning(options)],
         not_refreshed=stale,
         synthetic=synthetic,
     )

@@ -26,7 +26,7 @@ from pipeline.job.papers import Papers, fetch_papers
 from pipeline.job.repositories import fetch_repositories
 from pipeline.job.rows import Assembled, assemble_rows, frozen_baseline, not_refreshed_line
 from pipeline.job.summary import failed_sources, summary_lines
-from pipeline.resolve.records import ResolutionRun
+from pipeline.resolve.records import MatchMethod, ResolutionRun
 from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
 
@@ -209,6 +209,28 @@ def _github_answer(pending: Pending[RepoAnswer]) -> RepoAnswer:
         return {}, CallStats(), f"github: FAILED: {type(error).__name__}: {error}"
 
 
+def deadline_reached(options: JobOptions) -> bool:
+    deadline = options.settings.deadline
+    return deadline is not None and deadline.was_reached
+
+
+def deadline_line(options: JobOptions, inputs: Inputs, result: JobResult) -> str:
+    """What the deadline left undone: the entries kept from the previous run, and the new ones
+    without data (pending: asked on the next run)."""
+    deadline = options.settings.deadline
+    seconds = f"{deadline.seconds:g} s" if deadline is not None else "?"
+    pending = sum(
+        1
+        for r in result.resolution.resolutions
+        if r.method is MatchMethod.UNRESOLVED and r.entry_id not in inputs.previous_rows
+    )
+    return (
+        f"deadline reached ({seconds}): stopped asking and wrote what was fetched; entries not "
+        f"reached keep their previous values (not refreshed, below), {pending} new entries "
+        "pending until the next run; exit status 4"
+    )
+
+
 def run_steps(
     options: JobOptions, now: datetime, steps: Steps | None = None, hooks: Hooks | None = None
 ) -> JobResult:
@@ -222,6 +244,8 @@ def run_steps(
     for diagnostic in inputs.document.errors:
         hooks.warn(str(diagnostic))
     signal = PaperSignal()
+    if options.settings.deadline is not None:
+        signal.answered()  # a run with a deadline writes what it has: GitHub need not wait
     github: Pending[RepoAnswer] | None = None
     if options.overlap:
         start = steps.start_repositories or _start_on_a_thread(steps.fetch_repositories)
@@ -237,6 +261,7 @@ def run_steps(
     result = JobResult(
         inputs.document, resolution, {}, dict(papers.calls), failed_sources(resolution, "")
     )
+    result.deadline_reached = deadline_reached(options)
     signal.finished(any_answer=not result.no_paper_source)
     if result.no_paper_source:
         if github is not None:
@@ -256,6 +281,7 @@ def run_steps(
     citations = papers.citations
     result.calls["github"] = github_calls
     result.failed = failed_sources(resolution, repo_line)
+    result.deadline_reached = deadline_reached(options)
     result.lines = summary_lines(result, repo_line, papers.history_line)
     assembled = steps.assemble_rows(options, inputs, resolution, result.repos, now)
     result.rows, result.rejections = assembled.rows, assembled.rejections
@@ -265,6 +291,8 @@ def run_steps(
     result.lines += [str(rejection) for rejection in result.rejections]
     if assembled.not_refreshed:
         result.lines.append(not_refreshed_line(assembled.not_refreshed))
+    if result.deadline_reached:
+        result.lines.append(deadline_line(options, inputs, result))
     for line in result.lines:
         hooks.log(line)
     for rejection in result.rejections:

@@ -8,6 +8,7 @@ from typing import Any
 from pipeline.job.options import SOURCES, JobResult
 from pipeline.listfile.model import ListDocument, Severity, SkipReason
 from pipeline.resolve.records import MatchMethod, ResolutionRun
+from pipeline.sources.http import CallStats
 
 
 def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:
@@ -20,9 +21,18 @@ def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:
     for name, stats in result.calls.items():
         lines.append(
             f"{name} calls: {stats.network_requests} sent, {stats.cache_hits} from the cache, "
-            f"{stats.not_modified} not modified, {stats.retries} retries"
+            f"{stats.not_modified} not modified, {stats.retries} retries{faults_text(stats)}"
         )
     return lines
+
+
+def faults_text(stats: CallStats) -> str:
+    """The faults met (each retried) and the requests that failed after their retries."""
+    if not stats.faults and not stats.failed:
+        return ""
+    met = ", ".join(f"{count} {kind}" for kind, count in sorted(stats.faults.items()))
+    failed = f"; {stats.failed} failed after their retries" if stats.failed else ""
+    return f" (faults: {met or 'none'}{failed})"
 
 
 def failed_sources(resolution: ResolutionRun, repo_line: str) -> set[str]:

@@ -361,12 +361,14 @@ class Resolver:
         year = (override.set_year if override else None) or entry.year
         venue = (override.set_venue if override else None) or entry.venue
         searched = TitleSearch()
+        failed = False  # S2's answer for this entry failed (after its retries)
         if "s2" not in self.failures and "s2-title" not in self.failures:
             try:
                 searched = self.titles.find(query_title(title), year, venue)
             except ApiError as error:
                 if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
+                failed = True
                 notes.append(f"S2 title match failed: {error.message}")
             except ConfigError:  # the run's settings: the run fails, as documented
                 raise
@@ -395,7 +397,7 @@ class Resolver:
                 notes.append("S2 has no title match")
         elif "s2" in self.failures:
             notes.append("S2 unavailable")
-        s2_answered = not {"s2", "s2-title"} & set(self.failures)
+        s2_answered = not failed and not {"s2", "s2-title"} & set(self.failures)
         return _TitleSearchState(entry, entry_id, title, year, notes, searched, s2_answered)
 
     def _arxiv_title_lane(
@@ -414,7 +416,8 @@ class Resolver:
                 state.entry, state.entry_id, state.notes, "arXiv title search stopped"
             )
         if found.method is MatchMethod.UNRESOLVED:
-            answered = state.s2_answered and "arxiv" not in self.failures
+            failed = any(note.startswith("arXiv title search failed") for note in found.notes)
+            answered = state.s2_answered and "arxiv" not in self.failures and not failed
             found = backed_off(found, pin, today, counted=answered)
         self._tick(found.method is not MatchMethod.UNRESOLVED)
         return found

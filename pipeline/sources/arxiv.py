@@ -17,7 +17,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import ElementTree
 
 from pipeline.core.batching import chunked, unique
-from pipeline.core.errors import ApiError, MalformedResponse
+from pipeline.core.errors import ApiError, UnexpectedAnswer
 from pipeline.listfile.identifiers import parse_arxiv_id
 from pipeline.sources.config import Settings
 from pipeline.sources.gates import ApiGate
@@ -40,6 +40,14 @@ ARXIV_ID_CHUNK = 100
 ARXIV_RETRY = RetryPolicy(
     max_attempts=4, max_total_wait_s=120.0, backoff_initial_s=3.0, backoff_max_s=60.0
 )
+# The wait for an answer, per attempt (docs/RELIABILITY.md, "Slow answers"): arXiv is slower
+# than the others; an id lookup's feed grows with its ids (100 ids: 30 s).
+ARXIV_SEARCH_READ_TIMEOUT_S = 20.0
+
+
+def ids_read_timeout(ids: int) -> float:
+    """The wait for an id_list answer of `ids` entries: 15 s, and 0.15 s more per id."""
+    return 15.0 + 0.15 * ids
 
 
 @dataclass(frozen=True)
@@ -124,14 +132,25 @@ def _entry(element: Element) -> ArxivEntry:
     )
 
 
-def parse_feed(body: bytes) -> ArxivFeed:
-    """Parse an Atom answer. Raises ValueError when the body is not an arXiv Atom feed."""
+def decode_feed(body: bytes) -> Element:
+    """An Atom feed's root. ValueError when the body is not one (cut XML, an HTML page, an
+    empty body): the HTTP layer retries such a body."""
     try:
         root = ElementTree.fromstring(body)
     except ParseError as error:
         raise ValueError(f"not XML: {body[:60]!r}") from error
     if root.tag != f"{ATOM}feed":
         raise ValueError(f"not an Atom feed (root {root.tag})")
+    return root
+
+
+def parse_feed(body: bytes) -> ArxivFeed:
+    """Parse an Atom answer. Raises ValueError when the body is not an arXiv Atom feed."""
+    return read_feed(decode_feed(body))
+
+
+def read_feed(root: Element) -> ArxivFeed:
+    """An Atom feed's entries; ValueError when an entry does not fit (no id, no date)."""
     total = _text(root.find(f"{OPENSEARCH}totalResults"))
     elements = root.findall(f"{ATOM}entry")
     for element in elements:
@@ -175,17 +194,28 @@ class ArxivClient:
         http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.arxiv_api_url)
 
-    def _query(self, params: dict[str, str | int], *, refresh: bool = False) -> ArxivFeed:
-        response = self.http.request("GET", self.query_url, params=params, refresh=refresh)
+    def _query(
+        self, params: dict[str, str | int], read_timeout_s: float, *, refresh: bool = False
+    ) -> ArxivFeed:
+        """One query. A 2xx body that is not an Atom feed is retried by the HTTP layer
+        (MalformedResponse after the retries); an entry that does not fit is UnexpectedAnswer."""
+        response, root = self.http.exchange(
+            "GET",
+            self.query_url,
+            params=params,
+            refresh=refresh,
+            decode=decode_feed,
+            read_timeout_s=read_timeout_s,
+        )
         try:
-            feed = parse_feed(response.content)
+            feed = read_feed(root if root is not None else decode_feed(response.content))
         except ValueError as error:
             self.http.forget(response)
             if response.status_code != 200:
                 raise ApiError(
                     "arxiv", self.query_url, "unexpected answer", response.status_code
                 ) from None
-            raise MalformedResponse(
+            raise UnexpectedAnswer(
                 "arxiv", self.query_url, str(error)[:200], response.status_code
             ) from None
         if feed.error is not None or response.status_code != 200:
@@ -195,11 +225,13 @@ class ArxivClient:
             )
         return feed
 
-    def _query_once_more_if_empty(self, params: dict[str, str | int]) -> ArxivFeed:
+    def _query_once_more_if_empty(
+        self, params: dict[str, str | int], read_timeout_s: float
+    ) -> ArxivFeed:
         """arXiv sometimes answers a valid query with an empty page: ask once more, uncached."""
-        feed = self._query(params)
+        feed = self._query(params, read_timeout_s)
         if not feed.entries:
-            feed = self._query(params, refresh=True)
+            feed = self._query(params, read_timeout_s, refresh=True)
         return feed
 
     def get_by_ids(self, arxiv_ids: Sequence[str]) -> dict[str, ArxivEntry]:
@@ -213,7 +245,7 @@ class ArxivClient:
                 "start": 0,
                 "max_results": len(chunk),
             }
-            feed = self._query_once_more_if_empty(params)
+            feed = self._query_once_more_if_empty(params, ids_read_timeout(len(chunk)))
             found.update((entry.arxiv_id, entry) for entry in feed.entries)
         return found
 
@@ -229,9 +261,9 @@ class ArxivClient:
             "sortBy": "relevance",
             "sortOrder": "descending",
         }
-        feed = self._query(params)
+        feed = self._query(params, ARXIV_SEARCH_READ_TIMEOUT_S)
         if not feed.entries and (feed.total_results or 0) > 0:
-            feed = self._query(params, refresh=True)
+            feed = self._query(params, ARXIV_SEARCH_READ_TIMEOUT_S, refresh=True)
         return list(feed.entries)
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from pipeline.core.errors import ApiError, is_server_error
+from pipeline.core.errors import ApiError, QueryFailed, is_server_error
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -17,7 +17,8 @@ def split_failing_batch(
     """A batch that failed with 5xx (`error`), asked again in halves, recursively, each half
     with a short fuse: the parts in order with their answers, None for a single item that
     still fails alone. Raises `error` when nothing has answered (`answered` covers earlier
-    batches) and both halves fail too: the API is down, not one item."""
+    batches) and both halves fail too: the API is down, not one item (an outage when the
+    halves' failures made it one, gates.OUTAGE_AFTER)."""
     halves = (items[: len(items) // 2], items[len(items) // 2 :])
     outcomes: list[R | None] = []
     for half in halves:
@@ -27,8 +28,9 @@ def split_failing_batch(
         except ApiError as half_error:
             if not is_server_error(half_error):
                 raise
+            error.outage = error.outage or half_error.outage
             outcomes.append(None)
-    if not answered:
+    if not answered and not isinstance(error, QueryFailed):  # "too much": smaller may pass
         raise error
     parts: list[tuple[list[T], R | None]] = []
     for half, outcome in zip(halves, outcomes, strict=True):

@@ -6,7 +6,9 @@
 - S2_API_KEY: optional; sent as `x-api-key`, only to URLs under S2_API_URL
 - GITHUB_TOKEN: optional; sent as a bearer token, only to URLs under GITHUB_API_URL
 - AWESOME_ENRICH_CACHE_DIR: the HTTP cache folder, default .cache/http
-- AWESOME_ENRICH_READ_TIMEOUT_S: how long to wait for an API's answer, per attempt (default 60)
+- AWESOME_ENRICH_READ_TIMEOUT_S: how long to wait for an API's answer, per attempt, at every
+  endpoint (default: each endpoint's own, 10 to 40 s, docs/configuration.md)
+- AWESOME_ENRICH_DEADLINE: the default of `run --deadline` (read by the command line and flow)
 - AWESOME_ENRICH_TIME_SCALE: 0..1, scales pacing and retry waits; below 1 only when every API
   URL is on loopback (the local fake), never against the real APIs
 - XDG_CACHE_HOME (else ~/.cache): its awesome-enrich/pacing folder holds the spacing that runs
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.core.errors import ConfigError
+from pipeline.sources.gates import Deadline
 
 DEFAULT_S2_API_URL = "https://api.semanticscholar.org"
 DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
@@ -81,7 +85,8 @@ def _secret(env: Mapping[str, str], name: str) -> Secret | None:
     return Secret(value) if value else None
 
 
-DEFAULT_READ_TIMEOUT_S = 60.0  # per attempt; a hung API costs 2-3 of them
+# The wait for an answer of an endpoint without a timeout of its own, per attempt.
+DEFAULT_READ_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,9 @@ class Settings:
     cache_dir: Path | None = DEFAULT_CACHE_DIR  # None: no HTTP cache
     time_scale: float = 1.0  # < 1 only against a local fake
     call_budget: int | None = None  # at most this many requests to each API per run
-    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S
+    read_timeout_s: float | None = None  # None: each endpoint's own
     pacing_dir: Path = Path.home() / ".cache" / "awesome-enrich" / "pacing"
+    deadline: Deadline | None = None  # `run --deadline`: when to stop asking
 
     def with_budget(self, call_budget: int | None) -> Settings:
         return replace(self, call_budget=call_budget)
@@ -142,10 +148,10 @@ def _pacing_dir(env: Mapping[str, str]) -> Path:
     return root / "awesome-enrich" / "pacing"
 
 
-def _read_timeout(env: Mapping[str, str]) -> float:
+def _read_timeout(env: Mapping[str, str]) -> float | None:
     raw = env.get("AWESOME_ENRICH_READ_TIMEOUT_S", "").strip()
     if not raw:
-        return DEFAULT_READ_TIMEOUT_S
+        return None
     try:
         seconds = float(raw)
     except ValueError:
@@ -156,6 +162,31 @@ def _read_timeout(env: Mapping[str, str]) -> float:
             "at most 600"
         )
     return seconds
+
+
+DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str, name: str = "--deadline") -> float:
+    """Seconds in a duration such as `90m`, `60s`, `2h`, `1h30m` or `45` (seconds)."""
+    raw = text.strip().casefold()
+    parts = re.findall(r"(\d+(?:\.\d+)?)([smh]?)", raw)
+    if not raw or "".join(number + unit for number, unit in parts) != raw:
+        raise ConfigError(f"{name}={text!r} is not a duration such as 90m, 60s or 1h30m")
+    seconds = sum(float(number) * DURATION_UNITS[unit or "s"] for number, unit in parts)
+    if not 0 < seconds <= 7 * 86400:
+        raise ConfigError(f"{name}={text!r} must be above 0 and at most a week")
+    return seconds
+
+
+def deadline_for(value: str | None, env: Mapping[str, str] | None = None) -> Deadline | None:
+    """The run's deadline from `run --deadline` (or the flow parameter), else from
+    AWESOME_ENRICH_DEADLINE; None when neither is set. It starts now."""
+    env = os.environ if env is None else env
+    if value:
+        return Deadline(parse_duration(value))
+    from_env = env.get("AWESOME_ENRICH_DEADLINE", "").strip()
+    return Deadline(parse_duration(from_env, "AWESOME_ENRICH_DEADLINE")) if from_env else None
 
 
 def _time_scale(env: Mapping[str, str]) -> float:

@@ -9,7 +9,10 @@ S2, arXiv and GitHub lanes run at once). What must hold across all of them lives
 - the **call budget** (`--call-budget`): at most N requests to the API in the run, counted once
   for every client, reserved atomically before the request is sent;
 - **answered**: set on the first answer the API gave (any status but a retryable one), so the
-  job can tell "a paper source answered" before the paper work is over.
+  job can tell "a paper source answered" before the paper work is over;
+- **failing every request**: the requests that failed in a row after their retries, with no
+  answer in between, counted for every client; at OUTAGE_AFTER the API is out for the run
+  (docs/RELIABILITY.md, "When a source stops for the night").
 
 The shared Prefect rate limit (`limiter`) is waited for after the pacer, as before: it is the
 ceiling across processes; the gate is the one inside the process.
@@ -24,6 +27,11 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from pipeline.core.errors import BudgetSpent
+
+# Requests that failed in a row (each after its retries, none answered in between) before the
+# API counts as out for the run. Three: an item the API chokes on alone fails at most twice in
+# a row while its batch is split (the other half answers), and a dead API costs three requests.
+OUTAGE_AFTER = 3
 
 
 class Clock(Protocol):
@@ -105,6 +113,7 @@ class ApiGate:
         self._listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._sent = 0
+        self._failed_in_a_row = 0
 
     def on_answer(self, listener: Callable[[], None]) -> None:
         """Call `listener` (once) when the API first answers; at once if it already has."""
@@ -124,6 +133,13 @@ class ApiGate:
         for listener in listeners:
             listener()
 
+    def record(self, *, failed: bool) -> bool:
+        """A request ended (after its retries): answered, or failed. True when the API has now
+        failed OUTAGE_AFTER requests in a row: it counts as out for the run."""
+        with self._lock:
+            self._failed_in_a_row = self._failed_in_a_row + 1 if failed else 0
+            return self._failed_in_a_row >= OUTAGE_AFTER
+
     @property
     def sent(self) -> int:
         """Requests reserved so far (by every client of this gate)."""
@@ -142,3 +158,35 @@ class ApiGate:
         self.pacer.wait()
         if limiter is not None:
             limiter(self.api)
+
+
+class Deadline:
+    """When the run must stop asking (`run --deadline`), on the real monotonic clock (a time
+    scale shortens waits, not the window): `margin_s` before it, no request is sent, so the
+    run still has that long to write its outputs."""
+
+    def __init__(self, seconds: float, margin_s: float | None = None) -> None:
+        self.seconds = seconds
+        # Writing every output takes seconds (charts are most of it): keep a tenth of the
+        # window, between 5 s and 60 s, for it.
+        self.margin_s = margin_s if margin_s is not None else min(60.0, max(5.0, seconds / 10))
+        self._ends = time.monotonic() + seconds
+        self._reached = False  # a plain flag: Settings (which holds this) is pickled
+
+    def remaining(self) -> float:
+        """Seconds left for asking (the margin kept back); negative once past."""
+        return self._ends - self.margin_s - time.monotonic()
+
+    def reached(self) -> bool:
+        if self.remaining() <= 0:
+            self._reached = True
+        return self._reached
+
+    def give_up(self) -> None:
+        """A wait would end past the deadline: the run stops asking now."""
+        self._reached = True
+
+    @property
+    def was_reached(self) -> bool:
+        """Whether the run stopped asking because of it (some request found it reached)."""
+        return self._reached

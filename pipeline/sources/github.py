@@ -22,7 +22,13 @@ from typing import Any
 from urllib.parse import quote
 
 from pipeline.core.batching import chunked, unique
-from pipeline.core.errors import ApiError, TransportError, is_outage, is_server_error
+from pipeline.core.errors import (
+    ApiError,
+    QueryFailed,
+    TransportError,
+    is_outage,
+    is_server_error,
+)
 from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Secret, Settings
 from pipeline.sources.gates import ApiGate
@@ -35,6 +41,7 @@ from pipeline.sources.http import (
     Clock,
     HttpClient,
     RetryPolicy,
+    decode_json,
 )
 
 # Aliased `repository` lookups per GraphQL request (connections take at most 100 nodes; GH-GQL).
@@ -42,6 +49,13 @@ GITHUB_GRAPHQL_BATCH = 100
 GITHUB_RETRY = RetryPolicy(
     max_attempts=5, max_total_wait_s=120.0, backoff_initial_s=2.0, backoff_max_s=60.0
 )
+# The wait for an answer, per attempt (docs/RELIABILITY.md, "Slow answers"). GitHub ends a
+# query itself after 10 s (a 502, GH-GQL); a batch of 100 repositories may take 20 s.
+GITHUB_REST_READ_TIMEOUT_S = 10.0
+GITHUB_CONNECT_TIMEOUT_S = 5.0
+# GraphQL errors (HTTP 200, no data) that say the query as a whole was too much: asked again in
+# halves at once. Other query-level errors ("something went wrong", a timeout) are retried.
+TOO_MUCH = frozenset({"RESOURCE_LIMITS_EXCEEDED", "MAX_NODE_LIMIT_EXCEEDED"})
 REST_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 _REPO_FIELDS = """
@@ -198,6 +212,34 @@ def parse_graphql(data: Any) -> GraphqlAnswer:
     return GraphqlAnswer(repos, tuple(error for error in errors if isinstance(error, dict)))
 
 
+def graphql_read_timeout(repos: int) -> float:
+    """The wait for a GraphQL answer on `repos` repositories: 10 s, and 0.1 s more each."""
+    return GITHUB_REST_READ_TIMEOUT_S + 0.1 * repos
+
+
+def _query_errors(body: Any) -> list[dict[str, Any]]:
+    """The errors of an answer that failed as a whole: `errors` without a path, and no data."""
+    if not isinstance(body, dict) or body.get("data") or not isinstance(body.get("errors"), list):
+        return []
+    return [e for e in body["errors"] if isinstance(e, dict) and not e.get("path")]
+
+
+def _error_type(error: dict[str, Any]) -> str:
+    return str(error.get("type", "")).upper()
+
+
+def decode_graphql(content: bytes) -> Any:
+    """A GraphQL answer; ValueError (retried like a 5xx) when it does not decode, or when the
+    query failed as a whole for a passing reason ("something went wrong", a timeout). A rate
+    limit and "too much" (TOO_MUCH: asked again in halves) are returned to the client."""
+    body = decode_json(content)
+    failed = _query_errors(body)
+    passing = [e for e in failed if _error_type(e) not in TOO_MUCH | {"RATE_LIMITED"}]
+    if passing:
+        raise ValueError(f"GraphQL errors: {str(passing[0].get('message', ''))[:120]}")
+    return body
+
+
 def _block_reason(body: Any) -> str | None:
     if isinstance(body, dict) and isinstance(body.get("block"), dict):
         return str(body["block"].get("reason") or "blocked")
@@ -233,6 +275,7 @@ class GitHubClient:
             credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
             headers=REST_HEADERS,
             max_connections=1,  # GitHub asks for serial requests
+            connect_timeout_s=GITHUB_CONNECT_TIMEOUT_S,
         )
         http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.github_api_url, has_token=token is not None)
@@ -282,7 +325,8 @@ class GitHubClient:
         nothing answered and both halves fail too."""
         try:
             try:
-                return self._graphql_batch(names, known_gone)
+                fuse = SPLIT_FUSE if len(names) > 1 else None  # then split, as S2's batches
+                return self._graphql_batch(names, known_gone, max_server_errors=fuse)
             except ApiError as error:
                 if not is_server_error(error) or len(names) == 1:
                     raise
@@ -329,12 +373,21 @@ class GitHubClient:
             "POST",
             url,
             parse_graphql,
+            decode=decode_graphql,
             json_body={"query": query, "variables": variables},
             cache_ttl=GITHUB_GRAPHQL_CACHE_TTL,
             max_server_errors=max_server_errors,
+            read_timeout_s=graphql_read_timeout(len(names)),
         )
         if answer is None:
             return {}
+        too_much = [e for e in answer.errors if not e.get("path") and _error_type(e) in TOO_MUCH]
+        if too_much and not answer.repos:
+            self.http.forget(response)  # asked again in halves (QueryFailed splits the batch)
+            message = str(too_much[0].get("message", ""))[:120]
+            raise QueryFailed(
+                "github", url, f"GraphQL query failed: {message}", response.status_code
+            )
         if any(str(e.get("type", "")).upper() == "RATE_LIMITED" for e in answer.errors):
             # GraphQL reports an exhausted quota with HTTP 200; REST has its own budget.
             self.http.forget(response)
@@ -365,7 +418,10 @@ class GitHubClient:
         url = f"{self.base_url}/repos/{quote(name, safe='/')}"
         try:
             response, info = self.http.request_json(
-                "GET", url, lambda data: parse_rest_repo(name, data)
+                "GET",
+                url,
+                lambda data: parse_rest_repo(name, data),
+                read_timeout_s=GITHUB_REST_READ_TIMEOUT_S,
             )
         except ApiError as error:
             if is_outage(error):
@@ -380,7 +436,11 @@ class GitHubClient:
         url = f"{self.base_url}/repos/{quote(full_name, safe='/')}/commits"
         try:
             response, last = self.http.request_json(
-                "GET", url, parse_last_commit, params={"per_page": 1}
+                "GET",
+                url,
+                parse_last_commit,
+                params={"per_page": 1},
+                read_timeout_s=GITHUB_REST_READ_TIMEOUT_S,
             )
         except ApiError as error:
             if is_outage(error):

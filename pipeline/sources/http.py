@@ -1,21 +1,25 @@
 """The one HTTP layer under the three API clients.
 
-It owns: connection-reusing sessions (with an optional requests-cache SQLite cache), a timeout on
-every request, the User-Agent, per-API pacing, credentials (attached only to URLs under the API's
-own base URL, re-decided on every redirect hop), and the single retry policy (tenacity):
+It owns: connection-reusing sessions (sessions.py, with an optional requests-cache SQLite cache),
+connect and read timeouts per API and endpoint, the User-Agent, per-API pacing, credentials
+(attached only to URLs under the API's own base URL, re-decided on every redirect hop), the
+run's deadline, and the single retry policy (tenacity):
 
-- retried: 429, 5xx, GitHub rate-limit 403s, connection errors, timeouts, truncated bodies;
+- retried (answers.py): 429, 5xx, GitHub rate-limit 403s, resets, timeouts (on a fresh
+  connection), and 2xx bodies that do not decode (cut, HTML, empty), each counted in CallStats;
 - waits: `Retry-After` (seconds or HTTP date), else GitHub's `x-ratelimit-reset` when
   `x-ratelimit-remaining` is 0, else exponential backoff with jitter;
-- capped: attempts and the total time slept; a wait that would pass the cap is not slept;
-- then a typed error (RateLimited, ApiError, TransportError) whose text is redacted.
+- capped: attempts, the total time slept, and the deadline; a wait past a cap is not slept;
+- then a typed error (RateLimited, ApiError, TransportError, MalformedResponse) whose text is
+  redacted, and which says whether the API now counts as out (`outage`: it failed OUTAGE_AFTER
+  requests in a row, gates.py). One failed request is that item's failure, never the API's.
 
+A decoded body that does not fit the caller's schema is UnexpectedAnswer, naming the field.
 Everything else (200, 304, 404, 410, 451, 409, other 4xx) is returned to the client as a value.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -23,7 +27,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -32,24 +36,36 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from pipeline.core.errors import (
     ApiError,
+    DeadlineReached,
     MalformedResponse,
     PipelineError,
     RateLimited,
     SharedLimitUnavailable,
     TransportError,
+    UnexpectedAnswer,
 )
+from pipeline.sources.answers import RETRYABLE_EXCEPTIONS as RETRYABLE_EXCEPTIONS
+from pipeline.sources.answers import RetryableFault, transport_kind
+from pipeline.sources.answers import describe_transport_error as describe_transport_error
+from pipeline.sources.answers import is_rate_limited as is_rate_limited
+from pipeline.sources.answers import is_retryable as is_retryable
+from pipeline.sources.answers import reset_time as reset_time
+from pipeline.sources.answers import retry_after_seconds as retry_after_seconds
 from pipeline.sources.config import DEFAULT_READ_TIMEOUT_S, Secret, Settings
 from pipeline.sources.gates import ApiGate as ApiGate
 from pipeline.sources.gates import Clock as Clock
+from pipeline.sources.gates import Deadline as Deadline
 from pipeline.sources.gates import Pacer as Pacer
 from pipeline.sources.gates import ScaledClock as ScaledClock
 from pipeline.sources.gates import SystemClock as SystemClock
 from pipeline.sources.gates import clock_for as clock_for
+from pipeline.sources.sessions import CACHE_MAX_AGE as CACHE_MAX_AGE
+from pipeline.sources.sessions import PacedCachedSession as PacedCachedSession
+from pipeline.sources.sessions import make_session as make_session
 
 log = logging.getLogger("pipeline.sources.http")
 
@@ -73,33 +89,20 @@ GITHUB_MIN_INTERVAL_S = 0.25
 ARXIV_CACHE_TTL = timedelta(days=1)
 # Semantic Scholar citation counts move daily; a short lifetime only spares re-runs.
 S2_CACHE_TTL = timedelta(hours=1)
-# Cached answers older than this are deleted at start-up. A 304 does not renew an answer's age
-# (requests-cache 1.3), so an ETag revalidated every night is fetched whole once a month.
-CACHE_MAX_AGE = timedelta(days=30)
 # GitHub REST: always revalidate with If-None-Match; a 304 costs no rate limit (GH-BP).
 GITHUB_REST_CACHE_TTL = timedelta(0)
 # GitHub GraphQL has no ETags: a short lifetime, so a re-run within the hour spends no quota.
 GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
 
+# The wait for a connection; the wait for an answer is per endpoint (the clients' timeouts).
 CONNECT_TIMEOUT_S = 10.0
-# A half of a batch that failed with 5xx gives up after this many 5xx answers (one retry): the
-# split, not the retry policy, is what gets past an item the API keeps failing on.
+# A half of a batch that failed with 5xx or undecodable bodies gives up after this many of
+# them (one retry): the split, not the retry policy, gets past an item the API fails on.
 SPLIT_FUSE = 2
 MAX_REDIRECTS = 5
-RETRYABLE_EXCEPTIONS = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
+# A read timeout capped by the deadline never goes below this (a request needs some time).
+MIN_READ_TIMEOUT_S = 0.5
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_GITHUB_RATE_LIMIT_MESSAGES = (
-    "api rate limit exceeded",
-    "secondary rate limit",
-    "abuse detection",
-    "please retry your request again later",
-    "please wait a few minutes before you try again",
-)
 
 
 def _package_version() -> str:
@@ -139,7 +142,11 @@ class ApiProfile:
     headers: Mapping[str, str] = field(default_factory=dict)
     max_connections: int = 10
     budget: int | None = None  # requests this client may send in its lifetime
-    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S  # the wait for an answer, per attempt
+    # The wait for an answer, per attempt, for every endpoint (AWESOME_ENRICH_READ_TIMEOUT_S);
+    # None: each endpoint's own (the clients'), else DEFAULT_READ_TIMEOUT_S.
+    read_timeout_s: float | None = None
+    connect_timeout_s: float = CONNECT_TIMEOUT_S
+    deadline: Deadline | None = None  # the run's `--deadline`
 
 
 class Redactor:
@@ -154,170 +161,34 @@ class Redactor:
         return text
 
 
-def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
-    """The wait a response asks for: `Retry-After` (seconds or HTTP date), or GitHub's
-    `x-ratelimit-reset` when `x-ratelimit-remaining` is 0. None when it asks for nothing."""
-    value = headers.get("Retry-After")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            return max(0.0, (when - now).total_seconds())
-    reset = headers.get("x-ratelimit-reset")
-    if headers.get("x-ratelimit-remaining") == "0" and reset and reset.isdigit():
-        return max(0.0, int(reset) - now.timestamp()) + 1.0
-    return None
+def decode_json(content: bytes) -> Any:
+    """A JSON body; ValueError when it does not decode (cut, HTML, empty): retried."""
+    return json.loads(content)
 
 
-def reset_time(headers: Mapping[str, str], now: datetime) -> datetime | None:
-    wait = retry_after_seconds(headers, now)
-    return now + timedelta(seconds=wait) if wait is not None else None
-
-
-def _json_message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("message", "")) if isinstance(body, dict) else ""
-
-
-def is_rate_limited(response: requests.Response) -> bool:
-    """429, or a 403 that is GitHub's primary or secondary rate limit (not a block or bad token)."""
-    if response.status_code == 429:
-        return True
-    if response.status_code != 403:
-        return False
-    if response.headers.get("x-ratelimit-remaining") == "0" or "Retry-After" in response.headers:
-        return True
-    message = _json_message(response).casefold()
-    return any(text in message for text in _GITHUB_RATE_LIMIT_MESSAGES)
-
-
-def is_retryable(response: requests.Response) -> bool:
-    return response.status_code >= 500 or is_rate_limited(response)
-
-
-def describe_transport_error(error: Exception) -> str:
-    """A short reason for a request that got no HTTP answer."""
-    text = str(error)
-    if isinstance(error, requests.Timeout):
-        return "timed out"
-    if isinstance(
-        error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
-    ):
-        return "the answer was cut off"
-    if "NameResolutionError" in text or "Name or service not known" in text:
-        return "cannot resolve the host name"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "reset by peer" in text or "RemoteDisconnected" in text or "Connection aborted" in text:
-        return "connection reset"
-    return f"{type(error).__name__}: {text[:120]}"
-
-
-class _RetryableAnswer(Exception):
-    """Carries a retryable response or transport exception through tenacity."""
-
-    def __init__(
-        self, response: requests.Response | None = None, error: Exception | None = None
-    ) -> None:
-        super().__init__()
-        self.response = response
-        self.error = error
+def schema_problem(error: Exception) -> str:
+    """What did not fit in a decoded answer, naming the field where the error does."""
+    if isinstance(error, KeyError):
+        return f"no field {error.args[0]!r}" if error.args else "a field is missing"
+    return f"{type(error).__name__}: {error}"
 
 
 @dataclass
 class CallStats:
-    """What one API client spent: network requests by status, and cache hits."""
+    """What one API client spent: network requests by status, cache hits, and the faults met."""
 
     sent: Counter[str] = field(default_factory=Counter)  # "METHOD path" -> requests attempted
     cache_hits: int = 0
     not_modified: int = 0  # revalidations answered 304 (free on GitHub)
     retries: int = 0
     slept_s: float = 0.0
+    # Retryable faults by kind ("HTTP 503", "undecodable body", "timed out", ...), each attempt.
+    faults: Counter[str] = field(default_factory=Counter)
+    failed: int = 0  # requests that failed after their retries (that item's failure)
 
     @property
     def network_requests(self) -> int:
         return sum(self.sent.values())
-
-
-class PacedCachedSession(requests_cache.CachedSession):
-    """A CachedSession that calls `before_network` just before a request leaves for the network
-    (a miss, an expired answer's revalidation, a forced refresh): requests-cache sends through
-    `_send_and_cache` only then. The client paces and counts there, so a request costs one
-    cache lookup, where asking the cache first (`only_if_cached`) and then sending cost two:
-    at 10,000 papers that second lookup was a fifth of the run's CPU."""
-
-    before_network: Callable[[requests.PreparedRequest], None] | None = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._environment: dict[tuple[str, str], dict[str, Any]] = {}
-
-    def merge_environment_settings(
-        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> Any:
-        """requests reads the proxy and CA-bundle variables anew for every request (a tenth of
-        a request's CPU here); for requests that set none of these themselves, as the client's
-        never do, they are read once per origin for the session's life (httpx reads them once
-        per client)."""
-        if proxies or stream is not None or verify is not None or cert is not None:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        parts = urlsplit(str(url))
-        origin = (parts.scheme, parts.netloc)
-        settings = self._environment.get(origin)
-        if settings is None:
-            settings = dict(super().merge_environment_settings(url, {}, None, None, None))
-            self._environment[origin] = settings
-        return {**settings, "proxies": dict(settings["proxies"])}
-
-    def _send_and_cache(
-        self,
-        request: requests.PreparedRequest,
-        actions: Any,
-        cached_response: Any = None,
-        **kwargs: Any,
-    ) -> Any:
-        if self.before_network is not None:
-            self.before_network(request)
-        return super()._send_and_cache(request, actions, cached_response, **kwargs)
-
-
-def make_session(
-    api: str, cache_dir: Path | None, cache_ttl: timedelta, max_connections: int
-) -> requests.Session:
-    """A session for one API: pooled connections, no urllib3 retries (ours is the only policy),
-    and a requests-cache SQLite cache at `cache_dir/<api>.sqlite` unless `cache_dir` is None."""
-    session: requests.Session
-    if cache_dir is None:
-        session = requests.Session()
-    else:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        session = PacedCachedSession(
-            cache_name=str(cache_dir / f"{api}.sqlite"),
-            backend="sqlite",
-            expire_after=cache_ttl,
-            allowable_methods=("GET", "POST"),
-            allowable_codes=(200, 301, 404),
-            # Never part of a cache key, and redacted from the cached request.
-            ignored_parameters=("Authorization", "x-api-key"),
-        )
-        # Bounded growth: expired answers are kept for ETag revalidation, but not for ever.
-        session.cache.delete(older_than=CACHE_MAX_AGE)
-    adapter = HTTPAdapter(
-        pool_connections=max_connections, pool_maxsize=max_connections, max_retries=0
-    )
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
 
 
 class HttpClient:
@@ -342,7 +213,8 @@ class HttpClient:
         self.session = session or make_session(
             profile.name, cache_dir, profile.cache_ttl, profile.max_connections
         )
-        # Pacing and call budget, shared with the run's other clients of this API (gates.py).
+        # Pacing, call budget and failures in a row, shared with the run's other clients of
+        # this API (gates.py).
         self.gate = gate or ApiGate(
             profile.name, profile.min_interval_s, self.clock, budget=profile.budget
         )
@@ -368,11 +240,16 @@ class HttpClient:
         gate: ApiGate | None = None,
     ) -> HttpClient:
         """One API's client under the run's settings: cache folder, time scale, call budget,
-        and redaction of every known credential (not only this API's). A `gate` shared with
-        the run's other clients of the API brings its pacer and budget (the settings' budget
-        is then the gate's)."""
+        read timeout, deadline, and redaction of every known credential (not only this API's).
+        A `gate` shared with the run's other clients of the API brings its pacer and budget
+        (the settings' budget is then the gate's)."""
         return cls(
-            replace(profile, budget=settings.call_budget, read_timeout_s=settings.read_timeout_s),
+            replace(
+                profile,
+                budget=settings.call_budget,
+                read_timeout_s=settings.read_timeout_s,
+                deadline=settings.deadline,
+            ),
             cache_dir=settings.cache_dir,
             clock=clock or clock_for(settings.time_scale),
             redact=Redactor(settings.secrets),
@@ -395,9 +272,13 @@ class HttpClient:
 
     # --- sending ---------------------------------------------------------------------------
     def _before_network(self, _: requests.PreparedRequest | None = None) -> None:
-        """A hop is about to leave for the network: count it against the budget (BudgetSpent
-        past it: nothing is sent), wait for the API's turn, count it as sent."""
+        """A hop is about to leave for the network: stop at the deadline (DeadlineReached),
+        count it against the budget (BudgetSpent past it: nothing is sent), wait for the API's
+        turn, count it as sent."""
         method, url = self._hop.method, self._hop.url
+        deadline = self.profile.deadline
+        if deadline is not None and deadline.reached():
+            raise DeadlineReached(self.profile.name, self.redact(url), "deadline reached")
         self.gate.reserve(self.redact(url))
         try:
             self.gate.wait_turn(self.limiter)
@@ -412,6 +293,15 @@ class HttpClient:
             self.stats.sent[f"{method} {self._endpoint(url)}"] += 1
         self._hop.sent = True
 
+    def _timeouts(self, read_timeout_s: float | None) -> tuple[float, float]:
+        """(connect, read) for one attempt: the settings' override, else the endpoint's, capped
+        by what is left before the deadline."""
+        read = self.profile.read_timeout_s or read_timeout_s or DEFAULT_READ_TIMEOUT_S
+        deadline = self.profile.deadline
+        if deadline is not None:
+            read = max(MIN_READ_TIMEOUT_S, min(read, deadline.remaining()))
+        return min(self.profile.connect_timeout_s, read), read
+
     def _send_hop(
         self, method: str, url: str, hop_kwargs: dict[str, Any], refresh: bool
     ) -> requests.Response:
@@ -422,13 +312,7 @@ class HttpClient:
             hop_kwargs["force_refresh"] = refresh
         else:
             self._before_network()  # no cache (or a session of the caller's): always sent
-        response = self.session.request(
-            method,
-            url,
-            timeout=(CONNECT_TIMEOUT_S, self.profile.read_timeout_s),
-            allow_redirects=False,
-            **hop_kwargs,
-        )
+        response = self.session.request(method, url, allow_redirects=False, **hop_kwargs)
         with self._stats_lock:
             if not self._hop.sent:
                 self.stats.cache_hits += 1
@@ -468,9 +352,9 @@ class HttpClient:
 
     # --- retry policy ------------------------------------------------------------------------
     def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _RetryableAnswer) and error.response is not None:
-            hinted = retry_after_seconds(error.response.headers, self.clock.now())
+        fault = state.outcome.exception() if state.outcome else None
+        if isinstance(fault, RetryableFault) and fault.response is not None:
+            hinted = retry_after_seconds(fault.response.headers, self.clock.now())
             if hinted is not None:
                 return hinted
         policy = self.profile.retry
@@ -481,25 +365,26 @@ class HttpClient:
 
     def _stop(self, state: RetryCallState, max_server_errors: int | None = None) -> bool:
         policy = self.profile.retry
-        waited = state.idle_for + (state.upcoming_sleep or 0.0)
-        error = state.outcome.exception() if state.outcome else None
-        no_answer = isinstance(error, _RetryableAnswer) and error.response is None
-        cap = policy.max_transport_wait_s if no_answer else policy.max_total_wait_s
-        if max_server_errors is not None and isinstance(error, _RetryableAnswer):
-            server_errors = state.kwargs.get("server_errors", [])
-            if len(server_errors) >= max_server_errors:
-                return True
+        upcoming = state.upcoming_sleep or 0.0
+        waited = state.idle_for + upcoming
+        fault = state.outcome.exception() if state.outcome else None
+        unreachable = isinstance(fault, RetryableFault) and fault.kind == "unreachable"
+        cap = policy.max_transport_wait_s if unreachable else policy.max_total_wait_s
+        fused = len(state.kwargs.get("server_errors", [])) >= (max_server_errors or 1 << 30)
+        if fused and isinstance(fault, RetryableFault):
+            return True
+        deadline = self.profile.deadline
+        if deadline is not None and deadline.remaining() <= upcoming * self._sleep_scale():
+            deadline.give_up()  # the wait would pass the deadline: give up now
+            return True
         return state.attempt_number >= policy.max_attempts or waited > cap
 
+    def _sleep_scale(self) -> float:
+        return float(getattr(self.clock, "scale", 1.0))
+
     def _before_sleep(self, state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        what = "error"
-        if isinstance(error, _RetryableAnswer):
-            what = (
-                f"HTTP {error.response.status_code}"
-                if error.response is not None
-                else type(error.error).__name__
-            )
+        fault = state.outcome.exception() if state.outcome else None
+        what = fault.describe() if isinstance(fault, RetryableFault) else "error"
         with self._stats_lock:
             self.stats.retries += 1
             self.stats.slept_s += state.upcoming_sleep or 0.0
@@ -511,6 +396,21 @@ class HttpClient:
             )
         )
 
+    def _fault(
+        self,
+        kind: str,
+        response: requests.Response | None,
+        server_errors: list[int],
+        error: Exception | None = None,
+    ) -> RetryableFault:
+        """A retryable fault of this attempt, counted (the split's fuse counts 5xx and bodies)."""
+        fault = RetryableFault(kind, response, error)
+        if kind == "body" or (response is not None and response.status_code >= 500):
+            server_errors.append(response.status_code if response is not None else 0)
+        with self._stats_lock:
+            self.stats.faults[fault.describe()] += 1
+        return fault
+
     def _attempt(
         self,
         method: str,
@@ -518,25 +418,39 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         kwargs: dict[str, Any],
         refresh: bool,
-        server_errors: list[int] | None = None,
-    ) -> requests.Response:
+        decode: Callable[[bytes], Any] | None,
+        server_errors: list[int],
+    ) -> tuple[requests.Response, Any]:
         try:
             response = self._send(method, url, headers, kwargs, refresh)
         except RETRYABLE_EXCEPTIONS as error:
-            raise _RetryableAnswer(error=error) from error
+            raise self._fault(transport_kind(error), None, server_errors, error) from error
         if is_retryable(response):
-            if server_errors is not None and response.status_code >= 500:
-                server_errors.append(response.status_code)
-            raise _RetryableAnswer(response=response)
+            raise self._fault("status", response, server_errors)
+        body = None
+        if decode is not None and 200 <= response.status_code < 300:
+            try:
+                body = decode(response.content)
+            except ValueError as error:
+                self.forget(response)  # never served again from the cache
+                raise self._fault("body", response, server_errors, error) from error
         self.gate.mark_answered()
-        return response
+        return response, body
 
-    def _give_up(self, url: str, answer: _RetryableAnswer) -> ApiError:
+    def _give_up(self, url: str, fault: RetryableFault) -> ApiError:
         name, shown_url = self.profile.name, self.redact(url)
-        response = answer.response
+        response = fault.response
+        deadline = self.profile.deadline
+        if deadline is not None and deadline.reached():
+            return DeadlineReached(name, shown_url, f"deadline reached ({fault.describe()})")
+        if fault.kind == "body":
+            detail = f"{type(fault.error).__name__}: {fault.error}" if fault.error else "cut off"
+            status = response.status_code if response is not None else None
+            text = self.redact(f"the body did not decode ({detail})"[:300])
+            return MalformedResponse(name, shown_url, text, status)
         if response is None:
-            detail = describe_transport_error(answer.error) if answer.error else "no answer"
-            return TransportError(name, shown_url, f"cannot reach the API ({self.redact(detail)})")
+            detail = self.redact(fault.describe())
+            return TransportError(name, shown_url, f"cannot reach the API ({detail})")
         if is_rate_limited(response):
             reset = reset_time(response.headers, self.clock.now())
             until = f" until {reset:%Y-%m-%d %H:%M:%S} UTC" if reset else ""
@@ -545,7 +459,7 @@ class HttpClient:
             )
         return ApiError(name, shown_url, "server error", response.status_code)
 
-    def request(
+    def exchange(
         self,
         method: str,
         url: str,
@@ -556,15 +470,20 @@ class HttpClient:
         cache_ttl: timedelta | None = None,
         refresh: bool = False,
         max_server_errors: int | None = None,
-    ) -> requests.Response:
-        """Send under the pacing and retry policy; return any non-retryable answer.
+        read_timeout_s: float | None = None,
+        decode: Callable[[bytes], Any] | None = None,
+    ) -> tuple[requests.Response, Any]:
+        """Send under the pacing and retry policy; return any non-retryable answer, with its
+        body `decode`d when it is a 2xx (a body that does not decode is retried).
 
         `refresh` bypasses the cache (for the arXiv empty-page retry); `cache_ttl` overrides
-        the API's cache lifetime for this request. `max_server_errors` gives up after that many
-        5xx answers (429s and transport errors still follow the policy): a caller that can
-        split a failing batch asks its halves with a short fuse.
+        the API's cache lifetime for this request; `read_timeout_s` is the endpoint's wait for
+        an answer. `max_server_errors` gives up after that many 5xx answers or undecodable
+        bodies (429s and transport errors still follow the policy): a caller that can split a
+        failing batch asks its halves with a short fuse.
         """
-        kwargs: dict[str, Any] = {}
+        connect, read = self._timeouts(read_timeout_s)
+        kwargs: dict[str, Any] = {"timeout": (connect, read)}
         if params is not None:
             kwargs["params"] = params
         if json_body is not None:
@@ -572,7 +491,7 @@ class HttpClient:
         if cache_ttl is not None and isinstance(self.session, requests_cache.CachedSession):
             kwargs["expire_after"] = cache_ttl
         retrying = Retrying(
-            retry=retry_if_exception_type(_RetryableAnswer),
+            retry=retry_if_exception_type(RetryableFault),
             wait=self._wait,
             stop=partial(self._stop, max_server_errors=max_server_errors),
             sleep=self.clock.sleep,
@@ -581,31 +500,51 @@ class HttpClient:
         )
         server_errors: list[int] = []
         try:
-            return retrying(
-                self._attempt, method, url, headers, kwargs, refresh, server_errors=server_errors
+            answer = retrying(
+                self._attempt,
+                method,
+                url,
+                headers,
+                kwargs,
+                refresh,
+                decode,
+                server_errors=server_errors,
             )
-        except _RetryableAnswer as answer:
-            raise self._give_up(url, answer) from None
+        except RetryableFault as fault:
+            error = self._give_up(url, fault)
+            with self._stats_lock:
+                self.stats.failed += 1
+            error.outage = self.gate.record(failed=True) or isinstance(error, DeadlineReached)
+            raise error from None
+        self.gate.record(failed=False)
+        return answer
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """`exchange` without decoding: the answer, for the caller to read."""
+        return self.exchange(method, url, **kwargs)[0]
 
     def request_json(
-        self, method: str, url: str, parse: Callable[[Any], T], **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        parse: Callable[[Any], T],
+        decode: Callable[[bytes], Any] = decode_json,
+        **kwargs: Any,
     ) -> tuple[requests.Response, T | None]:
-        """`request`, then decode JSON and `parse` it for 2xx answers (None otherwise).
-
-        A body that fails to decode or parse is evicted from the cache and raised as
-        MalformedResponse, so a broken answer is never served again.
-        """
-        response = self.request(method, url, **kwargs)
+        """`exchange` with a JSON `decode`, then `parse` the decoded body of 2xx answers (None
+        otherwise). A body that does not fit `parse`'s schema (KeyError, TypeError, ValueError)
+        is UnexpectedAnswer naming the field: that item's error, evicted from the cache."""
+        response, body = self.exchange(method, url, decode=decode, **kwargs)
         if not 200 <= response.status_code < 300:
             return response, None
         try:
-            return response, parse(json.loads(response.content))
-        except (ValueError, KeyError, TypeError) as error:
+            return response, parse(body)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
             self.forget(response)
-            raise MalformedResponse(
+            raise UnexpectedAnswer(
                 self.profile.name,
                 self.redact(response.url or url),
-                self.redact(f"unexpected body ({type(error).__name__}: {error})"[:300]),
+                self.redact(f"the answer does not fit the schema ({schema_problem(error)})"[:300]),
                 response.status_code,
             ) from None
 

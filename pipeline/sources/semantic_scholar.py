@@ -18,6 +18,7 @@ from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Settings
 from pipeline.sources.gates import ApiGate
 from pipeline.sources.http import (
+    CONNECT_TIMEOUT_S,
     S2_CACHE_TTL,
     S2_MIN_INTERVAL_WITH_KEY_S,
     S2_MIN_INTERVAL_WITHOUT_KEY_S,
@@ -26,6 +27,7 @@ from pipeline.sources.http import (
     Clock,
     HttpClient,
     RetryPolicy,
+    schema_problem,
 )
 
 # POST /paper/batch takes at most 500 ids per call (S2 API docs).
@@ -49,6 +51,17 @@ S2_CITATION_FIELDS = "year,publicationDate"
 S2_RETRY = RetryPolicy(
     max_attempts=6, max_total_wait_s=180.0, backoff_initial_s=2.0, backoff_max_s=60.0
 )
+# The wait for an answer, per attempt (docs/RELIABILITY.md, "Slow answers"): S2 answers a title
+# match or a search within a second or two; a citation page of 1,000 and a batch take longer,
+# the batch in proportion to its ids (500 ids: 30 s).
+S2_READ_TIMEOUT_S = 10.0
+S2_CITATIONS_READ_TIMEOUT_S = 20.0
+S2_CONNECT_TIMEOUT_S = min(5.0, CONNECT_TIMEOUT_S)
+
+
+def batch_read_timeout(ids: int) -> float:
+    """The wait for a /paper/batch answer of `ids` papers: 10 s, and 0.04 s more per id."""
+    return S2_READ_TIMEOUT_S + 0.04 * ids
 
 
 def arxiv_paper_id(arxiv_id: str) -> str:
@@ -164,10 +177,17 @@ def parse_batch(data: Any, requested: Sequence[str]) -> list[S2Lookup]:
         raise TypeError(f"expected a list, got {type(data).__name__}")
     if len(data) != len(requested):
         raise ValueError(f"{len(data)} results for {len(requested)} ids")
-    return [
-        S2Lookup(paper_id, None if item is None else parse_paper(item))
-        for paper_id, item in zip(requested, data, strict=True)
-    ]
+    return [_lookup(paper_id, item) for paper_id, item in zip(requested, data, strict=True)]
+
+
+def _lookup(paper_id: str, item: Any) -> S2Lookup:
+    """One id's answer in a batch; one that does not fit the schema is that id's failure."""
+    if item is None:
+        return S2Lookup(paper_id, None)
+    try:
+        return S2Lookup(paper_id, parse_paper(item))
+    except (KeyError, TypeError, ValueError) as error:
+        return S2Lookup(paper_id, None, f"S2's answer does not fit ({schema_problem(error)})")
 
 
 def parse_match(data: Any) -> S2Match | None:
@@ -256,6 +276,7 @@ class SemanticScholarClient:
             cache_ttl=S2_CACHE_TTL,
             retry=S2_RETRY,
             credentials={"x-api-key": key} if key else {},
+            connect_timeout_s=S2_CONNECT_TIMEOUT_S,
         )
         http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
         return cls(http, settings.s2_api_url)
@@ -274,7 +295,10 @@ class SemanticScholarClient:
         results: list[S2Lookup] = []
         for chunk in chunked(paper_ids, S2_BATCH_SIZE):
             try:
-                results.extend(self._batch(chunk))
+                # A batch of several ids is split after SPLIT_FUSE failures, not the whole
+                # policy: a poisoned id costs no minutes of backoff (issue 23).
+                fuse = SPLIT_FUSE if len(chunk) > 1 else None
+                results.extend(self._batch(chunk, max_server_errors=fuse))
             except ApiError as error:
                 if not is_server_error(error) or (len(chunk) == 1 and not results):
                     raise
@@ -290,6 +314,7 @@ class SemanticScholarClient:
             params={"fields": S2_FIELDS},
             json_body={"ids": ids},
             max_server_errors=max_server_errors,
+            read_timeout_s=batch_read_timeout(len(ids)),
         )
         if lookups is None:
             raise self._fail(url, response.status_code, response.text)
@@ -315,7 +340,9 @@ class SemanticScholarClient:
         params = {"query": search_words(title), "fields": S2_FIELDS}
         if years is not None:
             params["year"] = year_filter(years)
-        response, match = self.http.request_json("GET", url, parse_match, params=params)
+        response, match = self.http.request_json(
+            "GET", url, parse_match, params=params, read_timeout_s=S2_READ_TIMEOUT_S
+        )
         if response.status_code == 404:
             return None
         if response.status_code != 200:
@@ -335,7 +362,9 @@ class SemanticScholarClient:
         }
         if years is not None:
             params["year"] = year_filter(years)
-        response, papers = self.http.request_json("GET", url, parse_search, params=params)
+        response, papers = self.http.request_json(
+            "GET", url, parse_search, params=params, read_timeout_s=S2_READ_TIMEOUT_S
+        )
         if papers is None:
             raise self._fail(url, response.status_code, response.text)
         return papers
@@ -356,7 +385,13 @@ class SemanticScholarClient:
             if limit <= 0:
                 break  # S2 serves no more: the count is kept as incomplete
             params = {"fields": S2_CITATION_FIELDS, "offset": offset, "limit": limit}
-            response, page = self.http.request_json("GET", url, parse_citation_page, params=params)
+            response, page = self.http.request_json(
+                "GET",
+                url,
+                parse_citation_page,
+                params=params,
+                read_timeout_s=S2_CITATIONS_READ_TIMEOUT_S,
+            )
             pages += 1
             if response.status_code == 404:
                 return [], pages, True

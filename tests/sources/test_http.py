@@ -14,7 +14,14 @@ import requests_cache
 from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import World
-from pipeline.core.errors import ApiError, MalformedResponse, RateLimited, TransportError
+from pipeline.core.errors import (
+    ApiError,
+    MalformedResponse,
+    RateLimited,
+    TransportError,
+    UnexpectedAnswer,
+    is_outage,
+)
 from pipeline.sources.config import Secret
 from pipeline.sources.http import (
     CACHE_MAX_AGE,
@@ -150,12 +157,10 @@ def test_total_wait_is_capped() -> None:
     "error",
     [
         requests.ConnectTimeout("connect timed out"),
-        requests.ReadTimeout("read timed out"),
-        requests.ConnectionError("connection reset by peer"),
-        requests.exceptions.ChunkedEncodingError("IncompleteRead(12 bytes read, 88 more expected)"),
+        requests.ConnectionError("Failed to establish a new connection: Connection refused"),
     ],
 )
-def test_transport_errors_are_retried_then_typed(error: Exception) -> None:
+def test_an_unreachable_host_is_retried_briefly_then_typed(error: Exception) -> None:
     adapter = ReplayAdapter().add("GET", "/v1/x", Canned(raises=error))
     clock = FakeClock()
     with pytest.raises(TransportError) as raised:
@@ -163,6 +168,51 @@ def test_transport_errors_are_retried_then_typed(error: Exception) -> None:
     assert 2 <= len(adapter.requests) <= 4
     assert raised.value.status is None
     assert sum(clock.sleeps) <= 4.0  # unreachable hosts give up sooner than rate limits
+    assert not raised.value.outage  # one request's failure (three in a row: gates.py)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (requests.ReadTimeout("read timed out"), TransportError),
+        (requests.ConnectionError("connection reset by peer"), TransportError),
+        (
+            requests.exceptions.ChunkedEncodingError(
+                "IncompleteRead(12 bytes read, 88 more expected)"
+            ),
+            MalformedResponse,
+        ),
+    ],
+)
+def test_resets_timeouts_and_cut_answers_are_retried_like_a_5xx(
+    error: Exception, expected: type[ApiError]
+) -> None:
+    """The host answered the connection: the full policy (4 attempts here), as for a 5xx."""
+    adapter = ReplayAdapter().add("GET", "/v1/x", Canned(raises=error))
+    clock = FakeClock()
+    client = make_client(adapter, clock)
+    with pytest.raises(expected) as raised:
+        client.request("GET", f"{BASE}/x")
+    assert len(adapter.requests) == 4
+    assert raised.value.status is None and not raised.value.outage
+    assert client.stats.retries == 3 and client.stats.failed == 1
+    assert sum(client.stats.faults.values()) == 4
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        requests.ReadTimeout("read timed out"),
+        requests.ConnectionError("connection reset by peer"),
+        requests.exceptions.ChunkedEncodingError("IncompleteRead(1 bytes read, 9 more expected)"),
+    ],
+)
+def test_three_transport_faults_in_a_row_are_absorbed(error: Exception) -> None:
+    canned = [Canned(raises=error)] * 3 + [Canned(200, {"ok": 1})]
+    adapter = ReplayAdapter().add("GET", "/v1/x", *canned)
+    client = make_client(adapter, FakeClock())
+    assert client.request_json("GET", f"{BASE}/x", lambda data: data["ok"])[1] == 1
+    assert len(adapter.requests) == 4 and client.stats.failed == 0
 
 
 @pytest.mark.parametrize("status", [404, 410, 451, 409, 400, 401])
@@ -206,26 +256,68 @@ def test_retry_after_seconds(headers: dict[str, str], expected: float | None) ->
     assert retry_after_seconds(requests.structures.CaseInsensitiveDict(headers), now) == expected
 
 
-def test_malformed_json_is_typed_and_evicted_from_the_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html>Service Unavailable</html>",  # HTML where JSON was asked, with a 200
+        b'[{"paperId": "ab',  # cut JSON with a consistent length
+        b"",  # an empty body
+    ],
+)
+def test_a_body_that_does_not_decode_is_retried_and_never_cached(
+    tmp_path: Path, body: str | bytes
+) -> None:
     adapter = ReplayAdapter().add(
         "GET",
         "/v1/x",
-        Canned(200, "<html>Service Unavailable</html>", {"Content-Type": "text/html"}),
+        Canned(200, body, {"Content-Type": "text/html"}),
         Canned(200, {"ok": True}),
     )
-    client = make_client(adapter, FakeClock(), cache_dir=tmp_path)
-    with pytest.raises(MalformedResponse) as raised:
-        client.request_json("GET", f"{BASE}/x", lambda data: data["ok"])
-    assert "JSONDecodeError" in str(raised.value)
+    clock = FakeClock()
+    client = make_client(adapter, clock, cache_dir=tmp_path)
     _, value = client.request_json("GET", f"{BASE}/x", lambda data: data["ok"])
     assert value is True
-    assert len(adapter.requests) == 2  # the broken answer was not served from the cache
+    assert len(adapter.requests) == 2 and len(clock.sleeps) == 1  # retried like a 5xx
+    assert client.stats.faults == {"undecodable body": 1} and client.stats.failed == 0
+    # The good answer is the one cached: asked again, it comes from the cache.
+    assert client.request_json("GET", f"{BASE}/x", lambda data: data["ok"])[1] is True
+    assert len(adapter.requests) == 2
 
 
-def test_truncated_json_with_a_consistent_length_is_malformed() -> None:
+def test_a_body_that_never_decodes_is_malformed_after_the_retries() -> None:
     adapter = ReplayAdapter().add("GET", "/v1/x", Canned(200, b'[{"paperId": "ab'))
-    with pytest.raises(MalformedResponse):
-        make_client(adapter, FakeClock()).request_json("GET", f"{BASE}/x", list)
+    client = make_client(adapter, FakeClock())
+    with pytest.raises(MalformedResponse, match="JSONDecodeError") as raised:
+        client.request_json("GET", f"{BASE}/x", list)
+    assert len(adapter.requests) == 4  # the policy's attempts
+    assert not raised.value.outage  # that request's failure, not the API's
+
+
+def test_an_answer_that_does_not_fit_the_schema_names_the_field() -> None:
+    adapter = ReplayAdapter().add("GET", "/v1/x", Canned(200, {"total": 1}))
+    client = make_client(adapter, FakeClock())
+    with pytest.raises(UnexpectedAnswer, match="no field 'data'") as raised:
+        client.request_json("GET", f"{BASE}/x", lambda body: body["data"])
+    assert len(adapter.requests) == 1  # decoded: not retried
+    assert not raised.value.outage and client.gate.answered.is_set()
+
+
+def test_the_api_is_out_only_after_failing_three_requests_in_a_row() -> None:
+    """Each request fails after its retries; an answer in between starts the count again."""
+    adapter = ReplayAdapter()
+    adapter.add("GET", "/v1/a", *[Canned(502, "bad gateway")] * 8)
+    adapter.add("GET", "/v1/ok", Canned(200, {"ok": 1}))
+    client = make_client(adapter, FakeClock(), retry=RetryPolicy(max_attempts=2))
+    outages = []
+    for path in ("a", "a", "ok", "a", "a"):
+        try:
+            client.request("GET", f"{BASE}/{path}")
+        except ApiError as error:
+            outages.append(is_outage(error))
+    assert outages == [False, False, False, False]
+    with pytest.raises(ApiError) as third:
+        client.request("GET", f"{BASE}/a")
+    assert is_outage(third.value)
 
 
 def test_errors_pickle_cleanly() -> None:

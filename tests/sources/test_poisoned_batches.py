@@ -45,9 +45,9 @@ def test_a_poisoned_id_is_isolated_and_the_others_resolve() -> None:
     failed = [lookup for lookup in lookups if lookup.failure]
     assert [lookup.requested for lookup in failed] == [poisoned]
     assert all(lookup.paper is not None for lookup in lookups if lookup is not failed[0])
-    # The whole batch with its retries (6), then per level of the split down to the id: the
-    # good half once and the failing half twice (one retry).
-    assert calls == 6 + 3 * split_levels(17, 40)
+    # The whole batch up to its fuse (2: a batch is split rather than backed off), then per
+    # level of the split down to the id: the good half once and the failing half twice.
+    assert calls == 2 + 3 * split_levels(17, 40)
 
 
 def test_s2_failing_on_every_part_is_down() -> None:
@@ -60,9 +60,10 @@ def test_s2_failing_on_every_part_is_down() -> None:
     ):
         SemanticScholarClient.from_settings(settings).get_papers(s2_ids(40))
     assert raised.value.status == 500
-    # The batch with its retries, then both halves once with one retry: no walk down to
-    # every single id when nothing answers.
-    assert server.app.stats.requests["s2 POST s2_batch"] == 6 + 2 + 2
+    # The batch up to its fuse, then both halves once with one retry: no walk down to every
+    # single id when nothing answers (and three requests failed in a row: S2 is out).
+    assert server.app.stats.requests["s2 POST s2_batch"] == 2 + 2 + 2
+    assert is_outage(raised.value)
 
 
 def test_a_seed_run_with_a_poisoned_doi_resolves_every_other_entry() -> None:
@@ -88,7 +89,7 @@ def test_a_seed_run_with_a_poisoned_doi_resolves_every_other_entry() -> None:
     assert not any("FAILED" in line for line in summary)
     extra = calls["s2 POST s2_batch"] - clean_calls["s2 POST s2_batch"]
     print(f"batch calls: {clean_calls['s2 POST s2_batch']} clean, +{extra} with the poison")
-    assert 0 < extra <= 6 + 2 * 3 * 6  # retries of the whole batch, then at most 6 levels
+    assert 0 < extra <= 2 + 2 * 3 * 6  # the whole batch's fuse, then at most 6 levels
 
 
 def test_a_graphql_batch_poisoned_by_one_repository_is_split() -> None:

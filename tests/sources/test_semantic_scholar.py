@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.core.errors import ApiError, MalformedResponse, RateLimited
+from pipeline.core.errors import ApiError, RateLimited, UnexpectedAnswer
 from pipeline.sources.config import Settings
 from pipeline.sources.semantic_scholar import (
     S2_BATCH_SIZE,
@@ -173,10 +173,21 @@ def test_batches_hold_at_most_500_ids() -> None:
     assert [len(json.loads(r.body or b"{}")["ids"]) for r in adapter.requests] == [500, 500, 234]
 
 
-def test_a_batch_of_the_wrong_length_is_malformed() -> None:
+def test_a_batch_of_the_wrong_length_is_an_unexpected_answer() -> None:
     adapter = ReplayAdapter().add("POST", BATCH, Canned(200, [None]))
-    with pytest.raises(MalformedResponse, match="1 results for 2 ids"):
+    with pytest.raises(UnexpectedAnswer, match="1 results for 2 ids"):
         client_with(adapter).get_papers(["a", "b"])
+
+
+def test_a_paper_that_does_not_fit_the_schema_is_that_ids_failure_alone() -> None:
+    adapter = ReplayAdapter().add(
+        "POST", BATCH, Canned(200, [paper("p1"), {"title": "no id"}, paper("p3", year="2020")])
+    )
+    first, second, third = client_with(adapter).get_papers(["a", "b", "c"])
+    assert first.paper is not None and first.paper.paper_id == "p1"
+    assert second.paper is None and second.failure is not None and "'paperId'" in second.failure
+    assert third.paper is None and third.failure is not None and "'2020'" in third.failure
+    assert len(adapter.requests) == 1  # the answer decoded: nothing asked again
 
 
 def test_title_match_404_is_no_match_not_an_error() -> None:

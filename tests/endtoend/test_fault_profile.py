@@ -1,0 +1,127 @@
+"""End-to-end cells of the fault matrix (issue 23): a cold run of the seed list on the fake, one
+endpoint failing three times in a row in one way, and issue 23's ordinary-night fault profile.
+Each run must end with the clean run's rows and values; each one-endpoint cell within 1.3 times
+the clean run's calls. The full matrix (every endpoint x kind x once/three times) runs at the
+client level in tests/sources/test_fault_matrix.py; docs/RELIABILITY.md has both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakeapi.app import FakeApi
+from fakeapi.faults import Fault, Faults
+from fakeapi.server import FakeServer
+from fakeapi.world import World, world_from_list
+from pipeline.listfile.parser import parse_list
+from pipeline.store.tables import read_papers
+from tests.conftest import SEED_LIST
+from tests.endtoend.faults_support import DAY2, NOW, check_outputs, fake_settings, options
+from tests.endtoend.kill_during_write import StepsResult, run_steps
+
+VALUES = (
+    "title",
+    "s2_paper_id",
+    "citation_count",
+    "influential_citation_count",
+    "arxiv_id",
+    "doi",
+    "repo",
+    "repo_status",
+    "stars",
+    "forks",
+    "last_commit_at",
+    "s2_fetched_at",
+    "github_fetched_at",
+)
+# One endpoint each, three faults in a row, the kinds taken in turn (generated, not listed).
+ENDPOINTS = (
+    ("s2", "s2_batch"),
+    ("s2", "s2_match"),
+    ("s2", "s2_citations"),
+    ("arxiv", "arxiv_query"),
+    ("github", "github_graphql"),
+    ("github", "github_repo"),
+)  # REST commits: a cold run with a token never asks them (GraphQL gives the last commit)
+KINDS = ("truncated", "cut", "html_200", "empty", "reset", "html_502", "rate_limit")
+
+
+def end_to_end_cells() -> list[Any]:
+    cells = []
+    for index, (api, endpoint) in enumerate(ENDPOINTS):
+        kind = KINDS[index % len(KINDS)]
+        fault = Fault(kind, (api,), (endpoint,), count=3)
+        cells.append(pytest.param(fault, id=f"{endpoint}-{kind}-x3"))
+    return cells
+
+
+def values(out: Path) -> dict[str, dict[str, Any]]:
+    return {key: {c: row.get(c) for c in VALUES} for key, row in read_papers(out).items()}
+
+
+@pytest.fixture(scope="module")
+def seed_world() -> World:
+    return world_from_list(parse_list(SEED_LIST.read_text(encoding="utf-8")))
+
+
+def run(
+    world: World, folder: Path, faults: Faults, read_timeout: str = "60"
+) -> tuple[StepsResult, dict[str, dict[str, Any]], int]:
+    """A cold run of the seed list (no previous outputs) on the fake with `faults`."""
+    out = folder / "out"
+    with FakeServer(FakeApi(world, faults=faults)) as server:
+        settings = fake_settings(server, read_timeout=read_timeout)
+        result = run_steps(options(SEED_LIST, out, settings, DAY2), NOW[DAY2])
+        requests = sum(server.app.stats.per_api().values())
+        injected = dict(server.app.stats.injected)
+    check_outputs(out)
+    assert faults == Faults() or injected, "the fault never fired"
+    assert (result.status, result.failed) == (0, set()), (result.lines, injected)
+    return result, values(out / "papers.parquet"), requests
+
+
+@pytest.fixture(scope="module")
+def clean_run(
+    seed_world: World, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, dict[str, Any]], int]:
+    _, rows, requests = run(seed_world, tmp_path_factory.mktemp("clean"), Faults())
+    return rows, requests
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", end_to_end_cells())
+def test_three_faults_in_a_row_on_one_endpoint_end_with_the_clean_run(
+    fault: Fault,
+    clean_run: tuple[dict[str, dict[str, Any]], int],
+    seed_world: World,
+    tmp_path: Path,
+) -> None:
+    clean_rows, clean_requests = clean_run
+    _, rows, requests = run(seed_world, tmp_path, Faults(rules=(fault,)))
+    assert rows == clean_rows
+    assert requests <= 1.3 * clean_requests, (requests, clean_requests)
+
+
+@pytest.mark.slow
+def test_an_ordinary_nights_fault_profile_ends_with_the_clean_run(
+    clean_run: tuple[dict[str, dict[str, Any]], int], seed_world: World, tmp_path: Path
+) -> None:
+    """Issue 23's profile: a slow S2 batch answer (past a 0.25 s read timeout), a cut body on
+    S2's title match and on GitHub GraphQL, a reset and an empty page on arXiv, 5% S2 429s and
+    3% GitHub 503s, and three cut-off bodies in a row on every endpoint the run uses."""
+    cuts = tuple(Fault("truncated", (api,), (endpoint,), count=3) for api, endpoint in ENDPOINTS)
+    rules = (
+        Fault("timeout", ("s2",), ("s2_batch",), count=1, delay_s=0.6),
+        Fault("cut", ("s2",), ("s2_match",), count=1),
+        Fault("cut", ("github",), ("github_graphql",), count=1),
+        Fault("reset", ("arxiv",), count=1),
+        Fault("partial", ("arxiv",), count=1, rate=1.0),
+        *cuts,
+        Fault("rate_limit", ("s2",), rate=0.05),
+        Fault("server_error", ("github",), rate=0.03, status=503),
+    )
+    faults = Faults(rules=rules, seed=3)
+    _, rows, _ = run(seed_world, tmp_path, faults, read_timeout="0.25")
+    assert rows == clean_run[0]
