@@ -57,6 +57,11 @@ def _parsed(text: str, source: str) -> ListDocument:
     return document if stripped is None else parse_list(stripped, source=source)
 
 
+def parse_list_text(text: str, source: str) -> ListDocument:
+    """A list's text parsed as `read_list` reads a file (its own enrichment dropped)."""
+    return _parsed(text, source)
+
+
 def read_list(path: Path) -> ListDocument:
     """The parsed list. A file without any paper entry (empty, blank, or prose only) raises
     ListReadError: enriching it would replace every output with nothing."""
