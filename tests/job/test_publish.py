@@ -394,3 +394,47 @@ def test_the_banner_is_written_once_on_a_regenerated_list_read_again() -> None:
     assert again == first and again.count("SYNTHETIC") == 1
     real = regenerated_list(parse_list_text(first, "again"), rows, synthetic=False)
     assert "SYNTHETIC" not in real and git_blob_sha(real.encode()) != git_blob_sha(first.encode())
+
+
+# --- the command ---------------------------------------------------------------------------------
+def _cli(
+    fake: Fake, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    from pipeline.cli import main as cli
+
+    for name, value in {**fake.server.env(), "AWESOME_ENRICH_TIME_SCALE": "0"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    source = fake.out.parent / "list.md"
+    source.write_bytes(fake.source)
+    status = cli.main(
+        ["publish", "--repo", REPO, "--out", str(fake.out), "--list", str(source), *args]
+    )
+    return status, capsys.readouterr().out
+
+
+def test_the_publish_command_dry_run_then_for_real(
+    fake: Fake, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.night(100)
+    status, shown = _cli(fake, monkeypatch, capsys, "--dry-run", "--date", "2026-03-02")
+    assert status == 0
+    assert shown.startswith("--- a/README.md\n+++ b/README.md\n")
+    assert shown.rstrip().endswith(
+        "publish: would reset awesome-enrich/update to main, commit README.md and open a "
+        "pull request"
+    )
+    assert fake.app.git_repo(REPO).pulls == []
+    status, shown = _cli(fake, monkeypatch, capsys, "--date", "2026-03-02")
+    assert (status, shown) == (
+        0,
+        "publish: pull request #1 opened (1 added, 1 citation movers) "
+        f"(https://github.com/{REPO}/pull/1)\n",
+    )
+    fake.app.read_only_tokens.add(TOKEN)
+    fake.night(150)
+    status, shown = _cli(fake, monkeypatch, capsys, "--mode", "commit")
+    assert status == 1 and shown.startswith(f"publish: FAILED: {REPO}, README.md: the token may")
+    fake.app.commit_upstream(REPO, "main", "README.md", b"edited by hand\n")
+    status, shown = _cli(fake, monkeypatch, capsys, "--mode", "commit")
+    assert status == 3 and "changed since the run read the list" in shown
