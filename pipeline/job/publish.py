@@ -36,6 +36,7 @@ from pipeline.sources.github_publish import (
     PERMISSIONS,
     GitHubPublisher,
     PublishError,
+    RepoFile,
     git_blob_sha,
 )
 from pipeline.store.listio import parse_list_text
@@ -212,9 +213,11 @@ def _release(gh: GitHubPublisher, night: Night, base: str) -> str:
     return f"; draft release {tag} unchanged"
 
 
-def _publish_pr(
-    gh: GitHubPublisher, spec: PublishSpec, night: Night, dry_run: bool
-) -> PublishResult:
+def _base_state(
+    gh: GitHubPublisher, spec: PublishSpec, night: Night
+) -> tuple[str, str, str, RepoFile | None] | PublishResult:
+    """The base branch, how messages name the file on it, its head commit and the file there;
+    or the skip when the file was edited upstream since the run read the list."""
     base = spec.base or gh.default_branch()
     where = f"{spec.repo}:{base}/{spec.path}"
     base_head = gh.branch_head(base)
@@ -223,6 +226,16 @@ def _publish_pr(
     upstream = gh.read_file(base)
     if (why := _edited_upstream(night, upstream.sha if upstream else None, where)) is not None:
         return _skip(why)
+    return base, where, base_head, upstream
+
+
+def _publish_pr(
+    gh: GitHubPublisher, spec: PublishSpec, night: Night, dry_run: bool
+) -> PublishResult:
+    state = _base_state(gh, spec, night)
+    if isinstance(state, PublishResult):
+        return state
+    base, where, base_head, upstream = state
     pull = gh.open_pull(spec.branch, base)
     diff = unified_diff(upstream.content if upstream else b"", night.content, spec.path)
     if upstream is not None and upstream.content == night.content:
@@ -269,14 +282,10 @@ def _publish_pr(
 def _publish_commit(
     gh: GitHubPublisher, spec: PublishSpec, night: Night, dry_run: bool
 ) -> PublishResult:
-    base = spec.base or gh.default_branch()
-    where = f"{spec.repo}:{base}/{spec.path}"
-    base_head = gh.branch_head(base)
-    if base_head is None:
-        raise PublishError(f"{spec.repo}, {spec.path}: the base branch {base} does not exist")
-    upstream = gh.read_file(base)
-    if (why := _edited_upstream(night, upstream.sha if upstream else None, where)) is not None:
-        return _skip(why)
+    state = _base_state(gh, spec, night)
+    if isinstance(state, PublishResult):
+        return state
+    base, where, base_head, upstream = state
     if upstream is not None and upstream.content == night.content:
         return PublishResult("unchanged", f"publish: {where} already holds this list")
     diff = unified_diff(upstream.content if upstream else b"", night.content, spec.path)

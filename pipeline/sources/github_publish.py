@@ -16,23 +16,17 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from pipeline.core.errors import ApiError, PipelineError
-from pipeline.sources.config import Secret, Settings
+from pipeline.sources.config import Settings
 from pipeline.sources.gates import clock_for
-from pipeline.sources.github import GITHUB_RETRY, REST_HEADERS
-from pipeline.sources.http import (
-    GITHUB_MIN_INTERVAL_S,
-    GITHUB_REST_CACHE_TTL,
-    ApiProfile,
-    HttpClient,
-    Redactor,
-)
+from pipeline.sources.github import github_profile
+from pipeline.sources.http import HttpClient, Redactor
 
 FILE_MODE = "100644"  # a regular file, in a git tree
 MAX_PULL_BODY = 65_536  # GitHub refuses longer pull request and release bodies (422)
@@ -137,18 +131,7 @@ class GitHubPublisher:
         path: str,
         limiter: Callable[[str], None] | None = None,
     ) -> GitHubPublisher:
-        token = settings.github_token
-        profile = ApiProfile(
-            name="github",
-            base_url=settings.github_api_url,
-            min_interval_s=GITHUB_MIN_INTERVAL_S,
-            cache_ttl=GITHUB_REST_CACHE_TTL,
-            retry=GITHUB_RETRY,
-            credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
-            headers=REST_HEADERS,
-            max_connections=1,
-            read_timeout_s=settings.read_timeout_s,
-        )
+        profile = replace(github_profile(settings), read_timeout_s=settings.read_timeout_s)
         http = HttpClient(
             profile,
             cache_dir=None,  # writes, and reads that must be current: never from a cache
