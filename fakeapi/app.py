@@ -99,6 +99,11 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                     endpoint="github_commits",
                     methods=["GET"],
                 ),
+                Rule(  # what publish uses (github_git.py): git data, contents, pulls, releases
+                    "/github/repos/<owner>/<name>/<path:rest>",
+                    endpoint="github_git",
+                    methods=["GET", "POST", "PATCH"],
+                ),
                 Rule(
                     "/github/repositories/<int:repo_id>",
                     endpoint="github_repo_by_id",

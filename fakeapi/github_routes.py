@@ -14,6 +14,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from fakeapi.faults import Stats
+from fakeapi.github_git import GitHubGitRoutes
 from fakeapi.responses import json_response
 from fakeapi.world import FakeRepo, World
 
@@ -21,8 +22,9 @@ GITHUB_LIMIT_WITH_TOKEN = 5000
 GITHUB_LIMIT_WITHOUT_TOKEN = 60
 
 
-class GitHubRoutes:
-    """FakeApi's GitHub handlers, over the repository indexes `_index_github` builds."""
+class GitHubRoutes(GitHubGitRoutes):
+    """FakeApi's GitHub handlers, over the repository indexes `_index_github` builds; the
+    repositories `publish` writes to are GitHubGitRoutes' (github_git.py)."""
 
     world: World
     today: date
@@ -37,6 +39,7 @@ class GitHubRoutes:
         self._moved = {old.casefold(): repo for repo in world.repos for old in repo.old_names}
         self._github_used: Counter[str] = Counter()  # "token" / "anonymous" -> requests
         self._github_reset = int(time.time()) + 3600
+        self._index_git()
 
     def rename_repo(self, old_name: str, new_name: str) -> None:
         """The repository moves to `new_name`; its old name answers with a 301 from now on."""
@@ -138,6 +141,8 @@ class GitHubRoutes:
             return json_response(
                 {"message": "Moved Permanently", "url": url}, 301, {"Location": url}
             )
+        if key in self.git_repos:  # a repository publish writes to
+            return self._github_json(request, self.git_repo_json(request, self.git_repos[key]))
         return self._repo_answer(request, self._repos.get(key))
 
     def github_repo_by_id(self, request: Request, repo_id: int) -> Response:

@@ -56,6 +56,13 @@ from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
 from pipeline.job.papers import Papers
 from pipeline.job.progress import ProgressReporter
+from pipeline.job.publish import (
+    DEFAULT_BRANCH,
+    PublishError,
+    PublishResult,
+    PublishSpec,
+    publish_list,
+)
 from pipeline.job.report import REPORT_NAME
 from pipeline.job.steps import (
     Hooks,
@@ -92,6 +99,28 @@ class GuardParams(BaseModel):
 
     def thresholds(self) -> GuardThresholds:
         return GuardThresholds(**self.model_dump())
+
+
+class PublishParams(BaseModel):
+    """Where the regenerated list is published after the outputs are written (issue 24;
+    docs/publishing.md). The token is GITHUB_TOKEN (or the `github-token` block), never a
+    parameter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repo: str = Field(description="OWNER/NAME on GitHub; mode git: the path of a local clone")
+    path: str = Field(default="README.md", description="the list's file in the repository")
+    base: str | None = Field(
+        default=None, description="the base branch (default: the repository's default branch)"
+    )
+    mode: Literal["pr", "commit", "git"] = Field(
+        default="pr", description="pr: one pull request kept current; commit: on the base; git"
+    )
+    branch: str = Field(default=DEFAULT_BRANCH, description="mode pr: the branch of the PR")
+    release: bool = Field(default=False, description="a draft release per week (changes.md)")
+
+    def spec(self) -> PublishSpec:
+        return PublishSpec(**self.model_dump())
 
 
 class EnrichParams(BaseModel):
@@ -146,6 +175,9 @@ class EnrichParams(BaseModel):
     overlap: bool = Field(
         default=True,
         description="ask the APIs side by side; false: one after another (as before issue 15)",
+    )
+    publish: PublishParams | None = Field(
+        default=None, description="publish the regenerated list (a pull request, a commit)"
     )
 
 
@@ -312,7 +344,7 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         with output_lock(out, params.lock_wait_s):
             # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
             options = _options(params, out, list_file(params.list_path, out), deadline)
-            return _enrich(options)
+            return _enrich(options, params.publish.spec() if params.publish else None)
     except PipelineError as error:
         # A failure the run explains itself (no paper source answered, an input or output it
         # cannot use): the Failed state carries its text, once, without a traceback; callers
@@ -337,7 +369,30 @@ def _options(
     )
 
 
-def _enrich(options: JobOptions) -> dict[str, Any]:
+@task(name="publish-list", cache_policy=NO_CACHE)
+def publish_list_task(spec: PublishSpec, options: JobOptions, guard_tripped: bool) -> str:
+    """The regenerated list published as `spec` says; one line, also when GitHub refused (the
+    run's outputs stand either way)."""
+    logger = get_run_logger()
+    try:
+        result: PublishResult = publish_list(
+            spec,
+            out=options.out,
+            source=options.list_path.read_bytes(),
+            day=options.snapshot_date or datetime.now(UTC).date(),
+            settings=options.settings,
+            guard_tripped=guard_tripped,
+            limiter=_limiter(options.settings),
+        )
+    except (PublishError, OSError) as error:
+        line = f"publish: FAILED: {error}"
+        logger.warning(line)
+        return line
+    logger.info(result.line)
+    return result.line
+
+
+def _enrich(options: JobOptions, publish: PublishSpec | None = None) -> dict[str, Any]:
     """The flow's body, run while it holds the output folder's lock: the job's steps as
     Prefect tasks, its lines in the flow's log, its results as artifacts."""
     logger = get_run_logger()
@@ -361,6 +416,8 @@ def _enrich(options: JobOptions) -> dict[str, Any]:
     written = [str(path) for path in result.written]
     logger.info("wrote %s", ", ".join(written))
     _publish_report(options.out, written)
+    if publish is not None:
+        result.lines.append(publish_list_task(publish, _quoted(options), bool(result.rejections)))
     summary = {
         "lines": result.lines,
         "written": written,

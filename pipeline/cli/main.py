@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from pipeline.cli import check, demo, deploy, doctor, run, trends
+from pipeline.cli import check, demo, deploy, doctor, publish, run, trends
 from pipeline.core.errors import PipelineError
 
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    for command in (check, run, trends, demo, deploy, doctor):
+    for command in (check, run, trends, demo, deploy, doctor, publish):
         command.add_parser(commands)
     return parser
 

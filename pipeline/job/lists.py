@@ -12,6 +12,13 @@ lists:
     timezone: Europe/Berlin      # default UTC
     overrides: data/raw/overrides.yaml   # default: overrides.yaml next to a local list
     parameters: {sort_by: citations}     # more flow parameters, over the defaults
+    publish:                     # optional: put the regenerated list where the list lives
+      repo: OWNER/NAME           # mode git: the path of a local clone
+      path: README.md            # the list's file in the repository
+      mode: pr                   # pr (default), commit or git
+      # base: main               # default: the repository's default branch
+      # branch: awesome-enrich/update   # mode pr's branch
+      # release: true            # a draft release per week, its body changes.md
 ```
 
 Relative paths are read from the lists file's folder. Parsing and checking the shape lives here
@@ -32,10 +39,10 @@ from pipeline.core.errors import ConfigError
 from pipeline.core.textfile import read_utf8_file
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-LIST_KEYS = {"name", "list", "out", "schedule", "timezone", "overrides", "parameters"}
+LIST_KEYS = {"name", "list", "out", "schedule", "timezone", "overrides", "parameters", "publish"}
 FILE_KEYS = {"work_pool", "defaults", "lists"}
 # What the flow parameters say per list; the lists file names them itself.
-OWN_PARAMETERS = {"list_path", "out", "overrides_path"}
+OWN_PARAMETERS = {"list_path", "out", "overrides_path", "publish"}
 
 
 @dataclass(frozen=True)
@@ -47,12 +54,15 @@ class ListSpec:
     timezone: str = "UTC"
     overrides: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    publish: dict[str, Any] | None = None  # the flow's `publish` parameter (PublishParams)
 
     def flow_parameters(self, defaults: dict[str, Any]) -> dict[str, Any]:
         """The flow's `params`: the defaults, this list's parameters, then its paths."""
         params = {**defaults, **self.parameters, "list_path": self.list, "out": self.out}
         if self.overrides is not None:
             params["overrides_path"] = self.overrides
+        if self.publish is not None:
+            params["publish"] = self.publish
         return params
 
 
@@ -129,12 +139,16 @@ def load_lists(path: Path, *, keep_relative: bool = False) -> ListsFile:
         where = f"{path}: list {name!r}"
         parameters = _mapping(item.get("parameters"), f"{where}: parameters")
         if OWN_PARAMETERS & set(parameters):
-            raise ConfigError(f"{where}: parameters: use `list`, `out` and `overrides`")
+            raise ConfigError(f"{where}: parameters: use `list`, `out`, `overrides` and `publish`")
         out = _text(item, "out", where, required=True) or ""
         scheme = urlsplit(out).scheme
         if len(scheme) > 1 and scheme != "file":  # a one-letter scheme is a Windows drive
             raise ConfigError(f"{where}: out {out!r}: a path or a file:// URL")
         overrides = _text(item, "overrides", where, required=False)
+        publish = _mapping(item.get("publish"), f"{where}: publish") or None
+        if publish is not None and publish.get("mode") == "git" and "repo" in publish:
+            # a local clone: relative to the lists file, like the other paths
+            publish["repo"] = _located(str(publish["repo"]), folder, keep_relative=keep_relative)
         specs.append(
             ListSpec(
                 name=name,
@@ -150,6 +164,7 @@ def load_lists(path: Path, *, keep_relative: bool = False) -> ListsFile:
                 if overrides
                 else None,
                 parameters=parameters,
+                publish=publish,
             )
         )
     names = [spec.name for spec in specs]

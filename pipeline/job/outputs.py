@@ -41,6 +41,30 @@ from pipeline.store.writer import (
 HISTORY_OMITS = ["snapshot_date", "bibtex"]
 
 
+LIST_BANNER = f"> **{SYNTHETIC_BANNER}**\n\n"
+
+
+def regenerated_list(
+    document: ListDocument,
+    rows: Sequence[dict[str, Any]],
+    *,
+    synthetic: bool,
+    extras: ListExtras | None = None,
+    trending: Collection[int] = (),
+) -> str:
+    """The regenerated list, under the SYNTHETIC banner when its numbers come from a fake.
+
+    A list that already starts with the banner (a regenerated list read back as input) keeps
+    one: the banner is taken off first, then put back only when this run is synthetic."""
+    text = regenerate(
+        document,
+        rows,
+        sort_by=extras.sort_by if extras else None,
+        trending=trending if extras and extras.trending_marker else (),
+    ).removeprefix(LIST_BANNER)
+    return LIST_BANNER + text if synthetic else text
+
+
 def write_tables(
     rows: list[dict[str, Any]],
     document: ListDocument,
@@ -58,21 +82,14 @@ def write_tables(
     other dates are never touched.
     """
     table = to_table(rows, synthetic=synthetic)
-    banner = f"> **{SYNTHETIC_BANNER}**\n\n" if synthetic else ""
     partition = folder / "history" / f"snapshot_date={snapshot_date.isoformat()}" / "part-0.parquet"
     files = {
         folder / "papers.parquet": papers_parquet_bytes(table),
         partition: papers_parquet_bytes(
             table.drop_columns(HISTORY_OMITS), {"snapshot_date": pa.date32()}
         ),
-        folder / "README.md": (
-            banner
-            + regenerate(
-                document,
-                rows,
-                sort_by=extras.sort_by if extras else None,
-                trending=trending if extras and extras.trending_marker else (),
-            )
+        folder / "README.md": regenerated_list(
+            document, rows, synthetic=synthetic, extras=extras, trending=trending
         ).encode("utf-8"),
     }
     for path, data in files.items():

@@ -3,16 +3,29 @@ renamed repositories' links updated and gone ones marked; everything else byte f
 
 Two extras are off by default: sorting the papers of each section by citations or stars
 (highest first), and a trending marker (TRENDING_MARKER) on entries the caller names.
+
+A regenerated list is also a valid input (once published, it is tomorrow's list):
+`strip_enrichment` recognises what `regenerate` added (the three columns of a table, the
+suffix of a bullet, the cells of an HTML table) and gives the text without it, so that
+regenerating it again replaces those values instead of adding them a second time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, get_args
 
 from pipeline.listfile.identifiers import repo_ref
-from pipeline.listfile.model import ListDocument
+from pipeline.listfile.model import (
+    BulletEntry,
+    Heading,
+    HtmlTable,
+    ListDocument,
+    Table,
+    TableRow,
+)
 from pipeline.listfile.render import Alignment, ExtraColumn, render
 
 DEFAULT_COLUMNS = ("citations", "stars", "last_commit")
@@ -110,3 +123,86 @@ def regenerate(
         else {p: _sort_value(sort_by, row) for p, row in by_position.items()}
     )
     return render(document, extra, replacements=moved, sort_values=sort_values)
+
+
+# --- recognising the enrichment regenerate added ----------------------------------------------
+_ADDED = tuple(_HEADERS[name] for name in DEFAULT_COLUMNS)
+_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})*(?: \(archived\))?(?: {TRENDING_MARKER})?"
+_VALUE = rf"(?:{_NUMBER}|{TRENDING_MARKER}|gone|blocked|empty repository|\d{{4}}-\d{{2}}-\d{{2}})"
+_PART = rf"(?:Citations|Stars|Last commit): {_VALUE}"
+# What _render_bullet appends: " — Citations: 1,234 · Stars: 56 · Last commit: 2026-11-30",
+# before a hard break at the end of the line, if any.
+_BULLET_SUFFIX = re.compile(
+    rf" — {_PART}(?: · {_PART})*(?=(?:\s*(?:<br\s*/?>|\\))*\s*$)", re.IGNORECASE
+)
+_HTML_HEADER = "".join(f"<th>{name}</th>" for name in _ADDED)
+_HTML_ADDED = re.compile(
+    re.escape(_HTML_HEADER)
+    + "|<th></th><th></th><th></th>"
+    + r'|<td align="right">[^<]*</td><td align="right">[^<]*</td><td>[^<]*</td>'
+)
+
+
+def _without_added_cells(row: TableRow, first: int) -> str:
+    cells = list(row.cells[:first] + row.cells[first + len(_ADDED) :])
+    last = cells[-1]
+    one_space = last.endswith(" ") and not last[:-1][-1:].isspace()
+    if not row.trailing and len(cells) == first and last.strip() and one_space:
+        # The row ended at its last cell (no closing pipe): `render` put a space after that
+        # cell (when it ended in none) before the new ones. Taken off, the row and its
+        # delimiter's padding are the source's again: regenerating gives the same bytes.
+        cells[-1] = cells[-1][:-1]
+    return row.leading + "|".join(cells) + row.trailing + row.line.eol
+
+
+def _stripped_table(table: Table) -> str | None:
+    """The table without the three columns regenerate appended; None when it has none.
+
+    They are recognised by the header: the last cells of the table's header (the columns
+    under a header cell; a row's cells past them were the row's own) read `Citations | Stars |
+    Last commit`, in that order."""
+    width = len(table.headers)
+    first = width - len(_ADDED)
+    if first < 1 or tuple(h.strip() for h in table.headers[first:]) != _ADDED:
+        return None
+    rows = (table.header, table.delimiter, *table.rows)
+    if any(len(row.cells) < width for row in rows):
+        return None  # not a table regenerate wrote (it pads every row)
+    return "".join(_without_added_cells(row, first) for row in rows)
+
+
+def _stripped_html(table: HtmlTable) -> str | None:
+    text = "".join(line.raw for line in table.lines)
+    if _HTML_HEADER not in text:
+        return None
+    return "".join(_HTML_ADDED.sub("", line.text) + line.eol for line in table.lines)
+
+
+def strip_enrichment(document: ListDocument) -> str | None:
+    """The list's text without the enrichment `regenerate` added, line for line (every line
+    stays, so entries keep their line numbers); None when the list carries none.
+
+    A table is recognised by its last three header cells (`Citations | Stars | Last commit`),
+    a bullet by its suffix (` — Citations: 1,234 · Stars: 56 · Last commit: 2026-11-30`, only
+    values regenerate writes), an HTML table by its `<th>Citations</th>...` header cells.
+    Reading the result and regenerating it gives the regenerated list again, byte for byte,
+    with the same data: the columns are replaced, never doubled.
+    """
+    out: list[str] = []
+    found = False
+    for block in document.blocks:
+        stripped: str | None = None
+        if isinstance(block, Table) and block.is_paper_table:
+            stripped = _stripped_table(block)
+        elif isinstance(block, HtmlTable):
+            stripped = _stripped_html(block)
+        elif isinstance(block, BulletEntry):
+            text, count = _BULLET_SUFFIX.subn("", block.line.text, count=1)
+            stripped = text + block.line.eol if count else None
+        if stripped is None:
+            lines = (block.line,) if isinstance(block, BulletEntry | Heading) else block.lines
+            out.append("".join(line.raw for line in lines))
+        else:
+            found = True
+            out.append(stripped)
+    return "".join(out) if found else None

@@ -246,6 +246,23 @@ def _block_reason(body: Any) -> str | None:
     return None
 
 
+def github_profile(settings: Settings) -> ApiProfile:
+    """GitHub's profile on the HTTP layer: pacing, retry policy, the token (sent only to
+    GITHUB_API_URL). Shared by the stars client and publish (github_publish.py)."""
+    token = settings.github_token
+    return ApiProfile(
+        name="github",
+        base_url=settings.github_api_url,
+        min_interval_s=GITHUB_MIN_INTERVAL_S,
+        cache_ttl=GITHUB_REST_CACHE_TTL,
+        retry=GITHUB_RETRY,
+        credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
+        headers=REST_HEADERS,
+        max_connections=1,  # GitHub asks for serial requests
+        connect_timeout_s=GITHUB_CONNECT_TIMEOUT_S,
+    )
+
+
 class GitHubClient:
     def __init__(self, http: HttpClient, base_url: str, *, has_token: bool) -> None:
         self.http = http
@@ -265,20 +282,8 @@ class GitHubClient:
         limiter: Callable[[str], None] | None = None,
         gate: ApiGate | None = None,
     ) -> GitHubClient:
-        token = settings.github_token
-        profile = ApiProfile(
-            name="github",
-            base_url=settings.github_api_url,
-            min_interval_s=GITHUB_MIN_INTERVAL_S,
-            cache_ttl=GITHUB_REST_CACHE_TTL,
-            retry=GITHUB_RETRY,
-            credentials={"Authorization": Secret(f"Bearer {token.reveal()}")} if token else {},
-            headers=REST_HEADERS,
-            max_connections=1,  # GitHub asks for serial requests
-            connect_timeout_s=GITHUB_CONNECT_TIMEOUT_S,
-        )
-        http = HttpClient.for_settings(profile, settings, clock, limiter, gate)
-        return cls(http, settings.github_api_url, has_token=token is not None)
+        http = HttpClient.for_settings(github_profile(settings), settings, clock, limiter, gate)
+        return cls(http, settings.github_api_url, has_token=settings.github_token is not None)
 
     def remaining_requests(self) -> int | None:
         """What is left of this hour's REST quota: GET /rate_limit, which does not count

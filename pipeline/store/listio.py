@@ -9,6 +9,7 @@ from pipeline.core.errors import ListReadError
 from pipeline.core.textfile import read_utf8_file
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.parser import parse_list
+from pipeline.listfile.regenerate import strip_enrichment
 
 # The largest list file read. The real list is about 20 KB and the 10,000-paper benchmark list
 # 1.7 MB. Parsing costs about 0.6 s per MB and 13 bytes of memory per byte, so 16 MiB (some
@@ -46,8 +47,19 @@ def _no_entries(path: Path, text: str, document: ListDocument) -> ListReadError:
 def _parsed(text: str, source: str) -> ListDocument:
     """The last list parsed, kept: `awesome-enrich run` reads the list to check it before
     Prefect starts, and the flow reads it again in the same process (at 10,000 papers a parse
-    is 2-3 s of CPU). parse_list is pure and its document immutable (frozen, tuples)."""
-    return parse_list(text, source=source)
+    is 2-3 s of CPU). parse_list is pure and its document immutable (frozen, tuples).
+
+    A list this tool regenerated (a published list read back as tomorrow's input) is read
+    without the columns and suffixes it added (`strip_enrichment`), so they are replaced
+    rather than added a second time; every line keeps its number."""
+    document = parse_list(text, source=source)
+    stripped = strip_enrichment(document)
+    return document if stripped is None else parse_list(stripped, source=source)
+
+
+def parse_list_text(text: str, source: str) -> ListDocument:
+    """A list's text parsed as `read_list` reads a file (its own enrichment dropped)."""
+    return _parsed(text, source)
 
 
 def read_list(path: Path) -> ListDocument:

@@ -14,12 +14,12 @@ import pytest
 from fakeapi.app import FakeApi
 from fakeapi.faults import Fault, Faults
 from fakeapi.server import FakeServer
-from fakeapi.world import World, world_from_list
-from pipeline.listfile.parser import parse_list
+from fakeapi.world import World
 from pipeline.store.tables import read_papers
 from tests.conftest import SEED_LIST
 from tests.endtoend.faults_support import DAY2, NOW, check_outputs, fake_settings, options
 from tests.endtoend.kill_during_write import StepsResult, run_steps
+from tests.fakes import seed_world as seed_records_world
 
 VALUES = (
     "title",
@@ -63,7 +63,7 @@ def values(out: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def seed_world() -> World:
-    return world_from_list(parse_list(SEED_LIST.read_text(encoding="utf-8")))
+    return seed_records_world()
 
 
 def run(

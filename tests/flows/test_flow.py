@@ -71,8 +71,9 @@ def test_no_prefect_retries_are_stacked_on_the_client_policy() -> None:
         enrich.fetch_repositories_task,
         enrich.assemble_rows_task,
         enrich.write_outputs_task,
+        enrich.publish_list_task,
     ]
-    assert [t.retries for t in tasks] == [0] * 5
+    assert [t.retries for t in tasks] == [0] * 6
 
 
 def test_a_run_completes_writes_outputs_and_publishes_artifacts(
@@ -110,6 +111,38 @@ def test_a_guarded_run_completes_marked_and_publishes_its_changes(
     )
     looser = params(out, guard={"citations_zero_share": 1.0, "citations_fall_share": 1.0})
     assert enrich_awesome_list(looser, return_state=True).name == "Completed"
+
+
+def test_the_flow_publishes_after_writing_and_never_past_the_guard(
+    fake: FakeServer, tmp_path: Path
+) -> None:
+    """Issue 24: the `publish` parameter commits the regenerated list (mode commit); a night
+    the anomaly guard trips publishes nothing; a refused token is one line, outputs stand."""
+    repo = fake.app.add_git_repo("maintainer/list", {"README.md": SEED_LIST.read_bytes()})
+    out = tmp_path / "out"
+    publish = {"repo": "maintainer/list", "mode": "commit"}
+    result = enrich_awesome_list(params(out, publish=publish))
+    assert any(line.startswith("publish: committed README.md on main") for line in result["lines"])
+    assert repo.file("main", "README.md") == (out / "README.md").read_bytes()
+    commits = len(repo.log("main"))
+
+    for paper in fake.app.world.papers:  # S2 now answers 0 for every paper: the guard trips
+        paper.citations_at_epoch, paper.citations_per_day = 0, 0.0
+    state = enrich_awesome_list(params(out, publish=publish), return_state=True)
+    assert state.name == "Anomalous"
+    assert "publish: nothing published: the anomaly guard kept" in "\n".join(
+        state.result()["lines"]
+    )
+    assert len(repo.log("main")) == commits
+
+    fake.app.add_git_repo("maintainer/other", {"README.md": SEED_LIST.read_bytes()})
+    fake.app.read_only_tokens.add("test-token")
+    looser = {"citations_zero_share": 1.0, "citations_fall_share": 1.0}
+    other = tmp_path / "other"
+    result = enrich_awesome_list(params(other, publish={"repo": "maintainer/other"}, guard=looser))
+    line = result["lines"][-1]
+    assert line.startswith("publish: FAILED: maintainer/other, README.md: the token may not")
+    assert result["status"] == 0 and (other / "README.md").exists()
 
 
 def test_some_failures_still_complete_and_are_recorded(fake: FakeServer, tmp_path: Path) -> None:

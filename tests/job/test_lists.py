@@ -126,3 +126,30 @@ def test_a_list_is_read_from_a_path_a_file_url_or_a_raw_url(tmp_path: Path, serv
     assert fetched.read_text(encoding="utf-8") == "| Title |\n|---|\n| A |\n"
     with pytest.raises(ListReadError, match="HTTP 404"):
         list_file(f"{served}/missing.md", out)
+
+
+def test_a_publish_block_becomes_the_flow_parameter(tmp_path: Path) -> None:
+    path = tmp_path / "lists.yaml"
+    path.write_text(
+        "lists:\n"
+        "  - name: wsss\n    list: README.md\n    out: out\n"
+        "    publish: {repo: me/list, path: docs/README.md, mode: pr, release: true}\n"
+        "  - name: local\n    list: README.md\n    out: out2\n"
+        "    publish: {repo: clone, mode: git}\n",
+        encoding="utf-8",
+    )
+    first, second = load_lists(path).lists
+    assert first.flow_parameters({})["publish"] == {
+        "repo": "me/list",
+        "path": "docs/README.md",
+        "mode": "pr",
+        "release": True,
+    }
+    assert second.flow_parameters({})["publish"]["repo"] == str(tmp_path / "clone")
+    path.write_text(
+        "defaults: {publish: {repo: me/list}}\nlists:\n"
+        "  - name: wsss\n    list: README.md\n    out: out\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"set .* per list"):
+        load_lists(path)

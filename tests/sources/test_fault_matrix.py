@@ -24,14 +24,13 @@ import pytest
 from fakeapi.app import FakeApi
 from fakeapi.faults import GRAPHQL_KINDS, Fault, Faults
 from fakeapi.server import FakeServer
-from fakeapi.world import World, world_from_list
-from pipeline.listfile.parser import parse_list
+from fakeapi.world import World
 from pipeline.sources.arxiv import ArxivClient
 from pipeline.sources.config import Settings, settings_from_env
 from pipeline.sources.github import GitHubClient
 from pipeline.sources.http import SPLIT_FUSE, CallStats
 from pipeline.sources.semantic_scholar import SemanticScholarClient
-from tests.conftest import SEED_LIST
+from tests.fakes import seed_world
 
 TOKEN = "fault-matrix-token-9a8b7c"  # noqa: S105 - a test sentinel for the fake
 READ_TIMEOUT_S = "0.5"  # the timeout cells: the fake answers after SLOW_ANSWER_S
@@ -157,7 +156,7 @@ MATRIX = list(cells())
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    return world_from_list(parse_list(SEED_LIST.read_text(encoding="utf-8")))
+    return seed_world()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,112 @@
+"""`awesome-enrich publish`: the regenerated list of an output folder, published where the list
+lives (a pull request kept current, a commit on the base, or a commit in a local clone)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, iso_date
+from pipeline.job.publish import DEFAULT_BRANCH, MODES, PublishError, PublishSpec, publish_list
+from pipeline.sources.config import settings_from_env
+from pipeline.store.locations import DOWNLOADED_LIST
+
+# Exit status: 0 published, or nothing to publish; 1 GitHub or git refused (one line says
+# why); 3 a safety check kept the list back (the guard, fewer entries, an upstream edit).
+EXIT_REFUSED = 1
+EXIT_HELD_BACK = 3
+
+
+def command(args: argparse.Namespace, out: TextIO) -> int:
+    out_dir: Path = args.out
+    list_path: Path = args.list or (
+        out_dir / DOWNLOADED_LIST if (out_dir / DOWNLOADED_LIST).exists() else DEFAULT_LIST
+    )
+    spec = PublishSpec(
+        repo=args.repo,
+        path=args.path,
+        base=args.base,
+        mode=args.mode,
+        branch=args.branch,
+        release=args.release,
+    )
+    try:
+        source = list_path.read_bytes()
+    except OSError as error:
+        message = f"{list_path}: the list the run read cannot be read ({error.strerror})"
+        raise PublishError(message) from None
+    try:
+        result = publish_list(
+            spec,
+            out=out_dir,
+            source=source,
+            day=args.date or datetime.now(UTC).date(),
+            settings=settings_from_env(no_cache=True),
+            dry_run=args.dry_run,
+        )
+    except PublishError as error:
+        print(f"publish: FAILED: {error}", file=out)
+        return EXIT_REFUSED
+    if result.diff and args.dry_run:
+        print(result.diff, end="" if result.diff.endswith("\n") else "\n", file=out)
+    print(result.line + (f" ({result.url})" if result.url else ""), file=out)
+    return EXIT_HELD_BACK if result.action == "skipped" else 0
+
+
+def add_parser(commands: Subparsers) -> None:
+    publish = commands.add_parser(
+        "publish",
+        help="publish the regenerated list: one pull request kept current, or a commit",
+        description="Publish the regenerated list of an output folder (its README.md) at PATH "
+        "in REPO. Mode pr (default): a fixed branch reset to the base with one commit when the "
+        "list changed, and one pull request kept open, its title and body from changes.md; a "
+        "pull request the base already holds is closed. Mode commit: one commit on the base, "
+        "only on change. Mode git: a commit in the local clone REPO, only on change, never "
+        "pushed. Nothing is published when the anomaly guard kept previous values, when the "
+        "regenerated list has fewer entries than the list read, or when the list in the "
+        "repository changed since it was read. Needs GITHUB_TOKEN with contents: write (and "
+        "pull requests: write for mode pr). Exit status: 0 published or nothing to publish, "
+        "1 GitHub or git refused, 3 held back by a safety check. See docs/publishing.md.",
+    )
+    publish.add_argument(
+        "--repo", required=True, help="OWNER/NAME on GitHub; mode git: the path of a local clone"
+    )
+    publish.add_argument(
+        "--path", default="README.md", help="the list's file in the repository (default: README.md)"
+    )
+    publish.add_argument(
+        "--base", default=None, help="the base branch (default: the repository's default branch)"
+    )
+    publish.add_argument("--mode", choices=MODES, default="pr", help="default: pr")
+    publish.add_argument(
+        "--branch",
+        default=DEFAULT_BRANCH,
+        help=f"mode pr: the branch of the pull request (default: {DEFAULT_BRANCH})",
+    )
+    publish.add_argument(
+        "--release", action="store_true", help="also a draft release for the week (changes.md)"
+    )
+    publish.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"the output folder of the run (default: {DEFAULT_OUT})",
+    )
+    publish.add_argument(
+        "--list",
+        type=Path,
+        default=None,
+        help="the list the run read, compared with the repository's copy (default: the copy a "
+        f"run fetched from a URL, {DOWNLOADED_LIST} in --out, else {DEFAULT_LIST})",
+    )
+    publish.add_argument(
+        "--date", type=iso_date, default=None, help="the night's date (default: today, UTC)"
+    )
+    publish.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the unified diff and what would be done; write nothing",
+    )
+    publish.set_defaults(handler=command)
