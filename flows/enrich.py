@@ -167,6 +167,11 @@ class EnrichParams(BaseModel):
         description="stop asking this long after the start (90m, 60s, 1h30m) and write what "
         "was fetched (exit status 4); default: $AWESOME_ENRICH_DEADLINE, else none",
     )
+    deadline_at: datetime | None = Field(
+        default=None,
+        description="when the deadline's window ends (UTC); `run --deadline` sets it from the "
+        "command's start, so Prefect's start-up counts",
+    )
     lock_wait_s: float = Field(
         default=0.0,
         ge=0,
@@ -339,7 +344,8 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     guard rejected a source (the outputs are written, with that source's previous values)."""
     params = params or EnrichParams()
     try:
-        deadline = deadline_for(params.deadline)  # counted from here, the lock wait included
+        # Counted from here (the lock wait included), or from the command's start.
+        deadline = deadline_for(params.deadline, ends_at=params.deadline_at)
         out = output_folder(params.out)  # a path or a file:// URL
         with output_lock(out, params.lock_wait_s):
             # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).

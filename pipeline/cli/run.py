@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -65,6 +66,7 @@ def run_flow(params: Any, out: TextIO, *, verbose: bool = False) -> int:
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
+    started = datetime.now(UTC)  # --deadline counts from here: Prefect's start-up included
     prepare_prefect(verbose=args.verbose)
     settings = settings_from_env(cache_dir=args.cache_dir, no_cache=args.no_cache)
     if is_synthetic(settings) and args.out is None:
@@ -103,6 +105,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
             sort_by=args.sort_by,
             trending_marker=args.trending_marker,
             deadline=args.deadline,
+            deadline_at=deadline_end(args.deadline, started),
             lock_wait_s=args.wait_lock,
             overlap=not args.sequential,
         )
@@ -111,6 +114,14 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         where = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{where}: {first['msg']}") from None
     return run_flow(params, out, verbose=args.verbose)
+
+
+def deadline_end(value: str | None, started: datetime) -> datetime | None:
+    """When the window of `--deadline` (else $AWESOME_ENRICH_DEADLINE) ends, from `started`."""
+    value = value or os.environ.get("AWESOME_ENRICH_DEADLINE", "").strip()
+    if not value:
+        return None
+    return started + timedelta(seconds=parse_duration(value, "AWESOME_ENRICH_DEADLINE"))
 
 
 def duration(text: str) -> str:

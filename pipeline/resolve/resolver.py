@@ -139,6 +139,7 @@ class Resolver:
         self.arxiv = arxiv
         self.failures: dict[str, str] = {}
         self.failed_ids: dict[str, str] = {}  # ids S2 kept failing on alone (batch isolated)
+        self._item_failures: dict[str, str] = {}  # the last failed request per lane key
         self.progress = progress
         self.lanes = lanes
         self.s2_spare = s2_spare
@@ -301,6 +302,7 @@ class Resolver:
         finally:
             if arxiv_lane is not None:
                 arxiv_lane.shutdown(wait=True, cancel_futures=True)
+        self._never_answered()
         resolutions = self._attach_arxiv(resolutions, found)
         resolutions = _with_bibtex(resolutions, overrides, previous)
         entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
@@ -311,6 +313,14 @@ class Resolver:
             "\n\n".join(entries_bib) + "\n" if entries_bib else "",
             dict(self.failed_ids),
         )
+
+    def _never_answered(self) -> None:
+        """A source whose every request failed (each that item's failure, too few in a row to
+        call it out) failed for the run all the same: it answered nothing."""
+        for key, http in (("s2-title", self.s2.http), ("arxiv", self.arxiv.http)):
+            detail = self._item_failures.get(key)
+            if detail is not None and not http.gate.answered.is_set():
+                self.failures.setdefault(key, detail)
 
     def _from_s2(
         self, entry: Entry, entry_id: str, candidate: Candidate, lookup: S2Lookup, notes: list[str]
@@ -369,6 +379,7 @@ class Resolver:
                 if is_outage(error):
                     self.failures["s2-title"] = error.detail  # stop asking S2 for titles
                 failed = True
+                self._item_failures["s2-title"] = error.detail
                 notes.append(f"S2 title match failed: {error.message}")
             except ConfigError:  # the run's settings: the run fails, as documented
                 raise
@@ -437,6 +448,7 @@ class Resolver:
             except ApiError as error:
                 if is_outage(error):
                     self.failures["arxiv"] = error.detail  # stop asking arXiv
+                self._item_failures["arxiv"] = error.detail
                 notes.append(f"arXiv title search failed: {error.message}")
                 found = []
             judged = [(self._judge_arxiv(title, year, candidate), candidate) for candidate in found]

@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,14 +180,22 @@ def parse_duration(text: str, name: str = "--deadline") -> float:
     return seconds
 
 
-def deadline_for(value: str | None, env: Mapping[str, str] | None = None) -> Deadline | None:
+def deadline_for(
+    value: str | None, env: Mapping[str, str] | None = None, ends_at: datetime | None = None
+) -> Deadline | None:
     """The run's deadline from `run --deadline` (or the flow parameter), else from
-    AWESOME_ENRICH_DEADLINE; None when neither is set. It starts now."""
+    AWESOME_ENRICH_DEADLINE; None when neither is set. Its window starts now, or ends at
+    `ends_at` (UTC) when the window began earlier (the command's start)."""
     env = os.environ if env is None else env
-    if value:
-        return Deadline(parse_duration(value))
-    from_env = env.get("AWESOME_ENRICH_DEADLINE", "").strip()
-    return Deadline(parse_duration(from_env, "AWESOME_ENRICH_DEADLINE")) if from_env else None
+    name = "--deadline"
+    if not value:
+        value, name = env.get("AWESOME_ENRICH_DEADLINE", "").strip(), "AWESOME_ENRICH_DEADLINE"
+    if not value:
+        return None
+    seconds = parse_duration(value, name)
+    if ends_at is None:
+        return Deadline(seconds)
+    return Deadline(seconds, ends_in=(ends_at - datetime.now(UTC)).total_seconds())
 
 
 def _time_scale(env: Mapping[str, str]) -> float:

@@ -29,9 +29,10 @@ from typing import Protocol
 from pipeline.core.errors import BudgetSpent
 
 # Requests that failed in a row (each after its retries, none answered in between) before the
-# API counts as out for the run. Three: an item the API chokes on alone fails at most twice in
-# a row while its batch is split (the other half answers), and a dead API costs three requests.
-OUTAGE_AFTER = 3
+# API counts as out for the run. Four: while a batch with an item the API chokes on is split,
+# the batch and the item's half fail, and a passing fault may fail the other half too; the
+# next part answers. A dead API costs four requests (each after its retries or fuse).
+OUTAGE_AFTER = 4
 
 
 class Clock(Protocol):
@@ -165,12 +166,16 @@ class Deadline:
     scale shortens waits, not the window): `margin_s` before it, no request is sent, so the
     run still has that long to write its outputs."""
 
-    def __init__(self, seconds: float, margin_s: float | None = None) -> None:
+    def __init__(
+        self, seconds: float, margin_s: float | None = None, ends_in: float | None = None
+    ) -> None:
+        """A window of `seconds` from now, or ending in `ends_in` seconds (a window that began
+        earlier: `run --deadline` counts from the command's start, Prefect's start-up included)."""
         self.seconds = seconds
-        # Writing every output takes seconds (charts are most of it): keep a tenth of the
-        # window, between 5 s and 60 s, for it.
-        self.margin_s = margin_s if margin_s is not None else min(60.0, max(5.0, seconds / 10))
-        self._ends = time.monotonic() + seconds
+        # Writing every output and ending the process take seconds (charts, Prefect's
+        # shutdown): a tenth of the window, between 10 s and 60 s, is kept for them.
+        self.margin_s = margin_s if margin_s is not None else min(60.0, max(10.0, seconds / 10))
+        self._ends = time.monotonic() + (seconds if ends_in is None else ends_in)
         self._reached = False  # a plain flag: Settings (which holds this) is pickled
 
     def remaining(self) -> float:

@@ -36,6 +36,7 @@ from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
     GITHUB_REST_CACHE_TTL,
+    HALF_FUSE,
     SPLIT_FUSE,
     ApiProfile,
     Clock,
@@ -353,7 +354,7 @@ class GitHubClient:
         ones are alone; those are left to REST (`isolated`), the others resolve."""
         parts = split_failing_batch(
             names,
-            partial(self._graphql_batch, known_gone=known_gone, max_server_errors=SPLIT_FUSE),
+            partial(self._graphql_batch, known_gone=known_gone, max_server_errors=HALF_FUSE),
             error,
             answered=answered,
         )

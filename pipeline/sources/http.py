@@ -96,9 +96,11 @@ GITHUB_GRAPHQL_CACHE_TTL = timedelta(hours=1)
 
 # The wait for a connection; the wait for an answer is per endpoint (the clients' timeouts).
 CONNECT_TIMEOUT_S = 10.0
-# A half of a batch that failed with 5xx or undecodable bodies gives up after this many of
-# them (one retry): the split, not the retry policy, gets past an item the API fails on.
+# A batch of several items that fails with 5xx gives up after this many of them (one retry
+# absorbs a passing fault) and is split; each half gives up after HALF_FUSE: the split, not the
+# retry policy's backoff, gets past an item the API fails on.
 SPLIT_FUSE = 2
+HALF_FUSE = 1
 MAX_REDIRECTS = 5
 # A read timeout capped by the deadline never goes below this (a request needs some time).
 MIN_READ_TIMEOUT_S = 0.5
@@ -403,10 +405,11 @@ class HttpClient:
         server_errors: list[int],
         error: Exception | None = None,
     ) -> RetryableFault:
-        """A retryable fault of this attempt, counted (the split's fuse counts 5xx and bodies)."""
+        """A retryable fault of this attempt, counted (a split's fuse counts the 5xx only: what
+        an item the API chokes on gets; a cut body or a reset is retried as the policy says)."""
         fault = RetryableFault(kind, response, error)
-        if kind == "body" or (response is not None and response.status_code >= 500):
-            server_errors.append(response.status_code if response is not None else 0)
+        if kind == "status" and response is not None and response.status_code >= 500:
+            server_errors.append(response.status_code)
         with self._stats_lock:
             self.stats.faults[fault.describe()] += 1
         return fault
@@ -478,9 +481,9 @@ class HttpClient:
 
         `refresh` bypasses the cache (for the arXiv empty-page retry); `cache_ttl` overrides
         the API's cache lifetime for this request; `read_timeout_s` is the endpoint's wait for
-        an answer. `max_server_errors` gives up after that many 5xx answers or undecodable
-        bodies (429s and transport errors still follow the policy): a caller that can split a
-        failing batch asks its halves with a short fuse.
+        an answer. `max_server_errors` gives up after that many 5xx answers (429s, undecodable
+        bodies and transport errors still follow the policy): a caller that can split a failing
+        batch asks it, and its halves, with a short fuse.
         """
         connect, read = self._timeouts(read_timeout_s)
         kwargs: dict[str, Any] = {"timeout": (connect, read)}
@@ -514,7 +517,10 @@ class HttpClient:
             error = self._give_up(url, fault)
             with self._stats_lock:
                 self.stats.failed += 1
-            error.outage = self.gate.record(failed=True) or isinstance(error, DeadlineReached)
+            # No connection at all for the short cap (refused, DNS): the host is not there.
+            unreachable = fault.kind == "unreachable"
+            error.outage = self.gate.record(failed=True) or unreachable
+            error.outage = error.outage or isinstance(error, DeadlineReached)
             raise error from None
         self.gate.record(failed=False)
         return answer

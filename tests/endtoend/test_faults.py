@@ -243,7 +243,7 @@ def cells() -> list[Any]:
         failing("s2", Fault("server_error", ("s2",), ("s2_batch",))).param("s2-batch-500-only"),
         # Title matches fail while batches work: two failed title matches are those entries'
         # failures (they fall to arXiv, and are not counted as a try), not S2's: the batch
-        # answered in between, so S2 is not out (three requests in a row would be).
+        # answered in between, so S2 is not out (four requests in a row would be).
         absorbed(Fault("reset", ("s2",), ("s2_match",))).param("s2-title-match-reset-only"),
         # The citation lists fail: the papers due wait for a later run; nothing else changes.
         absorbed(Fault("reset", ("s2",), ("s2_citations",))).param("s2-citations-reset-only"),

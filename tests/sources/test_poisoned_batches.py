@@ -46,8 +46,8 @@ def test_a_poisoned_id_is_isolated_and_the_others_resolve() -> None:
     assert [lookup.requested for lookup in failed] == [poisoned]
     assert all(lookup.paper is not None for lookup in lookups if lookup is not failed[0])
     # The whole batch up to its fuse (2: a batch is split rather than backed off), then per
-    # level of the split down to the id: the good half once and the failing half twice.
-    assert calls == 2 + 3 * split_levels(17, 40)
+    # level of the split down to the id: each half once (the halves' fuse is 1).
+    assert calls == 2 + 2 * split_levels(17, 40)
 
 
 def test_s2_failing_on_every_part_is_down() -> None:
@@ -60,9 +60,9 @@ def test_s2_failing_on_every_part_is_down() -> None:
     ):
         SemanticScholarClient.from_settings(settings).get_papers(s2_ids(40))
     assert raised.value.status == 500
-    # The batch up to its fuse, then both halves once with one retry: no walk down to every
-    # single id when nothing answers (and three requests failed in a row: S2 is out).
-    assert server.app.stats.requests["s2 POST s2_batch"] == 2 + 2 + 2
+    # The batch up to its fuse, both halves once, then one quarter: four requests failed in a
+    # row, nothing answered: S2 is out, with no walk down to every single id.
+    assert server.app.stats.requests["s2 POST s2_batch"] == 2 + 1 + 1 + 1
     assert is_outage(raised.value)
 
 
