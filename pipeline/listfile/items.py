@@ -86,6 +86,8 @@ _OTHER_LABEL = re.compile(
 _TRANSLATION = re.compile(
     r"\s*[(\uff08][^()\uff08\uff09]*[\u3040-\u30ff\u4e00-\u9fff][^()\uff08\uff09]*[)\uff09]"
 )
+# Labels that name any link, not a paper: they say nothing against the host.
+_WEAK_PAPER_LABEL = re.compile(r"(?i)^\W*(link|url|html|download|here|website)\W*$")
 _BLOG_LABEL = re.compile(r"(?i)^\W*blog( ?post)?\W*$")
 _TASK = re.compile(r"^\[[ xX]\]\s")
 # Leading tags: `[2023/05]`, `[CVPR 2023]`, `**[Abbr]**`, `` [**`bnn`**] ``, `2016-ICLR -`.
@@ -102,7 +104,10 @@ _LEADING_TAG = re.compile(
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
 _INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `:+1: &nbsp;`, `:star:` before an item's text: decoration, not the title
-_LEADING_DECORATION = re.compile(r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;))+\s*")
+_LEADING_DECORATION = re.compile(
+    r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;|<a\s+(?:name|id)=[^<>]{1,80}>\s*</a>))+\s*",
+    re.IGNORECASE,
+)
 # `, IEEE T-ITS, 2022`, `, TPAMI, 2021`: an abbreviated venue between a title and its year
 _TRAILING_ACRONYM = re.compile(r",\s*((?:[A-Z][\w&.-]*\s?){1,3})$")
 _QUOTED = re.compile(r'^\s*(?:"([^"]{8,})"|“([^”]{8,})”)')
@@ -300,6 +305,8 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
     if not url:
         return "empty"
     kind = link_word_kind(label)
+    if kind == "paper" and _WEAK_PAPER_LABEL.match(label) and on_code_host(url):
+        return "code"  # `[link](https://github.com/o/r)`: a word for any link, to a repository
     if kind is not None:
         return kind
     if find_venue(label) is not None and len(label.split()) <= 4:
@@ -458,6 +465,8 @@ def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
     plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
     if _TITLE_WORDS.search(_HYPHENATED_NAME.sub("", plain)):
         return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
+    if not one_word_names and any(_TITLE_NOUN.match(w.strip(".,:;")) for w in plain.split()):
+        return False  # `Widget Estimation and Deep Ensembles`: names hold no "estimation"
     parts = [part.strip(" .") for part in re.split(r"[,;]|\band\b|&", plain) if part.strip(" .")]
     if any(len(part.split()) >= 5 for part in parts):
         return False  # `..., Show and Tell: A Neural Image Caption Generator`: a title

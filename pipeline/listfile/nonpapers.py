@@ -133,8 +133,11 @@ _INDEX_WORDS = re.compile(
 )
 
 
+_CALL = re.compile(r"(?i)\b(?:special issue|call for papers|cfp|submission deadline|deadline)\b")
+
+
 def non_paper_item(
-    title: str, sure_paper_link: bool, has_links: bool
+    title: str, sure_paper_link: bool, has_links: bool, text: str = ""
 ) -> tuple[SkipReason, str] | None:
     """Why an item that reads like a paper is something else, judged from what it says: an
     event (a workshop, challenge or tutorial), a link to a venue's page, or a changelog line.
@@ -148,6 +151,6 @@ def non_paper_item(
         index = re.fullmatch(r"(?i)[\w&.' -]+", rest) is not None
         if index and find_venue(words) is not None:
             return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
-    if _EVENT.search(words) and not sure_paper_link and has_links:
+    if (_EVENT.search(words) or _CALL.search(f"{words} {text}")) and not sure_paper_link:
         return SkipReason.EVENT, "a workshop, challenge, tutorial or talk, not a paper"
     return None

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
 from pipeline.listfile.items import (
+    ENRICHMENT,
     ItemReading,
     is_link_word,
     link_kind,
@@ -235,7 +236,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         return None, index + 1
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
     sure = _surely_a_paper(reading)
-    not_paper = non_paper_item(reading.title, sure, reading.has_links)
+    not_paper = non_paper_item(reading.title, sure, reading.has_links, plain_text(content))
     if not_paper is not None:
         state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
         return None, end
@@ -246,7 +247,32 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     if post is not None and (len(reading.title.split()) <= 3 or not blog):
         state.skipped.append(Skipped(line.number, *post, doubtful=False))
         return None, end
+    if _a_described_site(reading, content):
+        reason = "a short name linked to a site and described, no paper link, venue or year"
+        state.skipped.append(Skipped(line.number, SkipReason.NO_PAPER_LINK, reason))
+        state.report(
+            line.number, Severity.WARNING, f"item with a link not read as a paper: {reason}"
+        )
+        return None, end
     return _item_entry(reading, line, state), end
+
+
+_SHORT_NAME_WORDS = 3
+_DESCRIBED = re.compile(r"^\s*[-\u2013\u2014:]\s*\S+\s+\S+")  # ` - A corpus of widgets.`
+
+
+def _a_described_site(reading: ItemReading, content: str) -> bool:
+    """`[DBPedia](http://wiki.dbpedia.org/) - Linked data web`: a short name linked to a site
+    and described, with nothing that names or dates a paper (a dataset, a tool, a lab?)."""
+    links = [link for link in find_links(content) if not link.is_image]
+    if not links or reading.paper_url is None or reading.paper_url != links[0].url.strip():
+        return False
+    if names_a_paper(reading.paper_url) or reading.venue or reading.year_text:
+        return False
+    if len((reading.title or "").split()) > _SHORT_NAME_WORDS:
+        return False
+    after = ENRICHMENT.sub("", content[links[0].end :])  # not the columns a run appended
+    return _DESCRIBED.match(plain_text(after)) is not None
 
 
 # What an item skipped with a link says it is, when nothing in it names a paper: no warning.

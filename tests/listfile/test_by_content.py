@@ -188,3 +188,46 @@ def test_a_paragraph_opening_with_a_linked_title_is_a_paper() -> None:
 def test_link_text_over_two_lines_is_one_title() -> None:
     text = f"- [A Title That Goes On And\n  Onto The Next Line]({ARXIV})\n"
     assert _read(text) == [(1, "A Title That Goes On And Onto The Next Line", ARXIV, ())]
+
+
+def test_a_short_described_name_linked_to_a_site_is_warned_not_taken() -> None:
+    text = (
+        "## Resources\n\n"
+        "- [Widget Corpus](http://data.example.org/widgets) - A corpus of widgets.\n"
+        "- [WNet](https://arxiv.org/abs/2301.01234) - Widget networks.\n"
+        "- [WNet-2](https://lab.example.org/wnet2)\n"
+    )
+    document = parse_list(text)
+    assert [e.line for e in document.entries] == [4, 5]
+    [skipped] = document.skipped
+    assert (skipped.line, skipped.kind, skipped.doubtful) == (3, SkipReason.NO_PAPER_LINK, True)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "[Electronics] Special Issue on: Pixel-Wise Understanding [[Link](https://journal.example.org/si)]",
+        "[[Drone 2020](http://challenge.example.org/c/)] Counting. ECCV Workshop. Deadline: 2020",
+    ],
+)  # fmt: skip
+def test_calls_for_papers_are_not_papers(item: str) -> None:
+    document = parse_list(f"## News\n\n- {item}\n## Papers\n\n- {item}\n")
+    assert document.entries == ()
+
+
+def test_an_html_anchor_and_a_bold_tag_before_the_title_are_not_the_title() -> None:
+    item = '- <a name="WNet"></a>**[WNet]** Widget Networks for Counting (**CVPR**)[[paper](https://x.org/w.pdf)]'
+    [entry] = parse_list(item + "\n").entries
+    assert (entry.title, entry.venue) == ("Widget Networks for Counting", "CVPR")
+
+
+def test_a_title_case_title_joined_by_and_is_no_author_line() -> None:
+    item = "- Widget Estimation and Deep Ensembles [[NeurIPS 2021]](https://x.org/p)\n"
+    [entry] = parse_list(item).entries
+    assert entry.title == "Widget Estimation and Deep Ensembles"
+
+
+def test_a_repository_behind_a_word_for_any_link_is_code() -> None:
+    text = "|Name|Title|Paper|Code|\n|---|---|---|---|\n|**WFM**|**Widget Foundation Model**|null|[link](https://github.com/o/wfm)|\n"
+    [entry] = parse_list(text).entries
+    assert (entry.paper_url, entry.code_urls) == (None, ("https://github.com/o/wfm",))
