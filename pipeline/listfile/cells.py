@@ -169,14 +169,20 @@ def without_repeated_tag(title: str) -> str:
 _QUOTED_IN_CITATION = re.compile(r'["\u201c]([^"\u201c\u201d]{8,300}?)[,.]?["\u201d]')
 
 
+_CITED_TITLE_WORDS = 3
+_CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 def cited_title(text: str) -> str:
     """The title of a whole citation written in a cell (its quoted part, when the rest is
     authors and a venue), else the text as it is."""
     quoted = _QUOTED_IN_CITATION.search(text)
-    if quoted and len(quoted.group(1).split()) >= 2:
-        outside = (text[: quoted.start()] + " " + text[quoted.end() :]).split()
-        if len(outside) >= 2:
-            return quoted.group(1).strip()
+    if quoted is None or len(re.findall(r"[^\W\d_]{2,}", quoted.group(1))) < _CITED_TITLE_WORDS:
+        return text
+    outside = text[: quoted.start()] + " " + text[quoted.end() :]
+    # a citation: authors before the quote and a year beside it (`Smith, A. "T." J 2019`)
+    if re.search(r"[^\W\d_]{2,}", text[: quoted.start()]) and _CITED_YEAR.search(outside):
+        return quoted.group(1).strip()
     return text
 
 

@@ -77,8 +77,8 @@ LIST_CASES: list[tuple[str, Callable[[Path], object], str]] = [
         lambda p: p.write_bytes(b"| Tool | Code |\n|---|---|\n| x | https://github.com/o/n |\n"),
         "{path}: no paper entries found (no table with a title column, no list item or "
         "paragraph read as a paper); line 1: warning: table with columns ['Tool', 'Code'] has "
-        "no title column (one of title, papertitle, name, papername, paper, papers); its rows "
-        "are not read as papers",
+        "no column of titles (no column whose cells read as titles or names); its rows are not "
+        "read as papers",
     ),
     (
         "a header of 1,000 columns over a delimiter of 5",

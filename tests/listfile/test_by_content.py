@@ -231,3 +231,16 @@ def test_a_repository_behind_a_word_for_any_link_is_code() -> None:
     text = "|Name|Title|Paper|Code|\n|---|---|---|---|\n|**WFM**|**Widget Foundation Model**|null|[link](https://github.com/o/wfm)|\n"
     [entry] = parse_list(text).entries
     assert (entry.paper_url, entry.code_urls) == (None, ("https://github.com/o/wfm",))
+
+
+@pytest.mark.parametrize(
+    ("cell", "title"),
+    [
+        ('Widget "Quoted Words" Segmentation Nets', 'Widget "Quoted Words" Segmentation Nets'),
+        ('Smith, A. "Quoted Words Here." Widget Journal 2019', "Quoted Words Here"),
+    ],
+)  # fmt: skip
+def test_quotes_make_a_citation_only_beside_authors_and_a_year(cell: str, title: str) -> None:
+    text = f"| Title |\n|---|\n| [{cell}](https://arxiv.org/abs/2301.01234) |\n"
+    [entry] = parse_list(text).entries
+    assert entry.title == title
