@@ -320,6 +320,28 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
     return "other"
 
 
+# `*IEEE Transactions on Image Processing 2005*`, `(CVPR 2021)`, `[NeurIPS'22]` ending an item
+_TRAILING_GROUP = re.compile(
+    r"\s*(?:(\*\*|\*|__|_)(?P<emphasis>[^*_\[\]]{2,120}?)\1|\((?P<paren>[^()]{2,120})\)"
+    r"|\[(?P<bracket>[^\[\]]{2,120})\](?![(\[]))[\s.,;]*$"
+)
+
+
+def _trailing_tags(body: str) -> tuple[str, list[str]]:
+    """An item's text without the venue and year that end it, and those as tags, so a title
+    written without a link never swallows them (`Title *IEEE Transactions on X 2005*`)."""
+    found = _TRAILING_GROUP.search(body)
+    if found is None or "](" in body[found.start() :] or "://" in found.group(0):
+        return body, []
+    if body[: found.start()].endswith("]"):
+        return body, []  # `[label](url)`: a link's target, not a tag
+    inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
+    dated = find_venue(inner) is not None or year_from_text(inner) is not None
+    if not dated or len(body[: found.start()].split()) < _MIN_TITLE_WORDS:
+        return body, []
+    return body[: found.start()], [inner]
+
+
 def _linked_title_text(text: str) -> tuple[str, list[str]]:
     """A title link's text without a leading `[tag]` and a trailing `(Venue 2019)`, which
     become tags: `[[CTRX] Cross Towers for Clicks (Acme 2019)](url)`."""
@@ -575,6 +597,8 @@ def read_item(
             tags += link_tags
     after_title = body[title_link.end :] if title_link else body
     if title is None:
+        body, end_tags = _trailing_tags(body)
+        tags += end_tags
         title, after_title, inner_tags = _title_from_text(body)
         tags += inner_tags
         if title is not None and re.search(r"(?i)https?://|www\.", title):

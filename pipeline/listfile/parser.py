@@ -360,7 +360,9 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
             reason = f"in section {section!r}, which holds no papers"
             state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
         return None, index + 1
-    if reading.skip is not None or reading.paper_url is None:
+    # `**Title**` over `*CVPR 2005*`: a citation without a link, when it names venue and year
+    cited = reading.paper_url is None and reading.venue is not None and reading.year_text
+    if reading.skip is not None or (reading.paper_url is None and not cited):
         if reading.has_links:  # listed by `check`, not warned about: a post, a project page
             kind = reading.skip or SkipReason.NO_PAPER_LINK
             reason = reading.skip_reason or "a paragraph with links but no paper link"

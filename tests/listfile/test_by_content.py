@@ -244,3 +244,25 @@ def test_quotes_make_a_citation_only_beside_authors_and_a_year(cell: str, title:
     text = f"| Title |\n|---|\n| [{cell}](https://arxiv.org/abs/2301.01234) |\n"
     [entry] = parse_list(text).entries
     assert entry.title == title
+
+
+@pytest.mark.parametrize(
+    ("item", "venue", "year"),
+    [
+        ("Learning for Learning *IEEE Transactions on Image Processing 2005*", None, 2005),
+        ("Learning for Network (TPAMI 2019).", "TPAMI 2019", 2019),
+        ("Deep Widgets for Graphs [NeurIPS'22]", "NeurIPS'22", 2022),
+    ],
+)
+def test_a_title_only_item_keeps_its_ending_venue_out_of_the_title(
+    item: str, venue: str | None, year: int
+) -> None:
+    [entry] = parse_list(f"3. {item}\n").entries
+    assert entry.title == item.split(" *")[0].split(" (")[0].split(" [")[0]
+    assert entry.year == year and (venue is None or entry.venue == venue)
+
+
+def test_a_bold_title_paragraph_with_venue_and_year_is_a_paper() -> None:
+    text = "**Learning for Learning**  \n*CVPR 2005*\n\n**Object Detection**\n\nProse.\n"
+    [entry] = parse_list(text).entries
+    assert (entry.line, entry.title, entry.year) == (1, "Learning for Learning", 2005)
