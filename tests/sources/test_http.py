@@ -284,6 +284,21 @@ def test_a_body_that_does_not_decode_is_retried_and_never_cached(
     assert len(adapter.requests) == 2
 
 
+def test_cut_bodies_are_retried_at_once_three_times_then_with_backoff() -> None:
+    """A cut body says nothing of the server's load: three quick retries (the pacer still spaces
+    them), then the policy's backoff; a 5xx is backed off from the first retry."""
+    adapter = ReplayAdapter().add("GET", "/v1/x", *[Canned(200, b'{"a": ')] * 4, Canned(200, "1"))
+    clock = FakeClock()
+    make_client(adapter, clock, retry=RetryPolicy(max_attempts=5)).request_json(
+        "GET", f"{BASE}/x", int
+    )
+    assert [s > 0 for s in clock.sleeps] == [False, False, False, True]
+    adapter = ReplayAdapter().add("GET", "/v1/x", Canned(503, "busy"), Canned(200, "1"))
+    clock = FakeClock()
+    make_client(adapter, clock).request_json("GET", f"{BASE}/x", int)
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] >= 1.0
+
+
 def test_a_body_that_never_decodes_is_malformed_after_the_retries() -> None:
     adapter = ReplayAdapter().add("GET", "/v1/x", Canned(200, b'[{"paperId": "ab'))
     client = make_client(adapter, FakeClock())
