@@ -14,8 +14,9 @@ ThreadPoolTaskRunner and runs while `resolve-papers` works in the flow's thread;
 still waits for its API's pacer and then for the shared Prefect rate limit (flows/limits.py).
 
 The flow completes when some entries or sources fail (recorded in its artifacts), completes as
-"Anomalous" when the guard rejected a source, and fails when no paper source answered, leaving
-the outputs untouched.
+"Anomalous" when the guard rejected a source, completes as "Deadline" when its deadline stopped
+it (the outputs written with what it had), and fails when no paper source answered, leaving the
+outputs untouched.
 
 Tokens never travel as parameters: the clients read them from the environment, or from the
 Prefect Secret blocks `github-token` and `s2-api-key` when the environment has none.
@@ -341,7 +342,8 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
     """Resolve, enrich and regenerate one awesome list; see the module docstring.
 
     Returns the run summary (a dict) in a Completed state, named "Anomalous" when the anomaly
-    guard rejected a source (the outputs are written, with that source's previous values)."""
+    guard rejected a source (the outputs are written, with that source's previous values), and
+    "Deadline" when the deadline stopped the run (written with what it had)."""
     params = params or EnrichParams()
     try:
         # Counted from here (the lock wait included), or from the command's start.
@@ -436,6 +438,9 @@ def _enrich(options: JobOptions, publish: PublishSpec | None = None) -> dict[str
         message = "; ".join(str(r) for r in result.rejections)
         # Prefect makes a returned state the run's final state and unwraps its data for callers.
         return cast(dict[str, Any], Completed(name="Anomalous", message=message, data=summary))
+    if result.deadline_reached:  # written with what it had: Completed, marked (exit status 4)
+        message = next(line for line in result.lines if line.startswith("deadline reached"))
+        return cast(dict[str, Any], Completed(name="Deadline", message=message, data=summary))
     return summary
 
 

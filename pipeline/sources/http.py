@@ -102,6 +102,10 @@ CONNECT_TIMEOUT_S = 10.0
 SPLIT_FUSE = 2
 HALF_FUSE = 1
 MAX_REDIRECTS = 5
+# A cut or undecodable body, a reset or a timeout says nothing of the server's load: the first
+# QUICK_RETRIES retries are sent without backoff (the pacer still spaces them), then backoff.
+QUICK_RETRY_KINDS = frozenset({"body", "transport"})
+QUICK_RETRIES = 3
 # A read timeout capped by the deadline never goes below this (a request needs some time).
 MIN_READ_TIMEOUT_S = 0.5
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -359,6 +363,9 @@ class HttpClient:
             hinted = retry_after_seconds(fault.response.headers, self.clock.now())
             if hinted is not None:
                 return hinted
+        quick = isinstance(fault, RetryableFault) and fault.kind in QUICK_RETRY_KINDS
+        if quick and state.attempt_number <= QUICK_RETRIES:
+            return 0.0  # a cut body or a reset says nothing of the server's load
         policy = self.profile.retry
         delay = min(
             policy.backoff_max_s, policy.backoff_initial_s * 2 ** (state.attempt_number - 1)

@@ -4,6 +4,8 @@ import logging
 import pickle
 import random
 import socket
+import threading
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,6 +286,21 @@ def test_a_body_that_does_not_decode_is_retried_and_never_cached(
     assert len(adapter.requests) == 2
 
 
+def test_cut_bodies_are_retried_at_once_three_times_then_with_backoff() -> None:
+    """A cut body says nothing of the server's load: three quick retries (the pacer still spaces
+    them), then the policy's backoff; a 5xx is backed off from the first retry."""
+    adapter = ReplayAdapter().add("GET", "/v1/x", *[Canned(200, b'{"a": ')] * 4, Canned(200, "1"))
+    clock = FakeClock()
+    make_client(adapter, clock, retry=RetryPolicy(max_attempts=5)).request_json(
+        "GET", f"{BASE}/x", int
+    )
+    assert [s > 0 for s in clock.sleeps] == [False, False, False, True]
+    adapter = ReplayAdapter().add("GET", "/v1/x", Canned(503, "busy"), Canned(200, "1"))
+    clock = FakeClock()
+    make_client(adapter, clock).request_json("GET", f"{BASE}/x", int)
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] >= 1.0
+
+
 def test_a_body_that_never_decodes_is_malformed_after_the_retries() -> None:
     adapter = ReplayAdapter().add("GET", "/v1/x", Canned(200, b'[{"paperId": "ab'))
     client = make_client(adapter, FakeClock())
@@ -545,3 +562,43 @@ def test_cached_answers_older_than_the_maximum_age_are_deleted_at_start_up(
     assert isinstance(reopened, requests_cache.CachedSession)
     assert [r.url.rsplit("=", 1)[1] for r in reopened.cache.responses.values()] == ["recent"]
     reopened.close()  # type: ignore[no-untyped-call]
+
+
+def test_a_timed_out_request_is_retried_on_a_fresh_connection() -> None:
+    """The first connection takes the request and never answers; the retry must not wait on
+    it (nor read its late answer): it opens a new connection, which answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    connections: list[socket.socket] = []
+    body = b'{"ok": 1}'
+
+    def serve() -> None:
+        while len(connections) < 2:
+            connection, _ = listener.accept()
+            connections.append(connection)
+            connection.recv(65536)
+            if len(connections) == 2:  # the first one hangs; the second answers
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{port}/v1"
+    profile = ApiProfile("test", base, 0.0, timedelta(0), retry=RetryPolicy(max_attempts=3))
+    client = HttpClient(replace(profile, read_timeout_s=0.3), clock=FakeClock())
+    try:
+        _, value = client.request_json("GET", f"{base}/x", lambda data: data["ok"])
+    finally:
+        server.join(timeout=5)
+        for connection in connections:
+            connection.close()
+        listener.close()
+        client.close()
+    assert value == 1
+    assert len(connections) == 2  # a fresh connection for the retry
+    assert client.stats.faults == {"timed out": 1}
