@@ -104,7 +104,7 @@ _LEADING_TAG = re.compile(
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
 _INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `:+1: &nbsp;`, `:star:` before an item's text: decoration, not the title
-_LEADING_DECORATION = re.compile(
+LEADING_DECORATION = re.compile(
     r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;|<a\s+(?:name|id)=[^<>]{1,80}>\s*</a>))+\s*",
     re.IGNORECASE,
 )
@@ -114,8 +114,10 @@ _QUOTED = re.compile(r'^\s*(?:"([^"]{8,})"|“([^”]{8,})”)')
 _EMPHASIS = re.compile(r"\*\*([^*]+)\*\*|\*([^*]+)\*|__([^_]+)__|_([^_\s][^_]*)_|\(([^()]+)\)")
 _HTML = re.compile(r"<[^>]{1,200}>")
 # `Title, Author Name`; not `Think Small, Act Fast: A Title` (a colon: the title goes on)
+# nor `One Widget for All (OWA) estimation`: an acronym in the title's middle
 _SENTENCE_END = re.compile(
-    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\(|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
+    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)\s+[a-z])"
+    r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
 _MIN_TITLE_WORDS = 2
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
@@ -342,6 +344,21 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
     return body[: found.start()], [inner]
 
 
+def _title_link_after_authors(body: str, links: Sequence[Link]) -> Link | None:
+    """`Ann Smith, Bo Li, and Carl Jones. 2019. [Widget Networks for Tasks](url). In ...`:
+    a citation whose authors come first and whose title is linked."""
+    for link in links:
+        label = plain_text(link.text)
+        if len(label.split()) < _TITLE_IN_BRACKETS_WORDS - 1 or is_link_word(label):
+            continue
+        before = re.sub(r"[\s.,;:(]*(?:19|20)\d\d[a-z]?[\s.,;:)]*$", "", body[: link.start])
+        before = before.strip(" .,;:*_")
+        if before and looks_like_authors(before):
+            return link
+        return None  # only the first title-like link may be the title
+    return None
+
+
 def _linked_title_text(text: str) -> tuple[str, list[str]]:
     """A title link's text without a leading `[tag]` and a trailing `(Venue 2019)`, which
     become tags: `[[CTRX] Cross Towers for Clicks (Acme 2019)](url)`."""
@@ -357,6 +374,10 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     return _clean_title(text), tags
 
 
+_TITLE_IN_BRACKETS_WORDS = 4
+_BRACKETED_TITLE = re.compile(r"^\s*\[(\*\*|__)?([^\[\]]{8,300}?)\1?\](?![(\[])")
+
+
 def _strip_tags(text: str) -> tuple[str, list[str]]:
     """The text after leading tags, and the tags' plain text (venues and dates hide there)."""
     tags: list[str] = []
@@ -364,7 +385,12 @@ def _strip_tags(text: str) -> tuple[str, list[str]]:
         match = _LEADING_TAG.match(text)
         if match is None or match.end() == 0:
             return text, tags
-        tags.append(plain_text(match.group(0)))
+        tag = plain_text(match.group(0))
+        if len(tag.split()) >= _TITLE_IN_BRACKETS_WORDS and not (
+            find_venue(tag) or year_from_text(tag)
+        ):
+            return text, tags  # `[**Widget Style Transfer for Images**]`: the title, bracketed
+        tags.append(tag)
         text = text[match.end() :]
 
 
@@ -569,7 +595,7 @@ def read_item(
     if continuation and content.count("[") > content.count("]"):
         # `- [A Title That Goes On` / `  Onto The Next Line](url)`: one link over two lines
         content, continuation = f"{content} {continuation[0]}", list(continuation[1:])
-    content = _LEADING_DECORATION.sub("", content)
+    content = LEADING_DECORATION.sub("", content)
     whole = " ".join([content, *continuation])
     links = [link for link in find_links(whole) if not link.is_image]
     bare = [url for url in find_urls(whole) if all(url not in link.url for link in links)]
@@ -595,7 +621,21 @@ def read_item(
             title_link = candidate
             title, link_tags = _linked_title_text(candidate.text)
             tags += link_tags
-    after_title = body[title_link.end :] if title_link else body
+    if title_link is None:
+        cited = _title_link_after_authors(body, first_links)
+        if cited is not None:
+            title_link = cited
+            title, link_tags = _linked_title_text(cited.text)
+            tags += link_tags
+    bracketed = _BRACKETED_TITLE.match(body) if title_link is None else None
+    if bracketed is not None and len(plain_text(bracketed.group(2)).split()) >= 2:
+        # `[**Widget Style Transfer for Images**] [[Paper]](url)`: a bracketed title
+        title = _clean_title(bracketed.group(2))
+        after_title = body[bracketed.end() :]
+    elif title_link is not None and title_link.start > 0:
+        after_title = body[: title_link.start] + " " + body[title_link.end :]
+    else:
+        after_title = body[title_link.end :] if title_link else body
     if title is None:
         body, end_tags = _trailing_tags(body)
         tags += end_tags

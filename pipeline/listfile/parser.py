@@ -14,6 +14,7 @@ from dataclasses import replace
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
 from pipeline.listfile.items import (
     ENRICHMENT,
+    LEADING_DECORATION,
     ItemReading,
     is_link_word,
     link_kind,
@@ -308,7 +309,7 @@ def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None
 
 # A bold title, a `[12]` number, or a linked title (`[A Title of Words](url), ICML 2023`)
 _PARAGRAPH_ENTRY_START = re.compile(
-    r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s|\[(?!\[)[^\[\]]{12,300}\]\()"
+    r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s|\[(?!\[)[^\[\]]{12,300}\]\(|\[(?:\*\*|__))"
 )
 
 
@@ -327,7 +328,7 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
     paragraph of links). Only paragraphs that carry a paper link are read as papers."""
     line = lines[index]
-    if not _PARAGRAPH_ENTRY_START.match(line.text):
+    if not _PARAGRAPH_ENTRY_START.match(LEADING_DECORATION.sub("", line.text)):
         return None, index + 1
     end = _paragraph_end(lines, index)
     section = state.non_paper_section()

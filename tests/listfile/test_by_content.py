@@ -266,3 +266,36 @@ def test_a_bold_title_paragraph_with_venue_and_year_is_a_paper() -> None:
     text = "**Learning for Learning**  \n*CVPR 2005*\n\n**Object Detection**\n\nProse.\n"
     [entry] = parse_list(text).entries
     assert (entry.line, entry.title, entry.year) == (1, "Learning for Learning", 2005)
+
+
+def test_an_acronym_in_a_title_does_not_end_it() -> None:
+    [entry] = parse_list("- One Widget for All Widgets (OWAW) estimation *CVPR 2021*\n").entries
+    assert entry.title == "One Widget for All Widgets (OWAW) estimation"
+
+
+def test_a_citation_with_the_authors_first_takes_its_linked_title() -> None:
+    text = (
+        "* Ann Smith, Bo Li, and Carl Jones. 2019. [Widget Networks for Sequence Tasks]"
+        "(https://example.org/W19-1). In *Proceedings of WXYZ 2019*. "
+        "([Citation](https://scholar.example/x): 123)\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.title, entry.paper_url, entry.year) == (
+        "Widget Networks for Sequence Tasks",
+        "https://example.org/W19-1",
+        2019,
+    )
+
+
+def test_a_bracketed_bold_title_after_an_emoji_is_a_paper() -> None:
+    text = (
+        "# Style\n\n:white_check_mark: [**Widget Style Transfer for Images**] "
+        f"[[Paper]]({ARXIV}) *(CVPR 2017)*\n\n- [code](https://github.com/a/wst)\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.line, entry.title, entry.paper_url, entry.year) == (
+        3,
+        "Widget Style Transfer for Images",
+        ARXIV,
+        2017,
+    )
