@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.listfile.items import is_link_word
+from pipeline.listfile.links import is_link_word
 from pipeline.listfile.markdown import find_links, find_urls, plain_text
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text

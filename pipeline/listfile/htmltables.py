@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
-from pipeline.listfile.items import CODE_HOSTS, PAPER_HOSTS, link_kind
+from pipeline.listfile.links import CODE_HOSTS, PAPER_HOSTS, link_kind
 from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
 from pipeline.listfile.model import ColumnRole, SkipReason
 

@@ -20,74 +20,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
 from pipeline.listfile.cells import PRESENTATION_MARK
-from pipeline.listfile.identifiers import paper_ids
+from pipeline.listfile.links import (
+    PAPER_HOSTS,
+    host_matches,
+    is_link_word,
+    link_kind,
+    names_a_paper,
+    on_code_host,
+)
 from pipeline.listfile.markdown import (
     Link,
     find_links,
     find_urls,
-    is_anchor_url,
     is_http_url,
     plain_text,
 )
-from pipeline.listfile.model import SkipReason
+from pipeline.listfile.model import SKIP_MESSAGES, SkipReason
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
-PAPER_HOSTS = (
-    "arxiv.org",
-    "doi.org",
-    "openreview.net",
-    "aclanthology.org",
-    "aclweb.org",
-    "proceedings.mlr.press",
-    "papers.nips.cc",
-    "proceedings.neurips.cc",
-    "openaccess.thecvf.com",
-    "ieeexplore.ieee.org",
-    "dl.acm.org",
-    "link.springer.com",
-    "sciencedirect.com",
-    "ojs.aaai.org",
-    "ijcai.org",
-    "semanticscholar.org",
-    "researchgate.net",
-    "biorxiv.org",
-    "medrxiv.org",
-    "nature.com",
-    "science.org",
-    "jmlr.org",
-    "ecva.net",
-    "mdpi.com",
-    "wiley.com",
-    "tandfonline.com",
-    "iopscience.iop.org",
-    "isca-speech.org",
-    "huggingface.co/papers",
-)
-_CODE_LABEL = re.compile(
-    r"(?i)^\W*(code|codes|github|gitlab|repo|repository|implementation|official|pytorch|"
-    r"tensorflow|tf|torch|jax|paddle|mindspore|colab|project code|source code|\w+ code|"
-    r"octocat|computer|keras|caffe|mxnet|chainer|matlab|\U0001f4bb|\u2328\ufe0f?|\U0001f419)\W*$"
-)
-_PAPER_LABEL = re.compile(
-    r"(?i)^\W*(paper|papers|papeer|paperr|pdf|arxiv|link|doi|openreview|html|abs|abstract|"
-    r"url|publication|proceedings|article|preprint|acm|ieee|springer|full ?text|download|"
-    r"论文|paper link|pdf link|pub|publisher|official paper|memo|page_facing_up|"
-    r"\U0001f4dd|\U0001f4c4|\U0001f4c3|\U0001f4d1|\U0001f4dc)\W*$"
-)
-# Labels of links that are neither the paper nor its code.
-_OTHER_LABEL = re.compile(
-    r"(?i)^\W*(blog|video|slides?|talk|poster|bibtex|bib|cite|citation|demo|website|homepage|"
-    r"project( page)?|page|dataset|data|models?|weights|checkpoints?|docs?|notes?|review|"
-    r"zhihu|知乎|解读|media|youtube|twitter|x|huggingface|hf|leaderboard|benchmark|source)\W*$"
-)
 _TRANSLATION = re.compile(
     r"\s*[(\uff08][^()\uff08\uff09]*[\u3040-\u30ff\u4e00-\u9fff][^()\uff08\uff09]*[)\uff09]"
 )
-# Labels that name any link, not a paper: they say nothing against the host.
-_WEAK_PAPER_LABEL = re.compile(r"(?i)^\W*(link|url|html|download|here|website)\W*$")
 _BLOG_LABEL = re.compile(r"(?i)^\W*blog( ?post)?\W*$")
 _TASK = re.compile(r"^\[[ xX]\]\s")
 # Leading tags: `[2023/05]`, `[CVPR 2023]`, `**[Abbr]**`, `` [**`bnn`**] ``, `2016-ICLR -`.
@@ -119,7 +75,7 @@ _SENTENCE_END = re.compile(
     r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)\s+[a-z])"
     r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
-_MIN_TITLE_WORDS = 2
+_MINTITLE_WORDS = 2
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
@@ -128,38 +84,11 @@ _VENUE_WITH_SHORT_YEAR = re.compile(r"\b[A-Z][A-Za-z&-]{1,15}\s?'\s?\d\d\b")
 _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)(?<!\.[a-z])\.\s+")  # nor `e.g.`, `v.s.`
 # After a one-letter name (`W E. Title`): tried when no sentence end ends the authors.
 _AFTER_SHORT_NAME = re.compile(r"(?<=\s[A-Z])\.\s+")
-_TITLE_WORDS = re.compile(
-    r"\b(?:for|of|in|with|via|on|to|from|by|using|towards?|the|a|an|is|are|through|under|"
-    r"without|beyond|into|at|as)\b"
-    # Title Case: the capitalised forms that are never a name (not `An`, `In`, `To`: surnames)
-    r"|\b(?:For|Of|With|Via|From|Using|Towards?|The|Through|Under|Without|Beyond|Into)\b"
-)
-# `Yu-an`, `Shu-tao`; not `Plug-in`, `Add-on`, `Built-in`
-_HYPHENATED_NAME = re.compile(r"\b[A-Z][a-z]+-(?!(?:in|on|to|at|by|of|off|up|out)\b)[a-z]+\b(?!-)")
 _TRAILING_BREAK = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+\s*$", re.IGNORECASE)
 _NOT_PAPER_TAG = re.compile(
     r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
     r"dataset|demo|code)\W*$"
 )
-# Words of titles, never of names: what tells `Generative Adversarial Networks, NIPS` (a title
-# before its venue) and `Who Is Speaking? Faces, Voices and Identities` (a subtitle) from names.
-_TITLE_NOUN = re.compile(
-    # suffixes no name has (not -ing: Jing, Xiaoming; not -ed: Ahmed; not -ies: Davies)
-    r"(?i)^(?:\w+(?:tion|tions|ness|ity|ism|ics)|networks?|nets?|models?|training|matching|"
-    r"tracking|clustering|modell?ing|planning|parsing|mining|editing|rendering|encoding|"
-    r"sampling|prompting|revisited|supervised|guided|based|studies|strategies|alignment|"
-    r"enhancement|"
-    r"learning|vision|images?|data|datasets?|benchmarks?|transformers?|attention|features?|"
-    r"representations?|graphs?|systems?|methods?|tasks?|agents?|objects?|scenes?|videos?|"
-    r"language|segmentation|detection|recognition|generation|classification|estimation|"
-    r"search|memory|policy|policies|reasoning|retrieval|survey|review|analysis|approach|"
-    r"framework|architecture|machines?|embeddings?|priors?|maps?|fields?|points?|clouds?|"
-    r"layers?|kernels?|trees?|codes?|words?|faces?|voices?|labels?)$"
-)
-# A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
-_PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
-_NAME_WORD = rf"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|{_PARTICLE})"  # Li, J., Shu-Tao, van, de
-_NAME = re.compile(rf"^{_NAME_WORD}(?: {_NAME_WORD})*$")
 # What a regenerated list appends to an item (render.py): ` — Citations: 12 · Stars: 3`. It is
 # the pipeline's own output, not the maintainer's data, so reading it back ignores it.
 ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))+\s*$")
@@ -214,35 +143,6 @@ def venue_label(content: str) -> str | None:
     return text
 
 
-SKIP_MESSAGES: dict[SkipReason, str] = {
-    SkipReason.CONTENTS: "a table of contents (links to #anchors)",
-    SkipReason.TASK_LIST: "a task-list item",
-    SkipReason.AUTHOR_LINE: "an author line",
-    SkipReason.TAGGED: "tagged as a non-paper",
-    SkipReason.BLOG_POST: "a blog post: no paper link",
-    SkipReason.POST: "a post or page about a model or product, not a paper",
-    SkipReason.SHARE_BUTTON: "a button to share the list, not a paper",
-    SkipReason.NON_PAPER_SECTION: "in a section that holds no papers",
-    SkipReason.LABEL: "a label whose links go to the papers cited below it",
-    SkipReason.EVENT: "a workshop, challenge, tutorial or talk, not a paper",
-    SkipReason.VENUE_INDEX: "a link to a venue's page, not a paper",
-    SkipReason.CHANGELOG: "a dated news or update line, not a paper",
-    SkipReason.NO_TITLE: "no title found",
-    SkipReason.NO_PAPER_LINK: "no paper link, venue or year (not a paper?)",
-    SkipReason.CODE_ONLY: "a code link but no paper link, venue or year (a tool or repository?)",
-    SkipReason.TITLE_ONLY: "no link, venue or year",
-    SkipReason.NOT_A_PAPER: "not a paper: no title, link or venue",
-    SkipReason.SITE_ACRONYM: "an acronym linked to a site, not a paper (a venue, tool or project?)",
-    SkipReason.NAME_WITHOUT_LINK: (
-        "a name without a paper link, where its table links papers (a tool or model?)"
-    ),
-    SkipReason.NAMES_TABLE: "a table of names without links, venues or years",
-    SkipReason.NO_TITLE_COLUMN: "a row of a table without title-like text (results, a key?)",
-    SkipReason.HTML_ROW: "an HTML table row not read as a paper",
-    SkipReason.UNREADABLE: "over the reader's bounds",
-}
-
-
 @dataclass(frozen=True)
 class ItemReading:
     """What an item says: a paper (title and the rest), or why it is not one."""
@@ -259,67 +159,6 @@ class ItemReading:
     @property
     def skip_reason(self) -> str | None:
         return None if self.skip is None else (self.detail or SKIP_MESSAGES[self.skip])
-
-
-def link_word_kind(label: str) -> str | None:
-    """`paper`, `code` or `other` when `label` is a word for a link (`Paper`, `pdf`, `Code`,
-    `Homepage`, `Video`), else None."""
-    for kind, pattern in (("code", _CODE_LABEL), ("paper", _PAPER_LABEL), ("other", _OTHER_LABEL)):
-        if pattern.match(label):
-            return kind
-    return None
-
-
-def is_link_word(label: str) -> bool:
-    return link_word_kind(label) is not None
-
-
-def names_a_paper(url: str, *, pdf: bool = True) -> bool:
-    """A link that is surely to a paper: an arXiv id or a DOI (S2 looks the paper up by it),
-    a paper site, or (with `pdf`) a PDF."""
-    ids = paper_ids(url)
-    path = url.split("?", 1)[0].split("#", 1)[0].casefold()
-    is_pdf = pdf and path.endswith(".pdf")
-    return bool(ids.arxiv_id or ids.doi) or _host_matches(url, PAPER_HOSTS) or is_pdf
-
-
-def on_code_host(url: str) -> bool:
-    """A link to code: a code host's page that is not a PDF kept there."""
-    return _host_matches(url, CODE_HOSTS) and not _is_pdf(url)
-
-
-def _is_pdf(url: str) -> bool:
-    return url.split("?", 1)[0].split("#", 1)[0].casefold().endswith(".pdf")
-
-
-def _host_matches(url: str, hosts: Sequence[str]) -> bool:
-    lowered = url.casefold()
-    return any(f"//{host}" in lowered or f".{host}" in lowered for host in hosts)
-
-
-def link_kind(link: Link, *, leading: bool = False) -> str:
-    """`code`, `paper`, `other`, `anchor` or `title` (a link whose text is a title). A link
-    that opens the item (`leading`) is a title unless its label says what it is."""
-    label = plain_text(link.text)
-    url = link.url.strip()
-    if is_anchor_url(url):
-        return "anchor"
-    if not url:
-        return "empty"
-    kind = link_word_kind(label)
-    if kind == "paper" and _WEAK_PAPER_LABEL.match(label) and on_code_host(url):
-        return "code"  # `[link](https://github.com/o/r)`: a word for any link, to a repository
-    if kind is not None:
-        return kind
-    if find_venue(label) is not None and len(label.split()) <= 4:
-        return "paper"  # `[CVPR 2023](pdf)`: the venue names the paper link
-    if leading or len(label.split()) >= _MIN_TITLE_WORDS or len(label) >= 12:
-        return "title"
-    if _is_pdf(url) or _host_matches(url, PAPER_HOSTS):
-        return "paper"  # a PDF kept in a repository is the paper, not code
-    if _host_matches(url, CODE_HOSTS):
-        return "code"
-    return "other"
 
 
 # `*IEEE Transactions on Image Processing 2005*`, `(CVPR 2021)`, `[NeurIPS'22]` ending an item
@@ -339,7 +178,7 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
-    if not dated or len(body[: found.start()].split()) < _MIN_TITLE_WORDS:
+    if not dated or len(body[: found.start()].split()) < _MINTITLE_WORDS:
         return body, []
     return body[: found.start()], [inner]
 
@@ -364,7 +203,7 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     become tags: `[[CTRX] Cross Towers for Clicks (Acme 2019)](url)`."""
     tags: list[str] = []
     lead = re.match(r"^\s*\\?\[([^\[\]]{1,40})\\?\]\s*(?=\S)", text)
-    if lead and len(text[lead.end() :].split()) >= _MIN_TITLE_WORDS:
+    if lead and len(text[lead.end() :].split()) >= _MINTITLE_WORDS:
         tags.append(lead.group(1))
         text = text[lead.end() :]
     tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
@@ -427,7 +266,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         # A citation that names the authors first: `M. Belkin, D. Hsu. Title. PNAS'19`
         title = sentences[1]
         is_venue = find_venue(plain_text(title)) is not None or re.match(r"^\W*[*_]", title)
-        if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
+        if len(title.split()) >= _MINTITLE_WORDS + 1 and not is_venue:
             start = text.index(title)
             return _clean_title(title), text[start + len(title) :], []
     # Names separated by commas, then the title (before a middle initial is taken for the end
@@ -438,16 +277,16 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         return _clean_title(cited), text[start + len(cited) :], []
     for end in _AFTER_SHORT_NAME.finditer(plain):
         rest = _SENTENCE.split(plain[end.end() :], maxsplit=1)[0]
-        if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MIN_TITLE_WORDS:
+        if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MINTITLE_WORDS:
             start = end.end()
             return _clean_title(rest), text[start + len(rest) :], []
     question = re.search(r"\?\s+(?=\S)", plain)
     after = _SENTENCE.split(plain[question.end() :], maxsplit=1)[0] if question else ""
-    named = not any(_TITLE_NOUN.match(word.strip(".,:;")) for word in after.split())
+    named = not any(TITLE_NOUN.match(word.strip(".,:;")) for word in after.split())
     if question and named and looks_like_authors(after):
         plain = plain[: question.end()]  # `Does X Help? Müller, Rafael, and Hinton. NeurIPS 2019`
     for broken in _SENTENCE_END.finditer(plain):
-        if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
+        if len(plain[: broken.start()].split()) >= _MINTITLE_WORDS:
             plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
             break
     return _clean_title(plain) or None, text[len(plain) :], []
@@ -460,7 +299,7 @@ def _title_after_authors(plain: str) -> str | None:
     names = people_named = 0
     for index, part in enumerate(parts):
         people = [p.strip() for p in re.split(r"\s+and\s+|^and\s+", part) if p.strip()]
-        if not people or not all(_NAME.match(p) and 2 <= len(p.split()) <= 4 for p in people):
+        if not people or not all(NAME.match(p) and 2 <= len(p.split()) <= 4 for p in people):
             break
         following = parts[index + 1].strip(" .") if index + 1 < len(parts) else ""
         venue_next = len(following.split()) <= 3 and bool(
@@ -468,7 +307,7 @@ def _title_after_authors(plain: str) -> str | None:
         )
         words = part.split()
         no_initials = not any(re.fullmatch(r"[A-Z]\.?", word) for word in words)
-        titled = len(words) >= 4 or any(_TITLE_NOUN.match(word.strip(".,:;")) for word in words)
+        titled = len(words) >= 4 or any(TITLE_NOUN.match(word.strip(".,:;")) for word in words)
         if people_named >= 2 and venue_next and len(words) >= 3 and no_initials and titled:
             # `..., Yoshua Bengio, Generative Adversarial Networks, NIPS, 2014`: the words
             # before the venue are the title, however much they look like a name
@@ -485,7 +324,7 @@ def _title_after_authors(plain: str) -> str | None:
         return None
     title = parts[names].strip()
     head = re.match(r"^(?:and\s+)?([^.]{1,40}?)\.\s", title)
-    if title.startswith("and ") or (head and _NAME.match(head.group(1))):
+    if title.startswith("and ") or (head and NAME.match(head.group(1))):
         return None  # `L Wu, C Ma, W E. Title.`: the last name ends at a sentence, not a comma
     if len(title.split()) < 3 or find_venue(title) or year_from_text(title) == title:
         return None
@@ -501,49 +340,6 @@ def _runs_on(first: str, following: str) -> bool:
         and not first.rstrip().endswith((".", "?", "!", ")", "*", "\u3011"))
         and bool(re.match(r"^[A-Za-z]", following))
     )
-
-
-def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
-    """`Yiming Li, Yong Jiang, and Shu-Tao Xia`: a list of names, not a title. Without
-    `one_word_names`, a part of one word is a name only beside initials (`Smith, J.`), so
-    `Faster, Higher, Stronger` opening an item is a title."""
-    plain = plain_text(text)
-    if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et al\b", plain):
-        return True
-    plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
-    if _TITLE_WORDS.search(_HYPHENATED_NAME.sub("", plain)):
-        return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
-    if not one_word_names and any(_TITLE_NOUN.match(w.strip(".,:;")) for w in plain.split()):
-        return False  # `Widget Estimation and Deep Ensembles`: names hold no "estimation"
-    parts = [part.strip(" .") for part in re.split(r"[,;]|\band\b|&", plain) if part.strip(" .")]
-    if any(len(part.split()) >= 5 for part in parts):
-        return False  # `..., Show and Tell: A Neural Image Caption Generator`: a title
-    if len(parts) == 1:  # one author, with an initial: `R Neal`, `J. Smith`
-        return re.match(r"^[A-Z]\.?\s[A-Z][\w'-]+$", parts[0]) is not None
-    if not one_word_names:  # `..., Alan Turing, CVPR, 2015`: the venue and year are no names
-        parts = [p for p in parts if not (find_venue(p) or re.fullmatch(r"(?:19|20)\d\d", p))]
-        if not parts:
-            return False
-    names = sum(
-        1
-        for index, part in enumerate(parts)
-        if _NAME.match(part)
-        and len(part.split()) <= 4
-        and (one_word_names or _a_name_here(parts, index))
-    )
-    return names >= 0.7 * len(parts)
-
-
-_INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
-
-
-def _a_name_here(parts: Sequence[str], index: int) -> bool:
-    """A one-word part is a name only beside initials (`Smith, J.`) or as one itself:
-    `Faster, Higher, Stronger` is a title, not three people."""
-    part = parts[index]
-    if len(part.split()) > 1 or _INITIALS.match(part):
-        return True
-    return any(_INITIALS.match(parts[i]) for i in (index - 1, index + 1) if 0 <= i < len(parts))
 
 
 def _without_urls(text: str) -> str:
@@ -697,7 +493,7 @@ def read_item(
         venue = venue or (inherited if find_venue(inherited) else None)
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
-    short = len(title.split()) < _MIN_TITLE_WORDS and len(title) < 12 if title else True
+    short = len(title.split()) < _MINTITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
     # by its name, bold or with a link that is surely to the paper (an id resolves it)
     generic = bool(title) and is_link_word(title or "")  # `- Papers: https://...`: no name
@@ -719,7 +515,7 @@ def read_item(
         acronym
         and venue is None
         and year_text is None
-        and not (paper_url and _host_matches(paper_url, PAPER_HOSTS))
+        and not (paper_url and host_matches(paper_url, PAPER_HOSTS))
     ):
         return ItemReading(title=title, skip=SkipReason.SITE_ACRONYM, has_links=has_links)
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)

@@ -193,6 +193,35 @@ class SkipReason(StrEnum):
     UNREADABLE = "unreadable"  # over the reader's bounds: reported as an error
 
 
+SKIP_MESSAGES: dict[SkipReason, str] = {
+    SkipReason.CONTENTS: "a table of contents (links to #anchors)",
+    SkipReason.TASK_LIST: "a task-list item",
+    SkipReason.AUTHOR_LINE: "an author line",
+    SkipReason.TAGGED: "tagged as a non-paper",
+    SkipReason.BLOG_POST: "a blog post: no paper link",
+    SkipReason.POST: "a post or page about a model or product, not a paper",
+    SkipReason.SHARE_BUTTON: "a button to share the list, not a paper",
+    SkipReason.NON_PAPER_SECTION: "in a section that holds no papers",
+    SkipReason.LABEL: "a label whose links go to the papers cited below it",
+    SkipReason.EVENT: "a workshop, challenge, tutorial or talk, not a paper",
+    SkipReason.VENUE_INDEX: "a link to a venue's page, not a paper",
+    SkipReason.CHANGELOG: "a dated news or update line, not a paper",
+    SkipReason.NO_TITLE: "no title found",
+    SkipReason.NO_PAPER_LINK: "no paper link, venue or year (not a paper?)",
+    SkipReason.CODE_ONLY: "a code link but no paper link, venue or year (a tool or repository?)",
+    SkipReason.TITLE_ONLY: "no link, venue or year",
+    SkipReason.NOT_A_PAPER: "not a paper: no title, link or venue",
+    SkipReason.SITE_ACRONYM: "an acronym linked to a site, not a paper (a venue, tool or project?)",
+    SkipReason.NAME_WITHOUT_LINK: (
+        "a name without a paper link, where its table links papers (a tool or model?)"
+    ),
+    SkipReason.NAMES_TABLE: "a table of names without links, venues or years",
+    SkipReason.NO_TITLE_COLUMN: "a row of a table without title-like text (results, a key?)",
+    SkipReason.HTML_ROW: "an HTML table row not read as a paper",
+    SkipReason.UNREADABLE: "over the reader's bounds",
+}
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A list item or table row with a link that was not read as a paper, and why. `doubtful`

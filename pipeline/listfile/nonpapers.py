@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.listfile.items import PAPER_HOSTS
+from pipeline.listfile.links import PAPER_HOSTS
 from pipeline.listfile.markdown import plain_text
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue

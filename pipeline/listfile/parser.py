@@ -16,13 +16,10 @@ from pipeline.listfile.items import (
     ENRICHMENT,
     LEADING_DECORATION,
     ItemReading,
-    is_link_word,
-    link_kind,
-    link_word_kind,
-    names_a_paper,
     read_item,
     venue_label,
 )
+from pipeline.listfile.links import is_link_word, link_kind, link_word_kind, names_a_paper
 from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     BulletEntry,
@@ -37,6 +34,7 @@ from pipeline.listfile.model import (
 )
 from pipeline.listfile.nonpapers import non_paper_item, non_paper_row
 from pipeline.listfile.render import indentation
+from pipeline.listfile.sections import resource_entries, without_entries
 from pipeline.listfile.state import (
     ATX_HEADING,
     BLOCK_START,
@@ -540,10 +538,18 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         state.text(line)
         index += 1
     state.flush()
+    blocks, entries = tuple(state.blocks), tuple(state.entries)
+    dropped = resource_entries(entries)
+    if dropped:
+        blocks, entries, skipped = without_entries(blocks, entries, dropped)
+        state.skipped += skipped
+        for item in skipped:
+            message = f"item with a link not read as a paper: {item.reason}"
+            state.report(item.line, Severity.WARNING, message)
     return ListDocument(
         source,
-        tuple(state.blocks),
-        tuple(state.entries),
-        tuple(state.diagnostics),
-        tuple(state.skipped),
+        blocks,
+        entries,
+        tuple(sorted(state.diagnostics, key=lambda d: d.line)),
+        tuple(sorted(state.skipped, key=lambda s: s.line)),
     )

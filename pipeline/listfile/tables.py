@@ -16,7 +16,7 @@ from pipeline.listfile.cells import (
 )
 from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
 from pipeline.listfile.htmltables import read_html_rows, read_html_table
-from pipeline.listfile.items import link_kind, names_a_paper, on_code_host
+from pipeline.listfile.links import link_kind, names_a_paper, on_code_host
 from pipeline.listfile.markdown import (
     find_links,
     find_urls,

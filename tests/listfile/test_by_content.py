@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.listfile.model import Severity, SkipReason
 from pipeline.listfile.parser import parse_list
+from pipeline.listfile.render import render
 
 ARXIV = "https://arxiv.org/abs/2301.01234"
 REPO_PDF = "https://github.com/someone/papers/blob/master/ctr/cross-towers.pdf"
@@ -299,3 +300,20 @@ def test_a_bracketed_bold_title_after_an_emoji_is_a_paper() -> None:
         ARXIV,
         2017,
     )
+
+
+def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
+    datasets = "".join(
+        f"* [{name}](https://{name.lower().replace(' ', '')}.example.org/), LANG: `English`.\n"
+        for name in ("Widget Corpus", "Gadget 8k", "Gizmo Genome")
+    )
+    text = (
+        f"## Datasets\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"
+        "## Papers\n- [WNet](https://wnet.example.org/) (CVPR 2021)\n"
+        "- [GNet](https://gnet.example.org/)\n"
+    )
+    document = parse_list(text)
+    assert [(e.position, e.line) for e in document.entries] == [(0, 5), (1, 7), (2, 8)]
+    assert [(s.line, s.doubtful) for s in document.skipped] == [(2, True), (3, True), (4, True)]
+    assert [d.line for d in document.diagnostics] == [2, 3, 4]
+    assert render(document) == text

@@ -314,37 +314,37 @@ def test_sorted_rows_keep_their_extra_cells_and_replaced_links() -> None:
 def test_sibling_bullets_are_sorted_and_keep_their_markers() -> None:
     text = (
         "## 2021\n"
-        "- [A](https://x.org/a) (CVPR 2021)\n"
-        "- [B](https://x.org/b)\r\n"
-        "- [C](https://x.org/c)\n"
+        "- [A](https://arxiv.org/abs/a) (CVPR 2021)\n"
+        "- [B](https://arxiv.org/abs/b)\r\n"
+        "- [C](https://arxiv.org/abs/c)\n"
         "\n"
-        "1. [D](https://x.org/d)\n"
-        "2. [E](https://x.org/e)\n"
-        "3) [F](https://x.org/f)"
+        "1. [D](https://arxiv.org/abs/d)\n"
+        "2. [E](https://arxiv.org/abs/e)\n"
+        "3) [F](https://arxiv.org/abs/f)"
     )
     rendered = render(parse_list(text), sort_values={1: 2, 2: 3, 4: 1, 5: 9})
     assert rendered == (
         "## 2021\n"
-        "- [C](https://x.org/c)\n"
-        "- [B](https://x.org/b)\r\n"
-        "- [A](https://x.org/a) (CVPR 2021)\n"
+        "- [C](https://arxiv.org/abs/c)\n"
+        "- [B](https://arxiv.org/abs/b)\r\n"
+        "- [A](https://arxiv.org/abs/a) (CVPR 2021)\n"
         "\n"
-        "1. [E](https://x.org/e)\n"
-        "2. [D](https://x.org/d)\n"
-        "3) [F](https://x.org/f)"  # a `)` list is another list than the `.` one above
+        "1. [E](https://arxiv.org/abs/e)\n"
+        "2. [D](https://arxiv.org/abs/d)\n"
+        "3) [F](https://arxiv.org/abs/f)"  # a `)` list is another list than the `.` one above
     )
 
 
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n  - note on B\n", "nested list"),
-        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\nlazy continuation\n", "continuation"),
-        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n\n  more on B\n", "indented paragraph"),
-        ("- [A](https://x.org/a)\n\n- [B](https://x.org/b)\n", "loose list"),
-        ("- [A](https://x.org/a)\n* [B](https://x.org/b)\n", "two lists"),
-        ("- [A](https://x.org/a)\n  - [B](https://x.org/b)\n", "parent and child"),
-        ("- [A](https://x.org/a)\n- see below\n- [B](https://x.org/b)\n", "prose bullet"),
+        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\n  - note on B\n", "nested list"),
+        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\nlazy continuation\n", "continuation"),
+        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\n\n  more on B\n", "indented paragraph"),
+        ("- [A](https://arxiv.org/abs/a)\n\n- [B](https://arxiv.org/abs/b)\n", "loose list"),
+        ("- [A](https://arxiv.org/abs/a)\n* [B](https://arxiv.org/abs/b)\n", "two lists"),
+        ("- [A](https://arxiv.org/abs/a)\n  - [B](https://arxiv.org/abs/b)\n", "parent and child"),
+        ("- [A](https://arxiv.org/abs/a)\n- see below\n- [B](https://arxiv.org/abs/b)\n", "prose bullet"),
     ],
 )
 def test_bullets_that_own_more_lines_or_belong_to_other_lists_stay(text: str, why: str) -> None:
@@ -353,17 +353,17 @@ def test_bullets_that_own_more_lines_or_belong_to_other_lists_stay(text: str, wh
 
 def test_nested_sibling_bullets_are_sorted_among_themselves() -> None:
     text = (
-        "- [A](https://x.org/a)\n"
-        "  - [A1](https://x.org/a1)\n"
-        "  - [A2](https://x.org/a2)\n"
-        "- [B](https://x.org/b)\n"
+        "- [A](https://arxiv.org/abs/a)\n"
+        "  - [A1](https://arxiv.org/abs/a1)\n"
+        "  - [A2](https://arxiv.org/abs/a2)\n"
+        "- [B](https://arxiv.org/abs/b)\n"
     )
     rendered = render(parse_list(text), sort_values={0: 1, 1: 1, 2: 2, 3: 9})
     assert rendered.splitlines() == [
-        "- [A](https://x.org/a)",
-        "  - [A2](https://x.org/a2)",
-        "  - [A1](https://x.org/a1)",
-        "- [B](https://x.org/b)",
+        "- [A](https://arxiv.org/abs/a)",
+        "  - [A2](https://arxiv.org/abs/a2)",
+        "  - [A1](https://arxiv.org/abs/a1)",
+        "- [B](https://arxiv.org/abs/b)",
     ]
 
 
