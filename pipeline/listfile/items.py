@@ -75,7 +75,8 @@ _SENTENCE_END = re.compile(
     r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)\s+[a-z])"
     r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
-_MINTITLE_WORDS = 2
+_MIN_TITLE_WORDS = 2
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
@@ -178,7 +179,7 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
-    if not dated or len(body[: found.start()].split()) < _MINTITLE_WORDS:
+    if not dated or len(body[: found.start()].split()) < _MIN_TITLE_WORDS:
         return body, []
     return body[: found.start()], [inner]
 
@@ -203,7 +204,7 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     become tags: `[[CTRX] Cross Towers for Clicks (Acme 2019)](url)`."""
     tags: list[str] = []
     lead = re.match(r"^\s*\\?\[([^\[\]]{1,40})\\?\]\s*(?=\S)", text)
-    if lead and len(text[lead.end() :].split()) >= _MINTITLE_WORDS:
+    if lead and len(text[lead.end() :].split()) >= _MIN_TITLE_WORDS:
         tags.append(lead.group(1))
         text = text[lead.end() :]
     tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
@@ -266,7 +267,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         # A citation that names the authors first: `M. Belkin, D. Hsu. Title. PNAS'19`
         title = sentences[1]
         is_venue = find_venue(plain_text(title)) is not None or re.match(r"^\W*[*_]", title)
-        if len(title.split()) >= _MINTITLE_WORDS + 1 and not is_venue:
+        if len(title.split()) >= _MIN_TITLE_WORDS + 1 and not is_venue:
             start = text.index(title)
             return _clean_title(title), text[start + len(title) :], []
     # Names separated by commas, then the title (before a middle initial is taken for the end
@@ -277,7 +278,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         return _clean_title(cited), text[start + len(cited) :], []
     for end in _AFTER_SHORT_NAME.finditer(plain):
         rest = _SENTENCE.split(plain[end.end() :], maxsplit=1)[0]
-        if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MINTITLE_WORDS:
+        if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MIN_TITLE_WORDS:
             start = end.end()
             return _clean_title(rest), text[start + len(rest) :], []
     question = re.search(r"\?\s+(?=\S)", plain)
@@ -286,7 +287,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if question and named and looks_like_authors(after):
         plain = plain[: question.end()]  # `Does X Help? Müller, Rafael, and Hinton. NeurIPS 2019`
     for broken in _SENTENCE_END.finditer(plain):
-        if len(plain[: broken.start()].split()) >= _MINTITLE_WORDS:
+        if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
             plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
             break
     return _clean_title(plain) or None, text[len(plain) :], []
@@ -353,6 +354,11 @@ def _without_urls(text: str) -> str:
     return text
 
 
+_UNKNOWN_VENUE = re.compile(
+    r"^(?:[A-Z][\w&.'-]*\s+){1,7}(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`
+)
+
+
 def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | None]:
     """The venue an item names (in a tag, parentheses or emphasis, or plain), and the text its
     year is written in."""
@@ -368,6 +374,12 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
             if find_venue(piece) is not None and len(piece.split()) <= 5:
                 venue = piece
                 break
+    if venue is None:
+        # `*Medical Image Analysis 2017*`: an emphasised, bracketed or parenthesised text that
+        # holds a year and names something is the venue, known or not
+        venue = next(
+            (plain_text(c) for c in candidates if _UNKNOWN_VENUE.match(plain_text(c))), None
+        )
     if year_text is None and venue is not None and year_from_text(venue):
         year_text = venue
     if year_text is None:
@@ -493,7 +505,10 @@ def read_item(
         venue = venue or (inherited if find_venue(inherited) else None)
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
-    short = len(title.split()) < _MINTITLE_WORDS and len(title) < 12 if title else True
+    if title is not None and not re.search(r"[^\W_]", title):
+        title = None  # `* [[Paper](url)] · [video](url)`: links and a separator, no title
+    words = len(title.split()) + len(_IDEOGRAPH.findall(title)) if title else 0
+    short = words < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
     # by its name, bold or with a link that is surely to the paper (an id resolves it)
     generic = bool(title) and is_link_word(title or "")  # `- Papers: https://...`: no name

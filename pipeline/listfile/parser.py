@@ -287,7 +287,9 @@ def _surely_a_paper(reading: ItemReading) -> bool:
         return False
     if reading.paper_url is not None:
         return names_a_paper(reading.paper_url)
-    return not reading.has_links and reading.venue is not None and reading.year_text is not None
+    # no paper link at all: its links, if any, are its code (`Title *IROS 2005* [code](url)`)
+    only_code = not reading.has_links or bool(reading.code_urls)
+    return only_code and reading.venue is not None and reading.year_text is not None
 
 
 def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None:

@@ -56,10 +56,18 @@ def _row_links(
     papers: list[str] = []
     code: list[str] = []
     for index, cell in enumerate(cells):
-        if index == title_index or inline_problem([cell]) is not None:
+        if inline_problem([cell]) is not None:
             continue
         role = roles.get(index)
         links = [link for link in find_links(without_images(cell)) if not link.is_image]
+        if index == title_index:
+            # the title cell's own link is its title's; other links beside it count by label
+            links = [link for link in links[1:] if link_kind(link) in {"code", "paper"}]
+            for link in links:
+                url = link.url.strip()
+                if is_http_url(url):
+                    (code if link_kind(link) == "code" else papers).append(url)
+            continue
         for link in links:
             url = link.url.strip()
             if not is_http_url(url):

@@ -317,3 +317,42 @@ def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
     assert [(s.line, s.doubtful) for s in document.skipped] == [(2, True), (3, True), (4, True)]
     assert [d.line for d in document.diagnostics] == [2, 3, 4]
     assert render(document) == text
+
+
+def test_an_unknown_venue_holding_a_year_is_the_venue() -> None:
+    text = (
+        "- [Deep Learning for Depth Maps](https://doi.org/10.1/x) *Medical Widget Analysis 2017*\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.title, entry.venue, entry.year) == (
+        "Deep Learning for Depth Maps",
+        "Medical Widget Analysis 2017",
+        2017,
+    )
+
+
+def test_a_title_in_ideographs_is_a_title() -> None:
+    [entry] = parse_list("- [BMVC 2017] 三维重建中的神经辐射场\n").entries
+    assert (entry.title, entry.year) == ("三维重建中的神经辐射场", 2017)
+
+
+def test_a_sub_item_of_links_only_is_no_paper_of_its_own() -> None:
+    text = (
+        "- **Bold Title Of A Paper**\n"
+        "  * [[Paper](https://openreview.net/forum?id=x)] \u00b7 [video](https://youtube.com/x)\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.line, entry.title) == (1, "Bold Title Of A Paper")
+
+
+def test_a_cited_paper_with_only_its_code_is_read_under_any_heading() -> None:
+    text = "## Video\n- Deep Network for Scene Segmentation *IROS 2005* [code](https://github.com/a/b)\n"
+    [entry] = parse_list(text).entries
+    assert entry.code_urls == ("https://github.com/a/b",)
+
+
+def test_a_code_link_beside_the_title_link_in_its_cell_is_kept() -> None:
+    row = f"| [Title of the First Paper]({ARXIV}) [code](https://gitlab.com/a/b) | CVPR 2021 |\n"
+    second = "| [Title of the Second Paper](https://arxiv.org/abs/2101.00002) | CVPR 2021 |\n"
+    first, _ = parse_list(f"| Title | Venue |\n|---|---|\n{row}{second}").entries
+    assert (first.paper_url, first.code_urls) == (ARXIV, ("https://gitlab.com/a/b",))
