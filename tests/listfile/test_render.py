@@ -338,13 +338,13 @@ def test_sibling_bullets_are_sorted_and_keep_their_markers() -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\n  - note on B\n", "nested list"),
-        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\nlazy continuation\n", "continuation"),
-        ("- [A](https://arxiv.org/abs/a)\n- [B](https://arxiv.org/abs/b)\n\n  more on B\n", "indented paragraph"),
-        ("- [A](https://arxiv.org/abs/a)\n\n- [B](https://arxiv.org/abs/b)\n", "loose list"),
-        ("- [A](https://arxiv.org/abs/a)\n* [B](https://arxiv.org/abs/b)\n", "two lists"),
-        ("- [A](https://arxiv.org/abs/a)\n  - [B](https://arxiv.org/abs/b)\n", "parent and child"),
-        ("- [A](https://arxiv.org/abs/a)\n- see below\n- [B](https://arxiv.org/abs/b)\n", "prose bullet"),
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n  - note on B\n", "nested list"),
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\nlazy continuation\n", "continuation"),
+        ("- [A](https://x.org/a)\n- [B](https://x.org/b)\n\n  more on B\n", "indented paragraph"),
+        ("- [A](https://x.org/a)\n\n- [B](https://x.org/b)\n", "loose list"),
+        ("- [A](https://x.org/a)\n* [B](https://x.org/b)\n", "two lists"),
+        ("- [A](https://x.org/a)\n  - [B](https://x.org/b)\n", "parent and child"),
+        ("- [A](https://x.org/a)\n- see below\n- [B](https://x.org/b)\n", "prose bullet"),
     ],
 )
 def test_bullets_that_own_more_lines_or_belong_to_other_lists_stay(text: str, why: str) -> None:
