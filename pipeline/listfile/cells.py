@@ -170,6 +170,11 @@ _QUOTED_IN_CITATION = re.compile(r'["\u201c]([^"\u201c\u201d]{8,300}?)[,.]?["\u2
 
 
 _CITED_TITLE_WORDS = 3
+# `K. He`, `Ann Smith and Bo Li`, `A. Doe et al.`: names only
+_AUTHORS = re.compile(
+    r"^(?:[A-Z][\w'-]*\.?\s?){1,4}(?:(?:,\s*|\s+and\s+|\s*&\s*)(?:[A-Z][\w'-]*\.?\s?){1,4})*"
+    r"(?:\s*et al\.?)?$"
+)
 _CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -180,8 +185,11 @@ def cited_title(text: str) -> str:
     if quoted is None or len(re.findall(r"[^\W\d_]{2,}", quoted.group(1))) < _CITED_TITLE_WORDS:
         return text
     outside = text[: quoted.start()] + " " + text[quoted.end() :]
-    # a citation: authors before the quote and a year beside it (`Smith, A. "T." J 2019`)
-    if re.search(r"[^\W\d_]{2,}", text[: quoted.start()]) and _CITED_YEAR.search(outside):
+    before = text[: quoted.start()].strip(" ,.:;")
+    # a citation: authors before the quote, and a year beside it or names only before it
+    # (`Smith, A. "T." J 2019`, `K. He. "Title"`)
+    authored = bool(re.search(r"[^\W\d_]{2,}", before))
+    if authored and (_CITED_YEAR.search(outside) or _AUTHORS.match(before)):
         return quoted.group(1).strip()
     return text
 

@@ -245,6 +245,16 @@ def _read_row(
         value = row.cells[index].text if index is not None and index < len(row.cells) else ""
         return value if value.strip(" -") else None
 
+    first = row.cells[0] if row.cells else None
+    if (
+        first is not None
+        and len(row.cells) > 1
+        and not first.spanned
+        and all(cell.spanned and cell.text == first.text for cell in row.cells[1:])
+    ):
+        # `<td colspan="3"><b>Prompting</b></td>`: a heading row across the table
+        reason = "a heading row across the table"
+        return HtmlRowReading(row.line, skip=SkipReason.NOT_A_PAPER, skip_reason=reason)
     title = row.cells[title_column] if title_column < len(row.cells) else None
     if title is None or not title.text:
         reason = "an HTML table row without a title" if links else "an empty HTML table row"

@@ -76,6 +76,7 @@ _SENTENCE_END = re.compile(
     r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
 _MIN_TITLE_WORDS = 2
+_ESCAPED_TAG = re.compile(r"^(\s*)\\\[([^\[\]]{1,60})\\\]")
 _IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
@@ -399,6 +400,7 @@ def read_item(
     if _TASK.match(content):
         return ItemReading(skip=SkipReason.TASK_LIST, has_links=bool(find_links(content)))
     content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
+    content = _ESCAPED_TAG.sub(r"\1[\2]", content, count=1)  # `\[IJCAI 2017\] Title`
     continuation = [ENRICHMENT.sub("", line) for line in continuation]
     if continuation and content.count("[") > content.count("]"):
         # `- [A Title That Goes On` / `  Onto The Next Line](url)`: one link over two lines

@@ -356,3 +356,35 @@ def test_a_code_link_beside_the_title_link_in_its_cell_is_kept() -> None:
     second = "| [Title of the Second Paper](https://arxiv.org/abs/2101.00002) | CVPR 2021 |\n"
     first, _ = parse_list(f"| Title | Venue |\n|---|---|\n{row}{second}").entries
     assert (first.paper_url, first.code_urls) == (ARXIV, ("https://gitlab.com/a/b",))
+
+
+def test_an_escaped_bracketed_venue_before_the_title_is_the_venue() -> None:
+    [entry] = parse_list(
+        "- \\[IJCAI 2017\\] [Deep Learning for Scene Flow](https://doi.org/10.1/x)\n"
+    ).entries
+    assert (entry.title, entry.venue, entry.year) == (
+        "Deep Learning for Scene Flow",
+        "IJCAI 2017",
+        2017,
+    )
+
+
+def test_a_citation_cell_of_names_and_a_quoted_title_gives_the_title() -> None:
+    rows = (
+        '| K. He. "Deep Learning for Scene Parsing" |\n'
+        '| Ann Smith and Bo Li, "Widget Nets for Graphs" |\n'
+    )
+    titles = [e.title for e in parse_list(f"| Paper |\n| --- |\n{rows}").entries]
+    assert titles == ["Deep Learning for Scene Parsing", "Widget Nets for Graphs"]
+
+
+def test_a_heading_row_across_an_html_table_is_no_paper() -> None:
+    text = (
+        "<table>\n<tr><th>Category</th><th>Title</th><th>Venue</th></tr>\n"
+        '<tr><td colspan="3"><b>Prompting</b></td></tr>\n'
+        "<tr><td>Seg</td><td>Deep Learning for Scene Parsing</td><td>CVPR 2021</td></tr>\n"
+        "</table>\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title) for e in document.entries] == [(4, "Deep Learning for Scene Parsing")]
+    assert render(document) == text
