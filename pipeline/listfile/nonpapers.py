@@ -25,11 +25,13 @@ _RESOURCE = (
     r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
     r"updates?|star history|slides|demos?|codebases?|software|packages?|github|books?|"
     r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
-    r"feedback|"
+    r"feedback|workshops?|conferences?|events?|datasets?|benchmarks?|notebooks?|"
+    r"(?:jupyter|colab)(?: notebooks?| tutorials?)?|"
     r"(?:github )?repositories|repos"
 )
 _RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"
-NON_PAPER_HEADING = re.compile(rf"(?i)^{_RESOURCES}$")
+# `Tutorial List`, `Conference/Workshop List`: resources named with a "list" after them
+NON_PAPER_HEADING = re.compile(rf"(?i)^{_RESOURCES}(?:\s+lists?)?$")
 _ENDS_IN_RESOURCE = re.compile(
     r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
     r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?)$"

@@ -308,7 +308,7 @@ def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
         for name in ("Widget Corpus", "Gadget 8k", "Gizmo Genome")
     )
     text = (
-        f"## Datasets\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"
+        f"## Corpora\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"
         "## Papers\n- [WNet](https://wnet.example.org/) (CVPR 2021)\n"
         "- [GNet](https://gnet.example.org/)\n"
     )
