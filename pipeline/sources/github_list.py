@@ -148,7 +148,8 @@ def fetch_github_list(
             raise ListReadError(f"{at}: {size} bytes, larger than {max_bytes}; not a list")
         encoded = data.get("content") if data.get("encoding") == "base64" else None
         if not encoded and size:
-            encoded = get(f"/git/blobs/{quote(sha)}", None).get("content")
+            blob = get(f"/git/blobs/{quote(sha)}", None)
+            encoded = blob.get("content") if isinstance(blob, dict) else None
         try:
             content = base64.b64decode(str(encoded or ""))
         except (binascii.Error, ValueError):

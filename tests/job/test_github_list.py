@@ -315,3 +315,17 @@ def test_publish_takes_repo_path_and_base_from_a_github_list(
     )
     assert main(["publish", "--out", str(out)]) == 2
     assert "--repo is required" in capsys.readouterr().err
+
+
+def test_run_refuses_a_github_list_it_cannot_read_before_anything_starts(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in fake.env.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "out"
+    assert main(["run", "--list", f"github:{REPO}/docs", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"awesome-enrich: error: {REPO}, docs at the default branch: a directory (1 entries), "
+        f"not a file; name the list's file (such as github:{REPO}/docs/README.md)\n"
+    )
+    assert not out.exists()  # read into a temporary folder for the check: nothing written
