@@ -6,7 +6,8 @@ Served under /github/repos/{owner}/{name}/... by one rule (`github_git`), for re
 added with `add_git_repo`; they also answer GET /github/repos/{owner}/{name}. Trees are flat
 (path -> blob), which is all publishing needs. Tokens: none on a write is 401 "Requires
 authentication", one in `bad_tokens` 401 "Bad credentials", one in `read_only_tokens` 403
-"Resource not accessible by personal access token"; a repository without commits answers its
+"Resource not accessible by personal access token" (one in `unreadable_tokens` gets it on reads
+too: a private repository the token was not given); a repository without commits answers its
 git reads with 409 "Git Repository is empty.". Tests act as the maintainer with `merge_pull`
 and `commit_upstream`.
 """
@@ -95,6 +96,7 @@ class GitHubGitRoutes:
         self.git_repos: dict[str, GitRepo] = {}
         self.bad_tokens: set[str] = set()
         self.read_only_tokens: set[str] = set()
+        self.unreadable_tokens: set[str] = set()
 
     # --- set-up and the maintainer's side, for tests --------------------------------------
     def add_git_repo(
@@ -148,7 +150,7 @@ class GitHubGitRoutes:
             return self._git_error(request, 401, "Bad credentials", "overview")
         if write and not token:
             return self._git_error(request, 401, "Requires authentication", "overview")
-        if write and token in self.read_only_tokens:
+        if token in self.unreadable_tokens or (write and token in self.read_only_tokens):
             return self._git_error(
                 request, 403, "Resource not accessible by personal access token", "overview"
             )
@@ -300,7 +302,15 @@ class GitHubGitRoutes:
         if not repo.refs:
             return self._git_error(request, 404, "This repository is empty.", "repos/contents")
         commit = repo.commits.get(repo.refs.get(ref, ref))
-        blob = repo.trees[commit["tree"]].get(path) if commit else None
+        entries = repo.trees[commit["tree"]] if commit else {}
+        blob = entries.get(path)
+        inside = sorted(p for p in entries if p.startswith(f"{path.rstrip('/')}/"))
+        if blob is None and inside:  # a directory: its entries, as a JSON array
+            names = sorted({p.removeprefix(f"{path.rstrip('/')}/").split("/")[0] for p in inside})
+            return self._github_json(
+                request,
+                [{"type": "file", "name": n, "path": f"{path.rstrip('/')}/{n}"} for n in names],
+            )
         if blob is None:
             return self._git_error(
                 request, 404, "Not Found", "repos/contents#get-repository-content"

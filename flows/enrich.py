@@ -79,7 +79,7 @@ from pipeline.job.steps import (
 from pipeline.resolve.records import MatchMethod
 from pipeline.sources.config import Settings, deadline_for, settings_from_env
 from pipeline.sources.gates import Deadline
-from pipeline.store.locations import list_file, output_folder
+from pipeline.store.locations import list_blob_sha, list_file, output_folder
 from pipeline.store.lock import output_lock
 
 Source = Literal["s2", "arxiv", "github"]
@@ -132,7 +132,8 @@ class EnrichParams(BaseModel):
 
     list_path: str = Field(
         default="data/raw/README.md",
-        description="the Markdown list: a path, a file:// URL or the http(s) URL of a raw file",
+        description="the Markdown list: a path, a file:// URL, the http(s) URL of a raw file, "
+        "or github:OWNER/REPO/PATH[@REF] (read through GitHub's contents API)",
     )
     out: str = Field(
         default="data/enriched", description="the output folder: a path or file:// URL"
@@ -350,8 +351,10 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         deadline = deadline_for(params.deadline, ends_at=params.deadline_at)
         out = output_folder(params.out)  # a path or a file:// URL
         with output_lock(out, params.lock_wait_s):
-            # A path, a file:// URL, or the http(s) URL of a raw file (fetched into `out`).
-            options = _options(params, out, list_file(params.list_path, out), deadline)
+            # A path, a file:// URL, the http(s) URL of a raw file, or a `github:` list in a
+            # repository (the last two fetched into `out`).
+            settings = _settings(params, deadline)
+            options = _options(params, out, list_file(params.list_path, out, settings), deadline)
             return _enrich(options, params.publish.spec() if params.publish else None)
     except PipelineError as error:
         # A failure the run explains itself (no paper source answered, an input or output it
@@ -387,6 +390,7 @@ def publish_list_task(spec: PublishSpec, options: JobOptions, guard_tripped: boo
             spec,
             out=options.out,
             source=options.list_path.read_bytes(),
+            source_sha=list_blob_sha(options.list_path),
             day=options.snapshot_date or datetime.now(UTC).date(),
             settings=options.settings,
             guard_tripped=guard_tripped,

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
+
+from pipeline.sources.github_list import is_github_list
+from pipeline.store.locations import list_file
 
 DEFAULT_LIST = Path("data/raw/README.md")
 DEFAULT_OUT = Path("data/enriched")
@@ -50,3 +56,14 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-26") from None
+
+
+@contextmanager
+def local_list(location: Path) -> Iterator[Path]:
+    """The list named on the command line as a local file: a `github:OWNER/REPO/PATH[@REF]`
+    list is read through GitHub's contents API into a temporary folder, kept while in use."""
+    if not is_github_list(str(location)):
+        yield location
+        return
+    with tempfile.TemporaryDirectory(prefix="awesome-enrich-list-") as folder:
+        yield list_file(str(location), Path(folder))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.cli.arguments import DEFAULT_LIST, Subparsers
+from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, local_list
 from pipeline.core.errors import PipelineError
 from pipeline.job.summary import check_report, list_summary, mostly_skipped
 from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
@@ -35,7 +35,8 @@ def _json_command(args: argparse.Namespace, out: TextIO, failing: set[Severity])
     """`check --json`: one JSON object on stdout whatever happens, the error in `errors` when
     the list cannot be read or holds no paper (exit 2), so a script always has JSON to read."""
     try:
-        document = read_list(args.list)
+        with local_list(args.list) as path:
+            document = read_list(path, str(args.list))
     except PipelineError as error:
         report = {
             "source": str(args.list),
@@ -58,7 +59,8 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     if args.json:
         return _json_command(args, out, failing)
-    document = read_list(args.list)
+    with local_list(args.list) as path:
+        document = read_list(path, str(args.list))
     status = 1 if any(d.severity in failing for d in document.diagnostics) else 0
     warning = mostly_skipped(document)
     if warning:
@@ -84,7 +86,7 @@ def add_parser(commands: Subparsers) -> None:
         nargs="?",
         type=Path,
         default=DEFAULT_LIST,
-        help=f"the Markdown list (default: {DEFAULT_LIST})",
+        help=f"the Markdown list, or github:OWNER/REPO/PATH[@REF] (default: {DEFAULT_LIST})",
     )
     check.add_argument(
         "--strict",

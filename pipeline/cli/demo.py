@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 WORLD_EPOCH = date(2026, 1, 1)  # a generated world's epoch, unless the first night is earlier
 DEMO_LIST = "demo-list.md"  # the list as it stands on the current night, in the output folder
+DEMO_REPO = "demo/awesome-list"  # --publish: where the list lives, in the fake's GitHub
+MERGE_EVERY = 7  # --publish: the maintainer merges the open pull request every 7th night
+RERUN_EVERY = 5  # --publish: every 5th night runs twice (a retried run: nothing to publish)
 
 
 @contextmanager
@@ -120,7 +123,7 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
         # Only the fake's own placeholder token: real tokens are never sent to it.
         env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
         with _environment(env, removed=["S2_API_KEY"]):
-            if args.nights == 1:
+            if args.nights == 1 and not args.publish:
                 status = run_flow(
                     _params(args, args.list, start, cache=True), out, verbose=args.verbose
                 )
@@ -136,11 +139,19 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
-def _params(args: argparse.Namespace, list_path: Path, day: date | None, *, cache: bool) -> Any:
+def _params(
+    args: argparse.Namespace,
+    list_path: Path | str,
+    day: date | None,
+    *,
+    cache: bool,
+    publish: Any = None,
+) -> Any:
     from flows.enrich import EnrichParams
 
     overrides = args.list.parent / "overrides.yaml"
     return EnrichParams(
+        publish=publish,
         list_path=str(list_path),
         out=str(args.out),
         snapshot_date=day,
@@ -157,20 +168,43 @@ def _run_nights(args: argparse.Namespace, plan: Sequence[Night], app: FakeApi, o
     per night; the flow's own lines only when a night did not end with status 0."""
     list_path = args.out / DEMO_LIST
     worst = 0
-    for night in plan:
+    tally = PublishTally() if args.publish else None
+    if args.publish:
+        app.add_git_repo(DEMO_REPO, {"README.md": plan[0].list_text.encode()})
+    for number, night in enumerate(plan, start=1):
         app.set_clock(datetime.combine(night.day, clock_time(3), UTC))
         for old, new in night.renames:
             app.rename_repo(old, new)
         args.out.mkdir(parents=True, exist_ok=True)
         write_text_atomic(list_path, night.list_text)
         printed = io.StringIO()
-        params = _params(args, list_path, night.day, cache=False)
+        if tally is None:
+            params = _params(args, list_path, night.day, cache=False)
+        else:
+            if night.added or night.removed:  # the maintainer's edit, in the repository
+                app.commit_upstream(DEMO_REPO, "main", "README.md", night.list_text.encode())
+            params = _params(
+                args,
+                f"github:{DEMO_REPO}/README.md",
+                night.day,
+                cache=False,
+                publish={"repo": DEMO_REPO, "path": "README.md", "mode": "pr"},
+            )
         status = run_flow(params, printed, verbose=args.verbose)
         events = [
             *(f"added {title!r}" for title in night.added),
             *(f"removed {title!r}" for title in night.removed),
             *(f"renamed {old} to {new}" for old, new in night.renames),
         ]
+        if tally is not None:
+            events.append(tally.night(app, printed.getvalue(), args.out))
+            if number % MERGE_EVERY == 0:
+                events.append(tally.merge(app))
+            if number % RERUN_EVERY == 0 or number % MERGE_EVERY == 0:
+                again = io.StringIO()
+                status = max(status, run_flow(params, again, verbose=args.verbose))
+                events.append("run again: " + tally.night(app, again.getvalue(), args.out))
+                printed.write(again.getvalue())
         print(f"{night.day}: exit {status}" + "".join(f"; {e}" for e in events), file=out)
         if status:
             print(printed.getvalue().rstrip(), file=out)
@@ -179,7 +213,82 @@ def _run_nights(args: argparse.Namespace, plan: Sequence[Night], app: FakeApi, o
         f"{len(plan)} nights, {plan[0].day} to {plan[-1].day}; the list of each night: {list_path}",
         file=out,
     )
+    if tally is not None:
+        for line in tally.report(app):
+            print(line, file=out)
     return worst
+
+
+class PublishTally:
+    """`demo --publish`: what publishing did night after night in the fake's GitHub, checked
+    against what the nights called for (issue 24's Done-when): commits that change nothing,
+    a second open pull request, and pull request bodies that are not that night's changes.md."""
+
+    def __init__(self) -> None:
+        self.runs = self.published = self.unchanged = self.skipped = self.failed = 0
+        self.merged = 0
+        self.body_checked = self.body_mismatches = self.shows_tonight = 0
+        self.most_open = 0
+
+    def night(self, app: FakeApi, printed: str, out: Path) -> str:
+        """A run's publish line, tallied, and checked against the repository."""
+        self.runs += 1
+        repo = app.git_repo(DEMO_REPO)
+        line = next(
+            (x for x in printed.splitlines() if x.startswith("publish:")), "publish: no line"
+        )
+        open_pulls = [p for p in repo.pulls if p["state"] == "open"]
+        self.most_open = max(self.most_open, len(open_pulls))
+        if "FAILED" in line:
+            self.failed += 1
+        elif "nothing published" in line:
+            self.skipped += 1
+        elif " opened " in line or " updated " in line:
+            self.published += 1
+            self.body_checked += 1
+            changes = (out / "changes.md").read_text(encoding="utf-8")
+            if not open_pulls or open_pulls[-1]["body"] != changes:
+                self.body_mismatches += 1
+        else:
+            self.unchanged += 1
+        if (
+            open_pulls
+            and repo.file(open_pulls[-1]["head"]["ref"], "README.md")
+            == (out / "README.md").read_bytes()
+        ):
+            self.shows_tonight += 1
+        return line.removeprefix("publish: ")
+
+    def merge(self, app: FakeApi) -> str:
+        """The maintainer merges the open pull request."""
+        open_pulls = [p for p in app.git_repo(DEMO_REPO).pulls if p["state"] == "open"]
+        if not open_pulls:
+            return "no pull request to merge"
+        app.merge_pull(DEMO_REPO, open_pulls[-1]["number"])
+        self.merged += 1
+        return f"the maintainer merges #{open_pulls[-1]['number']}"
+
+    def report(self, app: FakeApi) -> list[str]:
+        repo = app.git_repo(DEMO_REPO)
+        ours = [c for c in repo.commits.values() if c["message"].startswith("Update the list:")]
+        empty = 0
+        for commit in ours:
+            tree = repo.trees[commit["tree"]]
+            parent = repo.commits[commit["parents"][0]]
+            if repo.trees[parent["tree"]].get("README.md") == tree.get("README.md"):
+                empty += 1
+        return [
+            f"publish ({DEMO_REPO}, mode pr): {self.runs} runs: {self.published} published, "
+            f"{self.unchanged} nothing to publish, {self.skipped} held back, {self.failed} "
+            f"failed; {self.merged} merges by the maintainer",
+            f"  commits: {len(ours)}, of them empty: {empty}",
+            f"  pull requests: {len(repo.pulls)} opened, at most {self.most_open} open at once "
+            f"(duplicates: {max(0, self.most_open - 1)})",
+            "  pull request body vs that night's changes.md: "
+            f"{self.body_checked - self.body_mismatches} of {self.body_checked} runs that "
+            f"published match; an open pull request shows the run's list after "
+            f"{self.shows_tonight} runs",
+        ]
 
 
 def command_fake_api(args: argparse.Namespace, out: TextIO) -> int:
@@ -284,6 +393,15 @@ def add_parser(commands: Subparsers) -> None:
         type=iso_date,
         default=None,
         help="the first night's snapshot date (default: the last night is today, UTC)",
+    )
+    demo.add_argument(
+        "--publish",
+        action="store_true",
+        help=f"the list lives in the fake's GitHub ({DEMO_REPO}): each night reads it as "
+        f"github:{DEMO_REPO}/README.md and publishes the regenerated list there (mode pr); the "
+        f"maintainer merges the pull request every {MERGE_EVERY}th night, and every "
+        f"{RERUN_EVERY}th night and each merge night runs twice; at the end, the "
+        "commits, empty commits, pull requests and bodies checked against changes.md",
     )
     add_verbose(demo)
     demo.set_defaults(handler=command_demo)

@@ -11,7 +11,8 @@ from typing import TextIO
 from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, iso_date
 from pipeline.job.publish import DEFAULT_BRANCH, MODES, PublishError, PublishSpec, publish_list
 from pipeline.sources.config import settings_from_env
-from pipeline.store.locations import DOWNLOADED_LIST
+from pipeline.sources.github_list import is_github_list, parse_github_list
+from pipeline.store.locations import DOWNLOADED_LIST, list_blob_sha, list_origin
 
 # Exit status: 0 published, or nothing to publish; 1 GitHub or git refused (one line says
 # why); 3 a safety check kept the list back (the guard, fewer entries, an upstream edit).
@@ -19,19 +20,47 @@ EXIT_REFUSED = 1
 EXIT_HELD_BACK = 3
 
 
-def command(args: argparse.Namespace, out: TextIO) -> int:
-    out_dir: Path = args.out
-    list_path: Path = args.list or (
-        out_dir / DOWNLOADED_LIST if (out_dir / DOWNLOADED_LIST).exists() else DEFAULT_LIST
-    )
+def _github_spec(args: argparse.Namespace, out_dir: Path) -> tuple[Path, PublishSpec]:
+    """`--list github:...`: the copy the run read into `out_dir`, and the list's repository,
+    path and ref as the defaults of --repo, --path and --base."""
+    where = parse_github_list(str(args.list))
+    list_path = out_dir / DOWNLOADED_LIST
+    origin = list_origin(list_path)
+    if origin is None or origin["list"] != str(where):
+        raise PublishError(
+            f"{where}: {out_dir} holds no copy of this list read by a run ({DOWNLOADED_LIST}); "
+            f"run the job with --list {where} --out {out_dir} first"
+        )
+    repo = args.repo or where.repo
     spec = PublishSpec(
-        repo=args.repo,
-        path=args.path,
-        base=args.base,
+        repo=repo,
+        path=args.path or (where.path if repo == where.repo else "README.md"),
+        base=args.base or (where.ref if repo == where.repo else None),
         mode=args.mode,
         branch=args.branch,
         release=args.release,
     )
+    return list_path, spec
+
+
+def command(args: argparse.Namespace, out: TextIO) -> int:
+    out_dir: Path = args.out
+    if args.list is not None and is_github_list(str(args.list)):
+        list_path, spec = _github_spec(args, out_dir)
+    else:
+        if args.repo is None:
+            raise PublishError("publish: --repo is required, unless --list is a github: list")
+        list_path = args.list or (
+            out_dir / DOWNLOADED_LIST if (out_dir / DOWNLOADED_LIST).exists() else DEFAULT_LIST
+        )
+        spec = PublishSpec(
+            repo=args.repo,
+            path=args.path or "README.md",
+            base=args.base,
+            mode=args.mode,
+            branch=args.branch,
+            release=args.release,
+        )
     try:
         source = list_path.read_bytes()
     except OSError as error:
@@ -45,6 +74,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
             day=args.date or datetime.now(UTC).date(),
             settings=settings_from_env(no_cache=True),
             dry_run=args.dry_run,
+            source_sha=list_blob_sha(list_path),
         )
     except PublishError as error:
         print(f"publish: FAILED: {error}", file=out)
@@ -71,13 +101,21 @@ def add_parser(commands: Subparsers) -> None:
         "1 GitHub or git refused, 3 held back by a safety check. See docs/publishing.md.",
     )
     publish.add_argument(
-        "--repo", required=True, help="OWNER/NAME on GitHub; mode git: the path of a local clone"
+        "--repo",
+        default=None,
+        help="OWNER/NAME on GitHub; mode git: the path of a local clone (default: a github: "
+        "--list's repository)",
     )
     publish.add_argument(
-        "--path", default="README.md", help="the list's file in the repository (default: README.md)"
+        "--path",
+        default=None,
+        help="the list's file in the repository (default: a github: --list's path, else README.md)",
     )
     publish.add_argument(
-        "--base", default=None, help="the base branch (default: the repository's default branch)"
+        "--base",
+        default=None,
+        help="the base branch (default: a github: --list's ref, else the repository's default "
+        "branch)",
     )
     publish.add_argument("--mode", choices=MODES, default="pr", help="default: pr")
     publish.add_argument(
@@ -99,7 +137,9 @@ def add_parser(commands: Subparsers) -> None:
         type=Path,
         default=None,
         help="the list the run read, compared with the repository's copy (default: the copy a "
-        f"run fetched from a URL, {DOWNLOADED_LIST} in --out, else {DEFAULT_LIST})",
+        f"run fetched from a URL, {DOWNLOADED_LIST} in --out, else {DEFAULT_LIST}); "
+        "github:OWNER/REPO/PATH[@REF]: the copy a run read from the repository, compared by "
+        "its blob SHA, and the default --repo, --path and --base",
     )
     publish.add_argument(
         "--date", type=iso_date, default=None, help="the night's date (default: today, UTC)"

@@ -15,6 +15,7 @@ from pipeline.cli.arguments import (
     DEFAULT_OUT,
     Subparsers,
     iso_date,
+    local_list,
     seconds,
     source_names,
     whole_number,
@@ -77,15 +78,18 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     guard = GuardThresholds().with_overrides(args.guard)
     # Unreadable inputs get their one-line error here, before Prefect starts (and logs a
     # traceback for a failed flow run).
-    read_inputs(JobOptions(args.list, args.out or DEFAULT_OUT, settings, args.overrides))
-    if not args.wait_lock:
-        check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
-    if args.preflight:
-        from pipeline.cli.doctor import print_checks, run_checks
+    # A github: list is read into a temporary folder for these checks; the flow reads it
+    # again into the output folder, under the folder's lock.
+    with local_list(args.list) as list_path:
+        read_inputs(JobOptions(list_path, args.out or DEFAULT_OUT, settings, args.overrides))
+        if not args.wait_lock:
+            check_unlocked(args.out or DEFAULT_OUT)  # a writable folder no other run is writing
+        if args.preflight:
+            from pipeline.cli.doctor import print_checks, run_checks
 
-        if not print_checks(run_checks(args.list, args.out or DEFAULT_OUT, settings), out):
-            print("preflight failed: nothing was asked or written", file=out)
-            return 1
+            if not print_checks(run_checks(list_path, args.out or DEFAULT_OUT, settings), out):
+                print("preflight failed: nothing was asked or written", file=out)
+                return 1
     from pydantic import ValidationError
 
     from flows.enrich import EnrichParams, GuardParams
@@ -163,7 +167,8 @@ def add_parser(commands: Subparsers) -> None:
         "--list",
         type=Path,
         default=DEFAULT_LIST,
-        help=f"the Markdown list (default: {DEFAULT_LIST})",
+        help=f"the Markdown list, or github:OWNER/REPO/PATH[@REF] read through GitHub's "
+        f"contents API (default: {DEFAULT_LIST})",
     )
     run.add_argument(
         "--out",

@@ -6,7 +6,8 @@ defaults:                        # flow parameters (EnrichParams) for every list
   citation_pages: 300
 lists:
   - name: wsss                   # the deployment's name: lower case, digits, dashes
-    list: data/raw/README.md     # a path, a file:// URL, or the http(s) URL of a raw file
+    list: data/raw/README.md     # a path, a file:// URL, the http(s) URL of a raw file, or
+                                 # github:OWNER/REPO/PATH[@REF] (GitHub's contents API)
     out: data/enriched           # the output folder: a path or a file:// URL
     schedule: "0 3 * * *"        # cron; none: manual runs only
     timezone: Europe/Berlin      # default UTC
@@ -15,6 +16,7 @@ lists:
     publish:                     # optional: put the regenerated list where the list lives
       repo: OWNER/NAME           # mode git: the path of a local clone
       path: README.md            # the list's file in the repository
+      # (repo, path and base default to a github: list's own, so `publish: {}` will do)
       mode: pr                   # pr (default), commit or git
       # base: main               # default: the repository's default branch
       # branch: awesome-enrich/update   # mode pr's branch
@@ -35,8 +37,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from pipeline.core.errors import ConfigError
+from pipeline.core.errors import ConfigError, ListReadError
 from pipeline.core.textfile import read_utf8_file
+from pipeline.sources.github_list import is_github_list, parse_github_list
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LIST_KEYS = {"name", "list", "out", "schedule", "timezone", "overrides", "parameters", "publish"}
@@ -75,7 +78,20 @@ class ListsFile:
 
 
 def is_url(text: str) -> bool:
-    return urlsplit(text).scheme in {"http", "https", "file"}
+    """A URL or a `github:` list: a location never resolved as a path."""
+    return urlsplit(text).scheme in {"http", "https", "file"} or is_github_list(text)
+
+
+def _publish_defaults(publish: dict[str, Any], list_text: str) -> dict[str, Any]:
+    """A list read from its repository (`github:`) is published there unless the block says
+    otherwise: its repository, path and ref (as the base) are the block's defaults."""
+    if publish.get("mode") == "git":
+        return publish
+    where = parse_github_list(list_text)
+    defaults: dict[str, Any] = {"repo": where.repo, "path": where.path}
+    if where.ref and "repo" not in publish:
+        defaults["base"] = where.ref
+    return {**defaults, **publish}
 
 
 def _located(text: str, folder: Path, *, keep_relative: bool) -> str:
@@ -145,18 +161,27 @@ def load_lists(path: Path, *, keep_relative: bool = False) -> ListsFile:
         if len(scheme) > 1 and scheme != "file":  # a one-letter scheme is a Windows drive
             raise ConfigError(f"{where}: out {out!r}: a path or a file:// URL")
         overrides = _text(item, "overrides", where, required=False)
-        publish = _mapping(item.get("publish"), f"{where}: publish") or None
+        list_text = _text(item, "list", where, required=True) or ""
+        if is_github_list(list_text):
+            try:  # a malformed one is refused here, not at night
+                parse_github_list(list_text)
+            except ListReadError as error:
+                raise ConfigError(f"{where}: list {error}") from None
+        publish: dict[str, Any] | None = None
+        if "publish" in item:  # a github: list: `publish: {}` publishes it where it lives
+            publish = _mapping(item["publish"], f"{where}: publish")
+            publish = (
+                _publish_defaults(publish, list_text)
+                if is_github_list(list_text)
+                else (publish or None)
+            )
         if publish is not None and publish.get("mode") == "git" and "repo" in publish:
             # a local clone: relative to the lists file, like the other paths
             publish["repo"] = _located(str(publish["repo"]), folder, keep_relative=keep_relative)
         specs.append(
             ListSpec(
                 name=name,
-                list=_located(
-                    _text(item, "list", where, required=True) or "",
-                    folder,
-                    keep_relative=keep_relative,
-                ),
+                list=_located(list_text, folder, keep_relative=keep_relative),
                 out=_located(out, folder, keep_relative=keep_relative),
                 schedule=_text(item, "schedule", where, required=False),
                 timezone=_text(item, "timezone", where, required=False) or "UTC",

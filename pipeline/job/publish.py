@@ -106,6 +106,12 @@ class Night:
     changes: str
     source: bytes
     day: date
+    source_sha: str | None = None  # the blob SHA GitHub gave the list read (a `github:` list)
+
+    @property
+    def read_sha(self) -> str:
+        """The blob SHA of the list the run read: GitHub's, else computed from its bytes."""
+        return self.source_sha or git_blob_sha(self.source)
 
     @property
     def summary(self) -> str:
@@ -158,7 +164,7 @@ def unified_diff(before: bytes, after: bytes, path: str) -> str:
 
 
 # --- the checks before anything is written ----------------------------------------------------
-def read_night(out: Path, source: bytes, day: date) -> Night:
+def read_night(out: Path, source: bytes, day: date, source_sha: str | None = None) -> Night:
     try:
         content = (out / LIST_NAME).read_bytes()
         changes = (out / CHANGES_NAME).read_text(encoding="utf-8")
@@ -166,7 +172,7 @@ def read_night(out: Path, source: bytes, day: date) -> Night:
         raise PublishError(
             f"{out}: no regenerated list to publish ({error.strerror}); run the job first"
         ) from None
-    return Night(content, changes, source, day)
+    return Night(content, changes, source, day, source_sha)
 
 
 def refusal(night: Night, *, guard_tripped: bool) -> str | None:
@@ -183,14 +189,11 @@ def refusal(night: Night, *, guard_tripped: bool) -> str | None:
 def _edited_upstream(night: Night, upstream_sha: str | None, where: str) -> str | None:
     """Why the list in the repository is not the one the run read, or None. A missing file is
     fine (the first publish creates it)."""
-    if upstream_sha is None or upstream_sha in {
-        git_blob_sha(night.source),
-        git_blob_sha(night.content),
-    }:
+    if upstream_sha is None or upstream_sha in {night.read_sha, git_blob_sha(night.content)}:
         return None
     return (
         f"{where} changed since the run read the list (blob {upstream_sha[:12]}, the run read "
-        f"{git_blob_sha(night.source)[:12]}); the next night catches up"
+        f"{night.read_sha[:12]}); the next night catches up"
     )
 
 
@@ -373,12 +376,14 @@ def publish_list(
     guard_tripped: bool = False,
     dry_run: bool = False,
     limiter: Callable[[str], None] | None = None,
+    source_sha: str | None = None,
 ) -> PublishResult:
-    """Publish `out`'s regenerated list as `spec` says; `source` is the list the run read.
+    """Publish `out`'s regenerated list as `spec` says; `source` is the list the run read
+    (`source_sha` its blob SHA, when the run read it from the repository: `github:`).
 
     Returns what was done (or, with `dry_run`, what would be, and the diff); raises
     PublishError with one line naming the repository and path when GitHub or git refuses."""
-    night = read_night(out, source, day)
+    night = read_night(out, source, day, source_sha)
     if (why := refusal(night, guard_tripped=guard_tripped)) is not None:
         return _skip(why)
     if spec.mode == "git":

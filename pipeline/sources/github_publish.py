@@ -68,7 +68,7 @@ class Release:
     html_url: str
 
 
-def _message(response: requests.Response) -> str:
+def answer_message(response: requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
@@ -144,7 +144,7 @@ class GitHubPublisher:
     # --- one call ---------------------------------------------------------------------------
     def _refused(self, what: str, response: requests.Response) -> PublishError:
         status = response.status_code
-        message = self.http.redact(_message(response))[:300]
+        message = self.http.redact(answer_message(response))[:300]
         said = f" ({status} {message})" if message else f" ({status})"
         where = f"{self.repo}, {self.path}"
         if status == 401:

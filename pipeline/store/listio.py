@@ -23,7 +23,7 @@ def read_list_text(path: Path) -> str:
     return read_utf8_file(path, max_bytes=MAX_LIST_BYTES, kind="a Markdown file", noun="list")
 
 
-def _no_entries(path: Path, text: str, document: ListDocument) -> ListReadError:
+def _no_entries(path: Path | str, text: str, document: ListDocument) -> ListReadError:
     """Why a file with no paper entries is not a list, in one line."""
     if not text:
         return ListReadError(f"{path}: empty file (0 bytes); a list needs at least one paper")
@@ -62,11 +62,12 @@ def parse_list_text(text: str, source: str) -> ListDocument:
     return _parsed(text, source)
 
 
-def read_list(path: Path) -> ListDocument:
+def read_list(path: Path, source: str | None = None) -> ListDocument:
     """The parsed list. A file without any paper entry (empty, blank, or prose only) raises
-    ListReadError: enriching it would replace every output with nothing."""
+    ListReadError: enriching it would replace every output with nothing. `source` names the
+    list in diagnostics (default: the path), such as the `github:` list a copy was read from."""
     text = read_list_text(path)
-    document = _parsed(text, str(path))
+    document = _parsed(text, source or str(path))
     if not document.entries:
-        raise _no_entries(path, text, document)
+        raise _no_entries(source or path, text, document)
     return document
