@@ -143,10 +143,14 @@ _HTML_ADDED = re.compile(
 )
 
 
-def _without_added_cells(row: TableRow, first: int) -> str:
+def _without_added_cells(row: TableRow, first: int, *, delimiter: bool = False) -> str:
     cells = list(row.cells[:first] + row.cells[first + len(_ADDED) :])
     last = cells[-1]
     one_space = last.endswith(" ") and not last[:-1][-1:].isspace()
+    if delimiter and row.cells[first][-1:].isspace():
+        # The added delimiter cells copy the padding of the source's last one (`render`'s
+        # template): padded after means the space was the source's own, not render's.
+        one_space = False
     if not row.trailing and len(cells) == first and last.strip() and one_space:
         # The row ended at its last cell (no closing pipe): `render` put a space after that
         # cell (when it ended in none) before the new ones. Taken off, the row and its
@@ -168,7 +172,9 @@ def _stripped_table(table: Table) -> str | None:
     rows = (table.header, table.delimiter, *table.rows)
     if any(len(row.cells) < width for row in rows):
         return None  # not a table regenerate wrote (it pads every row)
-    return "".join(_without_added_cells(row, first) for row in rows)
+    return "".join(
+        _without_added_cells(row, first, delimiter=row is table.delimiter) for row in rows
+    )
 
 
 def _stripped_html(table: HtmlTable) -> str | None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.listfile.model import ListDocument
 from pipeline.listfile.parser import parse_list
@@ -132,3 +134,55 @@ def test_a_column_of_the_maintainers_own_is_not_taken_for_ours() -> None:
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name[:40])
 def test_every_corpus_list_is_a_fixpoint(path: Path) -> None:
     _check_fixpoint(path.read_bytes().decode("utf-8"))
+
+
+_TITLE_WORDS = st.sampled_from(
+    ["Sparse", "Prompt", "Tuning", "for", "Widget", "Segmentation", "Nets"]
+)
+_BULLET = st.tuples(
+    st.lists(_TITLE_WORDS, min_size=3, max_size=7),
+    st.sampled_from(["-", "*", "+", "1.", "2)"]),
+    st.sampled_from(["", " - CVPR 2021", " [[code](https://github.com/a/b)]", " <br>", "\\"]),
+)
+
+
+@st.composite
+def _bullet_lists(draw: st.DrawFn) -> str:
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    heading = draw(st.sampled_from(["", "# Papers" + eol + eol, "## 2024" + eol]))
+    items = [
+        f"{marker} [{' '.join(words)}](https://arxiv.org/abs/2101.{n:05d}){tail}"  # one id each
+        for n, (words, marker, tail) in enumerate(draw(st.lists(_BULLET, min_size=1, max_size=8)))
+    ]
+    return heading + eol.join(items) + draw(st.sampled_from([eol, ""]))
+
+
+@st.composite
+def _paper_tables(draw: st.DrawFn) -> str:
+    """Paper tables as lists write them: a title column among others, every row as wide as
+    the header, with or without the outer pipes, any line ending."""
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    outer = draw(st.booleans())
+    others = draw(st.lists(st.sampled_from(["Venue", "Code", "Notes", "Year"]), max_size=3))
+    headers = ["Title", *others]
+
+    def row(cells: list[str]) -> str:
+        inner = " | ".join(cells)
+        return f"| {inner} |" if outer else inner
+
+    rows = [row(headers), row(["---"] * len(headers))]
+    for words in draw(st.lists(st.lists(_TITLE_WORDS, min_size=3, max_size=6), max_size=6)):
+        title = f"[{' '.join(words)}](https://arxiv.org/abs/2101.{len(rows):05d})"
+        rows.append(row([title, *(draw(st.sampled_from(["CVPR 2021", "-", "x"])) for _ in others)]))
+    return eol.join(rows) + draw(st.sampled_from([eol, eol + eol + "after" + eol]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_paper_tables(), _bullet_lists()), st.sampled_from([None, "citations"]))
+def test_generated_lists_are_fixpoints(text: str, sort_by: SortBy | None) -> None:
+    _check_fixpoint(text, sort_by)
+
+
+def test_a_delimiter_padded_after_its_last_cell_keeps_its_padding() -> None:
+    # render pads the added delimiter cells like the source's last one; stripping keeps it
+    _check_fixpoint("| Title \n| --- \n| [A Paper On Widgets](https://arxiv.org/abs/2101.00001) \n")
