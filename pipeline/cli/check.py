@@ -96,7 +96,8 @@ def add_parser(commands: Subparsers) -> None:
     check.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object: entries (line, section, title, paper_url, code_urls, "
-        "venue, year), skipped items with links (line, reason), errors and warnings",
+        help="print one JSON object, also when the list cannot be read (exit 2, the reason in "
+        "errors): entries (line, section, title, paper_url, code_urls, venue, year), skipped "
+        "items (line, kind, reason), errors and warnings",
     )
     check.set_defaults(handler=command)

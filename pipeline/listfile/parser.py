@@ -34,7 +34,7 @@ from pipeline.listfile.model import (
 )
 from pipeline.listfile.nonpapers import non_paper_item, non_paper_row
 from pipeline.listfile.render import indentation
-from pipeline.listfile.sections import resource_entries, without_entries
+from pipeline.listfile.sections import SHORT_NAME_WORDS, resource_entries, without_entries
 from pipeline.listfile.state import (
     ATX_HEADING,
     BLOCK_START,
@@ -256,7 +256,6 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     return _item_entry(reading, line, state), end
 
 
-_SHORT_NAME_WORDS = 3
 _DESCRIBED = re.compile(r"^\s*[-\u2013\u2014:]\s*\S+\s+\S+")  # ` - A corpus of widgets.`
 
 
@@ -268,7 +267,7 @@ def _a_described_site(reading: ItemReading, content: str) -> bool:
         return False
     if names_a_paper(reading.paper_url) or reading.venue or reading.year_text:
         return False
-    if len((reading.title or "").split()) > _SHORT_NAME_WORDS:
+    if len((reading.title or "").split()) > SHORT_NAME_WORDS:
         return False
     after = ENRICHMENT.sub("", content[links[0].end :])  # not the columns a run appended
     return _DESCRIBED.match(plain_text(after)) is not None

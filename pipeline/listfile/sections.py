@@ -25,7 +25,7 @@ from pipeline.listfile.model import (
     TextBlock,
 )
 
-_SHORT_NAME_WORDS = 3
+SHORT_NAME_WORDS = 3  # `Widget Corpus`, `MS COCO`: a name, not a title
 _MIN_ITEMS = 3
 _RESOURCE_SHARE = 0.6
 RESOURCE_REASON = (
@@ -38,7 +38,7 @@ def _a_site_name(entry: Entry) -> bool:
     """A bullet that is a short name linked to a site, with no paper link or venue."""
     return (
         entry.kind == "bullet"
-        and len(entry.title.split()) <= _SHORT_NAME_WORDS
+        and len(entry.title.split()) <= SHORT_NAME_WORDS
         and entry.venue is None
         and not (entry.paper_url and names_a_paper(entry.paper_url))
     )

@@ -34,16 +34,9 @@ from pipeline.store.locations import (
     list_blob_sha,
     list_file,
 )
+from tests.job.test_publish import LIST, REPO
 
-REPO = "maintainer/awesome-papers"
 TOKEN = "ghp_list-read-test-token"  # noqa: S105 - a placeholder the fake accepts
-LIST = (
-    "# Awesome Papers\n\n"
-    "| Title | Code |\n|---|---|\n"
-    "| [A Paper On Segmentation](https://arxiv.org/abs/2101.00001) "
-    "| [code](https://github.com/a/b) |\n"
-    "| [Another Paper On Detection](https://arxiv.org/abs/2101.00002) | |\n"
-)
 DEV_LIST = LIST + "| [A Third Paper On Tracking](https://arxiv.org/abs/2101.00003) | |\n"
 
 
