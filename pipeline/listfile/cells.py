@@ -212,13 +212,35 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     cell = without_images(cell)
     links = [link for link in find_links(cell) if not link.is_image]
     urls = find_urls(cell)
+    quoted = _linked_in_quotes(cell, links)
+    if quoted is not None:
+        return quoted
     text = cell
     for link in reversed(links):
         text = text[: link.start] + " " + text[link.end :]
     for url in urls:
         text = text.replace(f"<{url}>", " ").replace(url, " ")
+    text = _EMPTY_BRACKETS.sub(" ", text)  # `Title [[code](url)]`: the link's brackets
     title = cited_title(plain_text(_title_part(text)))
     return without_repeated_tag(title), (urls[0] if urls else None)
+
+
+_EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
+
+
+def _linked_in_quotes(cell: str, links: list[Link]) -> tuple[str, str] | None:
+    """`K. He. "[Title](url)"`: a citation whose quoted title is a link."""
+    text = cell
+    for link in reversed(links):
+        text = text[: link.start] + link.text + text[link.end :]
+    whole = plain_text(text)
+    title = cited_title(whole)
+    if title == whole:
+        return None
+    for link in links:
+        if plain_text(link.text).strip(' "\u201c\u201d') == title:
+            return without_repeated_tag(title), link.url
+    return None
 
 
 def _title_part(text: str) -> str:

@@ -7,11 +7,12 @@ decided by the list parser, with the same column names as Markdown tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
+from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
 from pipeline.listfile.links import CODE_HOSTS, PAPER_HOSTS, link_kind
 from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
 from pipeline.listfile.model import ColumnRole, SkipReason
@@ -26,6 +27,16 @@ class HtmlCell:
     links: tuple[Link, ...]  # `<a href>` and Markdown links inside the cell
     is_header: bool
     spanned: bool = False  # a copy of a cell above or to the left (rowspan or colspan)
+    lines: tuple[str, ...] = ()  # its text cut at `<br>`, each plain (empty lines dropped)
+
+    @property
+    def title_text(self) -> str:
+        """`Title<br><i>A. Author, B. Author</i>`: the title on the first line the cell breaks
+        into, when more follows it; the whole text otherwise."""
+        first = next((line for line in self.lines if len(line.split()) >= 2), None)
+        if first is None or len(self.lines) < 2 or first != self.lines[0]:
+            return self.text
+        return first
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class _TableParser(HTMLParser):
         elif tag == "a" and self.cell is not None and "href" in values:
             self.cell.href, self.cell.label = values["href"].strip(), []
         elif tag == "br" and self.cell is not None:
-            self.cell.parts.append(" ")
+            self.cell.parts.append(_BREAK)
 
     def handle_endtag(self, tag: str) -> None:
         if self.depth == 1 and tag in {"tr", "thead", "tbody", "tfoot", "table"}:
@@ -121,14 +132,20 @@ def _span(value: str | None) -> int:
         return 1
 
 
+_BREAK = "\x00"  # where a `<br>` was, inside a cell's collected text
+
+
 def _cell(opened: _Open) -> HtmlCell:
     raw = "".join(opened.parts)
-    if inline_problem([raw], cells=False) is not None:  # not read as Markdown: kept as text
-        return HtmlCell(
-            " ".join(raw.split())[:MAX_PLAIN_CELL], tuple(opened.links), opened.is_header
-        )
-    links = (*opened.links, *(link for link in find_links(raw) if not link.is_image))
-    return HtmlCell(" ".join(plain_text(raw).split()), links, opened.is_header)
+    if inline_problem([raw.replace(_BREAK, " ")], cells=False) is not None:
+        # not read as Markdown: kept as text
+        text = " ".join(raw.replace(_BREAK, " ").split())[:MAX_PLAIN_CELL]
+        return HtmlCell(text, tuple(opened.links), opened.is_header)
+    pieces = [" ".join(plain_text(piece).split()) for piece in raw.split(_BREAK)]
+    whole = raw.replace(_BREAK, " ")
+    links = (*opened.links, *(link for link in find_links(whole) if not link.is_image))
+    lines = tuple(piece for piece in pieces if piece)
+    return HtmlCell(" ".join(plain_text(whole).split()), links, opened.is_header, lines=lines)
 
 
 def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
@@ -158,12 +175,10 @@ def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
             source = pending.pop(0)
             cell = _cell(source)
             for offset in range(source.colspan):
-                copy = (
-                    cell if offset == 0 else HtmlCell(cell.text, cell.links, cell.is_header, True)
-                )
+                copy = cell if offset == 0 else replace(cell, spanned=True)
                 cells.append(copy)
                 if source.rowspan > 1:
-                    spanned = HtmlCell(cell.text, cell.links, cell.is_header, True)
+                    spanned = replace(cell, spanned=True)
                     carried[column + offset] = (spanned, source.rowspan - 1)
             column += source.colspan
         if cells:
@@ -196,11 +211,29 @@ def _on(url: str, hosts: tuple[str, ...]) -> bool:
     return any(f"//{host}" in lowered or f".{host}" in lowered for host in hosts)
 
 
+def _as_markdown(cell: HtmlCell) -> str:
+    """The cell written as Markdown, its links kept where their text is (for judging it)."""
+    text = cell.text
+    for link in cell.links:
+        if link.text and link.text in text and is_http_url(link.url):
+            text = text.replace(link.text, f"[{link.text}]({link.url})", 1)
+    return text
+
+
 def _title_column(
     headers: list[str], roles: dict[ColumnRole, int], data: list[HtmlRow]
 ) -> int | None:
-    """The title column; without one named so, a table that links papers in its own column
-    names them in its first column without a role and without spans (`model`)."""
+    """The title column, chosen by what the cells hold (header names are hints); without a
+    column of titles, a table that links papers in its own column names them in its first
+    column without a role and without spans (`model`)."""
+    rows = [
+        [_as_markdown(cell) for cell in row.cells]
+        for row in data[:_SAMPLED_ROWS]
+        if not all(cell.spanned for cell in row.cells[1:]) or len(row.cells) == 1
+    ]
+    chosen = title_column(headers, rows)
+    if chosen is not None:
+        return chosen
     if ColumnRole.TITLE in roles:
         return roles[ColumnRole.TITLE]
     if ColumnRole.LINK not in roles:
@@ -213,11 +246,28 @@ def _title_column(
     return None
 
 
+_SAMPLED_ROWS = 60
+
+
+def _reads_as_header(row: HtmlRow, following: list[HtmlRow]) -> bool:
+    """`<tr><td>Metrics</td><td>Paper name</td></tr>` over the data: a first row written with
+    `<td>` that names the columns (short texts without links, one naming a title column)."""
+    texts = [cell.text for cell in row.cells]
+    if len(texts) < 2 or not following or any(cell.links for cell in row.cells):
+        return False
+    if any(len(text.split()) > 6 for text in texts):
+        return False
+    return any(header_words(text) & TITLE_HINTS for text in texts)
+
+
 def read_html_rows(rows: list[HtmlRow]) -> list[HtmlRowReading]:
-    """Read the data rows of a table (the rows after its `<th>` header rows)."""
+    """Read the data rows of a table (the rows after its header rows: `<th>` rows, or a
+    first row that names the columns)."""
     headers_end = 0
     while headers_end < len(rows) and all(cell.is_header for cell in rows[headers_end].cells):
         headers_end += 1
+    if headers_end == 0 and rows and _reads_as_header(rows[0], rows[1:]):
+        headers_end = 1
     data = rows[headers_end:]
     links_of = [[link for cell in row.cells for link in cell.links] for row in data]
     if headers_end == 0:
@@ -271,7 +321,7 @@ def _read_row(
     )
     return HtmlRowReading(
         row.line,
-        title=title.text,
+        title=title.title_text,
         paper_url=paper_url,
         code_urls=code_urls,
         venue=text(ColumnRole.VENUE),

@@ -50,11 +50,12 @@ _TASK = re.compile(r"^\[[ xX]\]\s")
 _LEADING_TAG = re.compile(
     r"^\s*(?:"
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
-    r"|\*{0,2}\[[^\[\]]{1,40}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
+    r"|\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
     r"|`[^`]{1,30}`"  # `tag`
     r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
     r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
+    r"|(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?(?=\s*[-:|\[])"
     r")\s*[:|\-\u2013\u2014]?\s*"
 )
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
@@ -170,19 +171,63 @@ _TRAILING_GROUP = re.compile(
 )
 
 
+_LINK_SEPARATORS = re.compile(r"[\s\[\](),;|/\u00b7-]+")
+
+
+def _trailing_links_start(body: str) -> int:
+    """Where the run of links that ends an item starts (`... [code](u) [[pdf](v)]`), or the
+    text's end when it ends with no link."""
+    start = len(body.rstrip())
+    for link in reversed(find_links(body)):
+        between = body[link.end : start]
+        if _LINK_SEPARATORS.sub("", between) or link.end > start:
+            break
+        start = link.start
+        while start > 0 and body[start - 1] in " \t[(":
+            start -= 1
+    return start
+
+
 def _trailing_tags(body: str) -> tuple[str, list[str]]:
-    """An item's text without the venue and year that end it, and those as tags, so a title
-    written without a link never swallows them (`Title *IEEE Transactions on X 2005*`)."""
-    found = _TRAILING_GROUP.search(body)
-    if found is None or "](" in body[found.start() :] or "://" in found.group(0):
+    """An item's text without the venue and year that end it (before its links, if any), and
+    those as tags, so a title written without a link never swallows them
+    (`Title *IEEE Transactions on X 2005* [code](url)`)."""
+    links_start = _trailing_links_start(body)
+    text, links = body[:links_start], body[links_start:]
+    found = _TRAILING_GROUP.search(text)
+    if found is None or "](" in text[found.start() :] or "://" in found.group(0):
         return body, []
-    if body[: found.start()].endswith("]"):
+    if text[: found.start()].endswith("]"):
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
-    if not dated or len(body[: found.start()].split()) < _MIN_TITLE_WORDS:
+    if not dated or len(text[: found.start()].split()) < _MIN_TITLE_WORDS:
         return body, []
-    return body[: found.start()], [inner]
+    return text[: found.start()] + links, [inner]
+
+
+_LABEL_WORDS = 3
+_QUOTED_TITLE = re.compile(r'["\u201c]\s*([^"\u201c\u201d]{12,300}?)[\s.,]*["\u201d]')
+
+
+def _a_label(title: str) -> bool:
+    """`acGAN`, `ROAM:`, `[6]`, `KDD-2021`: a name, number or venue, not a paper's title."""
+    words = plain_text(title).strip(" :").split()
+    return len(words) <= _LABEL_WORDS - 1 or bool(find_venue(title) and len(words) <= _LABEL_WORDS)
+
+
+def _title_link_after_label(body: str, links: Sequence[Link]) -> Link | None:
+    """The first link named by a title (three words or more, not a word for a link), when
+    only a short label comes before it."""
+    for link in links:
+        label = plain_text(link.text)
+        if is_link_word(label):
+            continue
+        if len(label.split()) < _LABEL_WORDS:
+            return None
+        before = plain_text(body[: link.start]).strip(" -:|\u2013\u2014[(")
+        return link if len(before.split()) <= _LABEL_WORDS - 1 else None
+    return None
 
 
 def _title_link_after_authors(body: str, links: Sequence[Link]) -> Link | None:
@@ -212,10 +257,21 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     if tail and year_from_text(tail.group(1)) and len(text[: tail.start()].split()) >= 2:
         tags.append(tail.group(1))
         text = text[: tail.start()]
+    # `Title, TIST 2021`: a known venue and its year after a comma
+    cited = re.search(r",\s*([^,()]{2,40})\s*$", text)
+    if (
+        cited
+        and year_from_text(cited.group(1))
+        and (find_venue(cited.group(1)) or _ACRONYM_YEAR.fullmatch(cited.group(1).strip()))
+        and len(text[: cited.start()].split()) >= _MIN_TITLE_WORDS
+    ):
+        tags.append(cited.group(1))
+        text = text[: cited.start()]
     return _clean_title(text), tags
 
 
 _TITLE_IN_BRACKETS_WORDS = 4
+_ACRONYM_YEAR = re.compile(r"[A-Z][A-Z&-]{1,11}\s?'?\s?(?:19|20)?\d\d")  # `TIST 2021`, `TPAMI'19`
 _BRACKETED_TITLE = re.compile(r"^\s*\[(\*\*|__)?([^\[\]]{8,300}?)\1?\](?![(\[])")
 
 
@@ -369,7 +425,7 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     venue = next((plain_text(c) for c in candidates if find_venue(plain_text(c))), None)
     year_text = next((plain_text(c) for c in candidates if year_from_text(plain_text(c))), None)
     if venue is None:
-        words = plain_text(text)
+        words = "; ".join([plain_text(text), *(plain_text(tag) for tag in tags)])
         for piece in re.split(r"[,.;|()\[\]]", words):
             piece = piece.strip(" -\u2013\u2014*_")
             if find_venue(piece) is not None and len(piece.split()) <= 5:
@@ -467,6 +523,24 @@ def read_item(
         ):
             return ItemReading(skip=SkipReason.AUTHOR_LINE, has_links=has_links)
 
+    if title is not None and _a_label(title):
+        # `acGAN - [The Title](url)`, `KDD-2021 [The Title](url)`: a short label first
+        labelled = _title_link_after_label(body, first_links)
+        if labelled is not None:
+            tags.append(title)
+            title_link = labelled
+            title, link_tags = _linked_title_text(labelled.text)
+            tags += link_tags
+            after_title = body[labelled.end :]
+    if title is not None and (_a_label(title) or looks_like_authors(title)):
+        # `**ROAM:** A. Author, B. Author. "ROAM: The Title." CVPR (2020)`, `**[6]** Doe,
+        # John, et al. "**The Title**." 2015`: the quoted title, after a label or authors
+        quoted = _QUOTED_TITLE.search(plain_text(_without_urls(whole)))
+        if quoted is not None and len(quoted.group(1).split()) >= _LABEL_WORDS:
+            title = _clean_title(quoted.group(1))
+            title_link = None
+            after_title = plain_text(_without_urls(whole))[quoted.end() :]
+
     paper_url = None
     code_urls: list[str] = []
     for link in links:
@@ -507,8 +581,9 @@ def read_item(
         venue = venue or (inherited if find_venue(inherited) else None)
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
-    if title is not None and not re.search(r"[^\W_]", title):
-        title = None  # `* [[Paper](url)] · [video](url)`: links and a separator, no title
+    if title is not None and not re.search(r"[^\W\d_]", title):
+        # `* [[Paper](url)] · [video](url)`: links and a separator; `[5], [6], [15]`: numbers
+        title = None
     words = len(title.split()) + len(_IDEOGRAPH.findall(title)) if title else 0
     short = words < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known

@@ -68,10 +68,14 @@ _WEAK_PAPER_LABEL = re.compile(r"(?i)^\W*(link|url|html|download|here|website)\W
 def link_word_kind(label: str) -> str | None:
     """`paper`, `code` or `other` when `label` is a word for a link (`Paper`, `pdf`, `Code`,
     `Homepage`, `Video`), else None."""
+    label = _NUMBERED_LABEL.sub("", label)  # `PDF1`, `code 2`: one of several
     for kind, pattern in (("code", _CODE_LABEL), ("paper", _PAPER_LABEL), ("other", _OTHER_LABEL)):
         if pattern.match(label):
             return kind
     return None
+
+
+_NUMBERED_LABEL = re.compile(r"(?<=[A-Za-z])\s?\d{1,2}(?=\W*$)")
 
 
 def is_link_word(label: str) -> bool:

@@ -21,7 +21,7 @@ NON_PAPER_SECTION = re.compile(
 # everything under them, subsections included, holds no papers. A resource word that opens
 # a longer heading does not count: "Tool Selection" in a list about LLM agents holds papers.
 _RESOURCE = (
-    r"talks?|tutorials?|videos?|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
+    r"talks?|tutorials?|videos|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
     r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
     r"updates?|star history|slides|demos?|codebases?|software|packages?|github|books?|"
     r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
@@ -30,8 +30,18 @@ _RESOURCE = (
     r"(?:github )?repositories|repos"
 )
 _RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"
+# Words that name resources only beside a resource word (`Articles and Blogs`), or alone
+# where the word cannot be a topic (`Blog Posts`, `Changelog`, `Related`, `Data`)
+_WEAK_RESOURCE = r"articles?|posts?|resources?|links?|others?|misc"
+_ALONE = (
+    r"blog ?posts?|posts|change ?log|what'?s new|release notes|related|data|"
+    r"(?:news|updates?) (?:and|&) (?:updates?|news)"
+)
 # `Tutorial List`, `Conference/Workshop List`: resources named with a "list" after them
-NON_PAPER_HEADING = re.compile(rf"(?i)^{_RESOURCES}(?:\s+lists?)?$")
+NON_PAPER_HEADING = re.compile(
+    rf"(?i)^(?:{_RESOURCES}(?:\s*(?:and|&|,|/)\s*(?:{_WEAK_RESOURCE}))*"
+    rf"|(?:{_WEAK_RESOURCE})\s*(?:and|&|,|/)\s*{_RESOURCES}|{_ALONE})(?:\s+lists?)?$"
+)
 _ENDS_IN_RESOURCE = re.compile(
     r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
     r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?)$"
@@ -58,6 +68,17 @@ _NON_PAPER_VENUES = frozenset(
 )
 _BLOG_URL = re.compile(
     r"(?i)^https?://(?:blogs?\.[^/]+/|[^/]+/(?:[^?#]*/)?(?:blogs?|news|announcements?|index)(?:/|[-_]|$))"
+)
+# Where a link goes to a page that is no paper: social and chat sites, data and notebook
+# hosts, documentation.
+_SITE_URL = re.compile(
+    r"(?i)^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|discord\.gg|discord\.com|slack\.com|"
+    r"t\.me|facebook\.com|instagram\.com|linkedin\.com|youtube\.com|youtu\.be|"
+    r"kaggle\.com|colab\.research\.google\.com|readthedocs\.io|huggingface\.co/(?:datasets|spaces)|"
+    r"docs\.[\w.-]+)(?:/|$)"
+)
+_POST_HOST = re.compile(
+    r"(?i)^https?://(?:[\w-]+\.)*(?:medium\.com|towardsdatascience\.com|substack\.com)/"
 )
 _ANNOUNCEMENT = re.compile(r"(?i)^(?:introducing|announcing|meet)\b")
 # `[Share on Twitter](http://twitter.com/home?status=...)`: buttons to share the list itself.
@@ -93,12 +114,18 @@ def non_paper_row(
 ) -> tuple[SkipReason, str] | None:
     """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
     announcement, a tool, or a bare name without the paper link its neighbours all have."""
+    if not re.search(r"[^\W\d_]", title):
+        return SkipReason.NO_TITLE, "no words in its title cell (`[5], [6]`: references?)"
     if paper_url and _SHARE_URL.match(paper_url):
         return SkipReason.SHARE_BUTTON, "a button to share the list, not a paper"
     kind = plain_text(venue or "").strip(" .").casefold()
     if kind in _NON_PAPER_VENUES:
         return SkipReason.POST, f"its venue says {venue!r}: not a paper"
     if paper_url and not _on_paper_host(paper_url) and not paper_url.casefold().endswith(".pdf"):
+        if _SITE_URL.match(paper_url):
+            return SkipReason.POST, "links a social, community, data or documentation page"
+        if _POST_HOST.match(paper_url) and find_venue(venue or "") is None:
+            return SkipReason.POST, "links a post on a blogging site, with no venue"
         if _BLOG_URL.match(paper_url):
             return SkipReason.BLOG_POST, "links a blog post, not a paper"
         if _ANNOUNCEMENT.match(title):
@@ -129,12 +156,30 @@ _CHANGELOG = re.compile(
     r"fix|fixed|reorgani[sz]ed|merged?|welcome|accepted|launch|launched|moved|renamed|"
     r"created|we|our|now)\b"
 )
+# `**[Oct 2021]** Release of [version 2](url) ...`: a date, then at once what changed (the
+# date may be a tag the title was read after)
+_DATED_CHANGE = re.compile(
+    rf"(?i)^\W*(?:{_DATE}|{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d)\W*"
+    r"(?:we\s+|🔥\s*)?(?:add|added|adds|adding|update|updated|updates|release|released|"
+    r"fix|fixed|reorgani[sz]ed|merged?|launch|launched|moved|renamed|created)\b"
+)
 _INDEX_WORDS = re.compile(
     r"(?i)\b(?:papers?|accepted|list|lists|proceedings|open ?access|main|conference|track|"
     r"program|all|full|index|oral|orals|posters?|highlights?|(?:19|20)\d\d|'?\d\d)\b"
 )
 
 
+# `[Subscribe to our newsletter](url)`, `Follow us on Twitter`, `Join our Discord`
+_CALL_TO_ACTION = re.compile(
+    r"(?i)^\W*(?:subscribe|follow us|join (?:us|our)|sign up|star this|watch this|contact us|"
+    r"sponsor|donate|buy me)\b"
+)
+_PROCEEDINGS = re.compile(r"(?i)^\W*proceedings of (?:the )?\w+")
+# `Slides on X`, `Tutorial on [X](url)`, `Datasets for X`, `**News**: X`, `Google AI Blog: X`
+_RESOURCE_LEAD = re.compile(
+    r"(?i)^\W*(?:(?:slides?|tutorials?|datasets?|news|videos?|courses?|lectures?|talks?|"
+    r"podcasts?|keynotes?)\W*\s*(?:on|for|about|:|-)\s|(?:[\w.-]+\s){0,3}blog\s*[:\-]\s)"
+)
 _CALL = re.compile(r"(?i)\b(?:special issue|call for papers|cfp|submission deadline|deadline)\b")
 
 
@@ -146,7 +191,14 @@ def non_paper_item(
     An item with a link that surely names a paper (an arXiv id, a DOI, a paper site, a PDF)
     is a paper whatever its words."""
     words = plain_text(title)
-    if _CHANGELOG.match(words) and not sure_paper_link:
+    if _CALL_TO_ACTION.match(words) and not sure_paper_link:
+        return SkipReason.POST, "a call to follow, join or subscribe, not a paper"
+    if _PROCEEDINGS.match(words):
+        return SkipReason.VENUE_INDEX, "a volume of proceedings, not a paper"
+    if not sure_paper_link and (_RESOURCE_LEAD.match(words) or _RESOURCE_LEAD.match(text)):
+        return SkipReason.TAGGED, "named as slides, a tutorial, a dataset, news or a post"
+    dated_news = _CHANGELOG.match(words) or _DATED_CHANGE.match(text)
+    if dated_news and not sure_paper_link:
         return SkipReason.CHANGELOG, "a dated news or update line, not a paper"
     rest = " ".join(_INDEX_WORDS.sub(" ", words).split())
     if has_links and rest and len(rest.split()) <= 3 and find_venue(rest) is not None:

@@ -45,6 +45,7 @@ from pipeline.listfile.state import (
     ParseState,
 )
 from pipeline.listfile.tables import html_row, html_table, parse_table, table_start
+from pipeline.listfile.years import year_from_text
 
 
 def split_lines(text: str) -> list[Line]:
@@ -127,7 +128,13 @@ def _has_links(content: str) -> bool:
 def _paper_of_its_own(content: str, label: str | None) -> bool:
     if inline_problem([content], cells=False) is not None:
         return True  # not read here: the main loop reports it on its own line
-    return read_item(content, (), label).skip is None
+    reading = read_item(content, (), label)
+    if reading.skip is not None or reading.title is None:
+        return False
+    # `  - *CVPR 2005* [arXiv](url)` under `- **Title**`: the venue and link of the paper above
+    named = non_paper_item(reading.title, False, reading.has_links)
+    dated_venue = named is not None and named[0] is SkipReason.VENUE_INDEX
+    return not (dated_venue and year_from_text(reading.title))
 
 
 def _citations_below(lines: list[Line], start: int, indent: int, label: str | None) -> int:
@@ -429,6 +436,65 @@ def _labelled_link(text: str) -> str:
     return f"[{found.group(1)}]({bare.group(1)})" if bare else value
 
 
+# `<summary><a href="url">A Title of Words</a> --- ABBR --- by <i>Authors</i>`, `<li><a ...>`:
+# a paper written in HTML, its title the link that opens the line
+_HTML_TITLE_LINK = re.compile(
+    r"^\s*(?:<(?:summary|p|li|div|span|b|strong|em|i)\b[^<>]*/?>\s*)*"
+    r"<a\s[^<>]*?href\s*=\s*([\"'])([^\"'<>]+)\1[^<>]*>([^<>]{12,400})</a>",
+    re.IGNORECASE,
+)
+_HTML_ANCHOR = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*([\"'])([^\"'<>]+)\1[^<>]*>([^<>]*)</a>", re.IGNORECASE
+)
+_HTML_DESCRIPTION = re.compile(r"(?i)<(?:blockquote|p|details|img)\b")
+_HTML_ITEM_LINES = 4
+
+
+def _html_link_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
+    """A paper whose line opens with an HTML link to it (`<a href="url">Title</a> by ...`),
+    with the lines after it up to a blank line or a description (`<blockquote>`, `<p>`)."""
+    end = index + 1
+    while end < min(len(lines), index + _HTML_ITEM_LINES) and lines[end].text.strip():
+        if _HTML_TITLE_LINK.match(lines[end].text) or ATX_HEADING.match(lines[end].text):
+            break
+        end += 1
+    texts = [line.text for line in lines[index:end]]
+    joined = " ".join(texts)
+    cut = _HTML_DESCRIPTION.search(joined, len(texts[0]) if len(texts) > 1 else 0)
+    if cut is not None:
+        joined = joined[: cut.start()]
+    markdown = _HTML_ANCHOR.sub(lambda m: f"[{m.group(3).strip()}]({m.group(2).strip()})", joined)
+    markdown = re.sub(r"<[^<>]{0,200}>", " ", markdown)
+    if inline_problem([markdown], cells=False) is not None:
+        return None, index + 1
+    reading = read_item(" ".join(markdown.split()))
+    if reading.skip is not None or reading.paper_url is None or reading.title is None:
+        return None, index + 1
+    if state.non_paper_section() is not None and not _surely_a_paper(reading):
+        return None, index + 1
+    if non_paper_item(reading.title, _surely_a_paper(reading), True) is not None:
+        return None, index + 1
+    return _item_entry(reading, lines[index], state), index + 1
+
+
+def _heading_entry(text: str, line: Line, state: ParseState) -> Entry | None:
+    """`#### 3. [Tag] 2021-01-14-[A Title of Several Words](https://arxiv.org/pdf/...)`: a
+    list written as headings, one paper each. A heading is a paper when it reads as one with a
+    link that surely names a paper (an arXiv id, a DOI, a paper site, a PDF) and a title of
+    four words or more; other headings are sections."""
+    content = re.sub(r"^\s*\d{1,4}[.)]\s+", "", text)  # `3. `: its number
+    if "](" not in content or inline_problem([content], cells=False) is not None:
+        return None
+    reading = read_item(content)
+    if reading.skip is not None or reading.paper_url is None or reading.title is None:
+        return None
+    if len(reading.title.split()) < 4 or not names_a_paper(reading.paper_url):
+        return None
+    if non_paper_item(reading.title, True, True) is not None:
+        return None
+    return _item_entry(reading, line, state)
+
+
 def _item_entry(reading: ItemReading, line: Line, state: ParseState) -> Entry:
     """The entry a list item or paragraph was read as (its first line stands for it)."""
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
@@ -487,6 +553,11 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             index = _skip_verbatim(lines, index, fence.group(1) if fence else None, state)
             continue
         heading = ATX_HEADING.match(line.text.removeprefix("\ufeff"))
+        if heading and (entry := _heading_entry(heading.group(2) or "", line, state)):
+            state.entries.append(entry)
+            state.block(BulletEntry(line, entry.position))
+            index += 1
+            continue
         if heading:
             level = len(heading.group(1))
             title = _heading_text(heading.group(2) or "", line.number, state)
@@ -527,6 +598,15 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
                 continue
         if line.text.lstrip().lower().startswith("<tr"):
             html_row(lines, index, state)
+        elif _HTML_TITLE_LINK.match(line.text):
+            entry, after = _html_link_entry(lines, index, state)
+            if entry is not None:
+                state.entries.append(entry)
+                state.block(BulletEntry(line, entry.position))
+                for rest in lines[index + 1 : after]:
+                    state.text(rest)
+                index = after
+                continue
         if line.text.strip() and not BLOCK_START.match(line.text):
             entry, after = _paragraph_entry(lines, index, state)
             if entry is not None:

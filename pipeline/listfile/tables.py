@@ -38,6 +38,7 @@ from pipeline.listfile.model import (
     TableRow,
 )
 from pipeline.listfile.nonpapers import non_paper_row
+from pipeline.listfile.sections import SHORT_NAME_WORDS
 from pipeline.listfile.state import (
     BLOCK_START,
     THEMATIC_BREAK,
@@ -246,6 +247,12 @@ def parse_table(
     skip_all: tuple[SkipReason, str] | None = None
     title_column = table.column(ColumnRole.TITLE)
     named = title_column is not None and plain_text(headers[title_column]).casefold() == "name"
+    if named and title_column is not None:
+        # a column headed `Name` of titles (several words each) is still a column of titles
+        split = [row for row in map(split_row, body) if row is not None]
+        cells = [row.cells[title_column] for row in split if title_column < len(row.cells)]
+        short = [cell for cell in cells if len(plain_text(cell).split()) <= SHORT_NAME_WORDS]
+        named = len(short) * 2 >= len(cells)
     if named and linked == 0 and not recognised & {ColumnRole.VENUE, ColumnRole.YEAR}:
         # `| ID | Name | Ratio |`: names of datasets or tools, with nothing that dates a paper
         skip_all = skip_all or (

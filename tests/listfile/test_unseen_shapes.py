@@ -1,0 +1,230 @@
+"""Shapes met on blind sets of real lists (issue 22), each written here for the test: papers
+as headings, HTML links and tables without `<th>`, a label before the title, quoted titles
+after names, venues before links, and items that say they are not papers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.listfile.model import SkipReason
+from pipeline.listfile.parser import parse_list
+from pipeline.listfile.render import render
+
+ARXIV = "https://arxiv.org/abs/2301.01234"
+IEEE = "https://ieeexplore.ieee.org/document/1234567"
+CODE = "https://github.com/someone/widget"
+TIP = "IEEE Transactions on Image Processing 2005"
+
+
+def _entries(text: str) -> list[tuple[int, str, str | None]]:
+    return [(e.line, e.title, e.paper_url) for e in parse_list(text).entries]
+
+
+def test_papers_written_as_headings_are_read_and_other_headings_stay_sections() -> None:
+    text = (
+        "# Recent Widget Research\n"
+        "[Widget research 2020](https://github.com/o/r/blob/master/W_2020.md)\n\n"
+        "### Widgets\n"
+        f"#### 1. [Fusion] 2021-01-14-[Robust Widget Fusion for Small Robots]({IEEE})\n"
+        "#### 2. [Math] 2021-01-23-[On the Tightness of Widget Relaxations]"
+        "(https://arxiv.org/pdf/2101.02099.pdf)\n"
+        "## [CVPR 2023](https://cvpr.thecvf.com/Conferences/2023)\n"
+        "#### 3. [Tools] [Widget Toolkit](https://widgets.example/)\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.year, e.section) for e in document.entries] == [
+        (5, "Robust Widget Fusion for Small Robots", 2021, "Widgets"),
+        (6, "On the Tightness of Widget Relaxations", 2021, "Widgets"),
+    ]
+    assert render(document) == text
+
+
+def test_an_enriched_heading_reads_back_as_the_same_paper() -> None:
+    text = f"#### 1. [Robust Widget Fusion for Small Robots]({IEEE}) \u2014 Citations: 12\n"
+    assert _entries(text) == [(1, "Robust Widget Fusion for Small Robots", IEEE)]
+
+
+def test_html_table_whose_header_row_uses_td_is_read_by_its_title_column() -> None:
+    text = (
+        "<table>\n"
+        "  <tr><td>Metric</td><td>Citations</td><td>Published</td><td>Paper name</td></tr>\n"
+        '  <tr><td colspan="4">Classic methods</td></tr>\n'
+        "  <tr><td>widget index (WI)</td><td>5812</td><td>2004.04</td>\n"
+        f'      <td><a href="{IEEE}">Widget quality assessment from error visibility</a></td>'
+        "</tr>\n"
+        "  <tr><td>peak widget ratio</td><td></td><td></td><td></td></tr>\n"
+        "  <tr><td>multi-scale WI</td><td>804</td><td>2004.05</td>\n"
+        f'      <td><a href="{ARXIV}">Multiscale widget similarity for quality</a></td></tr>\n'
+        "</table>\n"
+    )
+    assert _entries(text) == [
+        (4, "Widget quality assessment from error visibility", IEEE),
+        (7, "Multiscale widget similarity for quality", ARXIV),
+    ]
+
+
+def test_a_paper_in_html_opened_by_its_link_is_read_with_its_code() -> None:
+    text = (
+        "## Models\n\n"
+        " <details/>\n<summary/>\n"
+        f'  <a href="{ARXIV}">Joint widgets and labels for text sorting</a> --- JWL ---  by'
+        "<i> Ann Smith, Bo Li\n"
+        f'</a>(<a href="{CODE}">Github</a>)</summary><blockquote><p align="justify">\n'
+        "We propose to view widget sorting as a joint problem, in 2019 at CVPR.\n"
+        "</p></blockquote></details>\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.line, entry.title, entry.paper_url, entry.code_urls, entry.venue) == (
+        5,
+        "Joint widgets and labels for text sorting",
+        ARXIV,
+        (CODE,),
+        None,  # the abstract's words are not read for a venue
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "venue"),
+    [
+        (
+            f"FooGAN - [Boosting Widget Models with Priors]({ARXIV})",
+            "Boosting Widget Models with Priors",
+            None,
+        ),
+        (
+            f"KDD-2021 [Causal Widgets on Social Media]({ARXIV}) [code]({CODE})",
+            "Causal Widgets on Social Media",
+            "KDD-2021",
+        ),
+        (
+            f"[A Survey on Widget Sorting, TIST 2021]({ARXIV})",
+            "A Survey on Widget Sorting",
+            "TIST 2021",
+        ),
+    ],
+)
+def test_a_short_label_before_a_linked_title_is_not_the_title(
+    item: str, title: str, venue: str | None
+) -> None:
+    [entry] = parse_list(f"## Papers\n\n* {item}\n").entries
+    assert (entry.title, entry.paper_url, entry.venue) == (title, ARXIV, venue)
+
+
+def test_a_quoted_title_after_a_bold_label_or_the_authors_is_the_title() -> None:
+    text = (
+        "## Papers\n\n"
+        "* **ROAM:** Ann Smith, Bo Li, Carl Jones.<br />\n"
+        '  "ROAM: Recurrently Optimizing Widget Models." CVPR (2020).\n'
+        f"  [[paper]({ARXIV})]\n\n"
+        '**[6]** Doe, John, et al. "**Going deeper with widgets**." Proceedings of the IEEE '
+        f"Conference on Widgets. 2015. [[pdf]]({IEEE}) **(WidgetNet)** :star::star:\n"
+    )
+    assert [(e.title, e.paper_url, e.year) for e in parse_list(text).entries] == [
+        ("ROAM: Recurrently Optimizing Widget Models", ARXIV, 2020),
+        ("Going deeper with widgets", IEEE, 2015),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "venue"),
+    [
+        (f"Learning for Widgets *{TIP}* [code]({CODE})", "Learning for Widgets", TIP),
+        (f"[{TIP}] Learning for More Widgets", "Learning for More Widgets", TIP),
+        (
+            f"基于深度学习的图像分割方法研究: DETR *CVPR 2005* [arXiv]({ARXIV})",
+            "基于深度学习的图像分割方法研究: DETR",
+            "CVPR 2005",
+        ),
+    ],
+)
+def test_a_venue_before_the_links_or_in_a_long_bracket_is_not_in_the_title(
+    item: str, title: str, venue: str
+) -> None:
+    [entry] = parse_list(f"## Papers\n\n- {item}\n").entries
+    assert (entry.title, entry.venue, entry.year) == (title, venue, 2005)
+
+
+def test_a_venue_sub_item_with_a_link_belongs_to_the_title_above() -> None:
+    text = (
+        "## Papers\n\n- **Learning for Widgets**\n    - *CVPR 2005*\n"
+        f"- **Learning More for Widgets**\n    - *CVPR 2005* [arXiv]({ARXIV})\n"
+    )
+    assert [(e.line, e.title, e.paper_url, e.venue) for e in parse_list(text).entries] == [
+        (3, "Learning for Widgets", None, "CVPR 2005"),
+        (5, "Learning More for Widgets", ARXIV, "CVPR 2005"),
+    ]
+
+
+def test_table_cells_title_with_bracketed_link_quoted_link_and_name_header() -> None:
+    text = (
+        "## Papers\n\n| Title |\n| --- |\n"
+        f"| Learning for Widgets at Scale [[code]({CODE})] |\n\n"
+        f'| Paper |\n| --- |\n| Ann Smith. "[Learning for Widgets]({ARXIV})" |\n'
+        '| Bo Li. "Widgets All the Way Down" |\n\n'
+        "| Name |\n| --- |\n| Widgets for Widgets in Widget Land |\n"
+        "| Learning Widget Priors from Data |\n"
+    )
+    assert _entries(text) == [
+        (5, "Learning for Widgets at Scale", None),
+        (9, "Learning for Widgets", ARXIV),
+        (10, "Widgets All the Way Down", None),
+        (14, "Widgets for Widgets in Widget Land", None),
+        (15, "Learning Widget Priors from Data", None),
+    ]
+
+
+def test_a_name_table_of_short_names_stays_a_table_of_names() -> None:
+    text = "## Tools\n\n| Name |\n| --- |\n| WidgetKit |\n| Widget Lab |\n| Gadgets |\n"
+    document = parse_list(text)
+    assert document.entries == ()
+    assert {s.kind for s in document.skipped} == {SkipReason.NAMES_TABLE}
+
+
+def test_an_html_cell_breaking_before_the_authors_gives_the_title_line() -> None:
+    text = (
+        "<table>\n  <tr><th>Title</th></tr>\n"
+        "  <tr><td>Learning for Widgets at Scale<br><i>Ann Smith</i></td></tr>\n</table>\n"
+    )
+    assert _entries(text) == [(3, "Learning for Widgets at Scale", None)]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "[Subscribe to our newsletter](https://widgets.substack.com/) to get a weekly list.",
+        "[Follow us on Twitter](https://twitter.com/widgets)",
+        "[Join our Discord](https://discord.gg/abc) (2024)",
+        "[Widget Data 2019](https://www.kaggle.com/someone/widget-data) - 417 articles, 2005.",
+        "[Proceedings of the Second Workshop on Widgets](https://aclanthology.org/2020.w-1.0/)",
+        "Slides on [Widget Learning](https://widgets.example/slides.html), 2019",
+        "[Google AI Blog: Widget Captions](http://ai.googleblog.com/2018/09/widgets.html)",
+        "**News**: [Widget lab leads in 2019 widget contest](https://news.widgets.example/2019)",
+        "**[Oct 2021]** Release of [version 2](https://github.com/o/r/releases/tag/v2) with "
+        "2021 papers.",
+        "[5], [6], [15] (2019)",
+    ],
+)
+def test_items_that_say_they_are_not_papers_are_skipped(item: str) -> None:
+    text = f"## Papers\n\n- [Widget Nets for Widget Tasks]({ARXIV}) *CVPR 2016*\n- {item}\n"
+    assert _entries(text) == [(3, "Widget Nets for Widget Tasks", ARXIV)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ("Blog Posts", False),
+        ("Changelog", False),
+        ("Related", False),
+        ("Data", False),
+        ("Articles and Blogs", False),
+        ("Video", True),
+        ("Related Work", True),
+        ("Articles", True),
+    ],
+)
+def test_resource_headings_hold_no_papers_and_topics_do(heading: str, read: bool) -> None:
+    text = (
+        f"## {heading}\n\n- [What are Widget Models?](https://someone.github.io/posts/widgets/)"
+        " by Ann Smith, 2021\n"
+    )
+    assert bool(parse_list(text).entries) is read
