@@ -11,6 +11,8 @@ from pipeline.listfile.model import (
     Line,
     TableRow,
 )
+from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
 
 # Header names (lower-case, letters and digits only) for each recognised column role, in
 # priority order. A table with a title column is a paper table.
@@ -159,12 +161,16 @@ def without_repeated_tag(title: str) -> str:
     the tag only repeats a name the title already holds, and without a presentation mark
     (`(Oral)`)."""
     title = PRESENTATION_MARK.sub("", title)
+    dated = _DATED_VENUE_TAIL.search(title)
+    if dated and find_venue(dated.group(1)) and year_from_text(dated.group(1)):
+        title = title[: dated.start()]  # `RelViT (ICLR'22)`: the venue, in the link's text
     tag = _REPEATED_TAG.search(title)
     if tag and tag.group(1).strip().casefold() in title[: tag.start()].casefold():
         return title[: tag.start()]
     return title
 
 
+_DATED_VENUE_TAIL = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
 # `Smith, Ann. "Double Nets for Effects." JASA 12 (2019)`: a citation's quoted title
 _QUOTED_IN_CITATION = re.compile(r'["\u201c]([^"\u201c\u201d]{8,300}?)[,.]?["\u201d]')
 

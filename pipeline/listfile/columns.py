@@ -108,3 +108,24 @@ def title_column(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int |
     if best is None or best[0] < _MIN_SCORE:
         return None
     return best[1]
+
+
+_YEAR_CELL = re.compile(r"^\s*(?:19|20)\d\d\s*$")
+_NUMERIC_SHARE = 0.6
+_MIN_NUMERIC_COLUMNS = 3
+
+
+def is_results_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """A table of scores (`| [Method](pdf) | CVPR2020 | 19.56 | 12.79 | 21.58 |`): three
+    columns or more, and half of all, hold numbers that are not years. Its rows cite methods
+    by name; the papers themselves are listed elsewhere."""
+    numeric = 0
+    for index in range(len(headers)):
+        cells = [plain_text(row[index]) for row in rows if index < len(row)]
+        filled = [cell for cell in cells if cell.strip(" -\u2014")]
+        if not filled or all(_YEAR_CELL.match(cell) for cell in filled):
+            continue
+        numbers = [cell for cell in filled if _NUMBERISH.match(cell)]
+        if len(numbers) >= _NUMERIC_SHARE * len(filled):
+            numeric += 1
+    return numeric >= _MIN_NUMERIC_COLUMNS and numeric * 2 >= len(headers)

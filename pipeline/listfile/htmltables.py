@@ -214,6 +214,8 @@ def _on(url: str, hosts: tuple[str, ...]) -> bool:
 def _as_markdown(cell: HtmlCell) -> str:
     """The cell written as Markdown, its links kept where their text is (for judging it)."""
     text = cell.text
+    if inline_problem([text], cells=False) is not None:
+        return ""  # kept as text: not judged
     for link in cell.links:
         if link.text and link.text in text and is_http_url(link.url):
             text = text.replace(link.text, f"[{link.text}]({link.url})", 1)

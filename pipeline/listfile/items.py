@@ -52,6 +52,7 @@ _LEADING_TAG = re.compile(
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
     r"|\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
     r"|`[^`]{1,30}`"  # `tag`
+    r"|\((?:\*\*)?[^()*]{1,40}(?:\*\*)?\)(?=\s)"  # (Arxiv 24.02.01), (**CVPR24**)
     r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
     r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
@@ -201,13 +202,59 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
-    if not dated or len(text[: found.start()].split()) < _MIN_TITLE_WORDS:
+    words = len(text[: found.start()].split())
+    if not dated or words == 0:
         return body, []
+    if words < _MIN_TITLE_WORDS and not (find_venue(inner) and year_from_text(inner)):
+        return body, []  # `RelViT (ICLR'22)`: a name with its venue and year
     return text[: found.start()] + links, [inner]
 
 
 _LABEL_WORDS = 3
 _QUOTED_TITLE = re.compile(r'["\u201c]\s*([^"\u201c\u201d]{12,300}?)[\s.,]*["\u201d]')
+
+
+_CODE_TAGS = re.compile(r":[a-z0-9_+-]{1,30}:|`[^`]{0,30}`|&nbsp;|&emsp;|[\s\-\u2013\u2014|/]")
+
+
+def _tags_only(body: str) -> bool:
+    """Whether an item opens with code tags and emoji only before its first link
+    (`` :blue_square: `SVOS` `Apr` - [paper](url) ``)."""
+    links = find_links(body)
+    lead = body[: links[0].start] if links else body
+    rest = _CODE_TAGS.sub(" ", lead)
+    return bool(links) and not re.search(r"[^\W\d_]{2}", rest)
+
+
+def _label_then_authors(title: str) -> bool:
+    """`C-RPN: Heng Fan, Haibin Ling`: a name, a colon, then the authors."""
+    label, colon, rest = title.partition(":")
+    return bool(colon) and len(label.split()) == 1 and looks_like_authors(rest.strip())
+
+
+_SEGMENT_BREAK = re.compile(
+    r"\s+[-\u2013\u2014|/]\s+|\s*(?:&nbsp;|&emsp;)+\s*[-\u2013\u2014|/]?\s*(?:&nbsp;|&emsp;)*\s*"
+    r"|\s*\|\s*|\x00"
+)
+
+
+def _longest_segment(body: str) -> str | None:
+    """The longest run of words (five or more, not authors, not a venue) between an item's
+    links, code tags and separators, if any."""
+    text = body
+    for link in reversed(find_links(text)):
+        text = text[: link.start] + "\x00" + text[link.end :]
+    text = re.sub(r":[a-z0-9_+-]{1,30}:|`[^`]{0,30}`|[\[\]]", "\x00", text)
+    best: str | None = None
+    for piece in _SEGMENT_BREAK.split(text):
+        words = _clean_title(piece)
+        if len(words.split()) < _LABEL_WORDS + 2 or looks_like_authors(words):
+            continue
+        if find_venue(words) and len(words.split()) <= _LABEL_WORDS + 2:
+            continue
+        if best is None or len(words) > len(best):
+            best = words
+    return best
 
 
 def _a_label(title: str) -> bool:
@@ -282,7 +329,7 @@ def _strip_tags(text: str) -> tuple[str, list[str]]:
         match = _LEADING_TAG.match(text)
         if match is None or match.end() == 0:
             return text, tags
-        tag = plain_text(match.group(0))
+        tag = plain_text(match.group(0)).strip(" ()")
         if len(tag.split()) >= _TITLE_IN_BRACKETS_WORDS and not (
             find_venue(tag) or year_from_text(tag)
         ):
@@ -532,7 +579,9 @@ def read_item(
             title, link_tags = _linked_title_text(labelled.text)
             tags += link_tags
             after_title = body[labelled.end :]
-    if title is not None and (_a_label(title) or looks_like_authors(title)):
+    if title is not None and (
+        _a_label(title) or looks_like_authors(title) or _label_then_authors(title)
+    ):
         # `**ROAM:** A. Author, B. Author. "ROAM: The Title." CVPR (2020)`, `**[6]** Doe,
         # John, et al. "**The Title**." 2015`: the quoted title, after a label or authors
         quoted = _QUOTED_TITLE.search(plain_text(_without_urls(whole)))
@@ -540,6 +589,12 @@ def read_item(
             title = _clean_title(quoted.group(1))
             title_link = None
             after_title = plain_text(_without_urls(whole))[quoted.end() :]
+    if title_link is None and _tags_only(body):
+        # `` `SVOS` `Apr` - [paper](url) / code - The Title of the Paper ``: the title is
+        # the longest stretch of words between the links and separators
+        segment = _longest_segment(body)
+        if segment is not None:
+            title, after_title = segment, ""
 
     paper_url = None
     code_urls: list[str] = []

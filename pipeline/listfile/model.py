@@ -188,6 +188,7 @@ class SkipReason(StrEnum):
     SITE_ACRONYM = "site-acronym"
     NAME_WITHOUT_LINK = "name-without-link"
     NAMES_TABLE = "names-table"
+    RESULTS_TABLE = "results-table"
     NO_TITLE_COLUMN = "no-title-column"
     HTML_ROW = "html-row"
     UNREADABLE = "unreadable"  # over the reader's bounds: reported as an error
@@ -216,6 +217,7 @@ SKIP_MESSAGES: dict[SkipReason, str] = {
         "a name without a paper link, where its table links papers (a tool or model?)"
     ),
     SkipReason.NAMES_TABLE: "a table of names without links, venues or years",
+    SkipReason.RESULTS_TABLE: "a row of a table of results (mostly numbers), not a list of papers",
     SkipReason.NO_TITLE_COLUMN: "a row of a table without title-like text (results, a key?)",
     SkipReason.HTML_ROW: "an HTML table row not read as a paper",
     SkipReason.UNREADABLE: "over the reader's bounds",

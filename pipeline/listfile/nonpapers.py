@@ -32,14 +32,20 @@ _RESOURCE = (
 _RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"
 # Words that name resources only beside a resource word (`Articles and Blogs`), or alone
 # where the word cannot be a topic (`Blog Posts`, `Changelog`, `Related`, `Data`)
-_WEAK_RESOURCE = r"articles?|posts?|resources?|links?|others?|misc"
+_WEAK_RESOURCE = (
+    r"articles?|posts?|resources?|links?|others?|misc|materials?|websites?|sites?|"
+    r"content websites?|channels?"
+)
 _ALONE = (
     r"blog ?posts?|posts|change ?log|what'?s new|release notes|related|data|"
-    r"(?:news|updates?) (?:and|&) (?:updates?|news)"
+    r"(?:news|updates?) (?:and|&) (?:updates?|news)|external (?:reading )?lists?|"
+    # the same kinds in Chinese: books, talks, tutorials, blogs, videos, tools, datasets,
+    # courses, news, code, related links
+    r"书籍|书|演讲|报告|教程|博客|视频|工具|工具包|数据集|数据|课程|新闻|动态|代码|代码库|相关链接|其他"
 )
 # `Tutorial List`, `Conference/Workshop List`: resources named with a "list" after them
 NON_PAPER_HEADING = re.compile(
-    rf"(?i)^(?:{_RESOURCES}(?:\s*(?:and|&|,|/)\s*(?:{_WEAK_RESOURCE}))*"
+    rf"(?i)^(?:{_RESOURCES}(?:\s*(?:and|&|,|/)?\s*(?:{_WEAK_RESOURCE}))*"
     rf"|(?:{_WEAK_RESOURCE})\s*(?:and|&|,|/)\s*{_RESOURCES}|{_ALONE})(?:\s+lists?)?$"
 )
 _ENDS_IN_RESOURCE = re.compile(
@@ -67,8 +73,14 @@ _NON_PAPER_VENUES = frozenset(
     }
 )
 _BLOG_URL = re.compile(
-    r"(?i)^https?://(?:blogs?\.[^/]+/|[^/]+/(?:[^?#]*/)?(?:blogs?|news|announcements?|index)(?:/|[-_]|$))"
+    r"(?i)^https?://(?:blogs?\.[^/]+/|[^/]+/(?:[^?#]*/)?"
+    r"(?:blogs?|news|announcements?|index)(?:/|[-_]|$))"
 )
+# `/2018/06/17/title/`, `someone.blog/...`, `/posts/title`: a post, however long its title
+_DATED_POST_URL = re.compile(
+    r"(?i)^https?://(?:[^/]+\.blog/|[^/]+/(?:[^?#]*/)?(?:posts?/|(?:19|20)\d\d/[01]\d/))"
+)
+_SLIDES_URL = re.compile(r"(?i)\.(?:pptx?|key|odp)(?:[?#]|$)")
 # Where a link goes to a page that is no paper: social and chat sites, data and notebook
 # hosts, documentation.
 _SITE_URL = re.compile(
@@ -122,9 +134,12 @@ def non_paper_row(
     if kind in _NON_PAPER_VENUES:
         return SkipReason.POST, f"its venue says {venue!r}: not a paper"
     if paper_url and not _on_paper_host(paper_url) and not paper_url.casefold().endswith(".pdf"):
+        if _SLIDES_URL.search(paper_url):
+            return SkipReason.POST, "links slides, not a paper"
         if _SITE_URL.match(paper_url):
             return SkipReason.POST, "links a social, community, data or documentation page"
-        if _POST_HOST.match(paper_url) and find_venue(venue or "") is None:
+        blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
+        if blog_post and find_venue(venue or "") is None:
             return SkipReason.POST, "links a post on a blogging site, with no venue"
         if _BLOG_URL.match(paper_url):
             return SkipReason.BLOG_POST, "links a blog post, not a paper"
@@ -144,6 +159,7 @@ _EVENT = re.compile(
 )
 _DATE = (
     r"(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?"
+    r"|(?:0?[1-9]|1[0-2])[-/.](?:19|20)\d\d"
     r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d\d)"
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -173,6 +189,16 @@ _INDEX_WORDS = re.compile(
 _CALL_TO_ACTION = re.compile(
     r"(?i)^\W*(?:subscribe|follow us|join (?:us|our)|sign up|star this|watch this|contact us|"
     r"sponsor|donate|buy me)\b"
+)
+# `Brown CSCI 2270 Advanced Topics`, `Stanford CS229: Machine Learning`, `PhD qualifying exam`
+_COURSE = re.compile(
+    r"(?:^|\s)(?:CS|CSCI|CSE|EE|ECE|COS|COMP|INFO|STAT|MATH)\s?\d{3,4}[A-Z]?\b"
+    r"|(?i:\bqualifying exams?\b|\bsyllabus\b|\blecture notes\b)"
+)
+# `(CBDAR2019 keynote)`, `(CVPR 2020 Tutorial)`: an event named in an aside
+_EVENT_ASIDE = re.compile(
+    r"(?i)[(\[][^()\[\]]{0,40}\b(?:keynote|tutorial|invited talk|talk)s?\b"
+    r"[^()\[\]]{0,20}[)\]]"
 )
 _PROCEEDINGS = re.compile(r"(?i)^\W*proceedings of (?:the )?\w+")
 # `Slides on X`, `Tutorial on [X](url)`, `Datasets for X`, `**News**: X`, `Google AI Blog: X`
@@ -205,6 +231,10 @@ def non_paper_item(
         index = re.fullmatch(r"(?i)[\w&.' -]+", rest) is not None
         if index and find_venue(words) is not None:
             return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
+    if _COURSE.search(words) and not sure_paper_link:
+        return SkipReason.EVENT, "a course, not a paper"
+    if _EVENT_ASIDE.search(text):  # said in so many words: even a PDF is its slides
+        return SkipReason.EVENT, "a keynote, tutorial or talk, not a paper"
     if (_EVENT.search(words) or _CALL.search(f"{words} {text}")) and not sure_paper_link:
         return SkipReason.EVENT, "a workshop, challenge, tutorial or talk, not a paper"
     return None

@@ -319,6 +319,20 @@ _PARAGRAPH_ENTRY_START = re.compile(
 )
 
 
+_SHORT_PARAGRAPH = 2  # lines
+
+
+def _a_paper_link_in(text: str) -> bool:
+    """`(Venue 24.02) Title [Paper](url) [Code](url)`: a line with a link labelled as the
+    paper's, or a link that surely names one (an arXiv id, a DOI, a PDF): a paper written as a
+    paragraph of its own, whatever comes first."""
+    links = [link for link in find_links(text) if not link.is_image]
+    return any(
+        link_word_kind(plain_text(link.text)) == "paper" or names_a_paper(link.url)
+        for link in links
+    )
+
+
 def _paragraph_end(lines: list[Line], index: int) -> int:
     end = index + 1
     while end < len(lines):
@@ -334,9 +348,10 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
     paragraph of links). Only paragraphs that carry a paper link are read as papers."""
     line = lines[index]
-    if not _PARAGRAPH_ENTRY_START.match(LEADING_DECORATION.sub("", line.text)):
-        return None, index + 1
     end = _paragraph_end(lines, index)
+    opened = _PARAGRAPH_ENTRY_START.match(LEADING_DECORATION.sub("", line.text)) is not None
+    if not opened and not (end - index <= _SHORT_PARAGRAPH and _a_paper_link_in(line.text)):
+        return None, index + 1
     section = state.non_paper_section()
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):
         return None, index + 1  # `**[Title](url)**` underlined by `---`: a heading

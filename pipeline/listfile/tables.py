@@ -14,7 +14,12 @@ from pipeline.listfile.cells import (
     title_and_url,
     without_images,
 )
-from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
+from pipeline.listfile.columns import (
+    TITLE_HINTS,
+    header_words,
+    is_results_table,
+    title_column,
+)
 from pipeline.listfile.htmltables import read_html_rows, read_html_table
 from pipeline.listfile.links import link_kind, names_a_paper, on_code_host
 from pipeline.listfile.markdown import (
@@ -25,6 +30,7 @@ from pipeline.listfile.markdown import (
     plain_text,
 )
 from pipeline.listfile.model import (
+    SKIP_MESSAGES,
     Cell,
     ColumnRole,
     Entry,
@@ -259,6 +265,20 @@ def parse_table(
             SkipReason.NAMES_TABLE,
             "a table of names without links, venues or years",
         )
+    sampled = [
+        _cells(line)
+        for line in body[:_SAMPLED_ROWS]
+        if inline_problem([line.text], cells=False) is None
+    ]
+    title_cells = [
+        plain_text(cells[title_column])
+        for cells in sampled
+        if title_column is not None and title_column < len(cells)
+    ]
+    named_only = sum(len(cell.split()) <= SHORT_NAME_WORDS for cell in title_cells)
+    if named_only * 2 >= len(title_cells) and is_results_table(headers, sampled):
+        # scores by method name; a table of scores whose rows hold whole titles is read
+        skip_all = skip_all or (SkipReason.RESULTS_TABLE, SKIP_MESSAGES[SkipReason.RESULTS_TABLE])
     mostly_linked = linked >= 2 and linked * 2 >= len(body)
     for line in body:
         row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")

@@ -224,7 +224,88 @@ def test_items_that_say_they_are_not_papers_are_skipped(item: str) -> None:
 )
 def test_resource_headings_hold_no_papers_and_topics_do(heading: str, read: bool) -> None:
     text = (
-        f"## {heading}\n\n- [What are Widget Models?](https://someone.github.io/posts/widgets/)"
+        f"## {heading}\n\n- [What are Widget Models?](https://widgets.example/what-are-widget-models.html)"
         " by Ann Smith, 2021\n"
     )
     assert bool(parse_list(text).entries) is read
+
+
+def test_a_paper_paragraph_led_by_a_parenthesised_tag_is_read() -> None:
+    text = (
+        "## 2024\n\n"
+        f"(Arxiv 24.02.01) WidgetMamba: Experts for Widget Models [Paper]({ARXIV}) "
+        f"[Code]({CODE}) ![Stars](https://img.shields.io/github/stars/someone/widget)\n\n"
+        "(**CVPR24**) Widget Models for Event Cameras [Paper](https://arxiv.org/abs/2402.15584)\n"
+    )
+    assert [(e.title, e.paper_url, e.venue) for e in parse_list(text).entries] == [
+        ("WidgetMamba: Experts for Widget Models", ARXIV, "Arxiv 24.02.01"),
+        ("Widget Models for Event Cameras", "https://arxiv.org/abs/2402.15584", "CVPR24"),
+    ]
+
+
+def test_a_title_after_tags_and_links_is_the_longest_run_of_words() -> None:
+    text = (
+        "### ICCV 2025\n\n"
+        ":blue_square: `SVOS` `Apr` &nbsp;&nbsp;-&nbsp;&nbsp; [paper]"
+        f"({ARXIV}) / [code]({CODE}) &nbsp;&nbsp;-&nbsp;&nbsp; Widget Matters: Revisiting "
+        "Boundaries in Video Widgets\n"
+    )
+    [entry] = parse_list(text).entries
+    assert (entry.title, entry.paper_url, entry.code_urls) == (
+        "Widget Matters: Revisiting Boundaries in Video Widgets",
+        ARXIV,
+        (CODE,),
+    )
+
+
+def test_a_name_with_its_venue_in_parentheses_is_the_name() -> None:
+    [entry] = parse_list(
+        f"## HOI\n\n- RelWidget (ICLR'22) [[Paper]]({ARXIV}), [[Code]]({CODE})\n"
+    ).entries
+    assert (entry.title, entry.venue, entry.year) == ("RelWidget", "ICLR'22", 2022)
+
+
+def test_a_table_of_scores_by_method_name_is_not_a_list_of_papers() -> None:
+    scores = (
+        "| Method | Venue | Full | Rare | Non-rare |\n|---|---|---|---|---|\n"
+        "| [WNN](https://arxiv.org/pdf/1808.07962.pdf) | ECCV2018 | 13.11 | 9.34 | 14.23 |\n"
+        "| [IP-Widget](https://arxiv.org/pdf/2003.14023.pdf) | CVPR2020 | 19.56 | 12.79 | 21.58 |\n"
+    )
+    titled = (
+        "| Venue | Date | Title | F1 | IoU | AP |\n|---|---|---|---|---|---|\n"
+        "| '16-CVPR | 16/04/14 | [Multi-Oriented Widget Detection with Fully Convolutional "
+        "Networks](https://arxiv.org/pdf/1604.04018.pdf) | 0.83 | 0.54 | 0.71 |\n"
+        "| '17-CVPR | 17/04/11 | [WAST: An Efficient and Accurate Widget Detector]"
+        "(https://arxiv.org/pdf/1704.03155.pdf) | 0.81 | 0.80 | 0.77 |\n"
+    )
+    document = parse_list(f"## Results\n\n{scores}\n## Papers\n\n{titled}")
+    assert [e.title for e in document.entries] == [
+        "Multi-Oriented Widget Detection with Fully Convolutional Networks",
+        "WAST: An Efficient and Accurate Widget Detector",
+    ]
+    assert [s.kind for s in document.skipped if s.line < 7] == [SkipReason.RESULTS_TABLE] * 2
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "[10/2025] Update with nine ICCV2025 papers.",
+        "[Irregular Widget Detection (CBDAR2019 keynote)](http://203.0.113.5/talk.pdf)",
+        "[Widget Reading](http://u-pat.example/ICDAR2017/widgets.pptx), 2017",
+        "[Brown CSCI 2270 Advanced Topics in Widget Management](https://course.example/)",
+        "[Here](https://paperswithcode.com/sota/widgets) compares all widget detectors.",
+        "[Widget embeddings in 2017: Trends](http://someone.example/2017/12/28/widgets/)",
+    ],
+)
+def test_more_items_that_say_they_are_not_papers(item: str) -> None:
+    text = f"## Papers\n\n- [Widget Nets for Widget Tasks]({ARXIV}) *CVPR 2016*\n- {item}\n"
+    assert _entries(text) == [(3, "Widget Nets for Widget Tasks", ARXIV)]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Blogs and content websites", "Tutorial Materials", "External Reading Lists", "书籍", "演讲"],
+)
+def test_more_resource_headings(heading: str) -> None:
+    text = f"## {heading}\n\n- [A Practical Widget Handbook](http://widgets.example/book) 2019\n"
+    assert parse_list(text).entries == ()
