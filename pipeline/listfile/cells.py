@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.listfile.authors import looks_like_authors
+from pipeline.listfile.links import link_word_kind
 from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
 from pipeline.listfile.model import (
     ColumnRole,
@@ -63,7 +65,7 @@ _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _LEADING_MARKUP = re.compile(r"^(?:[\s*_~]|<br\s*/?>)*", re.IGNORECASE)
 # `Title (FlipAttack)`: a trailing tag that repeats a name from the title.
 _NUMBERED = re.compile(r"^\s*\d{1,3}[).]\s+")  # `2) Title`, `12. Title`
-_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(?:[-\u2013\u2014:]\s|$)")
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*(?:[-\u2013\u2014:,]\s|$)")
 _REPEATED_TAG = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
 _CODE_LINK_TEXT = re.compile(
     r"(?i)\b(code|github|gitlab|repo|repository|implementation|pytorch|tensorflow|jax|"
@@ -113,6 +115,17 @@ def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]
         for name in names:
             index = next((i for i, key in enumerate(keys) if key == name and i not in taken), None)
             if index is not None:
+                roles.append((role, index))
+                taken.add(index)
+                break
+    # `Conference/Journal`, `Venue & Year`... : a header whose words all name one role
+    assigned = {role for role, _ in roles}
+    for role, names in COLUMN_NAMES.items():
+        if role in assigned:
+            continue
+        for index, header in enumerate(headers):
+            words = re.findall(r"[a-z]+", plain_text(header).casefold())
+            if index not in taken and len(words) > 1 and all(word in names for word in words):
                 roles.append((role, index))
                 taken.add(index)
                 break
@@ -177,19 +190,44 @@ _QUOTED_IN_CITATION = re.compile(r'["\u201c]([^"\u201c\u201d]{8,300}?)[,.]?["\u2
 
 _CITED_TITLE_WORDS = 3
 # `K. He`, `Ann Smith and Bo Li`, `A. Doe et al.`: names only
+_CAPITAL = r"(?:[A-Z]|[^\W\d_a-z])"  # `Ł`, `Ö`: a capital outside ASCII too
 _AUTHORS = re.compile(
-    r"^(?:[A-Z][\w'-]*\.?\s?){1,4}(?:(?:,\s*|\s+and\s+|\s*&\s*)(?:[A-Z][\w'-]*\.?\s?){1,4})*"
+    rf"^(?:{_CAPITAL}[\w'-]*\.?\s?){{1,4}}"
+    rf"(?:(?:,\s*|\s+and\s+|\s*&\s*)(?:and\s+)?(?:{_CAPITAL}[\w'-]*\.?\s?){{1,4}})*"
     r"(?:\s*et al\.?)?$"
 )
 _CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+# `A. Doe, B. Roe. Title of the Paper? In *Venue 2008*.`: sentence ends that are not initials
+_CITATION_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)\.\s+")
+_IN_VENUE = re.compile(r"(?:(?<=[.?!])|\.)\s+(?:In\s|\*?(?:Proc|Proceedings)\b|arXiv\b)")
+
+
+def _words(text: str) -> int:
+    """Words of two letters or more; each ideograph counts as a word."""
+    ideographs = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", text)
+    return len(re.findall(r"[^\W\d_]{2,}", text)) + len(ideographs)
+
+
+def _unquoted_citation_title(text: str) -> str | None:
+    """The title of `Authors. Title. In Venue.` written without quotes, if the text is one."""
+    parts = _CITATION_SENTENCE.split(text, maxsplit=1)
+    names = parts[0].strip()
+    if len(parts) < 2 or not (looks_like_authors(names) or _AUTHORS.match(names)):
+        return None
+    title = _IN_VENUE.split(parts[1], maxsplit=1)[0]
+    title = _CITATION_SENTENCE.split(title, maxsplit=1)[0].strip(" .")
+    return title if len(title.split()) >= _CITED_TITLE_WORDS else None
+
+
 def cited_title(text: str) -> str:
     """The title of a whole citation written in a cell (its quoted part, when the rest is
-    authors and a venue), else the text as it is."""
+    authors and a venue; the sentence after the authors when nothing is quoted), else the
+    text as it is."""
     quoted = _QUOTED_IN_CITATION.search(text)
-    if quoted is None or len(re.findall(r"[^\W\d_]{2,}", quoted.group(1))) < _CITED_TITLE_WORDS:
-        return text
+    if quoted is None or _words(quoted.group(1)) < _CITED_TITLE_WORDS:
+        return _unquoted_citation_title(text) or text
     outside = text[: quoted.start()] + " " + text[quoted.end() :]
     before = text[: quoted.start()].strip(" ,.:;")
     # a citation: authors before the quote, and a year beside it or names only before it
@@ -221,6 +259,9 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     quoted = _linked_in_quotes(cell, links)
     if quoted is not None:
         return quoted
+    cited = _linked_after_authors(cell, links)
+    if cited is not None:
+        return cited
     text = cell
     for link in reversed(links):
         text = text[: link.start] + " " + text[link.end :]
@@ -228,10 +269,29 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
         text = text.replace(f"<{url}>", " ").replace(url, " ")
     text = _EMPTY_BRACKETS.sub(" ", text)  # `Title [[code](url)]`: the link's brackets
     title = cited_title(plain_text(_title_part(text)))
-    return without_repeated_tag(title), (urls[0] if urls else None)
+    # `Title [code](u), [code](v)`: the separators left between the links
+    title = without_repeated_tag(title).strip(" ,;/|\u00b7")
+    # a link labelled `Code` or `Video` in the title cell is not the paper, wherever it points
+    labelled = {link.url for link in links if link_word_kind(plain_text(link.text)) in _NOT_PAPER}
+    paper = next((url for url in urls if url not in labelled), None)
+    return title, paper
 
 
+_NOT_PAPER = frozenset({"code", "other"})
 _EMPTY_BRACKETS = re.compile(r"\[\s*\]|\(\s*\)")
+
+
+def _linked_after_authors(cell: str, links: list[Link]) -> tuple[str, str] | None:
+    """`Ann Smith, Bo Li. [Title](url). In *Venue*`: the first titled link after names."""
+    for link in links:
+        label = plain_text(link.text)
+        if link_word_kind(label) is not None or _words(label) < _CITED_TITLE_WORDS:
+            continue
+        before = plain_text(cell[: link.start]).strip(' .,:;"\u201c')
+        if before and (_AUTHORS.match(before) or looks_like_authors(before)):
+            return without_repeated_tag(label.strip()), link.url.strip()
+        return None
+    return None
 
 
 def _linked_in_quotes(cell: str, links: list[Link]) -> tuple[str, str] | None:

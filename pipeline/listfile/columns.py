@@ -17,7 +17,9 @@ from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
 # Header words that hint at the title column, and at columns that never hold it.
-TITLE_HINTS = frozenset({"title", "titles", "paper", "papers", "name", "names", "article"})
+TITLE_HINTS = frozenset(
+    {"title", "titles", "paper", "papers", "name", "names", "article", "reference", "references"}
+)
 _NAME_HINTS = frozenset({"method", "methods", "model", "models", "abbr", "abbreviation", "short"})
 _NOTTITLE_HINTS = frozenset(
     {

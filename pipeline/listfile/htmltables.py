@@ -7,13 +7,14 @@ decided by the list parser, with the same column names as Markdown tables.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
 from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
-from pipeline.listfile.links import CODE_HOSTS, PAPER_HOSTS, link_kind
+from pipeline.listfile.links import PAPER_HOSTS, is_link_word, link_kind, on_code_host
 from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
 from pipeline.listfile.model import ColumnRole, SkipReason
 
@@ -28,6 +29,7 @@ class HtmlCell:
     is_header: bool
     spanned: bool = False  # a copy of a cell above or to the left (rowspan or colspan)
     lines: tuple[str, ...] = ()  # its text cut at `<br>`, each plain (empty lines dropped)
+    declared_span: int = 0  # its `colspan` attribute as written (0 without one)
 
     @property
     def title_text(self) -> str:
@@ -53,6 +55,7 @@ class _Open:
     is_header: bool
     rowspan: int
     colspan: int
+    declared_span: int = 0
     parts: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     href: str | None = None
@@ -84,7 +87,10 @@ class _TableParser(HTMLParser):
         elif tag in {"td", "th"} and self.rows:
             self._close_cell()
             self.cell = _Open(
-                tag == "th", _span(values.get("rowspan")), _span(values.get("colspan"))
+                tag == "th",
+                _span(values.get("rowspan")),
+                _span(values.get("colspan")),
+                _span(values["colspan"]) if "colspan" in values else 0,
             )
         elif tag == "a" and self.cell is not None and "href" in values:
             self.cell.href, self.cell.label = values["href"].strip(), []
@@ -140,12 +146,15 @@ def _cell(opened: _Open) -> HtmlCell:
     if inline_problem([raw.replace(_BREAK, " ")], cells=False) is not None:
         # not read as Markdown: kept as text
         text = " ".join(raw.replace(_BREAK, " ").split())[:MAX_PLAIN_CELL]
-        return HtmlCell(text, tuple(opened.links), opened.is_header)
+        return HtmlCell(
+            text, tuple(opened.links), opened.is_header, declared_span=opened.declared_span
+        )
     pieces = [" ".join(plain_text(piece).split()) for piece in raw.split(_BREAK)]
     whole = raw.replace(_BREAK, " ")
     links = (*opened.links, *(link for link in find_links(whole) if not link.is_image))
     lines = tuple(piece for piece in pieces if piece)
-    return HtmlCell(" ".join(plain_text(whole).split()), links, opened.is_header, lines=lines)
+    text = " ".join(plain_text(whole).split())
+    return HtmlCell(text, links, opened.is_header, lines=lines, declared_span=opened.declared_span)
 
 
 def read_html_table(text: str, first_line: int) -> list[HtmlRow]:
@@ -307,13 +316,25 @@ def _read_row(
         # `<td colspan="3"><b>Prompting</b></td>`: a heading row across the table
         reason = "a heading row across the table"
         return HtmlRowReading(row.line, skip=SkipReason.NOT_A_PAPER, skip_reason=reason)
+    if (
+        first is not None
+        and len(row.cells) == 1
+        and first.declared_span >= max(len(headers), 1)
+        and not links
+    ):
+        # `<td colspan="1"><b>Detection</b></td>` in a one-column table: spans it all
+        reason = "a heading row across the table"
+        return HtmlRowReading(row.line, skip=SkipReason.NOT_A_PAPER, skip_reason=reason)
     title = row.cells[title_column] if title_column < len(row.cells) else None
     if title is None or not title.text:
         reason = "an HTML table row without a title" if links else "an empty HTML table row"
         skip = SkipReason.NO_TITLE if links else SkipReason.NOT_A_PAPER
         return HtmlRowReading(row.line, skip=skip, skip_reason=reason, doubtful=bool(links))
     http = [link for link in links if is_http_url(link.url)]
-    titled = [link for link in title.links if not _on(link.url, CODE_HOSTS)]
+    # a repository PDF is the paper; a link labelled as code is not, wherever it points
+    titled = [
+        link for link in title.links if not on_code_host(link.url) and link_kind(link) != "code"
+    ]
     paper_url = next(
         (link.url for link in http if link_kind(link) == "paper" or link in titled), None
     ) or next((link.url for link in http if _on(link.url, PAPER_HOSTS)), None)
@@ -323,13 +344,24 @@ def _read_row(
     )
     return HtmlRowReading(
         row.line,
-        title=title.title_text,
+        title=_without_link_labels(title.title_text, title.links),
         paper_url=paper_url,
         code_urls=code_urls,
         venue=text(ColumnRole.VENUE),
         year_text=text(ColumnRole.YEAR),
         cells=cells,
     )
+
+
+def _without_link_labels(text: str, links: tuple[Link, ...]) -> str:
+    """`Title [Official Code] [:octocat:]`: the title without the labels of its cell's other
+    links (words for a link, not names) and the brackets left around them."""
+    for link in links:
+        label = link.text.strip()
+        if label and label != text.strip() and is_link_word(label):
+            text = text.replace(label, " ")
+    text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
+    return " ".join(text.split()).strip(" |,;-")
 
 
 def _not_a_paper_table(row: HtmlRow, links: list[Link]) -> HtmlRowReading:

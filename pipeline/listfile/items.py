@@ -90,8 +90,8 @@ _SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)(?<!\.[a-z])\.\s+")  # nor `e.g.`,
 _AFTER_SHORT_NAME = re.compile(r"(?<=\s[A-Z])\.\s+")
 _TRAILING_BREAK = re.compile(r"(?:\s*(?:<br\s*/?>|\\))+\s*$", re.IGNORECASE)
 _NOT_PAPER_TAG = re.compile(
-    r"(?i)^\W*(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|library|"
-    r"dataset|demo|code)\W*$"
+    r"(?i)^\W*(?:[\w-]+\s)?(video|news|blog|talk|slides?|tutorial|podcast|course|lecture|tool|"
+    r"library|dataset|demo|code)\W*$"  # `[Blog]`, `[Chinese Blog]`
 )
 # What a regenerated list appends to an item (render.py): ` — Citations: 12 · Stars: 3`. It is
 # the pipeline's own output, not the maintainer's data, so reading it back ignores it.
@@ -318,6 +318,7 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
 
 
 _TITLE_IN_BRACKETS_WORDS = 4
+_BADGE_TEXT = re.compile(r"(?:\s*!\[[^\]]*\]\([^)]*\))+\s*")
 _ACRONYM_YEAR = re.compile(r"[A-Z][A-Z&-]{1,11}\s?'?\s?(?:19|20)?\d\d")  # `TIST 2021`, `TPAMI'19`
 _BRACKETED_TITLE = re.compile(r"^\s*\[(\*\*|__)?([^\[\]]{8,300}?)\1?\](?![(\[])")
 
@@ -329,7 +330,7 @@ def _strip_tags(text: str) -> tuple[str, list[str]]:
         match = _LEADING_TAG.match(text)
         if match is None or match.end() == 0:
             return text, tags
-        tag = plain_text(match.group(0)).strip(" ()")
+        tag = plain_text(match.group(0)).strip(" ()[]|:-")
         if len(tag.split()) >= _TITLE_IN_BRACKETS_WORDS and not (
             find_venue(tag) or year_from_text(tag)
         ):
@@ -459,7 +460,8 @@ def _without_urls(text: str) -> str:
 
 
 _UNKNOWN_VENUE = re.compile(
-    r"^(?:[A-Z][\w&.'-]*\s+){1,7}(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`
+    r"^(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\S+$)"  # `Oct 2021`
+    r"(?:[A-Z][\w&.'-]*\s+){1,7}(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`
 )
 
 
@@ -530,7 +532,8 @@ def read_item(
     lead = re.match(r"^[\s*_~\"“]*", body)
     if first_links and first_links[0].start == (lead.end() if lead else 0):
         candidate = first_links[0]
-        if link_kind(candidate, leading=True) == "title":
+        badge = _BADGE_TEXT.fullmatch(candidate.text) is not None  # `[![stars](svg)](repo)`
+        if not badge and link_kind(candidate, leading=True) == "title":
             title_link = candidate
             title, link_tags = _linked_title_text(candidate.text)
             tags += link_tags

@@ -12,9 +12,12 @@ from pipeline.listfile.venues import find_venue
 
 # Bullets with links under these headings are navigation or prose, not papers.
 NON_PAPER_SECTION = re.compile(
-    r"(?i)\b(contents|toc|contribut\w*|licen[cs]e|acknowledg\w*|citation|cite|"
+    r"(?i)\b(contents|toc|contribut\w*|licen[cs]e|acknowledg\w*|"
     r"related (awesome )?(lists?|repo\w*|projects?|resources?|links?)|"
     r"other (awesome )?lists?|see also)\b"
+    # `Citation`, `How to cite`, `📖 Citation`: how to cite the list; not `Citation Recommendation`
+    r"|^\W*(?:citations?|cite|citing|bibtex|how to cite(?: us| this(?: \w+)?)?|"
+    r"cite (?:us|this(?: \w+)?))\W*$"
 )
 # Headings that are nothing but a kind of non-paper resource ("Talks", "Implementations",
 # "Libraries and Tools"), or end in one ("Distiller Tools", "Github Repositories"):
@@ -121,6 +124,11 @@ def _on_paper_host(url: str) -> bool:
     return any(f"//{host}" in lowered or f".{host}" in lowered for host in PAPER_HOSTS)
 
 
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_NAME_WORDS = 2
+_FUNCTION_WORD = re.compile(r"\s(?:for|of|the|with|in|on|to|and|via|from|by|a|an|is|are)\s")
+
+
 def non_paper_row(
     title: str, paper_url: str | None, venue: str | None, *, mostly_linked: bool
 ) -> tuple[SkipReason, str] | None:
@@ -145,7 +153,13 @@ def non_paper_row(
             return SkipReason.BLOG_POST, "links a blog post, not a paper"
         if _ANNOUNCEMENT.match(title):
             return SkipReason.POST, "an announcement, not a paper"
-    unlinked_name = len(title.split()) <= 3 and ":" not in title and find_venue(venue or "") is None
+    # `WidgetKit`, `Widget Lab`: a name; `Networks for Widgets`, `Learning Über Widgets` and
+    # `多模态大模型的评测基准` read as titles
+    phrase = _FUNCTION_WORD.search(title) is not None
+    words = len(title.split()) + len(_IDEOGRAPH.findall(title))
+    unlinked_name = (
+        words <= _NAME_WORDS and ":" not in title and not phrase and not find_venue(venue or "")
+    )
     if paper_url is None and mostly_linked and unlinked_name:
         reason = "a name without a paper link, where its table links papers (a tool or model?)"
         return SkipReason.NAME_WITHOUT_LINK, reason
@@ -197,8 +211,8 @@ _COURSE = re.compile(
 )
 # `(CBDAR2019 keynote)`, `(CVPR 2020 Tutorial)`: an event named in an aside
 _EVENT_ASIDE = re.compile(
-    r"(?i)[(\[][^()\[\]]{0,40}\b(?:keynote|tutorial|invited talk|talk)s?\b"
-    r"[^()\[\]]{0,20}[)\]]"
+    r"(?i)[(\[][^()\[\]]{0,40}\S\s+(?:keynote|tutorial|invited talk|talk)s?\b"
+    r"[^()\[\]]{0,20}[)\]]"  # a word before it: not a `[talk]` link's label
 )
 _PROCEEDINGS = re.compile(r"(?i)^\W*proceedings of (?:the )?\w+")
 # `Slides on X`, `Tutorial on [X](url)`, `Datasets for X`, `**News**: X`, `Google AI Blog: X`

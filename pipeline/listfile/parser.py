@@ -241,8 +241,10 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         # A non-paper's nested items are read on their own (a category bullet's papers).
         return None, index + 1
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
-    sure = _surely_a_paper(reading)
-    not_paper = non_paper_item(reading.title, sure, reading.has_links, plain_text(content))
+    # what the item says beats a venue and year (`**[Oct 2021]** Release of [v2](url)`); only
+    # a link that surely names a paper beats it
+    sure_link = reading.paper_url is not None and names_a_paper(reading.paper_url)
+    not_paper = non_paper_item(reading.title, sure_link, reading.has_links, plain_text(content))
     if not_paper is not None:
         state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
         return None, end
@@ -322,6 +324,21 @@ _PARAGRAPH_ENTRY_START = re.compile(
 _SHORT_PARAGRAPH = 2  # lines
 
 
+# `For more details, please refer to our survey: [Title](url)`: a sentence about a paper
+_PROSE = re.compile(
+    r"(?i)\b(?:please|refer|our|we|you|your|see|check|details|more|welcome|feel free|"
+    r"thanks?|cite|if)\b"
+)
+
+
+def _prose(text: str) -> bool:
+    """Whether the words before a line's first link are a sentence about it (six words or
+    more, with words that address the reader)."""
+    links = find_links(text)
+    before = plain_text(text[: links[0].start]) if links else plain_text(text)
+    return len(before.split()) >= 4 and _PROSE.search(before) is not None
+
+
 def _a_paper_link_in(text: str) -> bool:
     """`(Venue 24.02) Title [Paper](url) [Code](url)`: a line with a link labelled as the
     paper's, or a link that surely names one (an arXiv id, a DOI, a PDF): a paper written as a
@@ -350,7 +367,8 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     line = lines[index]
     end = _paragraph_end(lines, index)
     opened = _PARAGRAPH_ENTRY_START.match(LEADING_DECORATION.sub("", line.text)) is not None
-    if not opened and not (end - index <= _SHORT_PARAGRAPH and _a_paper_link_in(line.text)):
+    short = end - index <= _SHORT_PARAGRAPH
+    if not opened and not (short and _a_paper_link_in(line.text) and not _prose(line.text)):
         return None, index + 1
     section = state.non_paper_section()
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):

@@ -69,11 +69,20 @@ def _row_links(
         links = [link for link in find_links(without_images(cell)) if not link.is_image]
         if index == title_index:
             # the title cell's own link is its title's; other links beside it count by label
-            links = [link for link in links[1:] if link_kind(link) in {"code", "paper"}]
+            opening = linked_title(cell)  # `[Title](url) ...`; a bold title has no link
+            if opening is not None and links:
+                links = links[1:]
             for link in links:
                 url = link.url.strip()
-                if is_http_url(url):
-                    (code if link_kind(link) == "code" else papers).append(url)
+                kind = link_kind(link)
+                if kind == "title":  # unlabelled (a badge): by its host
+                    kind = "code" if on_code_host(url) else "other"
+                if is_http_url(url) and kind in {"code", "paper"}:
+                    (code if kind == "code" else papers).append(url)
+            linked = {link.url.strip() for link in links}
+            for url in find_urls(without_images(cell)):  # a badge's target: code by its host
+                if url not in linked and is_http_url(url) and on_code_host(url):
+                    code.append(url)
             continue
         for link in links:
             url = link.url.strip()
@@ -171,9 +180,13 @@ def _table_entry(table: Table, row: TableRow, state: ParseState) -> Entry | None
     if url is None and papers:
         url = papers[0]
     venue = empty_to_none(cell(ColumnRole.VENUE))
+    title_cell = plain_text(cell(ColumnRole.TITLE))
+    # `Jian Zhang. "Title," ICCV2005.`: a citation cell dates its paper, outside its title
+    cited_year = year_from_text(title_cell.replace(title, " ")) if title in title_cell else None
     year = (
         year_from_text(plain_text(cell(ColumnRole.YEAR)))
         or year_from_text(venue)
+        or cited_year
         or year_from_text(state.section)
     )
     return Entry(
@@ -225,6 +238,11 @@ def _roles_by_content(
     return ((ColumnRole.TITLE, chosen), *roles), not hinted
 
 
+_QUOTE = re.compile(r'["\u201c]')
+# `<https://arxiv.org/abs/...> | Name | Title`: a row opening with an autolink, not HTML
+_AUTOLINK_FIRST = re.compile(r"^ {0,3}<https?://[^\s<>]+>", re.IGNORECASE)
+
+
 def parse_table(
     lines: list[Line], start: int, header: TableRow, delimiter: TableRow, state: ParseState
 ) -> int:
@@ -233,7 +251,8 @@ def parse_table(
     end = start + 2
     while end < len(lines):
         text = lines[end].text
-        if not text.strip() or BLOCK_START.match(text) or THEMATIC_BREAK.match(text):
+        block = BLOCK_START.match(text) and not _AUTOLINK_FIRST.match(text)
+        if not text.strip() or block or THEMATIC_BREAK.match(text):
             break
         end += 1
     body = lines[start + 2 : end]
@@ -280,6 +299,13 @@ def parse_table(
         # scores by method name; a table of scores whose rows hold whole titles is read
         skip_all = skip_all or (SkipReason.RESULTS_TABLE, SKIP_MESSAGES[SkipReason.RESULTS_TABLE])
     mostly_linked = linked >= 2 and linked * 2 >= len(body)
+    # the chosen column links a paper in most rows: its other rows are papers without a link
+    with_link = sum(
+        "](" in cells[title_column]
+        for cells in sampled
+        if title_column is not None and title_column < len(cells)
+    )
+    titles_linked = with_link >= 2 and with_link * 2 >= len(sampled)
     for line in body:
         row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
         if table.is_paper_table and skip_all:
@@ -293,14 +319,25 @@ def parse_table(
                 state.skipped.append(
                     Skipped(line.number, SkipReason.NON_PAPER_SECTION, why, doubtful=False)
                 )
-            elif unnamed and not (
-                (entry.paper_url and names_a_paper(entry.paper_url)) or entry.venue or entry.year
+            elif (
+                unnamed
+                and not titles_linked
+                and not (
+                    (entry.paper_url and names_a_paper(entry.paper_url))
+                    or entry.venue
+                    or entry.year
+                )
             ):
-                # a column chosen for its text alone: a row must show it is a paper
+                # a column chosen for its text alone, in a table that does not mostly link
+                # papers: a row must show it is a paper
                 why = "no paper link, venue or year in a table without a title header"
                 state.skipped.append(Skipped(line.number, SkipReason.NO_PAPER_LINK, why, False))
             elif reason := non_paper_row(
-                entry.title, entry.paper_url, entry.venue, mostly_linked=mostly_linked
+                entry.title,
+                entry.paper_url,
+                entry.venue,
+                # a cited title (`A. Author. "Title," 2005`) is no bare name
+                mostly_linked=mostly_linked and not _QUOTE.search(line.text),
             ):
                 state.skipped.append(Skipped(line.number, *reason, doubtful=False))
             else:

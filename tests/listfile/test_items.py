@@ -30,14 +30,14 @@ CODE = "https://github.com/example/sparse-prompt"
         (f"**{TITLE}** [[paper]({PAPER})] [[code]({CODE})]", None, None),
         (f"**{TITLE}.** ICLR 2024. [paper]({PAPER}) [code]({CODE})", "ICLR 2024", 2024),
         (f'"{TITLE}", *CVPR2022*, [[Paper]]({PAPER}) [[Code]]({CODE})', "CVPR2022", 2022),
-        (f"[[CVPR]({PAPER})] {TITLE}. [[code]({CODE})]", "[CVPR]", None),
+        (f"[[CVPR]({PAPER})] {TITLE}. [[code]({CODE})]", "CVPR", None),
         (
             f"[2023/05] **{TITLE}.** *A. Author. ACL 2023.* [[paper]({PAPER})] [code]({CODE})",
             "ACL 2023",
             2023,
         ),
         (f"**[SPT]** {TITLE} | **[ICCV' 15]** | [pdf]({PAPER}) [code]({CODE})", "[ICCV' 15]", 2015),
-        (f"2016-ICLR - {TITLE}. [[Paper]]({PAPER}) [[Code]]({CODE})", "2016-ICLR -", 2016),
+        (f"2016-ICLR - {TITLE}. [[Paper]]({PAPER}) [[Code]]({CODE})", "2016-ICLR", 2016),
         (
             f'**SPT**: "{TITLE}", *arXiv, Apr 2023*. [[Paper]({PAPER}) [Code]({CODE})]',
             "arXiv, Apr 2023",
