@@ -62,12 +62,14 @@ def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
         1
         for index, part in enumerate(parts)
         if NAME.match(part)
+        and not _ACRONYM.search(part)  # `GAN and GAN`: acronyms, not people
         and len(part.split()) <= 4
         and (one_word_names or _a_name_here(parts, index))
     )
     return names >= 0.7 * len(parts)
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
 
 

@@ -200,14 +200,14 @@ _CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 # `A. Doe, B. Roe. Title of the Paper? In *Venue 2008*.`: sentence ends that are not initials
-_CITATION_SENTENCE = re.compile(r"(?<!\b[A-Z])(?<!\bal)\.\s+")
+_CITATION_SENTENCE = re.compile(r"(?<!\b[^\W\d_a-z])(?<!\bal)\.\s+")  # not `J.`, `Ł.`
 _IN_VENUE = re.compile(r"(?:(?<=[.?!])|\.)\s+(?:In\s|\*?(?:Proc|Proceedings)\b|arXiv\b)")
 
 
 def _words(text: str) -> int:
-    """Words of two letters or more; each ideograph counts as a word."""
+    """Words with a letter (`3D` is one); each ideograph counts as a word."""
     ideographs = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", text)
-    return len(re.findall(r"[^\W\d_]{2,}", text)) + len(ideographs)
+    return sum(1 for word in text.split() if re.search(r"[^\W\d_]", word)) + len(ideographs)
 
 
 def _unquoted_citation_title(text: str) -> str | None:
@@ -218,7 +218,7 @@ def _unquoted_citation_title(text: str) -> str | None:
         return None
     title = _IN_VENUE.split(parts[1], maxsplit=1)[0]
     title = _CITATION_SENTENCE.split(title, maxsplit=1)[0].strip(" .")
-    return title if len(title.split()) >= _CITED_TITLE_WORDS else None
+    return title if _words(title) >= _CITED_TITLE_WORDS else None
 
 
 def cited_title(text: str) -> str:
@@ -265,8 +265,9 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     text = cell
     for link in reversed(links):
         text = text[: link.start] + " " + text[link.end :]
+    text = re.sub(r"<https?://[^<>\s]*>", " ", text)  # autolinks and badges' targets, whole
     for url in urls:
-        text = text.replace(f"<{url}>", " ").replace(url, " ")
+        text = text.replace(url, " ")
     text = _EMPTY_BRACKETS.sub(" ", text)  # `Title [[code](url)]`: the link's brackets
     title = cited_title(plain_text(_title_part(text)))
     # `Title [code](u), [code](v)`: the separators left between the links
@@ -315,7 +316,7 @@ def _title_part(text: str) -> str:
     dash before a description of more than twelve words)."""
     text = _NUMBERED.sub("", text, count=1)
     first, *after = re.split(r"(?i)<br\s*/?>", text, maxsplit=1)
-    if after and len(plain_text(first).split()) >= 2 and plain_text(after[0]):
+    if after and _words(plain_text(first)) >= 2 and plain_text(after[0]):
         text = first  # `**Title** <br> A. Author, B. Author`: the authors on a line of their own
     bold = _BOLD_LEAD.match(text)
     if bold:
@@ -328,3 +329,16 @@ def _title_part(text: str) -> str:
 
 def code_urls_in(text: str) -> tuple[str, ...]:
     return tuple(url for url in find_urls(text) if is_http_url(url))
+
+
+def reads_as_citation(cell: str) -> bool:
+    """`A. Author. "Title," Venue`, `**Title**<br>A. Author, B. Author`: a cell that cites a
+    paper with its authors (so its column holds papers, whatever its header says)."""
+    text = plain_text(cell)
+    if cited_title(text) != text:
+        return True
+    _first, *after = re.split(r"(?i)<br\s*/?>", cell, maxsplit=1)
+    if not after:
+        return False
+    names = plain_text(re.split(r"(?i)<br\s*/?>|\[", after[0], maxsplit=1)[0]).strip(" ,.")
+    return bool(names) and (looks_like_authors(names) or _AUTHORS.match(names) is not None)

@@ -17,21 +17,26 @@ from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
 # Header words that hint at the title column, and at columns that never hold it.
+# `Citation`: a column of whole citations; `Citations`: their counts
 TITLE_HINTS = frozenset(
-    {"title", "titles", "paper", "papers", "name", "names", "article", "reference", "references"}
-)
+    {
+        "title", "titles", "paper", "papers", "name", "names", "article", "reference",
+        "references", "citation",
+    }
+)  # fmt: skip
 _NAME_HINTS = frozenset({"method", "methods", "model", "models", "abbr", "abbreviation", "short"})
 _NOTTITLE_HINTS = frozenset(
     {
         "venue", "conference", "conf", "journal", "publication", "pub", "year", "date", "time",
         "code", "github", "repo", "repository", "link", "links", "url", "pdf", "arxiv",
         "resources", "materials", "summary", "description", "notes", "note", "comment",
-        "comments", "remarks", "tags", "keywords", "stars", "authors", "author", "citation",
-        "citations", "task", "tasks", "dataset", "datasets", "type", "category", "field",
+        "comments", "remarks", "tags", "keywords", "stars", "authors", "author", "citations",
+        "task", "tasks", "dataset", "datasets", "type", "category", "field",
         "performance", "results", "accuracy", "score", "rank", "no", "id", "index", "commit",
     }
 )  # fmt: skip
 _NUMBERISH = re.compile(r"^[\d\s.,%\u00b1+\-\u00d7x*/()#~<>=:]*$")
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MIN_SCORE = 0.5
 _LONG_DESCRIPTION_WORDS = 30
 
@@ -64,7 +69,7 @@ def title_likeness(cell: str) -> float:
             rest = rest.replace(label, " ", 1)
         if not rest.split():
             return 0.0  # `[PDF](url) [Code](url)`: a links cell
-    words = text.split()
+    words = text.split() + _IDEOGRAPH.findall(text)  # each ideograph counts as a word
     venue_or_date = find_venue(text) is not None or year_from_text(text) is not None
     if venue_or_date and len(words) <= 4:
         return 0.0  # `CVPR 2021`, `2021-05`, `NeurIPS'22`
@@ -112,6 +117,9 @@ def title_column(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int |
     return best[1]
 
 
+_COUNT_HINTS = frozenset(
+    {"citations", "cited", "stars", "forks", "downloads", "likes", "commit", "commits", "updated"}
+)
 _YEAR_CELL = re.compile(r"^\s*(?:19|20)\d\d\s*$")
 _NUMERIC_SHARE = 0.6
 _MIN_NUMERIC_COLUMNS = 3
@@ -122,7 +130,9 @@ def is_results_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> b
     columns or more, and half of all, hold numbers that are not years. Its rows cite methods
     by name; the papers themselves are listed elsewhere."""
     numeric = 0
-    for index in range(len(headers)):
+    for index, header in enumerate(headers):
+        if header_words(header) & _COUNT_HINTS:
+            continue  # `Citations`, `Stars`, `Last commit`: counts and dates, not scores
         cells = [plain_text(row[index]) for row in rows if index < len(row)]
         filled = [cell for cell in cells if cell.strip(" -\u2014")]
         if not filled or all(_YEAR_CELL.match(cell) for cell in filled):

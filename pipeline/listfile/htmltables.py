@@ -35,7 +35,10 @@ class HtmlCell:
     def title_text(self) -> str:
         """`Title<br><i>A. Author, B. Author</i>`: the title on the first line the cell breaks
         into, when more follows it; the whole text otherwise."""
-        first = next((line for line in self.lines if len(line.split()) >= 2), None)
+        first = next(
+            (line for line in self.lines if len(line.split()) + len(_IDEOGRAPH.findall(line)) >= 2),
+            None,
+        )
         if first is None or len(self.lines) < 2 or first != self.lines[0]:
             return self.text
         return first
@@ -138,6 +141,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _BREAK = "\x00"  # where a `<br>` was, inside a cell's collected text
 
 
@@ -359,7 +363,8 @@ def _without_link_labels(text: str, links: tuple[Link, ...]) -> str:
     for link in links:
         label = link.text.strip()
         if label and label != text.strip() and is_link_word(label):
-            text = text.replace(label, " ")
+            # the label as a whole word: `code` is not taken out of `X-Decoder`
+            text = re.sub(rf"(?<![\w-]){re.escape(label)}(?![\w-])", " ", text, count=1)
     text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)
     return " ".join(text.split()).strip(" |,;-")
 

@@ -202,7 +202,8 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
-    words = len(text[: found.start()].split())
+    before = text[: found.start()]
+    words = len(before.split()) + len(_IDEOGRAPH.findall(before))
     if not dated or words == 0:
         return body, []
     if words < _MIN_TITLE_WORDS and not (find_venue(inner) and year_from_text(inner)):
@@ -461,8 +462,19 @@ def _without_urls(text: str) -> str:
 
 _UNKNOWN_VENUE = re.compile(
     r"^(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\S+$)"  # `Oct 2021`
-    r"(?:[A-Z][\w&.'-]*\s+){1,7}(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`
+    r"[A-Z][\w&.'-]*\s+(?:(?:[A-Z][\w&.'-]*|on|of|and|for|in|the|&)\s+){0,8}"
+    r"(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`, `IEEE Trans. on X 2020`
 )
+
+
+def dated_venue(text: str) -> bool:
+    """`CVPR 2005`, `IEEE Transactions on Medical Imaging 2020`: a venue and its year, alone."""
+    plain = plain_text(text).strip(" .,*_")
+    if not year_from_text(plain):
+        return False
+    return _UNKNOWN_VENUE.match(plain) is not None or (
+        find_venue(plain) is not None and len(plain.split()) <= _LABEL_WORDS
+    )
 
 
 def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | None]:
@@ -474,18 +486,19 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     venue = next((plain_text(c) for c in candidates if find_venue(plain_text(c))), None)
     year_text = next((plain_text(c) for c in candidates if year_from_text(plain_text(c))), None)
     if venue is None:
-        words = "; ".join([plain_text(text), *(plain_text(tag) for tag in tags)])
+        # `*Medical Image Analysis 2017*`: an emphasised, bracketed or parenthesised text that
+        # holds a year and names something is the venue, known or not (before the plain words:
+        # a `[arXiv](url)` label after it is a link, not where the paper appeared)
+        venue = next(
+            (plain_text(c) for c in candidates if _UNKNOWN_VENUE.match(plain_text(c))), None
+        )
+    if venue is None:
+        words = "; ".join([*(plain_text(tag) for tag in tags), plain_text(text)])
         for piece in re.split(r"[,.;|()\[\]]", words):
             piece = piece.strip(" -\u2013\u2014*_")
             if find_venue(piece) is not None and len(piece.split()) <= 5:
                 venue = piece
                 break
-    if venue is None:
-        # `*Medical Image Analysis 2017*`: an emphasised, bracketed or parenthesised text that
-        # holds a year and names something is the venue, known or not
-        venue = next(
-            (plain_text(c) for c in candidates if _UNKNOWN_VENUE.match(plain_text(c))), None
-        )
     if year_text is None and venue is not None and year_from_text(venue):
         year_text = venue
     if year_text is None:

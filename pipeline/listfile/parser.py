@@ -16,6 +16,7 @@ from pipeline.listfile.items import (
     ENRICHMENT,
     LEADING_DECORATION,
     ItemReading,
+    dated_venue,
     read_item,
     venue_label,
 )
@@ -45,7 +46,6 @@ from pipeline.listfile.state import (
     ParseState,
 )
 from pipeline.listfile.tables import html_row, html_table, parse_table, table_start
-from pipeline.listfile.years import year_from_text
 
 
 def split_lines(text: str) -> list[Line]:
@@ -132,9 +132,9 @@ def _paper_of_its_own(content: str, label: str | None) -> bool:
     if reading.skip is not None or reading.title is None:
         return False
     # `  - *CVPR 2005* [arXiv](url)` under `- **Title**`: the venue and link of the paper above
-    named = non_paper_item(reading.title, False, reading.has_links)
-    dated_venue = named is not None and named[0] is SkipReason.VENUE_INDEX
-    return not (dated_venue and year_from_text(reading.title))
+    # `  - [CVF](url)`, `  - [ACM](url)` under `- **Title**`: a link named by its publisher
+    publisher = re.fullmatch(r"[A-Z]{2,5}", reading.title) is not None
+    return not dated_venue(reading.title) and not publisher
 
 
 def _citations_below(lines: list[Line], start: int, indent: int, label: str | None) -> int:

@@ -10,6 +10,7 @@ from pipeline.listfile.cells import (
     empty_to_none,
     is_delimiter_row,
     linked_title,
+    reads_as_citation,
     split_row,
     title_and_url,
     without_images,
@@ -232,8 +233,12 @@ def _roles_by_content(
     named_title = dict(named).get(ColumnRole.TITLE)
     if named_title not in {None, chosen} and ColumnRole.ABBREVIATION not in dict(roles):
         roles.append((ColumnRole.ABBREVIATION, named_title))  # `| Name | Paper |`: the name
-    hinted = (ColumnRole.TITLE, chosen) in named or bool(
-        header_words(headers[chosen]) & TITLE_HINTS
+    cells = [row[chosen] for row in rows if chosen < len(row) and row[chosen].strip()]
+    citations = sum(reads_as_citation(cell) for cell in cells)
+    hinted = (
+        (ColumnRole.TITLE, chosen) in named
+        or bool(header_words(headers[chosen]) & TITLE_HINTS)
+        or (bool(cells) and citations * 2 >= len(cells))  # whole citations: titles in them
     )
     return ((ColumnRole.TITLE, chosen), *roles), not hinted
 

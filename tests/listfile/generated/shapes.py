@@ -1,0 +1,840 @@
+"""The shapes a paper may be written in, one strategy each: every strategy draws its own paper
+records and gives a `Chunk`, the lines it wrote and the entries they should read as."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from tests.listfile.generated.oracle import UNCHECKED, Expected, Unchecked
+from tests.listfile.generated.records import (
+    Link,
+    Paper,
+    Venue,
+    authors_text,
+    flip,
+    num,
+    pick,
+    shuffle,
+    subset,
+)
+from tests.listfile.generated.records import paper as draw_paper
+
+EMPTY_MARKS = ("", "-", "--", "—", "N/A")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    lines: tuple[str, ...]
+    expected: tuple[Expected, ...] = ()
+
+
+def unique_papers(
+    draw: st.DrawFn, minimum: int = 1, maximum: int = 5, **kwargs: bool
+) -> list[Paper]:
+    """Papers with distinct titles and paper links (a duplicate drawn is left out)."""
+    records: list[Paper] = []
+    count = num(draw, minimum, maximum)
+    for attempt in range(count + 8):  # a duplicate is drawn again, so `minimum` is kept
+        if len(records) >= count or (attempt >= count and len(records) >= minimum):
+            break
+        record = draw_paper(draw, **kwargs)
+        if all(
+            record.title.casefold() != r.title.casefold()
+            and (record.paper is None or r.paper is None or record.paper.url != r.paper.url)
+            and (record.abbreviation is None or record.abbreviation != r.abbreviation)
+            for r in records
+        ):
+            records.append(record)
+    return records
+
+
+def expect(
+    paper: Paper,
+    offset: int,
+    *,
+    with_paper: bool = True,
+    venue: str | Unchecked | None = UNCHECKED,
+    year: int | Unchecked | None = UNCHECKED,
+    title: str | None = None,
+) -> Expected:
+    return Expected(
+        title=paper.title if title is None else title,
+        paper_url=paper.paper.url if (paper.paper and with_paper) else None,
+        code_urls=frozenset(c.url for c in paper.code),
+        venue=venue,
+        year=year,
+        offset=offset,
+    )
+
+
+def dated(paper: Paper) -> bool:
+    return paper.venue is not None and paper.venue.year is not None
+
+
+# --- inline pieces ------------------------------------------------------------------------
+
+
+def labelled(draw: st.DrawFn, link: Link, *, badge_ok: bool = True) -> str:
+    """A link with a label saying what it is; a GitHub repository may be a stars badge."""
+    github_code = badge_ok and link.role == "code" and link.url.startswith("https://github.com/")
+    if github_code and num(draw, 0, 4) == 4:
+        repo = "/".join(link.url.split("/")[3:5])
+        badge = f"https://img.shields.io/github/stars/{repo}?style=social"
+        return f"[![GitHub stars]({badge})]({link.url})"
+    label = pick(draw, link.labels)
+    text = f"[{label}]({link.url})"
+    if not label.startswith("[") and flip(draw):
+        text = f"[{text}]"
+    return text
+
+
+def link_group(draw: st.DrawFn, links: Sequence[Link], *, in_cell: bool = False) -> str:
+    parts = [labelled(draw, link) for link in links]
+    separators: tuple[str, ...] = (" ", " ", ", ", " / ", " · ")
+    if in_cell:
+        separators = (*separators, " \\| ", "<br>", " <br> ")
+    return pick(draw, separators).join(parts)
+
+
+def venue_mark(draw: st.DrawFn, text: str) -> str:
+    return pick(draw, ("*{}*", "_{}_", "({})", "**{}**")).format(text)
+
+
+def linked_title(draw: st.DrawFn, paper: Paper) -> str:
+    assert paper.paper is not None
+    link = f"[{paper.title}]({paper.paper.url})"
+    return pick(draw, (link, link, f"**{link}**", f"[**{paper.title}**]({paper.paper.url})"))
+
+
+# --- bullet items -------------------------------------------------------------------------
+
+
+def item_text(draw: st.DrawFn, paper: Paper) -> tuple[str, Expected]:
+    """The text of a list item after its marker, for a paper with a link or a dated venue."""
+    styles = ["labelled"]
+    if paper.paper is not None:
+        styles += ["linked", "linked"]
+    if dated(paper):
+        styles += ["venue-prefix"]
+    style = pick(draw, styles)
+    links: list[Link] = list(paper.code) + list(paper.other)
+    if paper.paper is not None and style == "labelled":
+        links.insert(0, paper.paper)
+    venue = paper.venue if dated(paper) and (paper.paper is None or num(draw, 0, 5)) else None
+    if style == "venue-prefix":
+        venue = paper.venue
+    parts: list[str] = []
+    if style == "venue-prefix":
+        assert venue is not None
+        parts.append(pick(draw, ("[{}]", "**[{}]**", "\\[{}\\]")).format(venue.text))
+    if style == "linked" or (style == "venue-prefix" and paper.paper and flip(draw)):
+        parts.append(linked_title(draw, paper))
+        if paper.paper is not None and style == "venue-prefix":
+            pass
+    else:
+        bold = flip(draw)
+        parts.append(f"**{paper.title}**" if bold else paper.title)
+        if style == "venue-prefix" and paper.paper is not None:
+            links.insert(0, paper.paper)
+    title_linked_or_bold = parts[-1].startswith(("[", "**"))
+    if title_linked_or_bold and num(draw, 0, 2) == 0:
+        sep = pick(draw, (" - ", ". ", ", ", " by "))
+        parts[-1] += sep + authors_text(paper.authors, num(draw, 0, 2))
+    venue_text = None
+    if venue is not None and style != "venue-prefix":
+        venue_text = venue_mark(draw, venue.text)
+    group = link_group(draw, links) if links else ""
+    if venue_text and group and flip(draw):
+        parts += [group, venue_text]
+    else:
+        parts += [p for p in (venue_text, group) if p]
+    text = " ".join(parts)
+    exp = expect(
+        paper,
+        0,
+        venue=venue.text if venue else UNCHECKED,
+        year=venue.year if venue else UNCHECKED,
+    )
+    return text, exp
+
+
+def _markers(draw: st.DrawFn, count: int, numbered: bool) -> list[str]:
+    if numbered:
+        style = pick(draw, ("{}.", "{})", "1."))
+        start = pick(draw, (1, 1, 3))
+        return [style.format(start + i) for i in range(count)]
+    marker = pick(draw, ("-", "*", "+"))
+    return [marker] * count
+
+
+def bullets(draw: st.DrawFn, *, numbered: bool = False) -> Chunk:
+    """`- [Title](url) *Venue 2024* [[code](url)]` and its variants, one paper per line."""
+    records = unique_papers(draw, item=True)
+    markers = _markers(draw, len(records), numbered)
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for marker, paper in zip(markers, records, strict=True):
+        text, exp = item_text(draw, paper)
+        expected.append(replace(exp, offset=len(lines)))
+        lines.append(f"{marker} {text}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def numbered(draw: st.DrawFn) -> Chunk:
+    return bullets(draw, numbered=True)
+
+
+CATEGORIES = (
+    "Object Detection",
+    "Segmentation",
+    "Video Understanding",
+    "Point Clouds",
+    "Prompting",
+    "Knowledge Distillation",
+    "Medical Imaging",
+)
+
+
+def nested(draw: st.DrawFn) -> Chunk:
+    """Papers as sub-items of category items (`- **Detection**` then indented papers)."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    groups = num(draw, 1, 3)
+    categories = shuffle(draw, CATEGORIES)[:groups]
+    marker = pick(draw, ("-", "*", "+"))
+    child_marker = pick(draw, ("-", "*", "+"))
+    indent = " " * pick(draw, (2, 4))
+    for category in categories:
+        form = pick(draw, ("**{}**", "{}", "{}:", "*{}*"))
+        lines.append(f"{marker} {form.format(category)}")
+        for paper in unique_papers(draw, maximum=3, item=True):
+            text, exp = item_text(draw, paper)
+            expected.append(replace(exp, offset=len(lines)))
+            lines.append(f"{indent}{child_marker} {text}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def multiline(draw: st.DrawFn) -> Chunk:
+    """An entry on several lines: a title line, then indented sub-items or continuation lines
+    holding its authors, venue and links."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    marker = pick(draw, ("-", "*", "1."))
+    indent = " " * (len(marker) + 1) if flip(draw) else "    "
+    for paper in unique_papers(draw, maximum=4, item=True):
+        first = len(lines)
+        form = pick(draw, ("sub-items", "continuation"))
+        title_linked = paper.paper is not None and flip(draw)
+        title = linked_title(draw, paper) if title_linked else f"**{paper.title}**"
+        links: list[Link] = list(paper.code) + list(paper.other)
+        if paper.paper is not None and not title_linked:
+            links.insert(0, paper.paper)
+        venue = paper.venue if dated(paper) else None
+        if venue is not None and paper.paper is not None and num(draw, 0, 3) == 0:
+            venue = None
+        rest: list[str] = []
+        if flip(draw):
+            rest.append(authors_text(paper.authors, num(draw, 0, 2)))
+        if venue is not None:
+            rest.append(venue_mark(draw, venue.text))
+        if links:
+            group = link_group(draw, links)
+            if venue is not None and flip(draw):
+                rest[-1] += " " + group
+            else:
+                rest.append(group)
+        if not rest:
+            rest.append(authors_text(paper.authors, 0))
+        if form == "sub-items":
+            sub = pick(draw, ("-", "*"))
+            lines.append(f"{marker} {title}")
+            lines.extend(f"{indent}{sub} {r}" for r in rest)
+        else:
+            brk = pick(draw, ("", "  ", "<br>"))
+            lines.append(f"{marker} {title}{brk}")
+            lines.extend(f"{indent}{r}" for r in rest)
+        expected.append(_expect_venue(paper, first, venue))
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def _expect_venue(paper: Paper, first: int, venue: Venue | None) -> Expected:
+    """The expected entry of an item that writes `venue` (its year with it), or none."""
+    if venue is None:
+        return expect(paper, first, venue=UNCHECKED, year=UNCHECKED)
+    return expect(paper, first, venue=venue.text, year=venue.year)
+
+
+def hard_breaks(draw: st.DrawFn) -> Chunk:
+    """Paragraphs, one per paper, whose lines end in hard breaks (two spaces, `\\`, `<br>`)."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    brk = pick(draw, ("  ", "\\", "<br>", "<br/>", " <br>"))
+    for index, paper in enumerate(unique_papers(draw, maximum=4, item=True)):
+        if index:
+            lines.append("")
+        first = len(lines)
+        title_linked = paper.paper is not None and flip(draw)
+        title = linked_title(draw, paper) if title_linked else f"**{paper.title}**"
+        links: list[Link] = list(paper.code) + list(paper.other)
+        if paper.paper is not None and not title_linked:
+            links.insert(0, paper.paper)
+        venue = paper.venue if dated(paper) else None
+        rows = [title]
+        if flip(draw):
+            rows.append(authors_text(paper.authors, num(draw, 0, 2)))
+        tail = [p for p in (venue_mark(draw, venue.text) if venue else "",) if p]
+        if links:
+            tail.append(link_group(draw, links))
+        if tail:
+            rows.append(" ".join(tail))
+        if len(rows) == 1:
+            rows.append(authors_text(paper.authors, 0))
+        lines.extend(row + brk for row in rows[:-1])
+        lines.append(rows[-1])
+        expected.append(_expect_venue(paper, first, venue))
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def title_only(draw: st.DrawFn) -> Chunk:
+    """Title-only bullets: a title and a fused or bracketed venue, no paper link."""
+    records = unique_papers(draw, maximum=6, need_venue=True)
+    marker = pick(draw, ("-", "*", "+"))
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in records:
+        assert paper.venue is not None
+        v = paper.venue.text
+        t = paper.title
+        form = pick(
+            draw,
+            (
+                f"{t} *{v}*",
+                f"{t} ({v})",
+                f"[{v}] {t}",
+                f"[{v}] **{t}**",
+                f"**{t}** *{v}*",
+                f"{t}, *{v}*",
+                f"{t} _{v}_",
+            ),
+        )
+        if paper.code and flip(draw):
+            form += " " + link_group(draw, paper.code)
+            exp = expect(paper, len(lines), with_paper=False, venue=v, year=paper.venue.year)
+        else:
+            exp = replace(
+                expect(paper, len(lines), with_paper=False, venue=v, year=paper.venue.year),
+                code_urls=frozenset(),
+            )
+        expected.append(exp)
+        lines.append(f"{marker} {form}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+# --- GFM tables ---------------------------------------------------------------------------
+
+# A table of papers has two rows or more: its title column is the one whose cells "differ from
+# row to row" (docs/list-format.md), which one row cannot show.
+TABLE_MIN_ROWS = 2
+
+TITLE_HEADERS = ("Title", "Paper", "Name", "title", "TITLE", "Paper Title", "Paper Name")
+ODD_TITLE_HEADERS = (
+    "Paper & Authors",
+    "Method",
+    "Model",
+    "Work",
+    "Article",
+    "Entry",
+    "Contribution",
+    "论文",
+    "Papers",
+    "Paper/Title",
+    "Study",
+)
+VENUE_HEADERS = ("Venue", "Conference", "Pub", "Journal", "venue", "Conference/Journal")
+YEAR_HEADERS = ("Year", "Date", "year")
+CODE_HEADERS = ("Code", "Repo", "Repository", "GitHub", "Implementation", "code")
+LINK_HEADERS = ("Link", "PDF", "URL", "arXiv", "link")
+ABBR_HEADERS = ("Abbreviation", "Abbr", "Short", "Acronym")
+EXTRA_HEADERS = ("Summary", "Notes", "Tags", "Highlights", "Task", "Dataset", "Remarks")
+LINKS_COLUMN_HEADERS = ("Resources", "Links", "Materials", "Link", "Artifacts", "Assets")
+SUMMARIES = (
+    "A simple baseline",
+    "State of the art on COCO",
+    "Uses a frozen backbone",
+    "Oral",
+    "segmentation, detection",
+    "Training-free",
+    "New benchmark and metric",
+    "Spotlight",
+)
+
+
+def bare_or_labelled(draw: st.DrawFn, link: Link) -> str:
+    form = num(draw, 0, 3)
+    if form == 0:
+        return link.url
+    if form == 1:
+        return f"<{link.url}>"
+    return labelled(draw, link)
+
+
+def _empty(draw: st.DrawFn) -> str:
+    return pick(draw, EMPTY_MARKS)
+
+
+def gfm_table(draw: st.DrawFn, header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    outer = pick(draw, ("both", "both", "none", "leading"))
+    if len(header) == 1:  # `Title` over `---` without pipes is a heading, not a table
+        outer = "both"
+    first_cells = [row[0] for row in rows if row]
+    if (
+        any(re.match(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)", cell) for cell in first_cells)
+        or any(not cell.strip() for cell in first_cells)
+        or header[0].lstrip().startswith("#")
+    ):
+        # without a leading pipe, `- | Title` starts a list, ` | Title` has a leading pipe
+        # (the empty cell is lost) and `# | Paper` is a heading, as GFM reads them
+        outer = "both" if outer == "none" else outer
+    aligns = [pick(draw, ("---", ":---", "---:", ":-:", "------")) for _ in header]
+
+    def line(cells: Sequence[str]) -> str:
+        inner = " | ".join(cells)
+        if outer == "both":
+            return f"| {inner} |"
+        if outer == "leading":
+            return f"| {inner}"
+        return inner
+
+    return [line(header), line(aligns), *(line(row) for row in rows)]
+
+
+def table_named(draw: st.DrawFn) -> Chunk:
+    """A GFM table whose columns have the documented names, in any order, with extra columns."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=6)
+    title_header = pick(draw, TITLE_HEADERS)
+    roles = ["title"]
+    for role in ("venue", "year", "link", "code", "abbr", "extra", "project"):
+        if flip(draw):
+            roles.append(role)
+    order = shuffle(draw, roles)
+    headers = {
+        "title": title_header,
+        "venue": pick(draw, VENUE_HEADERS),
+        "year": pick(draw, YEAR_HEADERS),
+        "link": pick(draw, (*LINK_HEADERS, "Paper") if title_header == "Title" else LINK_HEADERS),
+        "code": pick(draw, CODE_HEADERS),
+        "abbr": pick(draw, ABBR_HEADERS),
+        "extra": pick(draw, EXTRA_HEADERS),
+        "project": pick(draw, ("Project", "Homepage", "Project Page")),
+    }
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        cells: dict[str, str] = {}
+        if paper.paper is not None and "link" not in roles:
+            cells["title"] = linked_title(draw, paper)
+        else:
+            cells["title"] = pick(draw, (paper.title, f"**{paper.title}**"))
+        if paper.code and "code" not in roles:
+            cells["title"] += " " + link_group(draw, paper.code, in_cell=True)
+        venue_text: str | None = None
+        if paper.venue is not None:
+            venue_text = (
+                paper.venue.text if ("year" not in roles or flip(draw)) else paper.venue.name
+            )
+            if "year" not in roles and paper.venue.year is None:
+                venue_text = paper.venue.text
+        cells["venue"] = venue_text or _empty(draw)
+        year_written = num(draw, 0, 5) > 0
+        cells["year"] = str(paper.year) if year_written else _empty(draw)
+        cells["link"] = bare_or_labelled(draw, paper.paper) if paper.paper else _empty(draw)
+        if paper.code:
+            parts = [bare_or_labelled(draw, c) for c in paper.code]
+            cells["code"] = pick(draw, (" ", "<br>", ", ")).join(parts)
+        else:
+            cells["code"] = _empty(draw)
+        cells["abbr"] = paper.abbreviation or _empty(draw)
+        cells["extra"] = pick(draw, SUMMARIES)
+        others = [o for o in paper.other if "project" in roles]
+        cells["project"] = " ".join(f"[{o.labels[0]}]({o.url})" for o in others) or _empty(draw)
+        rows.append([cells[r] for r in order])
+        if "year" in roles and year_written:
+            year: int | Unchecked | None = paper.year
+        elif "venue" in roles and paper.venue is not None and venue_text == paper.venue.text:
+            year = paper.venue.year if paper.venue.year is not None else UNCHECKED
+        else:
+            year = UNCHECKED
+        venue: str | Unchecked | None = UNCHECKED
+        if "venue" in roles:
+            venue = venue_text
+        expected.append(expect(paper, 2 + index, venue=venue, year=year))
+    lines = gfm_table(draw, [headers[r] for r in order], rows)
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def table_any_header(draw: st.DrawFn) -> Chunk:
+    """A table whose title column has a name the docs do not list; its cells are linked titles
+    (or a bold title and authors under `Paper & Authors`); links may sit in any column."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=6)
+    title_header = pick(draw, ODD_TITLE_HEADERS)
+    if not re.search(r"(?i)\b(?:title|paper|name)", title_header):
+        # the documented rule: under a header that names no title, a row without a paper
+        # link shows nothing that makes it a paper (a method or tool by name)
+        records = [paper for paper in records if paper.paper is not None]
+        assume(len(records) >= TABLE_MIN_ROWS)
+    roles = ["title"]
+    for role in ("venue", "code", "extra"):
+        if flip(draw):
+            roles.append(role)
+    order = shuffle(draw, roles)
+    code_header = pick(draw, (*CODE_HEADERS, "Source", "Official", "Impl."))
+    venue_header = pick(draw, (*VENUE_HEADERS, "Where", "Published In"))
+    headers = {
+        "title": title_header,
+        "venue": venue_header,
+        "code": code_header,
+        "extra": pick(draw, ("Tags", "Task", "Remarks")),
+    }
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        links = list(paper.code) if "code" not in roles else []
+        if paper.paper is not None and title_header != "Paper & Authors":
+            title = linked_title(draw, paper)
+        elif paper.paper is not None:
+            title = pick(draw, (linked_title(draw, paper), f"**{paper.title}**"))
+            if title.startswith("**") and not title.startswith("**["):
+                links.insert(0, paper.paper)
+        else:
+            title = f"**{paper.title}**"
+        if title_header == "Paper & Authors":
+            title += pick(draw, ("<br>", " <br> ", ", ")) + authors_text(paper.authors, 0)
+        if links:
+            title += " " + link_group(draw, links, in_cell=True)
+        cells = {
+            "title": title,
+            "venue": paper.venue.text if paper.venue else _empty(draw),
+            "code": " ".join(labelled(draw, c) for c in paper.code) or _empty(draw),
+            "extra": pick(draw, ("detection", "segmentation", "vqa", "-")),
+        }
+        rows.append([cells[r] for r in order])
+        known_venue = "venue" in roles and venue_header in VENUE_HEADERS
+        venue = (paper.venue.text if paper.venue else None) if known_venue else UNCHECKED
+        year: int | Unchecked | None = UNCHECKED
+        if known_venue and paper.venue is not None and paper.venue.year is not None:
+            year = paper.venue.year
+        expected.append(expect(paper, 2 + index, venue=venue, year=year))
+    lines = gfm_table(draw, [headers[r] for r in order], rows)
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def table_abbreviation_titles(draw: st.DrawFn) -> Chunk:
+    """`| Method | Venue | Code |` whose title cells are linked names (`[DETR](arxiv)`): the
+    name is the title."""
+    records = unique_papers(draw, 2, 6, need_paper=True, need_abbreviation=True)
+    header = pick(draw, ("Method", "Model", "Name", "Approach"))
+    with_code = flip(draw)
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        assert paper.paper is not None and paper.abbreviation is not None
+        cells = [
+            f"[{paper.abbreviation}]({paper.paper.url})",
+            paper.venue.text if paper.venue else "-",
+        ]
+        if with_code:
+            cells.append(" ".join(labelled(draw, c) for c in paper.code) or "-")
+        rows.append(cells)
+        exp = expect(
+            paper,
+            2 + index,
+            title=paper.abbreviation,
+            venue=paper.venue.text if paper.venue else None,
+            year=paper.venue.year if paper.venue and paper.venue.year else UNCHECKED,
+        )
+        if not with_code:
+            exp = replace(exp, code_urls=frozenset())
+        expected.append(exp)
+    header_cells = [header, "Venue", *(["Code"] if with_code else [])]
+    return Chunk(tuple(gfm_table(draw, header_cells, rows)), tuple(expected))
+
+
+def table_link_column(draw: st.DrawFn) -> Chunk:
+    """`Title | Venue | Year | Resources`: every link in a column of its own."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=6)
+    title_header = pick(draw, ("Title", "Paper", "Name", "Paper Title"))
+    links_header = pick(draw, LINKS_COLUMN_HEADERS)
+    with_year = flip(draw)
+    header = [title_header, "Venue", *(["Year"] if with_year else []), links_header]
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        links = ([paper.paper] if paper.paper else []) + list(paper.code) + list(paper.other)
+        venue_text = paper.venue.text if paper.venue else None
+        if with_year and paper.venue and flip(draw):
+            venue_text = paper.venue.name
+        cells = [
+            pick(draw, (paper.title, f"**{paper.title}**")),
+            venue_text or _empty(draw),
+            *([str(paper.year)] if with_year else []),
+            link_group(draw, links, in_cell=True) if links else _empty(draw),
+        ]
+        rows.append(cells)
+        if with_year:
+            year: int | Unchecked | None = paper.year
+        elif paper.venue is not None and paper.venue.year is not None:
+            year = paper.venue.year
+        else:
+            year = UNCHECKED
+        expected.append(expect(paper, 2 + index, venue=venue_text, year=year))
+    return Chunk(tuple(gfm_table(draw, header, rows)), tuple(expected))
+
+
+def citation(draw: st.DrawFn, paper: Paper, *, link_title: bool) -> str:
+    authors = authors_text(paper.authors, num(draw, 0, 2))
+    title = f"[{paper.title}]({paper.paper.url})" if (link_title and paper.paper) else paper.title
+    venue = paper.venue.text if paper.venue else ""
+    end = "" if paper.title.endswith("?") else "."
+    form = num(draw, 0, 3)
+    if form == 0:
+        text = f'{authors}. "{title}{"," if venue and end else ""}" {venue}'
+    elif form == 1:
+        text = f"{authors}. {title}{end} In *{venue}*" if venue else f"{authors}. {title}{end}"
+    elif form == 2:
+        text = f"**{title}**<br>{authors}" + (f"<br>*{venue}*" if venue else "")
+    else:
+        text = f'{paper.authors[0]} et al., "{title}", {venue}'
+    return text.rstrip(", ") + ("." if venue and form in (0, 1) else "")
+
+
+def table_citation_cells(draw: st.DrawFn) -> Chunk:
+    """A table whose paper cells hold a whole citation: authors, the title, the venue."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=5)
+    header_name = pick(draw, ("Paper", "Reference", "Citation", "Title", "Publication"))
+    with_number = flip(draw)
+    with_links = flip(draw)
+    header = [*(["#"] if with_number else []), header_name, *(["Links"] if with_links else [])]
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        link_title = paper.paper is not None and (not with_links or flip(draw))
+        cell = citation(draw, paper, link_title=link_title)
+        links: list[Link] = list(paper.code)
+        if paper.paper is not None and not link_title:
+            links.insert(0, paper.paper)
+        if links and not with_links:
+            cell += " " + link_group(draw, links, in_cell=True)
+        row = [*([str(index + 1)] if with_number else []), cell]
+        if with_links:
+            row.append(link_group(draw, links, in_cell=True) if links else "-")
+        rows.append(row)
+        expected.append(expect(paper, 2 + index))
+    return Chunk(tuple(gfm_table(draw, header, rows)), tuple(expected))
+
+
+# --- HTML tables and <details> --------------------------------------------------------------
+
+
+def _html_text(text: str, entities: bool) -> str:
+    escaped = html.escape(text, quote=False)
+    if entities:
+        escaped = escaped.replace("é", "&eacute;").replace("ü", "&#252;").replace("ö", "&ouml;")
+    return escaped
+
+
+def html_table(draw: st.DrawFn) -> Chunk:
+    """An HTML `<table>` of papers, with a category column spanning rows (`rowspan`), a header
+    spanning columns (`colspan`), section rows, entities and `<br>` in cells."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=6)
+    with_category = flip(draw)
+    with_venue = flip(draw)
+    with_links = flip(draw)
+    with_code = flip(draw)
+    merged_links_header = with_links and with_code and flip(draw)
+    section_row = flip(draw)
+    one_line_rows = flip(draw)
+    thead = flip(draw)
+    entities = flip(draw)
+    ncols = 1 + with_category + with_venue + with_links + with_code
+    header_cells = [
+        *(["Category"] if with_category else []),
+        "Title",
+        *(["Venue"] if with_venue else []),
+    ]
+    if merged_links_header:
+        header_cells.append('colspan="2">Links')
+    else:
+        header_cells += [*(["Paper"] if with_links else []), *(["Code"] if with_code else [])]
+    lines = ["<table>"]
+    if thead:
+        lines.append("<thead>")
+    ths = "".join(
+        f"<th {h}</th>" if h.startswith("colspan") else f"<th>{h}</th>" for h in header_cells
+    )
+    lines.append(f"  <tr>{ths}</tr>")
+    if thead:
+        lines += ["</thead>", "<tbody>"]
+    if section_row:
+        lines.append(f'  <tr><td colspan="{ncols}"><b>{pick(draw, CATEGORIES)}</b></td></tr>')
+    groups: list[int] = []
+    left = len(records)
+    while left:
+        size = num(draw, 1, left)
+        groups.append(size)
+        left -= size
+    expected = []
+    index = 0
+    for size in groups:
+        category = pick(draw, CATEGORIES)
+        for position in range(size):
+            paper = records[index]
+            index += 1
+            tds = []
+            if with_category and position == 0:
+                span = f' rowspan="{size}"' if size > 1 else ""
+                tds.append(f"<td{span}>{category}</td>")
+            links: list[Link] = []
+            title = _html_text(paper.title, entities)
+            if paper.paper is not None and not with_links:
+                title = f'<a href="{paper.paper.url}">{title}</a>'
+            elif paper.paper is not None:
+                links.append(paper.paper)
+            title = pick(draw, (title, f"<b>{title}</b>", f"<strong>{title}</strong>"))
+            if flip(draw):
+                title += "<br>" + pick(draw, ("<i>{}</i>", "{}")).format(
+                    _html_text(authors_text(paper.authors, 0), entities)
+                )
+            if not with_code:
+                links += list(paper.code)
+            for link in links if not with_links else []:
+                label = pick(draw, link.labels) if link.role == "code" else "paper"
+                title += f' [<a href="{link.url}">{label}</a>]'
+            tds.append(f"<td>{title}</td>")
+            if with_venue:
+                tds.append(f"<td>{paper.venue.text if paper.venue else '-'}</td>")
+            if with_links:
+                if paper.paper is not None:
+                    label = pick(draw, paper.paper.labels)
+                    tds.append(f'<td><a href="{paper.paper.url}">{label}</a></td>')
+                else:
+                    tds.append("<td></td>")
+                code_in_links = [c for c in paper.code if not with_code]
+                if code_in_links:
+                    tds[-1] = (
+                        tds[-1][:-5]
+                        + " "
+                        + " ".join(
+                            f'<a href="{c.url}">{pick(draw, c.labels)}</a>' for c in code_in_links
+                        )
+                        + "</td>"
+                    )
+            if with_code:
+                codes = " ".join(
+                    f'<a href="{c.url}">{pick(draw, c.labels)}</a>' for c in paper.code
+                )
+                tds.append(f"<td>{codes}</td>")
+            first = len(lines)
+            if one_line_rows:
+                lines.append("  <tr>" + "".join(tds) + "</tr>")
+            else:
+                lines += ["  <tr>", *(f"    {td}" for td in tds), "  </tr>"]
+            venue = (paper.venue.text if paper.venue else None) if with_venue else UNCHECKED
+            year = (
+                paper.venue.year if with_venue and paper.venue and paper.venue.year else UNCHECKED
+            )
+            expected.append(expect(paper, first, venue=venue, year=year))
+    if thead:
+        lines.append("</tbody>")
+    lines.append("</table>")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def details(draw: st.DrawFn) -> Chunk:
+    """Papers inside a `<details>` block (bullets or a table)."""
+    inner = pick(draw, (bullets, table_named))(draw)
+    summary = pick(draw, ("Click to expand", "Detection (12 papers)", "<b>More papers</b>"))
+    opening = pick(draw, ("<details>", "<details open>"))
+    head = [opening, f"<summary>{summary}</summary>", ""]
+    lines = (*head, *inner.lines, "", "</details>")
+    expected = tuple(replace(e, offset=e.offset + len(head)) for e in inner.expected)
+    return Chunk(lines, expected)
+
+
+# --- a toolbox section: tools are not papers, paper-looking items are -------------------------
+
+TOOLS = (
+    (
+        "mmdetection",
+        "https://github.com/open-mmlab/mmdetection",
+        "OpenMMLab detection toolbox and benchmark",
+    ),
+    (
+        "detectron2",
+        "https://github.com/facebookresearch/detectron2",
+        "FAIR's platform for detection and segmentation",
+    ),
+    (
+        "timm",
+        "https://github.com/huggingface/pytorch-image-models",
+        "PyTorch image models, scripts, pretrained weights",
+    ),
+    (
+        "OpenPCDet",
+        "https://github.com/open-mmlab/OpenPCDet",
+        "a toolbox for LiDAR-based 3D object detection",
+    ),
+    (
+        "LAVIS",
+        "https://github.com/salesforce/LAVIS",
+        "a one-stop library for language-vision intelligence",
+    ),
+)
+
+
+def toolbox(draw: st.DrawFn) -> Chunk:
+    """A "Toolbox" section mixing tools (a repository and a description: not papers) and
+    paper-looking items (a title and a paper link: papers)."""
+    heading = pick(
+        draw,
+        ("## Toolbox", "## Toolboxes", "## Tools", "## Codebases", "### Libraries and Toolboxes"),
+    )
+    records = unique_papers(draw, maximum=3, need_paper=True)
+    tools = subset(draw, TOOLS)[:3]
+    items: list[tuple[str, Paper | None]] = [
+        (f"[{n}]({u}) {pick(draw, ('-', ':', '—'))} {d}.", None) for n, u, d in tools
+    ]
+    for paper in records:
+        assert paper.paper is not None
+        title = linked_title(draw, paper)
+        group = link_group(draw, paper.code) if paper.code else ""
+        items.append((f"{title} {group}".rstrip(), paper))
+    order = shuffle(draw, items)
+    lines = [heading, ""]
+    expected = []
+    for text, maybe in order:
+        if maybe is not None:
+            expected.append(
+                replace(expect(maybe, len(lines)), code_urls=frozenset(c.url for c in maybe.code))
+            )
+        lines.append(f"- {text}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+PaperShape = Callable[[st.DrawFn], Chunk]
+
+PAPER_SHAPES: dict[str, PaperShape] = {
+    "bullets": bullets,
+    "numbered": numbered,
+    "nested": nested,
+    "multiline": multiline,
+    "hard_breaks": hard_breaks,
+    "title_only": title_only,
+    "table_named": table_named,
+    "table_any_header": table_any_header,
+    "table_abbreviation_titles": table_abbreviation_titles,
+    "table_link_column": table_link_column,
+    "table_citation_cells": table_citation_cells,
+    "html_table": html_table,
+    "details": details,
+}
