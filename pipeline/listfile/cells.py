@@ -40,7 +40,6 @@ COLUMN_NAMES: dict[ColumnRole, tuple[str, ...]] = {
         "published",
         "publishedin",
         "journal",
-        "source",
     ),
     ColumnRole.YEAR: ("year", "date", "time", "releasetime", "releasedate"),
     ColumnRole.CODE: (
@@ -120,6 +119,7 @@ def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]
                 break
     # `Conference/Journal`, `Venue & Year`... : a header whose words all name one role
     assigned = {role for role, _ in roles}
+    weak = {ColumnRole.VENUE: "source"}  # `Source`: the venue, unless a column names it better
     for role, names in COLUMN_NAMES.items():
         if role in assigned:
             continue
@@ -128,7 +128,13 @@ def column_roles(headers: tuple[str, ...]) -> tuple[tuple[ColumnRole, int], ...]
             if index not in taken and len(words) > 1 and all(word in names for word in words):
                 roles.append((role, index))
                 taken.add(index)
+                assigned.add(role)
                 break
+    for role, name in weak.items():
+        index = next((i for i, key in enumerate(keys) if key == name and i not in taken), None)
+        if role not in assigned and index is not None:
+            roles.append((role, index))
+            taken.add(index)
     return tuple(roles)
 
 

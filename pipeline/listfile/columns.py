@@ -137,7 +137,7 @@ def is_results_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> b
         filled = [cell for cell in cells if cell.strip(" -\u2014")]
         if not filled or all(_YEAR_CELL.match(cell) for cell in filled):
             continue
-        numbers = [cell for cell in filled if _NUMBERISH.match(cell)]
+        numbers = [cell for cell in filled if _NUMBERISH.match(cell) and re.search(r"\d", cell)]
         if len(numbers) >= _NUMERIC_SHARE * len(filled):
             numeric += 1
     return numeric >= _MIN_NUMERIC_COLUMNS and numeric * 2 >= len(headers)
