@@ -7,7 +7,14 @@ import re
 
 from pipeline.listfile.authors import looks_like_authors
 from pipeline.listfile.links import link_word_kind
-from pipeline.listfile.markdown import Link, find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.markdown import (
+    IDEOGRAPH,
+    Link,
+    find_links,
+    find_urls,
+    is_http_url,
+    plain_text,
+)
 from pipeline.listfile.model import (
     ColumnRole,
     Line,
@@ -212,8 +219,8 @@ _IN_VENUE = re.compile(r"(?:(?<=[.?!])|\.)\s+(?:In\s|\*?(?:Proc|Proceedings)\b|a
 
 def _words(text: str) -> int:
     """Words with a letter (`3D` is one); each ideograph counts as a word."""
-    ideographs = re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", text)
-    return sum(1 for word in text.split() if re.search(r"[^\W\d_]", word)) + len(ideographs)
+    lettered = sum(1 for word in text.split() if re.search(r"[^\W\d_]", word))
+    return lettered + len(IDEOGRAPH.findall(text))
 
 
 def _unquoted_citation_title(text: str) -> str | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.listfile.links import is_link_word
-from pipeline.listfile.markdown import find_links, find_urls, plain_text
+from pipeline.listfile.markdown import find_links, find_urls, plain_text, word_count
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -36,7 +36,6 @@ _NOTTITLE_HINTS = frozenset(
     }
 )  # fmt: skip
 _NUMBERISH = re.compile(r"^[\d\s.,%\u00b1+\-\u00d7x*/()#~<>=:]*$")
-_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MIN_SCORE = 0.5
 _LONG_DESCRIPTION_WORDS = 30
 
@@ -69,18 +68,18 @@ def title_likeness(cell: str) -> float:
             rest = rest.replace(label, " ", 1)
         if not rest.split():
             return 0.0  # `[PDF](url) [Code](url)`: a links cell
-    words = text.split() + _IDEOGRAPH.findall(text)  # each ideograph counts as a word
+    words = word_count(text)
     venue_or_date = find_venue(text) is not None or year_from_text(text) is not None
-    if venue_or_date and len(words) <= 4:
+    if venue_or_date and words <= 4:
         return 0.0  # `CVPR 2021`, `2021-05`, `NeurIPS'22`
-    if len(words) > _LONG_DESCRIPTION_WORDS:
+    if words > _LONG_DESCRIPTION_WORDS:
         return 0.4  # a description, or a whole citation: a title may hide in it
     linked_name = bool(labels) and not is_link_word(labels[0])
-    if len(words) >= 3:
+    if words >= 3:
         return 1.0
     if linked_name:
         return 0.8  # `[DeepLab](arxiv)`: a paper known by its name
-    return 0.5 if len(words) == 2 else 0.3
+    return 0.5 if words == 2 else 0.3
 
 
 def _score(header: str, cells: Sequence[str], index: int) -> float:

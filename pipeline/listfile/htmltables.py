@@ -15,7 +15,14 @@ from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import column_roles
 from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
 from pipeline.listfile.links import PAPER_HOSTS, is_link_word, link_kind, on_code_host
-from pipeline.listfile.markdown import Link, find_links, is_anchor_url, is_http_url, plain_text
+from pipeline.listfile.markdown import (
+    Link,
+    find_links,
+    is_anchor_url,
+    is_http_url,
+    plain_text,
+    word_count,
+)
 from pipeline.listfile.model import ColumnRole, SkipReason
 
 MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
@@ -35,10 +42,7 @@ class HtmlCell:
     def title_text(self) -> str:
         """`Title<br><i>A. Author, B. Author</i>`: the title on the first line the cell breaks
         into, when more follows it; the whole text otherwise."""
-        first = next(
-            (line for line in self.lines if len(line.split()) + len(_IDEOGRAPH.findall(line)) >= 2),
-            None,
-        )
+        first = next((line for line in self.lines if word_count(line) >= 2), None)
         if first is None or len(self.lines) < 2 or first != self.lines[0]:
             return self.text
         return first
@@ -141,7 +145,6 @@ def _span(value: str | None) -> int:
         return 1
 
 
-_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _BREAK = "\x00"  # where a `<br>` was, inside a cell's collected text
 
 

@@ -36,6 +36,7 @@ from pipeline.listfile.markdown import (
     find_urls,
     is_http_url,
     plain_text,
+    word_count,
 )
 from pipeline.listfile.model import SKIP_MESSAGES, SkipReason
 from pipeline.listfile.venues import find_venue
@@ -79,7 +80,6 @@ _SENTENCE_END = re.compile(
 )
 _MIN_TITLE_WORDS = 2
 _ESCAPED_TAG = re.compile(r"^(\s*)\\\[([^\[\]]{1,60})\\\]")
-_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?!\d)")  # 2105.08252: May 2021
@@ -203,7 +203,7 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
     before = text[: found.start()]
-    words = len(before.split()) + len(_IDEOGRAPH.findall(before))
+    words = word_count(before)
     if not dated or words == 0:
         return body, []
     if words < _MIN_TITLE_WORDS and not (find_venue(inner) and year_from_text(inner)):
@@ -655,7 +655,7 @@ def read_item(
     if title is not None and not re.search(r"[^\W\d_]", title):
         # `* [[Paper](url)] · [video](url)`: links and a separator; `[5], [6], [15]`: numbers
         title = None
-    words = len(title.split()) + len(_IDEOGRAPH.findall(title)) if title else 0
+    words = word_count(title) if title else 0
     short = words < _MIN_TITLE_WORDS and len(title) < 12 if title else True
     # `**AdaBoost** [[Paper]]`, `GoogLeNet [[Paper]](arxiv.org/pdf/1409.4842)`: a paper known
     # by its name, bold or with a link that is surely to the paper (an id resolves it)

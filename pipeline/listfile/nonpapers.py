@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.listfile.links import PAPER_HOSTS
-from pipeline.listfile.markdown import plain_text
+from pipeline.listfile.markdown import plain_text, word_count
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
 
@@ -124,7 +124,6 @@ def _on_paper_host(url: str) -> bool:
     return any(f"//{host}" in lowered or f".{host}" in lowered for host in PAPER_HOSTS)
 
 
-_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NAME_WORDS = 2
 _FUNCTION_WORD = re.compile(r"\s(?:for|of|the|with|in|on|to|and|via|from|by|a|an|is|are)\s")
 
@@ -156,7 +155,7 @@ def non_paper_row(
     # `WidgetKit`, `Widget Lab`: a name; `Networks for Widgets`, `Learning Über Widgets` and
     # `多模态大模型的评测基准` read as titles
     phrase = _FUNCTION_WORD.search(title) is not None
-    words = len(title.split()) + len(_IDEOGRAPH.findall(title))
+    words = word_count(title)
     unlinked_name = (
         words <= _NAME_WORDS and ":" not in title and not phrase and not find_venue(venue or "")
     )

@@ -573,6 +573,16 @@ def _heading_text(text: str, number: int, state: ParseState) -> str:
     return " ".join(text.split())
 
 
+def _take_entry(entry: Entry, lines: list[Line], index: int, after: int, state: ParseState) -> int:
+    """Record the entry read from `lines[index:after]`: its first line stands for it, the
+    others are kept as text. Returns the index after it."""
+    state.entries.append(entry)
+    state.block(BulletEntry(lines[index], entry.position))
+    for rest in lines[index + 1 : after]:
+        state.text(rest)
+    return after
+
+
 def parse_list(text: str, source: str = "<string>") -> ListDocument:
     """Parse a Markdown list. Pure: no I/O; `source` only names the input in diagnostics."""
     lines = split_lines(text)
@@ -634,20 +644,12 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         elif _HTML_TITLE_LINK.match(line.text):
             entry, after = _html_link_entry(lines, index, state)
             if entry is not None:
-                state.entries.append(entry)
-                state.block(BulletEntry(line, entry.position))
-                for rest in lines[index + 1 : after]:
-                    state.text(rest)
-                index = after
+                index = _take_entry(entry, lines, index, after, state)
                 continue
         if line.text.strip() and not BLOCK_START.match(line.text):
             entry, after = _paragraph_entry(lines, index, state)
             if entry is not None:
-                state.entries.append(entry)
-                state.block(BulletEntry(line, entry.position))
-                for rest in lines[index + 1 : after]:
-                    state.text(rest)
-                index = after
+                index = _take_entry(entry, lines, index, after, state)
                 continue
         state.text(line)
         index += 1
