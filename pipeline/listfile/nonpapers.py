@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.listfile.links import PAPER_HOSTS
-from pipeline.listfile.markdown import plain_text, word_count
+from pipeline.listfile.links import PAPER_HOSTS, names_a_paper, on_code_host
+from pipeline.listfile.markdown import find_links, plain_text, word_count
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
 
@@ -26,7 +26,8 @@ NON_PAPER_SECTION = re.compile(
 _RESOURCE = (
     r"talks?|tutorials?|videos|blogs?|podcasts?|courses?|lectures?|implementations?|tools?|"
     r"toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|competitions?|challenges|news|"
-    r"updates?|star history|slides|demos?|codebases?|software|packages?|github|books?|"
+    r"updates?|star history|slides|demos?|codebases?|software|packages?|github|(?:text)?books?|"
+    r"webcasts?|"
     r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
     r"feedback|workshops?|conferences?|events?|datasets?|benchmarks?|notebooks?|"
     r"(?:jupyter|colab)(?: notebooks?| tutorials?)?|"
@@ -53,7 +54,12 @@ NON_PAPER_HEADING = re.compile(
 )
 _ENDS_IN_RESOURCE = re.compile(
     r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
-    r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?)$"
+    r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?|datasets?)$"
+)
+# Headings of learning material: under them a PDF is the book, the slides or the notes
+_MATERIAL = re.compile(
+    r"(?i)\b(?:(?:text)?books?|courses?|lectures?|lecture notes|talks?|tutorials?|slides|videos?|"
+    r"podcasts?|keynotes?|reading materials?)\b|书|课程|教程|演讲|视频|讲义"
 )
 
 # Venue cells that name a kind of resource, not where a paper appeared.
@@ -90,6 +96,8 @@ _SITE_URL = re.compile(
     r"(?i)^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|discord\.gg|discord\.com|slack\.com|"
     r"t\.me|facebook\.com|instagram\.com|linkedin\.com|youtube\.com|youtu\.be|"
     r"kaggle\.com|colab\.research\.google\.com|readthedocs\.io|huggingface\.co/(?:datasets|spaces)|"
+    # an encyclopedia's article, a shop's or a catalogue's page for a book
+    r"wikipedia\.org|amazon\.[a-z.]{2,6}|books\.google\.[a-z.]{2,6}|goodreads\.com|"
     r"docs\.[\w.-]+)(?:/|$)"
 )
 _POST_HOST = re.compile(
@@ -117,6 +125,22 @@ def is_non_paper_heading(heading: str) -> bool:
     (each side of a bilingual `|` heading is tried)."""
     parts = [bare_heading(part) for part in heading.split("|")]
     return any(NON_PAPER_HEADING.match(part) or _ENDS_IN_RESOURCE.match(part) for part in parts)
+
+
+def paper_among_resources(heading: str, paper_url: str | None, title: str, markdown: str) -> bool:
+    """Whether an item under a resource heading (`Tools`, `Books`) is a paper all the same: its
+    link surely names a paper (under books, courses or talks a PDF is the material itself), and
+    its title is not the name of a repository it links (`[Tool](github) - what it does
+    ([paper](arxiv))` is the tool, cited with its paper)."""
+    if paper_url is None:
+        return False
+    if not names_a_paper(paper_url, pdf=_MATERIAL.search(bare_heading(heading)) is None):
+        return False
+    named = title.strip().casefold()
+    return not any(
+        on_code_host(link.url) and plain_text(link.text).strip().casefold() == named
+        for link in find_links(markdown)
+    )
 
 
 def _on_paper_host(url: str) -> bool:
@@ -205,14 +229,16 @@ _CALL_TO_ACTION = re.compile(
 )
 # `Brown CSCI 2270 Advanced Topics`, `Stanford CS229: Machine Learning`, `PhD qualifying exam`
 _COURSE = re.compile(
-    r"(?:^|\s)(?:CS|CSCI|CSE|EE|ECE|COS|COMP|INFO|STAT|MATH)\s?\d{3,4}[A-Z]?\b"
-    r"|(?i:\bqualifying exams?\b|\bsyllabus\b|\blecture notes\b)"
+    r"(?:^|\s)(?:CS|CSCI|CSE|EE|ECE|COS|COMP|INFO|STAT|MATH)\s?\d{3,4}[A-Za-z]?\b"
+    r"|(?i:\bqualifying exams?\b|\bsyllabus\b|\b(?:lecture|reading|class|study) notes\b)"
 )
 # `(CBDAR2019 keynote)`, `(CVPR 2020 Tutorial)`: an event named in an aside
 _EVENT_ASIDE = re.compile(
     r"(?i)[(\[][^()\[\]]{0,40}\S\s+(?:keynote|tutorial|invited talk|talk)s?\b"
     r"[^()\[\]]{0,20}[)\]]"  # a word before it: not a `[talk]` link's label
 )
+# `CS 262a class summary slides`, `Lecture 3 slides`
+_SLIDES_TITLE = re.compile(r"(?i)\b(?:slides|slide deck)\W*$")
 _PROCEEDINGS = re.compile(r"(?i)^\W*proceedings of (?:the )?\w+")
 # `Slides on X`, `Tutorial on [X](url)`, `Datasets for X`, `**News**: X`, `Google AI Blog: X`
 _RESOURCE_LEAD = re.compile(
@@ -247,7 +273,7 @@ def non_paper_item(
             return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
     if _COURSE.search(words) and not sure_paper_link:
         return SkipReason.EVENT, "a course, not a paper"
-    if _EVENT_ASIDE.search(text):  # said in so many words: even a PDF is its slides
+    if _EVENT_ASIDE.search(text) or _SLIDES_TITLE.search(words):  # even a PDF is its slides
         return SkipReason.EVENT, "a keynote, tutorial or talk, not a paper"
     if (_EVENT.search(words) or _CALL.search(f"{words} {text}")) and not sure_paper_link:
         return SkipReason.EVENT, "a workshop, challenge, tutorial or talk, not a paper"

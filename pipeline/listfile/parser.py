@@ -21,7 +21,7 @@ from pipeline.listfile.items import (
     venue_label,
 )
 from pipeline.listfile.links import is_link_word, link_kind, link_word_kind, names_a_paper
-from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text
+from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text, word_count
 from pipeline.listfile.model import (
     BulletEntry,
     Cell,
@@ -33,7 +33,7 @@ from pipeline.listfile.model import (
     Skipped,
     SkipReason,
 )
-from pipeline.listfile.nonpapers import non_paper_item, non_paper_row
+from pipeline.listfile.nonpapers import non_paper_item, non_paper_row, paper_among_resources
 from pipeline.listfile.render import indentation
 from pipeline.listfile.sections import SHORT_NAME_WORDS, resource_entries, without_entries
 from pipeline.listfile.state import (
@@ -202,7 +202,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     inherited = state.labels[-1][1] if state.labels else None
     reading = read_item(content, _continuation(rest), inherited)
     non_paper = state.non_paper_section()
-    if non_paper is not None and not _surely_a_paper(reading):
+    if non_paper is not None and not _a_paper_under(non_paper, reading, content):
         # A section named for tools, talks or contents holds no papers, unless an item says
         # it is one: a title with a link that surely names a paper (`Toolbox` papers).
         if "](" in content or find_urls(content):
@@ -244,16 +244,9 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     # what the item says beats a venue and year (`**[Oct 2021]** Release of [v2](url)`); only
     # a link that surely names a paper beats it
     sure_link = reading.paper_url is not None and names_a_paper(reading.paper_url)
-    not_paper = non_paper_item(reading.title, sure_link, reading.has_links, plain_text(content))
+    not_paper = _why_not_a_paper(reading, sure_link, content)
     if not_paper is not None:
         state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
-        return None, end
-    # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
-    # product. A paper title linked to a post about it (more than three words) stays a paper.
-    post = non_paper_row(reading.title, reading.paper_url, reading.venue, mostly_linked=False)
-    blog = post is not None and post[0] is SkipReason.BLOG_POST
-    if post is not None and (len(reading.title.split()) <= 3 or not blog):
-        state.skipped.append(Skipped(line.number, *post, doubtful=False))
         return None, end
     if _a_described_site(reading, content):
         reason = "a short name linked to a site and described, no paper link, venue or year"
@@ -263,6 +256,36 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         )
         return None, end
     return _item_entry(reading, line, state), end
+
+
+def _why_not_a_paper(
+    reading: ItemReading, sure_link: bool, markdown: str
+) -> tuple[SkipReason, str] | None:
+    """What an item that reads as a paper is instead, from what it says (an event, a course,
+    a changelog line) and where its title links (a post, a social or shop page)."""
+    assert reading.title is not None  # noqa: S101 - asked of items read as papers
+    said = plain_text(_without_label_links(markdown, reading.title))
+    not_paper = non_paper_item(reading.title, sure_link, reading.has_links, said)
+    if not_paper is not None:
+        return not_paper
+    # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
+    # product. A paper title linked to a post about it (more than three words) stays a paper.
+    post = non_paper_row(reading.title, reading.paper_url, reading.venue, mostly_linked=False)
+    blog = post is not None and post[0] is SkipReason.BLOG_POST
+    if post is not None and (len(reading.title.split()) <= 3 or not blog):
+        return post
+    return None
+
+
+def _without_label_links(markdown: str, title: str) -> str:
+    """The item without its labelled links (`[[Youtube talk](url)]` names where a link goes,
+    not what the item is); the link of its title stays."""
+    pieces, cursor = [], 0
+    for link in find_links(markdown):
+        if plain_text(link.text).strip() != title.strip() and word_count(link.text) <= 3:
+            pieces.append(markdown[cursor : link.start])
+            cursor = link.end
+    return "".join(pieces) + markdown[cursor:]
 
 
 _DESCRIBED = re.compile(r"^\s*[-\u2013\u2014:]\s*\S+\s+\S+")  # ` - A corpus of widgets.`
@@ -298,6 +321,16 @@ def _surely_a_paper(reading: ItemReading) -> bool:
     # no paper link at all: its links, if any, are its code (`Title *IROS 2005* [code](url)`)
     only_code = not reading.has_links or bool(reading.code_urls)
     return only_code and reading.venue is not None and reading.year_text is not None
+
+
+def _a_paper_under(heading: str, reading: ItemReading, markdown: str) -> bool:
+    """Whether an item under a resource heading is a paper all the same (see
+    `paper_among_resources`), or a citation without a link (a title with venue and year)."""
+    if reading.skip is not None or not reading.title:
+        return False
+    if reading.paper_url is None:
+        return _surely_a_paper(reading)
+    return paper_among_resources(heading, reading.paper_url, reading.title, markdown)
 
 
 def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None:
@@ -395,7 +428,7 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
     reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
-    if section is not None and not _surely_a_paper(reading):
+    if section is not None and not _a_paper_under(section, reading, line.text):
         if reading.has_links:
             reason = f"in section {section!r}, which holds no papers"
             state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
@@ -409,7 +442,7 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
             state.skipped.append(Skipped(line.number, kind, reason, False))
         return None, index + 1
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
-    not_paper = non_paper_item(reading.title, _surely_a_paper(reading), reading.has_links)
+    not_paper = _why_not_a_paper(reading, _surely_a_paper(reading), line.text)
     if not_paper is not None:
         state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
         return None, end
@@ -503,9 +536,10 @@ def _html_link_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     reading = read_item(" ".join(markdown.split()))
     if reading.skip is not None or reading.paper_url is None or reading.title is None:
         return None, index + 1
-    if state.non_paper_section() is not None and not _surely_a_paper(reading):
+    section = state.non_paper_section()
+    if section is not None and not _a_paper_under(section, reading, markdown):
         return None, index + 1
-    if non_paper_item(reading.title, _surely_a_paper(reading), True) is not None:
+    if _why_not_a_paper(reading, _surely_a_paper(reading), markdown) is not None:
         return None, index + 1
     return _item_entry(reading, lines[index], state), index + 1
 
@@ -606,6 +640,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             title = _heading_text(heading.group(2) or "", line.number, state)
             state.block(Heading(line, level, title))
             state.section = title
+            state.sections.append((line.number, title))
             state.outline = [(lvl, text) for lvl, text in state.outline if lvl < level]
             state.outline.append((level, title))
             state.labels, state.link_labels = [], []
@@ -623,6 +658,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             and not BLOCK_START.match(previous.text)
         ):
             state.section = _heading_text(previous.text, previous.number, state)
+            state.sections.append((previous.number, state.section))
         if LIST_ITEM.match(line.text):
             entry, after = _list_item(lines, index, state)
             if entry is not None:
@@ -655,7 +691,8 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         index += 1
     state.flush()
     blocks, entries = tuple(state.blocks), tuple(state.entries)
-    dropped = resource_entries(entries)
+    known = [state.section_at(item.line) for item in state.skipped if not item.doubtful]
+    dropped = resource_entries(entries, known)
     if dropped:
         blocks, entries, skipped = without_entries(blocks, entries, dropped)
         state.skipped += skipped

@@ -9,6 +9,7 @@ each, in case the reader is wrong.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -44,16 +45,26 @@ def _a_site_name(entry: Entry) -> bool:
     )
 
 
-def resource_entries(entries: Sequence[Entry]) -> set[int]:
-    """The positions of entries that sit in a section of site names (see the module doc)."""
+def resource_entries(
+    entries: Sequence[Entry], skipped_sections: Sequence[str | None] = ()
+) -> set[int]:
+    """The positions of entries that sit in a section of site names (see the module doc).
+    Items already known not to be papers (`skipped_sections`: the section of each) count
+    with the names: a section's judgement does not turn on how many were told apart before."""
     sections: dict[str | None, list[Entry]] = {}
     for entry in entries:
         sections.setdefault(entry.section, []).append(entry)
+    skipped = Counter(skipped_sections)
     dropped: set[int] = set()
-    for members in sections.values():
+    for section, members in sections.items():
         bullets = [entry for entry in members if entry.kind == "bullet"]
         names = [entry for entry in bullets if _a_site_name(entry)]
-        if len(names) >= _MIN_ITEMS and len(names) >= _RESOURCE_SHARE * len(bullets):
+        resources = len(names) + skipped[section]
+        if (
+            names
+            and resources >= _MIN_ITEMS
+            and resources >= _RESOURCE_SHARE * (len(bullets) + skipped[section])
+        ):
             dropped.update(entry.position for entry in names)
     return dropped
 

@@ -4,6 +4,7 @@ table readers share. Pure."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -41,6 +42,7 @@ class ParseState:
     section: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
     outline: list[tuple[int, str]] = field(default_factory=list)  # the headings above, by level
+    sections: list[tuple[int, str]] = field(default_factory=list)  # (line, section) in order
     labels: list[tuple[int, str]] = field(default_factory=list)  # venue-only parent items
     # items whose links belong to the citations below them: (depth, paper URLs, code, count)
     link_labels: list[tuple[int, list[str], tuple[str, ...], int]] = field(default_factory=list)
@@ -53,6 +55,11 @@ class ParseState:
         ):
             found.append(self.section)
         return found[-1] if found else None
+
+    def section_at(self, line: int) -> str | None:
+        """The section a line sits in (the last heading read before it)."""
+        index = bisect_right(self.sections, line, key=lambda section: section[0])
+        return self.sections[index - 1][1] if index else None
 
     def text(self, line: Line) -> None:
         self.pending_text.append(line)

@@ -44,7 +44,7 @@ from pipeline.listfile.model import (
     Table,
     TableRow,
 )
-from pipeline.listfile.nonpapers import non_paper_row
+from pipeline.listfile.nonpapers import non_paper_row, paper_among_resources
 from pipeline.listfile.sections import SHORT_NAME_WORDS
 from pipeline.listfile.state import (
     BLOCK_START,
@@ -319,7 +319,9 @@ def parse_table(
             entry = _table_entry(table, row, state)
             if entry is None:
                 pass
-            elif section and not (entry.paper_url and names_a_paper(entry.paper_url)):
+            elif section and not paper_among_resources(
+                section, entry.paper_url, entry.title, line.text
+            ):
                 why = f"in section {section!r}, which holds no papers"
                 state.skipped.append(
                     Skipped(line.number, SkipReason.NON_PAPER_SECTION, why, doubtful=False)
@@ -446,7 +448,7 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
         reason: tuple[SkipReason, str] | None = None
         if reading.skip is not None:
             reason = reading.skip, reading.skip_reason or ""
-        elif section and not (reading.paper_url and names_a_paper(reading.paper_url)):
+        elif section and not paper_among_resources(section, reading.paper_url, reading.title, ""):
             reason = SkipReason.NON_PAPER_SECTION, f"in section {section!r}, which holds no papers"
         reason = reason or non_paper_row(
             reading.title, reading.paper_url, reading.venue, mostly_linked=mostly_linked

@@ -309,3 +309,54 @@ def test_more_items_that_say_they_are_not_papers(item: str) -> None:
 def test_more_resource_headings(heading: str) -> None:
     text = f"## {heading}\n\n- [A Practical Widget Handbook](http://widgets.example/book) 2019\n"
     assert parse_list(text).entries == ()
+
+
+def test_a_tool_named_by_its_repository_is_not_its_paper_under_a_resource_heading() -> None:
+    text = (
+        "## Software\n\n"
+        f"- [WidgetGym]({CODE}) - Environments for widget tuning ([paper]({ARXIV})).\n"
+        f"- [Learning to Tune Widgets with Gyms]({ARXIV}) [[code]]({CODE})\n"
+    )
+    # the paper of a toolbox section is read; the tool cited with its paper is not
+    assert _entries(text) == [(4, "Learning to Tune Widgets with Gyms", ARXIV)]
+
+
+def test_under_books_or_courses_a_pdf_is_the_material_and_an_arxiv_paper_is_a_paper() -> None:
+    book = "[A Mathematical Introduction to Widget Handling](https://uni.example/~w/book.pdf)"
+    paper = f"[A Survey of Widget Handling Methods]({ARXIV})"
+    for heading in ("Book", "Textbooks", "Lectures", "Courses and Slides"):
+        text = f"## {heading}\n\n- {book}\n- {paper}\n"
+        assert _entries(text) == [(4, "A Survey of Widget Handling Methods", ARXIV)], heading
+    # under a tools heading a PDF with a title is the tool's paper
+    assert _entries(f"## Tools\n\n- {book}\n") == [
+        (3, "A Mathematical Introduction to Widget Handling", "https://uni.example/~w/book.pdf")
+    ]
+
+
+def test_a_table_of_datasets_by_name_under_a_dataset_heading_is_not_read() -> None:
+    text = (
+        "## Widget Grasping Dataset\n\n"
+        "| Name | Features | Paper |\n|---|---|---|\n"
+        f"| Widget-Net | widget network | [Paper]({ARXIV}) |\n"
+        "| Cornell | | Paper |\n| Jacquard | | Paper |\n| WidgetNet-1Billion | | |\n"
+    )
+    assert _entries(text) == [(5, "Widget-Net", ARXIV)]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "GMM: [Gaussian Mixture Widget](https://en.wikipedia.org/wiki/Mixture_model)",
+        "[Business Widget Science: Combining Widgets and Economics to Optimize Decisions]"
+        "(https://www.amazon.com/Business-Widget-Science/dp/1260452778)",
+        "[CS 262a @ Uni: Advanced Topics in Widget Systems](https://uni.github.io/cs262a/)",
+        "[Ann Lee's paper reading notes](https://annlee.example/), with a focus on widgets",
+        "[CS 262a Fall 2020 class summary slides](https://uni.github.io/cs262a/notes/26.pdf)",
+    ],
+)
+def test_encyclopedia_shop_course_notes_and_slides_items_are_not_papers(item: str) -> None:
+    text = f"## Papers\n\n- [Widget Nets for Widget Tasks]({ARXIV}) *CVPR 2016*\n- {item}\n"
+    assert _entries(text) == [(3, "Widget Nets for Widget Tasks", ARXIV)]
+    # the same as a paragraph of its own
+    paragraph = f"## Papers\n\n- [Widget Nets for Widget Tasks]({ARXIV}) *CVPR 2016*\n\n{item}\n"
+    assert _entries(paragraph) == [(3, "Widget Nets for Widget Tasks", ARXIV)]

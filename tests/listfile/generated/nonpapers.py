@@ -7,7 +7,15 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from tests.listfile.generated.records import flip, pick, subset
+from tests.listfile.generated.records import (
+    CONTENT_WORDS,
+    flip,
+    identifier,
+    num,
+    pick,
+    subset,
+    titles,
+)
 from tests.listfile.generated.shapes import TOOLS, Chunk
 
 
@@ -40,15 +48,96 @@ def contents(draw: st.DrawFn) -> Chunk:
     return _section(draw, ("Contents", "Table of Contents", "Table of contents", "Overview"), body)
 
 
+def _arxiv_url(draw: st.DrawFn) -> str:
+    kind = pick(draw, ("abs", "pdf"))
+    number = f"{num(draw, 15, 24)}{num(draw, 1, 12):02d}.{num(draw, 1, 29999):05d}"
+    return f"https://arxiv.org/{kind}/{number}"
+
+
+def _description(draw: st.DrawFn) -> str:
+    words = [pick(draw, CONTENT_WORDS).lower() for _ in range(num(draw, 2, 7))]
+    return f"{pick(draw, ('A', 'An open-source', 'The'))} {' '.join(words)}"
+
+
+def tool_item(draw: st.DrawFn) -> str:
+    """A tool named by its repository and described; it may cite its paper, and stays a tool:
+    `[WidgetGym](github) - Environments for widgets ([paper](arxiv)).`"""
+    if flip(draw):
+        name, url, description = pick(draw, TOOLS)
+    else:
+        name = pick(draw, ("", "py", "Open")) + identifier(draw, num(draw, 3, 9))
+        url = f"https://github.com/{identifier(draw, 5)}/{name}"
+        description = _description(draw)
+    item = f"[{name}]({url}) {pick(draw, ('-', ':', '—'))} {description}"
+    if flip(draw):
+        cited = pick(draw, ("paper", "Paper", "PDF", "arXiv"))
+        item += f" ([{cited}]({_arxiv_url(draw)}))"
+    return item + pick(draw, ("", ".", " (2020)."))
+
+
 def tools(draw: st.DrawFn) -> Chunk:
-    items = (
-        *(f"[{n}]({u}) - {d} (2020)." for n, u, d in TOOLS),
-        "[Hugging Face Transformers](https://github.com/huggingface/transformers) - "
-        "State-of-the-art ML for PyTorch, TensorFlow and JAX, since 2018",
+    items = [tool_item(draw) for _ in range(num(draw, 1, 4))]
+    return _section(draw, ("Tools", "Tools & Libraries", "Software", "Frameworks"), _bullets(items))
+
+
+def _bullets(items: list[str], marker: str = "-") -> list[str]:
+    return [f"{marker} {item}" for item in items]
+
+
+def books(draw: st.DrawFn) -> Chunk:
+    """Books, courses and lecture notes with generated titles: a PDF among them is the book or
+    the notes, not a paper; so is a shop's, a catalogue's or a course's page."""
+    items = []
+    for _ in range(num(draw, 1, 4)):
+        title = titles(draw)
+        site = identifier(draw, 6)
+        url = pick(
+            draw,
+            (
+                f"https://www.{site}.edu/~{identifier(draw, 4)}/book.pdf",
+                f"https://www.amazon.com/{site}/dp/{num(draw, 10**9, 10**10 - 1)}",
+                f"https://books.google.com/books?id={identifier(draw, 8)}",
+                f"https://{site}.github.io/notes/{num(draw, 1, 30)}.pdf",
+            ),
+        )
+        author = pick(
+            draw, ("", " *Jane Doe*", ", by Ann Lee and Bo Li", f" ({num(draw, 1990, 2024)})")
+        )
+        items.append(f"[{title}]({url}){author}")
+    headings = (
+        "Books",
+        "Book",
+        "Textbooks",
+        "Lecture Notes",
+        "Courses",
+        "Webcasts and Online Courses",
     )
-    return _section(
-        draw, ("Tools", "Tools & Libraries", "Software", "Frameworks"), _subset(draw, items)
-    )
+    return _section(draw, headings, _bullets(items))
+
+
+def dataset_table(draw: st.DrawFn) -> Chunk:
+    """Datasets by name in a table under a `<Topic> Dataset` heading; rows may say `Paper`
+    without a link."""
+    topic = " ".join(pick(draw, CONTENT_WORDS) for _ in range(num(draw, 1, 2)))
+    heading = f"{topic} {pick(draw, ('Dataset', 'Datasets'))}"
+    rows = ["| Name | Features | Paper |", "|---|---|---|"]
+    for _ in range(num(draw, 2, 5)):
+        name = identifier(draw, num(draw, 3, 8)).upper() + pick(draw, ("", "-Net", "-1Billion"))
+        rows.append(
+            f"| {name} | {pick(draw, ('', _description(draw)))} | {pick(draw, ('Paper', ''))} |"
+        )
+    return Chunk((f"### {heading}", "", *rows))
+
+
+def glossary(draw: st.DrawFn) -> Chunk:
+    """Abbreviations explained by an encyclopedia's article: never papers, whatever the heading."""
+    items = []
+    for _ in range(num(draw, 1, 4)):
+        words = [pick(draw, CONTENT_WORDS) for _ in range(num(draw, 2, 4))]
+        abbreviation = "".join(word[0].upper() for word in words)
+        page = "_".join(words)
+        items.append(f"{abbreviation}: [{' '.join(words)}](https://en.wikipedia.org/wiki/{page})")
+    return _section(draw, ("Abbreviations", "Glossary", "Methods compared"), _bullets(items))
 
 
 def datasets(draw: st.DrawFn) -> Chunk:
@@ -202,6 +291,9 @@ NonPaper = Callable[[st.DrawFn], Chunk]
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
     "contents": contents,
     "tools": tools,
+    "books": books,
+    "dataset_table": dataset_table,
+    "glossary": glossary,
     "datasets": datasets,
     "workshops": workshops,
     "tutorials": tutorials,

@@ -801,8 +801,11 @@ def toolbox(draw: st.DrawFn) -> Chunk:
     )
     records = unique_papers(draw, maximum=3, need_paper=True)
     tools = subset(draw, TOOLS)[:3]
+    # a tool may cite its paper and is still the tool
+    cites = [pick(draw, ("", f" ([paper](https://arxiv.org/abs/2109.0{n:04d}))")) for n in range(3)]
     items: list[tuple[str, Paper | None]] = [
-        (f"[{n}]({u}) {pick(draw, ('-', ':', '—'))} {d}.", None) for n, u, d in tools
+        (f"[{n}]({u}) {pick(draw, ('-', ':', '—'))} {d}{cite}.", None)
+        for (n, u, d), cite in zip(tools, cites, strict=False)
     ]
     for paper in records:
         assert paper.paper is not None
