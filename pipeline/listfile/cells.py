@@ -284,11 +284,28 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     text = _EMPTY_BRACKETS.sub(" ", text)  # `Title [[code](url)]`: the link's brackets
     title = cited_title(plain_text(_title_part(text)))
     # `Title [code](u), [code](v)`: the separators left between the links
-    title = without_repeated_tag(title).strip(" ,;/|\u00b7")
+    title = _without_dated_aside(without_repeated_tag(title).strip(" ,;/|\u00b7"))
     # a link labelled `Code` or `Video` in the title cell is not the paper, wherever it points
     labelled = {link.url for link in links if link_word_kind(plain_text(link.text)) in _NOT_PAPER}
     paper = next((url for url in urls if url not in labelled), None)
     return title, paper
+
+
+# `Title (Physical Chemistry Chemical Physics, 2020)`: where and when, after the title
+_DATED_ASIDE = re.compile(r"^(?P<title>.*?\S)\s*\((?P<aside>[A-Z][^()]{1,118})\)[\s.]*$")
+_ASIDE_TITLE_WORDS = 3
+
+
+def _without_dated_aside(title: str) -> str:
+    """A title cell's title without the venue and year that close it in parentheses (the row
+    keeps the year: it is read from the cell's other text)."""
+    found = _DATED_ASIDE.match(title)
+    if found is None or _words(found.group("title")) < _ASIDE_TITLE_WORDS:
+        return title
+    aside = found.group("aside")
+    if year_from_text(aside) is None or not re.search(r"[^\W\d_]{2}", aside):
+        return title
+    return found.group("title")
 
 
 _NOT_PAPER = frozenset({"code", "other"})

@@ -349,9 +349,20 @@ def _clean_title(text: str) -> str:
     return " ".join(title.split())
 
 
+# The document type that closes a title in a GB/T 7714 citation: journal, conference, book,
+# thesis, report, patent, standard, online item
+_DOCUMENT_TYPE = re.compile(r"(?<=\S)\[(?:J|C|M|D|A|R|P|S|N|Z|EB/OL|J/OL|C/OL|M/OL|DB/OL)\](?!\()")
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
+    typed = _DOCUMENT_TYPE.search(text.split("](", 1)[0])
+    if typed is not None:
+        # `Zhu R, Wu Z, et al. Title[J]. Venue, 2020.` (GB/T 7714): the sentence the marker ends
+        title = re.split(r"(?<=\.)\s+", text[: typed.start()].rstrip())[-1]
+        if len(title.split()) >= _MIN_TITLE_WORDS:
+            return _clean_title(title), text[typed.end() :], []
     bold = _BOLD.match(text)
     if bold:
         # `**Title (ICDE 2020) [[**Paper**](url)]**`: the bold ends at the label's own `**`
@@ -462,8 +473,8 @@ def _without_urls(text: str) -> str:
 
 _UNKNOWN_VENUE = re.compile(
     r"^(?!(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\S+$)"  # `Oct 2021`
-    r"[A-Z][\w&.'-]*\s+(?:(?:[A-Z][\w&.'-]*|on|of|and|for|in|the|&)\s+){0,8}"
-    r"(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`, `IEEE Trans. on X 2020`
+    r"[A-Z][\w&.'-]*(?:\s+(?:[A-Z][\w&.'-]*|on|of|and|for|in|the|&)){0,8}"
+    r",?\s+(?:'\s?\d\d|(?:19|20)\d\d)$"  # `Nature Machine Intelligence 2012`, `Nature, 2020`
 )
 
 
@@ -482,7 +493,11 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     year is written in."""
     text = _without_urls(text)
     candidates = [*tags]
-    candidates += [next(g for g in m.groups() if g) for m in _EMPHASIS.finditer(text)]
+    for found in _EMPHASIS.finditer(text):
+        emphasis = next(g for g in found.groups() if g)
+        # `*Zhang X, Wu H. SIGMOD, 2021*`: authors, then the venue in its last sentence
+        last = re.split(r"(?<=[^\W\d_]{2})\.+\s+", emphasis)[-1]
+        candidates += [last, emphasis] if last != emphasis else [emphasis]
     venue = next((plain_text(c) for c in candidates if find_venue(plain_text(c))), None)
     year_text = next((plain_text(c) for c in candidates if year_from_text(plain_text(c))), None)
     if venue is None:

@@ -54,7 +54,8 @@ NON_PAPER_HEADING = re.compile(
 )
 _ENDS_IN_RESOURCE = re.compile(
     r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
-    r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?|datasets?)$"
+    r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?|datasets?|"
+    r"workshops|conferences|courses|lectures|podcasts|competitions|challenges|events)$"
 )
 # Headings of learning material: under them a PDF is the book, the slides or the notes
 _MATERIAL = re.compile(

@@ -21,7 +21,14 @@ from pipeline.listfile.items import (
     venue_label,
 )
 from pipeline.listfile.links import is_link_word, link_kind, link_word_kind, names_a_paper
-from pipeline.listfile.markdown import find_links, find_urls, is_http_url, plain_text, word_count
+from pipeline.listfile.markdown import (
+    Link,
+    find_links,
+    find_urls,
+    is_http_url,
+    plain_text,
+    word_count,
+)
 from pipeline.listfile.model import (
     BulletEntry,
     Cell,
@@ -393,13 +400,31 @@ def _paragraph_end(lines: list[Line], index: int) -> int:
     return end
 
 
+_LEADING_IMAGES = re.compile(r"^(?:\s*!\[[^\[\]]{0,200}\]\([^()\s]{1,500}\))+\s*")
+# `*Zhang X, Wu H, et al. SIGMOD, 2021.*`, `_A. Author, B. Author. VLDB 2023_ [[paper](url)]`
+_ITALIC_OPENING = re.compile(r"^\s{0,3}(?:\*(?!\*)|_(?!_))\S")
+
+
+def _text_links(text: str) -> list[Link]:
+    return [link for link in find_links(text) if not link.is_image]
+
+
+def _a_citation_line(text: str) -> bool:
+    """An italic line of authors and venue, with its links or a year: the rest of a title
+    written as a paragraph of its own."""
+    if not _ITALIC_OPENING.match(text) or _PARAGRAPH_ENTRY_START.match(text):
+        return False
+    return bool(_text_links(text)) or re.search(r"\b(?:19|20)\d\d\b", text) is not None
+
+
 def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
     """A paper written as a paragraph: a bold or numbered (`[12]`) title line, then lines
     with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
     paragraph of links). Only paragraphs that carry a paper link are read as papers."""
     line = lines[index]
     end = _paragraph_end(lines, index)
-    opened = _PARAGRAPH_ENTRY_START.match(LEADING_DECORATION.sub("", line.text)) is not None
+    undecorated = _LEADING_IMAGES.sub("", LEADING_DECORATION.sub("", line.text))
+    opened = _PARAGRAPH_ENTRY_START.match(undecorated) is not None
     short = end - index <= _SHORT_PARAGRAPH
     if not opened and not (short and _a_paper_link_in(line.text) and not _prose(line.text)):
         return None, index + 1
@@ -419,6 +444,18 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         links_end = _paragraph_end(lines, after_blank)
         rest += [r.text for r in lines[after_blank:links_end]]
         end = links_end
+    elif (
+        opened
+        and after_blank < len(lines)
+        and not lines[end].text.strip()
+        and not any(_text_links(text) for text in [line.text, *rest])
+        and _a_citation_line(lines[after_blank].text)
+    ):
+        # `**Title** ![](badge)`, a blank line, then `*Authors. SIGMOD, 2021.* [[paper](url)]`:
+        # a title without links, and its authors, venue and links as the next paragraph
+        cited_end = _paragraph_end(lines, after_blank)
+        rest += [r.text for r in lines[after_blank:cited_end]]
+        end = cited_end
     if not any(_has_links(text) for text in [line.text, *rest]):
         # `**Title**`, then `- Paper: https://...` / `- code: [url](url)` items: its links
         list_end = _link_list_end(lines, end)
@@ -427,7 +464,8 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
             end = list_end
     if inline_problem([line.text, *rest], cells=False):
         return None, index + 1
-    reading = read_item(line.text.strip(), [_HARD_BREAK.sub(" ", text) for text in rest])
+    first = _LEADING_IMAGES.sub("", line.text).strip()  # `![](badge)**Title**`: its badges
+    reading = read_item(first, [_HARD_BREAK.sub(" ", text) for text in rest])
     if section is not None and not _a_paper_under(section, reading, line.text):
         if reading.has_links:
             reason = f"in section {section!r}, which holds no papers"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+# not the YYMM of an arXiv id (`arXiv:2011.09022`, `arXiv:2011`: November 2020)
+_YEAR = re.compile(r"(?<!\d)(?<!(?i:arxiv):)(?<!(?i:arxiv): )(19[5-9]\d|20\d\d)(?!\d|\.\d{4,5}\b)")
 # `NeurIPS'22`, `ICCV' 15`, `ICCV23`, `AAAI-21`: two digits after an apostrophe, glued to the
 # venue, or after a hyphen that follows an acronym (not `Top-10`).
 _SHORT_YEAR = re.compile(r"(?:'\s?|(?<=[A-Za-z])|(?<=[A-Z][A-Z]-))(\d\d)\b")

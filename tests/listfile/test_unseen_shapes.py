@@ -9,6 +9,7 @@ import pytest
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.parser import parse_list
 from pipeline.listfile.render import render
+from pipeline.listfile.years import year_from_text
 
 ARXIV = "https://arxiv.org/abs/2301.01234"
 IEEE = "https://ieeexplore.ieee.org/document/1234567"
@@ -360,3 +361,79 @@ def test_encyclopedia_shop_course_notes_and_slides_items_are_not_papers(item: st
     # the same as a paragraph of its own
     paragraph = f"## Papers\n\n- [Widget Nets for Widget Tasks]({ARXIV}) *CVPR 2016*\n\n{item}\n"
     assert _entries(paragraph) == [(3, "Widget Nets for Widget Tasks", ARXIV)]
+
+
+def test_a_bold_title_paragraph_takes_the_italic_citation_paragraph_after_it() -> None:
+    text = (
+        "## Tuning\n\n"
+        "**Widget Tune: Resource Oriented Tuning for Cloud Widgets** "
+        "![](https://img.shields.io/badge/-gaussian_process-orange)\n\n"
+        f"*Zhang X, Wu H, Chang Z, et al. SIGMOD, 2021.* [[paper]({IEEE})]\n\n"
+        "![](https://img.shields.io/badge/-Heuristic-Orange)   **Wred: Widget Reduction for "
+        "Scalable Index Tuning**  \n\n"
+        "*Ann Lee, Bo Li. ICDE, 2024*\n\n"
+        "**A paragraph of prose in bold, then text**\n\n"
+        "Some words about widgets without any link.\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url, e.year) for e in document.entries] == [
+        (3, "Widget Tune: Resource Oriented Tuning for Cloud Widgets", IEEE, 2021),
+        (7, "Wred: Widget Reduction for Scalable Index Tuning", None, 2024),
+    ]
+    assert render(document) == text
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "year"),
+    [
+        (
+            "**[Card, Data-based]** Zhu R, Wu Z, Han Y, et al. FLAT: Fast, Lightweight and "
+            "Accurate Widget Estimation[J]. arXiv preprint arXiv:2011.09022, 2020. "
+            f"[[paper]({ARXIV})]",
+            "FLAT: Fast, Lightweight and Accurate Widget Estimation",
+            2020,
+        ),
+        (
+            f"- Li G, Zhou X. Widget tuning with deep learning[C]//Proceedings of the VLDB "
+            f"Endowment, 2019. [[paper]({ARXIV})]",
+            "Widget tuning with deep learning",
+            2019,
+        ),
+    ],
+)
+def test_a_gb_t_7714_citation_gives_the_sentence_its_type_marker_closes(
+    item: str, title: str, year: int
+) -> None:
+    [entry] = parse_list(f"## Papers\n\n{item}\n").entries
+    assert (entry.title, entry.paper_url, entry.year) == (title, ARXIV, year)
+
+
+def test_a_title_cell_sheds_the_journal_and_year_in_parentheses_after_it() -> None:
+    text = (
+        "|Method|Paper|\n|---|---|\n"
+        "|GATGNN | Graph networks with global attention for widget prediction (Physical "
+        f"Chemistry Chemical Physics, 2020) [[**Paper**]({IEEE})][[**Code**]({CODE})]\n"
+        "|SOTA (2019) | Widget models (2019) |\n"
+    )
+    entries = parse_list(text).entries
+    assert [(e.title, e.year) for e in entries][:1] == [
+        ("Graph networks with global attention for widget prediction", 2020)
+    ]
+    # too short a title to be a title with an aside: kept as written
+    assert all(e.title != "Widget models" for e in entries)
+
+
+def test_an_arxiv_number_is_not_a_year_of_its_own() -> None:
+    assert year_from_text("arXiv preprint arXiv:2011") == 2020
+    assert year_from_text("arXiv:2011.09022, 2021") == 2021
+    assert year_from_text("see 2011.09022") == 2020
+    assert year_from_text("CVPR 2011") == 2011
+
+
+@pytest.mark.parametrize("heading", ["Related Workshops", "Upcoming Conferences", "RL Podcasts"])
+def test_headings_ending_in_a_kind_of_event_or_resource_hold_no_papers(heading: str) -> None:
+    text = (
+        f"## {heading}\n\n- [Offline Widget Learning (NeurIPS 2022)](https://widgets.github.io/)\n"
+        f"- [A Survey of Offline Widget Learning]({ARXIV})\n"
+    )
+    assert _entries(text) == [(4, "A Survey of Offline Widget Learning", ARXIV)]

@@ -301,6 +301,36 @@ def hard_breaks(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+BADGES = (
+    "![](https://img.shields.io/badge/-gaussian_process-orange)",
+    "![](https://img.shields.io/badge/-Industry-red)",
+)
+
+
+def cited_paragraphs(draw: st.DrawFn) -> Chunk:
+    """A bold title paragraph (badges before or after it, no links), a blank line, then an
+    italic paragraph of authors and venue with the paper's links."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for index, paper in enumerate(unique_papers(draw, maximum=4, need_paper=True)):
+        if index:
+            lines.append("")
+        first = len(lines)
+        badge = pick(draw, ("", *BADGES))
+        before = flip(draw)
+        title = f"**{paper.title}**"
+        lines.append(f"{badge}{pick(draw, ('', '   '))}{title}" if before else f"{title} {badge}")
+        lines.append("")
+        venue = paper.venue if dated(paper) else None
+        names = authors_text(paper.authors, num(draw, 0, 2))
+        stop = "" if names.endswith(".") else "."
+        cited = f"*{names}{stop} {venue.text}*" if venue else f"*{names}*"
+        links: list[Link] = [link for link in (paper.paper, *paper.code) if link is not None]
+        lines.append(f"{cited} {link_group(draw, links)}".rstrip() + pick(draw, ("", " ")))
+        expected.append(_expect_venue(paper, first, venue))
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def title_only(draw: st.DrawFn) -> Chunk:
     """Title-only bullets: a title and a fused or bracketed venue, no paper link."""
     records = unique_papers(draw, maximum=6, need_venue=True)
@@ -832,6 +862,7 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "nested": nested,
     "multiline": multiline,
     "hard_breaks": hard_breaks,
+    "cited_paragraphs": cited_paragraphs,
     "title_only": title_only,
     "table_named": table_named,
     "table_any_header": table_any_header,
