@@ -99,6 +99,7 @@ ENRICHMENT = re.compile(r" \u2014 (?:[A-Z][\w ]{0,20}: [^\u00b7]*(?: \u00b7 |$))
 
 
 _TRAILING_YEAR = re.compile(r",\s*((?:19[5-9]|20\d)\d)\W*$")
+_YEAR_THEN_VENUE = re.compile(r",\s*((?:19[5-9]|20\d)\d),\s*([A-Za-z][\w&/ .'-]{1,40}?)\W*$")
 # `... Segmentation CVPR2025`, `... Predictors? NIPS'18`, `... Learning Neural Networks 2019`:
 # the one-word venue first, so a title word is never taken for part of it
 _TRAILING_VENUES = (
@@ -121,6 +122,12 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
         ),
         None,
     )
+    then_venue = _YEAR_THEN_VENUE.search(text)  # `Title, 2022, ASPLOS`
+    if found is None and then_venue is not None:
+        venue_text = then_venue.group(2).strip()
+        named = find_venue(venue_text) is not None or re.search(r"[A-Z]{2}", venue_text)
+        if named and len(text[: then_venue.start()].split()) >= _MIN_TITLE_WORDS:
+            return _clean_title(text[: then_venue.start()]), venue_text, then_venue.group(1)
     if found is None:
         year = _TRAILING_YEAR.search(text)  # `Title of the paper, 2019`
         if year is None:
@@ -354,6 +361,13 @@ def _clean_title(text: str) -> str:
 _DOCUMENT_TYPE = re.compile(r"(?<=\S)\[(?:J|C|M|D|A|R|P|S|N|Z|EB/OL|J/OL|C/OL|M/OL|DB/OL)\](?!\()")
 
 
+def _one_run_and_year(sentence: str) -> bool:
+    """`Diffusion Self-Supervised Learning Methods, 2005`: one run of four words or more and
+    a year is a title with its year; names come two or three words each, in lists."""
+    found = re.fullmatch(r"\s*([^,;&]+?),\s*(?:19|20)\d\d\W*", sentence)
+    return found is not None and len(found.group(1).split()) >= _MIN_TITLE_WORDS + 2
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
@@ -456,6 +470,7 @@ def _runs_on(first: str, following: str) -> bool:
         "](" not in first
         and not _SENTENCE.search(first)
         and not first.rstrip().endswith((".", "?", "!", ")", "*", "\u3011"))
+        and not re.search(r",\s*(?:19|20)\d\d$", first.rstrip())  # `Title, 1964`: it ended
         and bool(re.match(r"^[A-Za-z]", following))
     )
 
@@ -525,11 +540,16 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
 
 
 def read_item(
-    content: str, continuation: Sequence[str] = (), inherited: str | None = None
+    content: str,
+    continuation: Sequence[str] = (),
+    inherited: str | None = None,
+    *,
+    wraps: bool = True,
 ) -> ItemReading:
     """Read one item: `content` is the text after the list marker, `continuation` the item's
     other lines (continuation text and link-only sub-items), `inherited` the venue label of a
-    parent item (`- NIPS'19` above its papers)."""
+    parent item (`- NIPS'19` above its papers); `wraps` says the first other line may be the
+    title wrapped onto it (not when it is a sub-item of its own)."""
     if _TASK.match(content):
         return ItemReading(skip=SkipReason.TASK_LIST, has_links=bool(find_links(content)))
     content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
@@ -547,7 +567,7 @@ def read_item(
         return ItemReading(skip=SkipReason.CONTENTS, has_links=True)
 
     body, tags = _strip_tags(content)
-    if continuation and _runs_on(body, continuation[0]):
+    if wraps and continuation and _runs_on(body, continuation[0]):
         body = f"{body} {continuation[0]}"  # a title wrapped onto the next line
         continuation = continuation[1:]
     kind_tag = next((tag for tag in tags if _NOT_PAPER_TAG.match(tag)), None)
@@ -598,6 +618,7 @@ def read_item(
             and in_first
             and looks_like_authors(sentence, one_word_names=False)
             and _title_after_authors(body.split("[", 1)[0]) is None  # not a citation after all
+            and not _one_run_and_year(sentence)
         ):
             return ItemReading(skip=SkipReason.AUTHOR_LINE, has_links=has_links)
 
@@ -663,6 +684,10 @@ def read_item(
         venue, year_text = _venue_and_year("; ".join(lines), tags)
     if title and venue is None and year_text is None and title_link is None:
         title, venue, year_text = _venue_at_end(title)
+    trailing = _TRAILING_YEAR.search(title) if title and title_link is None else None
+    if title and trailing and len(title[: trailing.start()].split()) >= _MIN_TITLE_WORDS:
+        # `Title, 2005, Pattern Recognition`: the venue was read after it, the year ends it
+        title, year_text = _clean_title(title[: trailing.start()]), year_text or trailing.group(1)
     if inherited is not None:
         venue = venue or (inherited if find_venue(inherited) else None)
         year_text = year_text or (inherited if year_from_text(inherited) else None)

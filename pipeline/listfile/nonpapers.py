@@ -9,6 +9,7 @@ from pipeline.listfile.links import PAPER_HOSTS, names_a_paper, on_code_host
 from pipeline.listfile.markdown import find_links, plain_text, word_count
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
 
 # Bullets with links under these headings are navigation or prose, not papers.
 NON_PAPER_SECTION = re.compile(
@@ -171,7 +172,8 @@ def non_paper_row(
         if _SITE_URL.match(paper_url):
             return SkipReason.POST, "links a social, community, data or documentation page"
         blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
-        if blog_post and find_venue(venue or "") is None:
+        published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None
+        if blog_post and not published:
             return SkipReason.POST, "links a post on a blogging site, with no venue"
         if _BLOG_URL.match(paper_url):
             return SkipReason.BLOG_POST, "links a blog post, not a paper"

@@ -53,6 +53,8 @@ from pipeline.listfile.state import (
     ParseState,
 )
 from pipeline.listfile.tables import html_row, html_table, parse_table, table_start
+from pipeline.listfile.venues import find_venue
+from pipeline.listfile.years import year_from_text
 
 
 def split_lines(text: str) -> list[Line]:
@@ -207,7 +209,8 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     state.labels = [(depth, text) for depth, text in state.labels if depth < indent]
     state.link_labels = [label for label in state.link_labels if label[0] < indent]
     inherited = state.labels[-1][1] if state.labels else None
-    reading = read_item(content, _continuation(rest), inherited)
+    sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
+    reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
     non_paper = state.non_paper_section()
     if non_paper is not None and not _a_paper_under(non_paper, reading, content):
         # A section named for tools, talks or contents holds no papers, unless an item says
@@ -277,7 +280,17 @@ def _why_not_a_paper(
         return not_paper
     # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
     # product. A paper title linked to a post about it (more than three words) stays a paper.
-    post = non_paper_row(reading.title, reading.paper_url, reading.venue, mostly_linked=False)
+    # `[[IEEE TAI 2025](https://.../2025/05/...)]`: a link labelled with a venue and year is
+    # where the paper appeared, whatever its address looks like
+    labels = [
+        plain_text(link.text)
+        for link in find_links(markdown)
+        if link.url == reading.paper_url and plain_text(link.text).strip() != reading.title
+    ]
+    venue = next((label for label in labels if year_from_text(label) or find_venue(label)), None)
+    post = non_paper_row(
+        reading.title, reading.paper_url, reading.venue or venue, mostly_linked=False
+    )
     blog = post is not None and post[0] is SkipReason.BLOG_POST
     if post is not None and (len(reading.title.split()) <= 3 or not blog):
         return post
@@ -390,6 +403,58 @@ def _a_paper_link_in(text: str) -> bool:
     )
 
 
+_LINK_SEPARATORS = re.compile(r"[\s\[\](){}|,;/\u00b7\u2022*_-]+")
+_LINK_LABEL_WORDS = 4
+
+
+def _links_only(text: str) -> bool:
+    """A line that holds links and nothing else (`[[arXiv 2025](url)] [[Project](url)]`,
+    `- [Paper](url)`, `<https://...>`): labels of a few words, no text of its own."""
+    if inline_problem([text], cells=False) is not None:
+        return False  # too deep or too long to read: kept as text
+    body = LIST_ITEM.match(text)
+    rest = body.group(3) if body else text
+    links = _text_links(rest)
+    for link in links:
+        label = plain_text(link.text)
+        # `[Journal of Image and Graphics 2023](url)`: a venue's name is a label too
+        dated = (
+            re.search(r"(?:19|20)\d\d\W*$", label) and word_count(label) <= 2 * _LINK_LABEL_WORDS
+        )
+        if word_count(label) > _LINK_LABEL_WORDS and not dated:
+            return False
+    for link in reversed(links):
+        rest = rest[: link.start] + " " + rest[link.end :]
+    urls = find_urls(rest)
+    for url in urls:
+        rest = rest.replace(url, " ")
+    rest = re.sub(r"<\s*>|!\[[^\]]*\]\([^)]*\)", " ", rest)
+    return bool(links or urls) and not _LINK_SEPARATORS.sub("", rest)
+
+
+def _reads_as_a_title(text: str) -> bool:
+    """A line of text alone that may be a paper's title: words, no link, not a sentence to
+    the reader, not a label (`Papers:`)."""
+    if inline_problem([text], cells=False) is not None:
+        return False
+    plain = plain_text(text).strip()
+    words = word_count(plain)
+    if _text_links(text) or find_urls(text) or not 2 <= words <= 40:
+        return False
+    if plain.endswith((":", ".", ",", ";")) and not plain.endswith("et al."):
+        return False
+    return not _PROSE.search(plain)
+
+
+def _links_below(lines: list[Line], start: int) -> int | None:
+    """The end of the link-only lines or list items from `start` (a title's links, with no
+    blank line before them), or None when there are none."""
+    end = start
+    while end < len(lines) and lines[end].text.strip() and _links_only(lines[end].text):
+        end += 1
+    return end if end > start else None
+
+
 def _paragraph_end(lines: list[Line], index: int) -> int:
     end = index + 1
     while end < len(lines):
@@ -425,6 +490,10 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
     end = _paragraph_end(lines, index)
     undecorated = _LEADING_IMAGES.sub("", LEADING_DECORATION.sub("", line.text))
     opened = _PARAGRAPH_ENTRY_START.match(undecorated) is not None
+    # `Title of a Paper  ` over `[[arXiv 2025](url)] [[Project](url)]` or `- [Paper](url)`
+    links_end = _links_below(lines, index + 1) if _reads_as_a_title(line.text) else None
+    if links_end is not None:
+        opened, end = True, max(end, links_end)
     short = end - index <= _SHORT_PARAGRAPH
     if not opened and not (short and _a_paper_link_in(line.text) and not _prose(line.text)):
         return None, index + 1
@@ -441,9 +510,9 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         and lines[after_blank].text.lstrip().startswith("[")
         and not _PARAGRAPH_ENTRY_START.match(lines[after_blank].text)
     ):
-        links_end = _paragraph_end(lines, after_blank)
-        rest += [r.text for r in lines[after_blank:links_end]]
-        end = links_end
+        next_end = _paragraph_end(lines, after_blank)
+        rest += [r.text for r in lines[after_blank:next_end]]
+        end = next_end
     elif (
         opened
         and after_blank < len(lines)
@@ -645,6 +714,31 @@ def _heading_text(text: str, number: int, state: ParseState) -> str:
     return " ".join(text.split())
 
 
+def _heading_over_link(
+    lines: list[Line], index: int, text: str, state: ParseState
+) -> tuple[Entry, int] | None:
+    """`### Title of a Paper`, a blank line, then `<https://arxiv.org/abs/...>` alone: a paper
+    written as a heading, its link the paragraph below it (notes may follow)."""
+    if "](" in text or not _reads_as_a_title(text) or len(text.split()) < _HEADING_TITLE_WORDS:
+        return None
+    below = index + 1
+    if below < len(lines) and not lines[below].text.strip():
+        below += 1
+    if below >= len(lines) or not _links_only(lines[below].text):
+        return None
+    if below + 1 < len(lines) and lines[below + 1].text.strip():
+        return None  # a paragraph that goes on: not a paper's link line
+    reading = read_item(text.strip(), [lines[below].text.strip()])
+    if reading.skip is not None or reading.title is None or reading.paper_url is None:
+        return None
+    if not names_a_paper(reading.paper_url) or non_paper_item(reading.title, True, True):
+        return None
+    return _item_entry(reading, lines[index], state), below + 1
+
+
+_HEADING_TITLE_WORDS = 4
+
+
 def _take_entry(entry: Entry, lines: list[Line], index: int, after: int, state: ParseState) -> int:
     """Record the entry read from `lines[index:after]`: its first line stands for it, the
     others are kept as text. Returns the index after it."""
@@ -668,6 +762,9 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             index = _skip_verbatim(lines, index, fence.group(1) if fence else None, state)
             continue
         heading = ATX_HEADING.match(line.text.removeprefix("\ufeff"))
+        if heading and (found := _heading_over_link(lines, index, heading.group(2) or "", state)):
+            index = _take_entry(*found[:1], lines, index, found[1], state)
+            continue
         if heading and (entry := _heading_entry(heading.group(2) or "", line, state)):
             state.entries.append(entry)
             state.block(BulletEntry(line, entry.position))

@@ -331,6 +331,76 @@ def cited_paragraphs(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def title_over_links(draw: st.DrawFn) -> Chunk:
+    """A title on a line of its own (plain text, a hard break or none), then its links on the
+    next line or one per list item below it, with no blank line between."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for index, paper in enumerate(unique_papers(draw, maximum=4, need_paper=True)):
+        assert paper.paper is not None
+        if index:
+            lines.append("")
+        first = len(lines)
+        lines.append(paper.title + pick(draw, ("", "  ")))
+        links = [paper.paper, *paper.code, *paper.other]
+        if flip(draw):
+            lines.append(" ".join(labelled(draw, link, badge_ok=False) for link in links))
+        else:
+            lines.extend(f"{pick(draw, ('-', '*'))} {labelled(draw, link)}" for link in links)
+        expected.append(expect(paper, first))
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def heading_papers(draw: st.DrawFn) -> Chunk:
+    """One heading per paper (its title), its link alone below it (`<url>` or a labelled link),
+    and maybe a paragraph of notes."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    level = pick(draw, ("###", "####", "##"))
+    for paper in unique_papers(draw, maximum=4, need_paper=True):
+        assert paper.paper is not None
+        first = len(lines)
+        # a heading of fewer than four words is a section, as documented
+        title = (
+            paper.title if len(paper.title.split()) >= 4 else f"{paper.title}: A Study of Widgets"
+        )
+        lines += [f"{level} {title}", ""]
+        url = paper.paper.url
+        lines.append(pick(draw, (f"<{url}>", url, f"[{pick(draw, paper.paper.labels)}]({url})")))
+        lines.append("")
+        if flip(draw):
+            lines += [f"Uses {pick(draw, ('widgets', 'a new loss'))} to do better than before.", ""]
+        # only the paper's link is written: no code
+        expected.append(replace(expect(paper, first, title=title), code_urls=frozenset()))
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def year_venue_bullets(draw: st.DrawFn) -> Chunk:
+    """Unlinked bullets `Title, 2022, ISCA` (a `[*]` mark before, maybe), each maybe with a
+    sub-bullet saying what the paper did."""
+    marker = pick(draw, ("- [*] ", "- ", "* "))
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, maximum=5):
+        first = len(lines)
+        name = paper.venue.name if paper.venue is not None else None
+        tail = f", {paper.year}, {name}" if name and flip(draw) else f", {paper.year}"
+        # an unlinked item of three words and a year may be anything: four words at least
+        title = paper.title if len(paper.title.split()) >= 4 else f"{paper.title} of Widgets"
+        lines.append(f"{marker}{title}{tail}")
+        if flip(draw):
+            lines.append(f"    - {pick(draw, ('First proposal of', 'The famous'))} widget ideas")
+        # the venue after the year is not compared yet: a known journal's name after the year
+        # is lost (`Title, 2005, Medical Image Analysis`), noted in the closing note
+        expected.append(
+            replace(
+                expect(paper, first, with_paper=False, year=paper.year, title=title),
+                code_urls=frozenset(),
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def title_only(draw: st.DrawFn) -> Chunk:
     """Title-only bullets: a title and a fused or bracketed venue, no paper link."""
     records = unique_papers(draw, maximum=6, need_venue=True)
@@ -827,7 +897,15 @@ def toolbox(draw: st.DrawFn) -> Chunk:
     paper-looking items (a title and a paper link: papers)."""
     heading = pick(
         draw,
-        ("## Toolbox", "## Toolboxes", "## Tools", "## Codebases", "### Libraries and Toolboxes"),
+        # `###`, the deepest level a paper section uses: a paper section after it is never its
+        # subsection (papers under `## Toolbox` are in the toolbox, as documented)
+        (
+            "### Toolbox",
+            "### Toolboxes",
+            "### Tools",
+            "### Codebases",
+            "### Libraries and Toolboxes",
+        ),
     )
     records = unique_papers(draw, maximum=3, need_paper=True)
     tools = subset(draw, TOOLS)[:3]
@@ -863,6 +941,9 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "multiline": multiline,
     "hard_breaks": hard_breaks,
     "cited_paragraphs": cited_paragraphs,
+    "title_over_links": title_over_links,
+    "heading_papers": heading_papers,
+    "year_venue_bullets": year_venue_bullets,
     "title_only": title_only,
     "table_named": table_named,
     "table_any_header": table_any_header,
