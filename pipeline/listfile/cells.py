@@ -14,6 +14,7 @@ from pipeline.listfile.markdown import (
     find_urls,
     is_http_url,
     plain_text,
+    text_links,
 )
 from pipeline.listfile.model import (
     ColumnRole,
@@ -254,7 +255,7 @@ def cited_title(text: str) -> str:
 def linked_title(cell: str) -> tuple[str, str] | None:
     """The title and URL of a cell that opens with a link (`[**Title**](url) ...`), if any."""
     cell = without_images(cell)
-    links = [link for link in find_links(cell) if not link.is_image]
+    links = text_links(cell)
     prefix = _LEADING_MARKUP.match(cell)
     if links and links[0].start == (prefix.end() if prefix else 0):
         return without_repeated_tag(cited_title(plain_text(links[0].text))), links[0].url
@@ -267,7 +268,7 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     if opening is not None:
         return opening
     cell = without_images(cell)
-    links = [link for link in find_links(cell) if not link.is_image]
+    links = text_links(cell)
     urls = find_urls(cell)
     quoted = _linked_in_quotes(cell, links)
     if quoted is not None:

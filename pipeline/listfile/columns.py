@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.listfile.links import is_link_word
-from pipeline.listfile.markdown import find_links, find_urls, plain_text, word_count
+from pipeline.listfile.markdown import find_links, find_urls, plain_text, text_links, word_count
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -57,7 +57,7 @@ def _visible_text(cell: str) -> str:
 
 def title_likeness(cell: str) -> float:
     """How much a cell reads like a paper's title or name, from 0 to 1."""
-    links = [link for link in find_links(cell) if not link.is_image]
+    links = text_links(cell)
     text = _visible_text(cell)
     if not text or _NUMBERISH.match(text):
         return 0.0

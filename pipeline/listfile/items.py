@@ -36,6 +36,7 @@ from pipeline.listfile.markdown import (
     find_urls,
     is_http_url,
     plain_text,
+    text_links,
     word_count,
 )
 from pipeline.listfile.model import SKIP_MESSAGES, SkipReason
@@ -470,7 +471,7 @@ def _runs_on(first: str, following: str) -> bool:
         "](" not in first
         and not _SENTENCE.search(first)
         and not first.rstrip().endswith((".", "?", "!", ")", "*", "\u3011"))
-        and not re.search(r",\s*(?:19|20)\d\d$", first.rstrip())  # `Title, 1964`: it ended
+        and not _TRAILING_YEAR.search(first)  # `Title, 1964`: it ended
         and bool(re.match(r"^[A-Za-z]", following))
     )
 
@@ -560,7 +561,7 @@ def read_item(
         content, continuation = f"{content} {continuation[0]}", list(continuation[1:])
     content = LEADING_DECORATION.sub("", content)
     whole = " ".join([content, *continuation])
-    links = [link for link in find_links(whole) if not link.is_image]
+    links = text_links(whole)
     bare = [url for url in find_urls(whole) if all(url not in link.url for link in links)]
     has_links = bool(links or bare)
     if links and all(link_kind(link) == "anchor" for link in links) and not bare:
@@ -576,7 +577,7 @@ def read_item(
         return ItemReading(skip=SkipReason.TAGGED, detail=reason, has_links=has_links)
     title_link: Link | None = None
     title: str | None = None
-    first_links = [link for link in find_links(body) if not link.is_image]
+    first_links = text_links(body)
     lead = re.match(r"^[\s*_~\"“]*", body)
     if first_links and first_links[0].start == (lead.end() if lead else 0):
         candidate = first_links[0]

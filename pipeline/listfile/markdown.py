@@ -105,6 +105,11 @@ def _match_destination(text: str, start: int) -> tuple[str, int] | None:
     return unescape_backslashes(destination), i + 1
 
 
+def text_links(text: str) -> list[Link]:
+    """The links of `text` that are not images (a badge that links somewhere is a link)."""
+    return [link for link in find_links(text) if not link.is_image]
+
+
 def find_links(text: str) -> list[Link]:
     """Inline links `[text](url)` and images `![alt](src)` at the top level of `text`.
 

@@ -27,6 +27,7 @@ from pipeline.listfile.markdown import (
     find_urls,
     is_http_url,
     plain_text,
+    text_links,
     word_count,
 )
 from pipeline.listfile.model import (
@@ -274,20 +275,19 @@ def _why_not_a_paper(
     """What an item that reads as a paper is instead, from what it says (an event, a course,
     a changelog line) and where its title links (a post, a social or shop page)."""
     assert reading.title is not None  # noqa: S101 - asked of items read as papers
-    said = plain_text(_without_label_links(markdown, reading.title))
+    title = reading.title.strip()
+    labelled = [link for link in find_links(markdown) if plain_text(link.text).strip() != title]
+    short_labels = [link for link in labelled if word_count(link.text) <= 3]
+    said = plain_text(_without_links(markdown, short_labels))
     not_paper = non_paper_item(reading.title, sure_link, reading.has_links, said)
     if not_paper is not None:
         return not_paper
-    # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
-    # product. A paper title linked to a post about it (more than three words) stays a paper.
     # `[[IEEE TAI 2025](https://.../2025/05/...)]`: a link labelled with a venue and year is
     # where the paper appeared, whatever its address looks like
-    labels = [
-        plain_text(link.text)
-        for link in find_links(markdown)
-        if link.url == reading.paper_url and plain_text(link.text).strip() != reading.title
-    ]
+    labels = (plain_text(link.text) for link in labelled if link.url == reading.paper_url)
     venue = next((label for label in labels if year_from_text(label) or find_venue(label)), None)
+    # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
+    # product. A paper title linked to a post about it (more than three words) stays a paper.
     post = non_paper_row(
         reading.title, reading.paper_url, reading.venue or venue, mostly_linked=False
     )
@@ -297,14 +297,13 @@ def _why_not_a_paper(
     return None
 
 
-def _without_label_links(markdown: str, title: str) -> str:
-    """The item without its labelled links (`[[Youtube talk](url)]` names where a link goes,
-    not what the item is); the link of its title stays."""
+def _without_links(markdown: str, links: Sequence[Link]) -> str:
+    """The text without the given links (`[[Youtube talk](url)]`: a label names where a link
+    goes, not what the item is)."""
     pieces, cursor = [], 0
-    for link in find_links(markdown):
-        if plain_text(link.text).strip() != title.strip() and word_count(link.text) <= 3:
-            pieces.append(markdown[cursor : link.start])
-            cursor = link.end
+    for link in links:
+        pieces.append(markdown[cursor : link.start])
+        cursor = link.end
     return "".join(pieces) + markdown[cursor:]
 
 
@@ -314,7 +313,7 @@ _DESCRIBED = re.compile(r"^\s*[-\u2013\u2014:]\s*\S+\s+\S+")  # ` - A corpus of 
 def _a_described_site(reading: ItemReading, content: str) -> bool:
     """`[DBPedia](http://wiki.dbpedia.org/) - Linked data web`: a short name linked to a site
     and described, with nothing that names or dates a paper (a dataset, a tool, a lab?)."""
-    links = [link for link in find_links(content) if not link.is_image]
+    links = text_links(content)
     if not links or reading.paper_url is None or reading.paper_url != links[0].url.strip():
         return False
     if names_a_paper(reading.paper_url) or reading.venue or reading.year_text:
@@ -396,7 +395,7 @@ def _a_paper_link_in(text: str) -> bool:
     """`(Venue 24.02) Title [Paper](url) [Code](url)`: a line with a link labelled as the
     paper's, or a link that surely names one (an arXiv id, a DOI, a PDF): a paper written as a
     paragraph of its own, whatever comes first."""
-    links = [link for link in find_links(text) if not link.is_image]
+    links = text_links(text)
     return any(
         link_word_kind(plain_text(link.text)) == "paper" or names_a_paper(link.url)
         for link in links
@@ -414,7 +413,7 @@ def _links_only(text: str) -> bool:
         return False  # too deep or too long to read: kept as text
     body = LIST_ITEM.match(text)
     rest = body.group(3) if body else text
-    links = _text_links(rest)
+    links = text_links(rest)
     for link in links:
         label = plain_text(link.text)
         # `[Journal of Image and Graphics 2023](url)`: a venue's name is a label too
@@ -439,7 +438,7 @@ def _reads_as_a_title(text: str) -> bool:
         return False
     plain = plain_text(text).strip()
     words = word_count(plain)
-    if _text_links(text) or find_urls(text) or not 2 <= words <= 40:
+    if text_links(text) or find_urls(text) or not 2 <= words <= 40:
         return False
     if plain.endswith((":", ".", ",", ";")) and not plain.endswith("et al."):
         return False
@@ -470,16 +469,12 @@ _LEADING_IMAGES = re.compile(r"^(?:\s*!\[[^\[\]]{0,200}\]\([^()\s]{1,500}\))+\s*
 _ITALIC_OPENING = re.compile(r"^\s{0,3}(?:\*(?!\*)|_(?!_))\S")
 
 
-def _text_links(text: str) -> list[Link]:
-    return [link for link in find_links(text) if not link.is_image]
-
-
 def _a_citation_line(text: str) -> bool:
     """An italic line of authors and venue, with its links or a year: the rest of a title
     written as a paragraph of its own."""
     if not _ITALIC_OPENING.match(text) or _PARAGRAPH_ENTRY_START.match(text):
         return False
-    return bool(_text_links(text)) or re.search(r"\b(?:19|20)\d\d\b", text) is not None
+    return bool(text_links(text)) or re.search(r"\b(?:19|20)\d\d\b", text) is not None
 
 
 def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
@@ -517,7 +512,7 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         opened
         and after_blank < len(lines)
         and not lines[end].text.strip()
-        and not any(_text_links(text) for text in [line.text, *rest])
+        and not any(text_links(text) for text in [line.text, *rest])
         and _a_citation_line(lines[after_blank].text)
     ):
         # `**Title** ![](badge)`, a blank line, then `*Authors. SIGMOD, 2021.* [[paper](url)]`:
@@ -714,12 +709,15 @@ def _heading_text(text: str, number: int, state: ParseState) -> str:
     return " ".join(text.split())
 
 
+_HEADING_TITLE_WORDS = 4
+
+
 def _heading_over_link(
     lines: list[Line], index: int, text: str, state: ParseState
 ) -> tuple[Entry, int] | None:
     """`### Title of a Paper`, a blank line, then `<https://arxiv.org/abs/...>` alone: a paper
     written as a heading, its link the paragraph below it (notes may follow)."""
-    if "](" in text or not _reads_as_a_title(text) or len(text.split()) < _HEADING_TITLE_WORDS:
+    if not _reads_as_a_title(text) or len(text.split()) < _HEADING_TITLE_WORDS:
         return None
     below = index + 1
     if below < len(lines) and not lines[below].text.strip():
@@ -734,9 +732,6 @@ def _heading_over_link(
     if not names_a_paper(reading.paper_url) or non_paper_item(reading.title, True, True):
         return None
     return _item_entry(reading, lines[index], state), below + 1
-
-
-_HEADING_TITLE_WORDS = 4
 
 
 def _take_entry(entry: Entry, lines: list[Line], index: int, after: int, state: ParseState) -> int:
@@ -763,7 +758,8 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             continue
         heading = ATX_HEADING.match(line.text.removeprefix("\ufeff"))
         if heading and (found := _heading_over_link(lines, index, heading.group(2) or "", state)):
-            index = _take_entry(*found[:1], lines, index, found[1], state)
+            paper, after = found
+            index = _take_entry(paper, lines, index, after, state)
             continue
         if heading and (entry := _heading_entry(heading.group(2) or "", line, state)):
             state.entries.append(entry)

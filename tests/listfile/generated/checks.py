@@ -12,7 +12,7 @@ from pipeline.listfile.render import render
 from tests.listfile.generated.documents import Document
 from tests.listfile.generated.oracle import mismatches, report
 
-# Lists per test (28 tests: about 7,000 lists a run, ~50 s CPU when they pass);
+# Lists per test (35 tests: about 8,750 lists a run, ~70 s on two workers when they pass);
 # GENERATED_EXAMPLES scales it (e.g. 1000 for a long local run).
 EXAMPLES = int(os.environ.get("GENERATED_EXAMPLES", "250"))
 

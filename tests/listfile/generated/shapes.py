@@ -230,11 +230,7 @@ def multiline(draw: st.DrawFn) -> Chunk:
     for paper in unique_papers(draw, maximum=4, item=True):
         first = len(lines)
         form = pick(draw, ("sub-items", "continuation"))
-        title_linked = paper.paper is not None and flip(draw)
-        title = linked_title(draw, paper) if title_linked else f"**{paper.title}**"
-        links: list[Link] = list(paper.code) + list(paper.other)
-        if paper.paper is not None and not title_linked:
-            links.insert(0, paper.paper)
+        title, links = _title_and_links(draw, paper)
         venue = paper.venue if dated(paper) else None
         if venue is not None and paper.paper is not None and num(draw, 0, 3) == 0:
             venue = None
@@ -263,6 +259,17 @@ def multiline(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def _title_and_links(draw: st.DrawFn, paper: Paper) -> tuple[str, list[Link]]:
+    """A paper's title, linked to the paper or in bold, and the links left to write after it
+    (the paper's own first when the title is not linked)."""
+    title_linked = paper.paper is not None and flip(draw)
+    title = linked_title(draw, paper) if title_linked else f"**{paper.title}**"
+    links: list[Link] = list(paper.code) + list(paper.other)
+    if paper.paper is not None and not title_linked:
+        links.insert(0, paper.paper)
+    return title, links
+
+
 def _expect_venue(paper: Paper, first: int, venue: Venue | None) -> Expected:
     """The expected entry of an item that writes `venue` (its year with it), or none."""
     if venue is None:
@@ -279,11 +286,7 @@ def hard_breaks(draw: st.DrawFn) -> Chunk:
         if index:
             lines.append("")
         first = len(lines)
-        title_linked = paper.paper is not None and flip(draw)
-        title = linked_title(draw, paper) if title_linked else f"**{paper.title}**"
-        links: list[Link] = list(paper.code) + list(paper.other)
-        if paper.paper is not None and not title_linked:
-            links.insert(0, paper.paper)
+        title, links = _title_and_links(draw, paper)
         venue = paper.venue if dated(paper) else None
         rows = [title]
         if flip(draw):
