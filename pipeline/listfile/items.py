@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
 from pipeline.listfile.cells import PRESENTATION_MARK
+from pipeline.listfile.citations import read_citation
 from pipeline.listfile.links import (
     PAPER_HOSTS,
     host_matches,
@@ -109,6 +110,13 @@ _TRAILING_VENUES = (
 )
 
 
+_DATED_TAIL = re.compile(r",\s*((?:[A-Z][\w&'/.-]*\s){1,3})((?:19[5-9]|20\d)\d)\W*$")
+_STATUS_TAIL = re.compile(
+    r"(?i),\s*(unpublished|preprint|in press|to appear|under review|manuscript|"
+    r"technical report|tech\.? report|working paper)(?:\s+((?:19|20)\d\d))?\W*$"
+)
+
+
 def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     """`Are ResNets Provably Better than Linear Predictors? NIPS'18`: a title that runs into
     its venue and year, with no punctuation the reader could cut at."""
@@ -130,6 +138,12 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
         if named and len(text[: then_venue.start()].split()) >= _MIN_TITLE_WORDS:
             return _clean_title(text[: then_venue.start()]), venue_text, then_venue.group(1)
     if found is None:
+        # `Title, WDAG 1997`, `Title, SIGACT News 2020`, `Title, Unpublished`: a venue we may
+        # not know, or a status, set off by a comma at the end
+        tail = _DATED_TAIL.search(text) or _STATUS_TAIL.search(text)
+        if tail is not None and len(text[: tail.start()].split()) >= _MIN_TITLE_WORDS + 1:
+            venue_text = tail.group(1).strip()
+            return _clean_title(text[: tail.start()]), venue_text, tail.group(2)
         year = _TRAILING_YEAR.search(text)  # `Title of the paper, 2019`
         if year is None:
             return title, None, None
@@ -382,6 +396,10 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if bold:
         # `**Title (ICDE 2020) [[**Paper**](url)]**`: the bold ends at the label's own `**`
         inside = re.sub(r"[\s\[(]+$", "", bold.group(2))
+        whole = read_citation(inside)
+        if whole is not None and whole.title in inside:  # `**Smith J. Title. Nature. 2020.**`
+            dated = f" ({whole.year})" if whole.year and not year_from_text(whole.rest) else ""
+            return _clean_title(whole.title), f"{whole.rest}{dated} {text[bold.end() :]}", []
         tail = re.search(r"\s*\(([^()]*)\)\s*\.?$", inside)
         if tail and (year_from_text(tail.group(1)) or find_venue(tail.group(1))):
             return _clean_title(inside[: tail.start()]), text[bold.end() :], [tail.group(1)]
@@ -394,6 +412,14 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
         return _clean_title(inner.group(2)), text[inner.end() :], []
     plain = text.split("[", 1)[0]
+    reference = read_citation(plain)
+    if reference is not None and reference.title in text:
+        # `Smith J, Roe K. Title. Nature. 2020;1:2.`, `J. Smith and K. Roe, "Title," in X`
+        start = text.index(reference.title)
+        after = text[start + len(reference.title) :]
+        if reference.year is not None and year_from_text(_without_urls(after)) is None:
+            after = f"{after} ({reference.year})"  # `Smith, J. (2020). Title.`: dated before it
+        return _clean_title(reference.title), after, []
     sentences = _SENTENCE.split(plain, maxsplit=2)
     if len(sentences) >= 2 and looks_like_authors(sentences[0]):
         # A citation that names the authors first: `M. Belkin, D. Hsu. Title. PNAS'19`
@@ -683,8 +709,12 @@ def read_item(
         # `; ` ends a piece: a venue is never read across lines (`*A. Author* \ ICML 2023.`).
         lines = [_TRAILING_BREAK.sub("", line) for line in (after_title, *continuation)]
         venue, year_text = _venue_and_year("; ".join(lines), tags)
-    if title and venue is None and year_text is None and title_link is None:
-        title, venue, year_text = _venue_at_end(title)
+    if title and title_link is None:
+        stripped, tail_venue, tail_year = _venue_at_end(title)
+        if venue is None and year_text is None:
+            title, venue, year_text = stripped, tail_venue, tail_year
+        elif tail_venue is not None:  # `Title, VLDB 2021 [[acmdl](url),[arxiv](url)]`
+            title, venue, year_text = stripped, tail_venue, tail_year or year_text
     trailing = _TRAILING_YEAR.search(title) if title and title_link is None else None
     if title and trailing and len(title[: trailing.start()].split()) >= _MIN_TITLE_WORDS:
         # `Title, 2005, Pattern Recognition`: the venue was read after it, the year ends it

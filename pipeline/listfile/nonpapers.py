@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.listfile.links import PAPER_HOSTS, names_a_paper, on_code_host
-from pipeline.listfile.markdown import find_links, plain_text, word_count
+from pipeline.listfile.markdown import IDEOGRAPH, find_links, plain_text, word_count
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
@@ -53,10 +53,15 @@ NON_PAPER_HEADING = re.compile(
     rf"(?i)^(?:{_RESOURCES}(?:\s*(?:and|&|,|/)?\s*(?:{_WEAK_RESOURCE}))*"
     rf"|(?:{_WEAK_RESOURCE})\s*(?:and|&|,|/)\s*{_RESOURCES}|{_ALONE})(?:\s+lists?)?$"
 )
+_RESOURCE_KINDS = (
+    r"(?:tools|toolkits|librar(?:y|ies)|repositories|repos|codebases|packages|blogs|talks|"
+    r"tutorials|slides|videos|books|leaderboards?|datasets?|workshops|conferences|courses|"
+    r"lectures|podcasts|competitions|challenges|events|symposi(?:a|ums)|journals|magazines|"
+    r"venues)"
+)
+# `Academic Workshops`, `Open-source Tools`, `Academic conferences & symposiums`
 _ENDS_IN_RESOURCE = re.compile(
-    r"(?i)^[\w.+-]+(?: [\w.+-]+)? (?:tools|toolkits|librar(?:y|ies)|repositories|repos|"
-    r"codebases|packages|blogs|talks|tutorials|slides|videos|books|leaderboards?|datasets?|"
-    r"workshops|conferences|courses|lectures|podcasts|competitions|challenges|events)$"
+    rf"(?i)^[\w.+-]+(?: [\w.+-]+)? {_RESOURCE_KINDS}(?:\s*(?:&|and|,|/)\s*{_RESOURCE_KINDS})?$"
 )
 # Headings of learning material: under them a PDF is the book, the slides or the notes
 _MATERIAL = re.compile(
@@ -138,6 +143,9 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
         return False
     if not names_a_paper(paper_url, pdf=_MATERIAL.search(bare_heading(heading)) is None):
         return False
+    short = len(title.split()) <= _NAME_WORDS and not IDEOGRAPH.search(title)
+    if short and year_from_text(markdown) is None:
+        return False  # `[SIGACT News](acm-dl-url)` under journals: a name, not a title
     named = title.strip().casefold()
     return not any(
         on_code_host(link.url) and plain_text(link.text).strip().casefold() == named
@@ -193,6 +201,10 @@ def non_paper_row(
 
 
 # Events, not papers: `CVPR 2023 Workshop on Learning with Limited Labels`, `NTIRE 2024 Challenge`.
+# `International Conference on Distributed Systems (OPODIS)`, `Journal of X`: a venue's name
+_VENUE_NAME = re.compile(
+    r"(?i)^(?:[\w&-]+ ){0,3}(?:conference|journal|transactions|proceedings) (?:on|of)\b"
+)
 _EVENT = re.compile(
     r"(?i)\b(?:workshops?|tutorials?|symposium|summer school|winter school|hackathon|keynotes?|"
     r"webinars?|meetups?|bootcamp)\b|\b(?:[A-Z]{2,}[\w-]*|(?:19|20)\d\d) Challenge\b"
@@ -274,6 +286,8 @@ def non_paper_item(
         index = re.fullmatch(r"(?i)[\w&.' -]+", rest) is not None
         if index and find_venue(words) is not None:
             return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
+    if _VENUE_NAME.search(words) and not sure_paper_link and year_from_text(words) is None:
+        return SkipReason.VENUE_INDEX, f"{words!r} names a venue, not a paper"
     if _COURSE.search(words) and not sure_paper_link:
         return SkipReason.EVENT, "a course, not a paper"
     if _EVENT_ASIDE.search(text) or _SLIDES_TITLE.search(words):  # even a PDF is its slides

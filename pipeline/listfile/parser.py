@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
+from pipeline.listfile.citations import read_citation, reference_text
 from pipeline.listfile.items import (
     ENRICHMENT,
     LEADING_DECORATION,
@@ -454,11 +455,20 @@ def _links_below(lines: list[Line], start: int) -> int | None:
     return end if end > start else None
 
 
+# `2005. [paper](url)` goes on a wrapped paragraph: in CommonMark only an ordered list that
+# starts at 1 may interrupt a paragraph.
+_ORDERED_NOT_FIRST = re.compile(r"^ {0,3}(?!0*1[.)])\d{1,9}[.)][ \t]")
+
+
 def _paragraph_end(lines: list[Line], index: int) -> int:
     end = index + 1
     while end < len(lines):
         text = lines[end].text
-        if not text.strip() or BLOCK_START.match(text) or LIST_ITEM.match(text):
+        if not text.strip():
+            break
+        if (BLOCK_START.match(text) or LIST_ITEM.match(text)) and not _ORDERED_NOT_FIRST.match(
+            text
+        ):
             break
         end += 1
     return end
@@ -477,12 +487,48 @@ def _a_citation_line(text: str) -> bool:
     return bool(text_links(text)) or re.search(r"\b(?:19|20)\d\d\b", text) is not None
 
 
-def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
+_LINE_END_BREAK = re.compile(r"(?:<br\s*/?>|\\|\s{2,})\s*$", re.IGNORECASE)
+_LEADING_BREAKS = re.compile(r"^(?:\s*<br\s*/?>)+\s*", re.IGNORECASE)
+_REFERENCE_LINES = 8  # a reference wraps over a few lines, never a page
+
+
+def _reference_paragraph(lines: list[Line], index: int, end: int) -> str | None:
+    """The text of a paragraph that is one reference, wrapped over its lines or not (`[3] J.
+    Smith and K. Roe, "A Title," in Proc. X, 2020. [paper](url)`; `Smith J, Roe K. A Title.
+    Nature. 2020;1:2.`), on one line; None when it is anything else. Lines that end in hard
+    breaks are lines of their own, not a wrapped sentence."""
+    texts = [line.text.strip() for line in lines[index:end]]
+    if len(texts) > _REFERENCE_LINES:
+        return None
+    if any(_LINE_END_BREAK.search(line.text) for line in lines[index : end - 1]):
+        return None
+    joined = _LEADING_BREAKS.sub("", " ".join(texts))  # `<br>**Smith J. Title. 2020.**`
+    if inline_problem([joined], cells=False):
+        return None
+    opened = texts[0].count("[") - texts[0].count("]")
+    if len(texts) > 1 and opened > 0 and joined.count("[") == joined.count("]"):
+        # `[POPL'77] [A Title That Goes On` / `Over Lines](url)`: one link over the lines
+        wrapped_link = next((link for link in text_links(joined) if link.end > len(texts[0])), None)
+        if wrapped_link is not None and wrapped_link.start < len(texts[0]):
+            return joined
+    cited = read_citation(reference_text(joined))
+    if cited is None or not (cited.year or cited.quoted or text_links(joined)):
+        return None
+    return joined
+
+
+def _paragraph_entry(
+    lines: list[Line], index: int, state: ParseState
+) -> tuple[Entry | None, int, bool]:
     """A paper written as a paragraph: a bold or numbered (`[12]`) title line, then lines
     with authors, venue and links (hard breaks `\\`, `<br>`, or a blank line before a
     paragraph of links). Only paragraphs that carry a paper link are read as papers."""
     line = lines[index]
     end = _paragraph_end(lines, index)
+    reference = _reference_paragraph(lines, index, end)
+    if reference is not None:
+        reading = read_item(reference, [])
+        return _reading_entry(reading, lines, index, end, state, markdown=reference, reference=True)
     undecorated = _LEADING_IMAGES.sub("", LEADING_DECORATION.sub("", line.text))
     opened = _PARAGRAPH_ENTRY_START.match(undecorated) is not None
     # `Title of a Paper  ` over `[[arXiv 2025](url)] [[Project](url)]` or `- [Paper](url)`
@@ -491,10 +537,9 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         opened, end = True, max(end, links_end)
     short = end - index <= _SHORT_PARAGRAPH
     if not opened and not (short and _a_paper_link_in(line.text) and not _prose(line.text)):
-        return None, index + 1
-    section = state.non_paper_section()
+        return None, index + 1, False
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):
-        return None, index + 1  # `**[Title](url)**` underlined by `---`: a heading
+        return None, index + 1, False  # `**[Title](url)**` underlined by `---`: a heading
     rest = [r.text for r in lines[index + 1 : end]]
     # `[4] Title<br>`, a blank line, then `[paper](url) | [code](url)<br><br>`
     after_blank = end + 1
@@ -527,28 +572,46 @@ def _paragraph_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
             rest += [_labelled_link(r.text) for r in lines[end:list_end] if r.text.strip()]
             end = list_end
     if inline_problem([line.text, *rest], cells=False):
-        return None, index + 1
+        return None, index + 1, False
     first = _LEADING_IMAGES.sub("", line.text).strip()  # `![](badge)**Title**`: its badges
     reading = read_item(first, [_HARD_BREAK.sub(" ", text) for text in rest])
-    if section is not None and not _a_paper_under(section, reading, line.text):
+    return _reading_entry(reading, lines, index, end, state, markdown=line.text, reference=False)
+
+
+def _reading_entry(
+    reading: ItemReading,
+    lines: list[Line],
+    index: int,
+    end: int,
+    state: ParseState,
+    *,
+    markdown: str,
+    reference: bool,
+) -> tuple[Entry | None, int, bool]:
+    """The entry of the paragraph `lines[index:end]` read as `reading` (from `markdown`, a
+    whole reference when `reference`), if it is a paper, the index after it, and whether its
+    last line stands for it (a reference wrapped over lines: values appended there end it)."""
+    line = lines[index]
+    section = state.non_paper_section()
+    if section is not None and not _a_paper_under(section, reading, markdown):
         if reading.has_links:
             reason = f"in section {section!r}, which holds no papers"
             state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
-        return None, index + 1
+        return None, index + 1, False
     # `**Title**` over `*CVPR 2005*`: a citation without a link, when it names venue and year
-    cited = reading.paper_url is None and reading.venue is not None and reading.year_text
+    cited = reading.paper_url is None and reading.year_text and (reading.venue or reference)
     if reading.skip is not None or (reading.paper_url is None and not cited):
         if reading.has_links:  # listed by `check`, not warned about: a post, a project page
             kind = reading.skip or SkipReason.NO_PAPER_LINK
             reason = reading.skip_reason or "a paragraph with links but no paper link"
             state.skipped.append(Skipped(line.number, kind, reason, False))
-        return None, index + 1
+        return None, index + 1, False
     assert reading.title is not None  # noqa: S101 - read_item sets it for papers
-    not_paper = _why_not_a_paper(reading, _surely_a_paper(reading), line.text)
+    not_paper = _why_not_a_paper(reading, _surely_a_paper(reading), markdown)
     if not_paper is not None:
         state.skipped.append(Skipped(line.number, *not_paper, doubtful=False))
-        return None, end
-    return _item_entry(reading, line, state), end
+        return None, end, False
+    return _item_entry(reading, line, state), end, reference and end - index > 1
 
 
 # `- Paper: https://...`, `- code: [official : url](url)`, `- Homepage: url`, `- Code: None`.
@@ -734,12 +797,23 @@ def _heading_over_link(
     return _item_entry(reading, lines[index], state), below + 1
 
 
-def _take_entry(entry: Entry, lines: list[Line], index: int, after: int, state: ParseState) -> int:
-    """Record the entry read from `lines[index:after]`: its first line stands for it, the
-    others are kept as text. Returns the index after it."""
+def _take_entry(
+    entry: Entry,
+    lines: list[Line],
+    index: int,
+    after: int,
+    state: ParseState,
+    *,
+    last_stands: bool = False,
+) -> int:
+    """Record the entry read from `lines[index:after]`: its first line stands for it (its last
+    with `last_stands`), the others are kept as text. Returns the index after it."""
     state.entries.append(entry)
-    state.block(BulletEntry(lines[index], entry.position))
-    for rest in lines[index + 1 : after]:
+    stand_in = after - 1 if last_stands else index
+    for rest in lines[index:stand_in]:
+        state.text(rest)
+    state.block(BulletEntry(lines[stand_in], entry.position))
+    for rest in lines[stand_in + 1 : after]:
         state.text(rest)
     return after
 
@@ -813,10 +887,12 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             if entry is not None:
                 index = _take_entry(entry, lines, index, after, state)
                 continue
-        if line.text.strip() and not BLOCK_START.match(line.text):
-            entry, after = _paragraph_entry(lines, index, state)
+        if line.text.strip() and (
+            not BLOCK_START.match(line.text) or _LEADING_BREAKS.match(line.text)
+        ):  # `<br>**Title**` opens a paragraph, not an HTML block (CommonMark)
+            entry, after, wrapped = _paragraph_entry(lines, index, state)
             if entry is not None:
-                index = _take_entry(entry, lines, index, after, state)
+                index = _take_entry(entry, lines, index, after, state, last_stands=wrapped)
                 continue
         state.text(line)
         index += 1

@@ -39,6 +39,7 @@ def _a_site_name(entry: Entry) -> bool:
     """A bullet that is a short name linked to a site, with no paper link or venue."""
     return (
         entry.kind == "bullet"
+        and bool(entry.paper_url or entry.code_urls)  # not a citation without links
         and len(entry.title.split()) <= SHORT_NAME_WORDS
         and entry.venue is None
         and not (entry.paper_url and names_a_paper(entry.paper_url))

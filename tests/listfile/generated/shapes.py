@@ -404,6 +404,115 @@ def year_venue_bullets(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+# --- references in citation styles ----------------------------------------------------------
+
+
+def _split_name(author: str) -> tuple[str, str]:
+    """A generated author (`Kaiming He`, `K. He`) as its given name and its surname."""
+    given, _, surname = author.rpartition(" ")
+    return given, surname
+
+
+def _initial(given: str, *, dotted: bool) -> str:
+    """`Kaiming` as `K.` or `K`; `Fei-Fei` as `F.-F.` or `FF`; an initial stays one."""
+    parts = [part[0] for part in given.split("-") if part]
+    return "-".join(f"{p}." for p in parts) if dotted else "".join(parts)
+
+
+def _joined(names: Sequence[str], last: str) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + last + names[-1]
+
+
+def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
+    """The paper as a reference in one of the styles reference lists use (IEEE, APA,
+    Vancouver, Nature, MLA, ACM), rendered here from the record, never by the reader."""
+    names = [_split_name(author) for author in paper.authors]
+    title, year = paper.title, paper.year
+    stop = "" if title.endswith("?") else "."
+    style = pick(draw, ("ieee", "apa", "vancouver", "nature", "mla", "acm"))
+    if style == "ieee":
+        people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
+        comma = "" if title.endswith("?") else ","
+        return f'{people}, "{title}{comma}" in {venue}, {year}, pp. {num(draw, 1, 99)}--120.'
+    if style == "apa":
+        people = _joined([f"{s}, {_initial(g, dotted=True)}" for g, s in names], ", & ")
+        return f"{people} ({year}). {title}{stop} {venue}."
+    if style == "vancouver":
+        people = ", ".join(f"{s} {_initial(g, dotted=False)}" for g, s in names)
+        return f"{people}. {title}{stop} {venue}. {year};{num(draw, 1, 60)}:{num(draw, 1, 999)}."
+    if style == "nature":
+        people = _joined([f"{s}, {_initial(g, dotted=True)}" for g, s in names], " & ")
+        return f"{people} {title}{stop} {venue} {num(draw, 1, 60)}, 1\u20139 ({year})."
+    if style == "mla":
+        (given, surname), *others = names
+        if not others:
+            people = f"{surname}, {given}"
+        elif flip(draw):
+            people = f"{surname}, {given}, et al"
+        else:
+            people = f"{surname}, {given}, and " + " ".join(others[-1])
+        return f'{people}. "{title}{stop}" {venue}, {year}.'
+    people = _joined([f"{g} {s}" for g, s in names], ", and ")
+    return f"{people}. {year}. {title}{stop} In {venue}."
+
+
+def _wrapped(draw: st.DrawFn, text: str) -> list[str]:
+    """The text hard-wrapped at a drawn width, as editors and PDF copies do: never before a
+    word that would open a block of its own (`- `, `* `, `+ `, `#`, `>`, `1.`)."""
+    width = num(draw, 30, 110)
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        opens_block = re.match(r"^(?:[-*+]$|#|>|1[.)]$|<)", word) is not None
+        if current and len(current) + 1 + len(word) > width and not opens_block:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return lines
+
+
+def references(draw: st.DrawFn) -> Chunk:
+    """References in citation styles, one paragraph each (blank lines between), wrapped over
+    lines or not, numbered (`[3]`, `\\[3\\]`) or not, with the paper's link after them or
+    none, or set in bold after a `<br>`."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    numbering = pick(draw, ("", "[{}] ", "\\[{}\\] "))
+    drawn = unique_papers(draw, maximum=5, need_venue=True)
+    records = [p for p in drawn if not re.search(r"[\u4e00-\u9fff]", p.title)]  # no CJK
+    assume(records)
+    for index, paper in enumerate(records):
+        assert paper.venue is not None
+        if lines:
+            lines.append("")
+        first = len(lines)
+        text = reference_text(draw, paper, paper.venue.name)
+        if numbering:
+            text = numbering.format(index + 1) + text
+        link = paper.paper if paper.paper is not None and flip(draw) else None
+        if link is not None:
+            text += f" [{pick(draw, ('paper', 'PDF', 'link'))}]({link.url})"
+        if not numbering and link is None and flip(draw):
+            lines.append(f"<br>**{text}**")
+        else:
+            lines.extend(_wrapped(draw, text))
+        expected.append(
+            Expected(
+                title=paper.title,
+                paper_url=link.url if link else None,
+                code_urls=frozenset(),
+                venue=UNCHECKED,
+                year=paper.year,
+                offset=first,
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def title_only(draw: st.DrawFn) -> Chunk:
     """Title-only bullets: a title and a fused or bracketed venue, no paper link."""
     records = unique_papers(draw, maximum=6, need_venue=True)
@@ -947,6 +1056,7 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "title_over_links": title_over_links,
     "heading_papers": heading_papers,
     "year_venue_bullets": year_venue_bullets,
+    "references": references,
     "title_only": title_only,
     "table_named": table_named,
     "table_any_header": table_any_header,
