@@ -131,11 +131,13 @@ def _authors_at(text: str, start: int) -> tuple[int, int, bool] | None:
     return None
 
 
-def _only_names(text: str) -> bool:
-    """`J. Smith, K. Roe`: names with initials and nothing else, never a title (`Zero-Shot
-    Neural Fields` may be either: a title, where a title stands)."""
-    names = _authors_at(text, 0)
-    return names is not None and names[2] and names[0] >= len(text.rstrip(" .,;"))
+def only_names(text: str, *, marked: bool = False) -> bool:
+    """`J. Smith, K. Roe`, `John Smith and Jane Roe`: names and nothing else. With `marked`,
+    names with an initial only (`Zero-Shot Neural Fields` may be a name or a title)."""
+    names = _authors_at(text.strip(), 0)
+    if names is None or (marked and not names[2]):
+        return False
+    return names[0] >= len(text.strip().rstrip(" .,;"))
 
 
 def _title_words(title: str) -> int:
@@ -265,7 +267,11 @@ def read_citation(text: str) -> Citation | None:
             if title_end is not None:
                 title = body[title_start:title_end].strip()
                 rest = body[title_end:].strip(" ,.;")
-                if _a_title(title) and not _only_names(title) and not _a_venue(title, rest):
+                if (
+                    _a_title(title)
+                    and not only_names(title, marked=True)
+                    and not _a_venue(title, rest)
+                ):
                     dated = year_from_text(body[end:title_start])
                     marked = initialled or dated is not None
                     score = _score(count, marked, title, rest) + (dated is not None)
@@ -279,7 +285,7 @@ def read_citation(text: str) -> Citation | None:
         names_start = title_end + (gap.end() if gap else 0)
         following_names = _authors_at(body, names_start)
         title = body[:title_end].strip()
-        if following_names is not None and _a_title(title) and not _only_names(title):
+        if following_names is not None and _a_title(title) and not only_names(title, marked=True):
             names_end, people, with_initial = following_names
             following = body[names_end:]
             if re.match(r"\s*(?:[.,:;(]|$)", following) and (people >= 2 or with_initial):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
 from pipeline.listfile.cells import PRESENTATION_MARK
-from pipeline.listfile.citations import read_citation
+from pipeline.listfile.citations import only_names, read_citation
 from pipeline.listfile.links import (
     PAPER_HOSTS,
     host_matches,
@@ -134,7 +134,9 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     then_venue = _YEAR_THEN_VENUE.search(text)  # `Title, 2022, ASPLOS`
     if found is None and then_venue is not None:
         venue_text = then_venue.group(2).strip()
+        capitalised = all(word[:1].isupper() for word in venue_text.split() if len(word) > 3)
         named = find_venue(venue_text) is not None or re.search(r"[A-Z]{2}", venue_text)
+        named = named or capitalised  # `Title, 2005, Medical Image Analysis`: after the year
         if named and len(text[: then_venue.start()].split()) >= _MIN_TITLE_WORDS:
             return _clean_title(text[: then_venue.start()]), venue_text, then_venue.group(1)
     if found is None:
@@ -300,16 +302,16 @@ def _title_link_after_label(body: str, links: Sequence[Link]) -> Link | None:
     return None
 
 
-def _title_link_after_authors(body: str, links: Sequence[Link]) -> Link | None:
+def title_link_after_authors(body: str, links: Sequence[Link]) -> Link | None:
     """`Ann Smith, Bo Li, and Carl Jones. 2019. [Widget Networks for Tasks](url). In ...`:
     a citation whose authors come first and whose title is linked."""
     for link in links:
         label = plain_text(link.text)
-        if len(label.split()) < _TITLE_IN_BRACKETS_WORDS - 1 or is_link_word(label):
+        if word_count(label) < _TITLE_IN_BRACKETS_WORDS - 1 or is_link_word(label):
             continue
         before = re.sub(r"[\s.,;:(]*(?:19|20)\d\d[a-z]?[\s.,;:)]*$", "", body[: link.start])
         before = before.strip(" .,;:*_")
-        if before and looks_like_authors(before):
+        if before and (looks_like_authors(before) or only_names(plain_text(before))):
             return link
         return None  # only the first title-like link may be the title
     return None
@@ -324,7 +326,7 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
         tags.append(lead.group(1))
         text = text[lead.end() :]
     tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
-    if tail and year_from_text(tail.group(1)) and len(text[: tail.start()].split()) >= 2:
+    if tail and year_from_text(tail.group(1)) and word_count(text[: tail.start()]) >= 2:
         tags.append(tail.group(1))
         text = text[: tail.start()]
     # `Title, TIST 2021`: a known venue and its year after a comma
@@ -445,6 +447,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if question and named and looks_like_authors(after):
         plain = plain[: question.end()]  # `Does X Help? Müller, Rafael, and Hinton. NeurIPS 2019`
     for broken in _SENTENCE_END.finditer(plain):
+        after = plain[broken.end() :]
+        if broken.group(0).startswith(",") and not only_names(re.split(r"[.;(\[]", after)[0]):
+            continue  # `Title, Low Noise, L3 Cache Attack`: what follows is no list of names
         if len(plain[: broken.start()].split()) >= _MIN_TITLE_WORDS:
             plain = plain[: broken.start()]  # not `DistRDF2ML - Scalable ...`: too short
             break
@@ -613,7 +618,7 @@ def read_item(
             title, link_tags = _linked_title_text(candidate.text)
             tags += link_tags
     if title_link is None:
-        cited = _title_link_after_authors(body, first_links)
+        cited = title_link_after_authors(body, first_links)
         if cited is not None:
             title_link = cited
             title, link_tags = _linked_title_text(cited.text)

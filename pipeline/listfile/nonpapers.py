@@ -258,7 +258,7 @@ _PROCEEDINGS = re.compile(r"(?i)^\W*proceedings of (?:the )?\w+")
 # `Slides on X`, `Tutorial on [X](url)`, `Datasets for X`, `**News**: X`, `Google AI Blog: X`
 _RESOURCE_LEAD = re.compile(
     r"(?i)^\W*(?:(?:slides|tutorials?|courses?|lectures?|talks?|podcasts?|keynotes?)\W*\s*"
-    r"(?:on|about|:)\s|datasets\W*\s*(?:for|:)\s|(?:news|videos)\W*\s*:\s"
+    r"(?:on|about|:)\s|datasets\W*\s*(?:for|:)\s|(?:news|videos?|books?|textbooks?)\W*\s*:\s"
     r"|(?:[\w.-]+\s){0,3}blog\s*[:\-]\s)"  # not `Video for Learning`, a title
 )
 _CALL = re.compile(r"(?i)\b(?:special issue|call for papers|cfp|submission deadline|deadline)\b")

@@ -11,17 +11,25 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from pipeline.listfile.authors import looks_like_authors
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
-from pipeline.listfile.citations import read_citation, reference_text
+from pipeline.listfile.citations import only_names, read_citation, reference_text
 from pipeline.listfile.items import (
     ENRICHMENT,
     LEADING_DECORATION,
     ItemReading,
     dated_venue,
     read_item,
+    title_link_after_authors,
     venue_label,
 )
-from pipeline.listfile.links import is_link_word, link_kind, link_word_kind, names_a_paper
+from pipeline.listfile.links import (
+    is_link_word,
+    link_kind,
+    link_word_kind,
+    names_a_paper,
+    on_code_host,
+)
 from pipeline.listfile.markdown import (
     Link,
     find_links,
@@ -79,6 +87,9 @@ def _item_lines(lines: list[Line], index: int) -> int:
     item = LIST_ITEM.match(lines[index].text)
     assert item is not None  # noqa: S101 - checked by the caller
     indent = indentation(item.group(1))
+    details_end = _details_below(lines, index, indent)
+    if details_end is not None:
+        return details_end
     label: str | None = None  # `- NIPS'19`: the papers below it, read with its venue
     labelled = False
     described: bool | None = None  # whether the item is a linked paper: read when needed
@@ -117,6 +128,62 @@ def _item_lines(lines: list[Line], index: int) -> int:
     while end > index + 1 and not lines[end - 1].text.strip():
         end -= 1  # trailing blank lines are the document's, not the item's
     return end
+
+
+_TITLE_WORDS_AT_LEAST = 4
+
+
+def _a_detail(text: str) -> str | None:
+    """What a sub-item says of the paper above it, when that is all it says: its `link`
+    (links or addresses alone), its `authors`, or its `venue` and year (`Security & Privacy
+    (S&P) 2019`, `Cryptographic Engineering (2009)`); None for anything else."""
+    if _links_only(text):
+        return "link"
+    if inline_problem([text], cells=False) is not None or _has_links(text):
+        return None
+    plain = plain_text(text).strip(" .")
+    if looks_like_authors(plain) or only_names(plain):
+        return "authors"
+    year = re.search(r"\(?\b(?:19|20)\d\d\)?$", plain)
+    if year is not None and word_count(plain[: year.start()]) <= _DETAIL_VENUE_WORDS:
+        return "venue"
+    return None
+
+
+_DETAIL_VENUE_WORDS = 8
+
+
+def _details_below(lines: list[Line], index: int, indent: int) -> int | None:
+    """The end of an item that is a title alone (no link, four words or more) whose sub-items
+    are its details, one per item: venue and year, authors, and its links (`- Title` over
+    `  - USENIX Security 2014`, `  - A. Author, B. Author`, `  - https://...`). None when the
+    sub-items hold anything else (papers of their own) or no link."""
+    content = LIST_ITEM.match(lines[index].text)
+    if content is None or not _reads_as_a_title(content.group(3)):
+        return None
+    if word_count(plain_text(content.group(3))) < _TITLE_WORDS_AT_LEAST:
+        return None
+    end, kinds = index + 1, []
+    while end < len(lines) and lines[end].text.strip():
+        nested = LIST_ITEM.match(lines[end].text)
+        if nested is None or indentation(nested.group(1)) < indent + 2:
+            break
+        kind = _a_detail(nested.group(3))
+        if kind is None:
+            return None
+        kinds.append(kind)
+        end += 1
+    return end if "link" in kinds else None
+
+
+def _first_address(lines: Sequence[Line]) -> str | None:
+    """The first link or address of `lines` that is not code, or None."""
+    for line in lines:
+        links = [link.url.strip() for link in text_links(line.text)]
+        for url in [*links, *find_urls(line.text)]:
+            if is_http_url(url) and not on_code_host(url):
+                return url
+    return None
 
 
 def _a_linked_paper(content: str) -> bool:
@@ -213,6 +280,9 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     inherited = state.labels[-1][1] if state.labels else None
     sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
+    if reading.paper_url is None and _details_below(lines, index, indent) is not None:
+        # `- Title` over `  - https://www.usenix.org/...`: the address given for the title
+        reading = replace(reading, paper_url=_first_address(rest))
     non_paper = state.non_paper_section()
     if non_paper is not None and not _a_paper_under(non_paper, reading, content):
         # A section named for tools, talks or contents holds no papers, unless an item says
@@ -285,7 +355,11 @@ def _why_not_a_paper(
         return not_paper
     # `[[IEEE TAI 2025](https://.../2025/05/...)]`: a link labelled with a venue and year is
     # where the paper appeared, whatever its address looks like
-    labels = (plain_text(link.text) for link in labelled if link.url == reading.paper_url)
+    labels = (
+        plain_text(link.text)
+        for link in labelled
+        if link.url == reading.paper_url and not find_urls(link.text)  # `[https://...](url)`
+    )
     venue = next((label for label in labels if year_from_text(label) or find_venue(label)), None)
     # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
     # product. A paper title linked to a post about it (more than three words) stays a paper.
@@ -397,6 +471,8 @@ def _a_paper_link_in(text: str) -> bool:
     paper's, or a link that surely names one (an arXiv id, a DOI, a PDF): a paper written as a
     paragraph of its own, whatever comes first."""
     links = text_links(text)
+    if title_link_after_authors(text, links) is not None:
+        return True  # `K. **Smith** et al.: [A Title (2019)](url)`: a title linked after names
     return any(
         link_word_kind(plain_text(link.text)) == "paper" or names_a_paper(link.url)
         for link in links

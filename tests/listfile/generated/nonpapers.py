@@ -286,6 +286,32 @@ def related(draw: st.DrawFn) -> Chunk:
     )
 
 
+def posts_and_venues(draw: st.DrawFn) -> Chunk:
+    """Under a topic heading of a personal resource page: posts whose link is their own
+    address (a dated blog path), books said to be books, and the home pages of venues."""
+    host = pick(draw, ("janedoe.example.be", "fansite.example.com", "stats.example.org"))
+    items = []
+    for _ in range(num(draw, 1, 4)):
+        kind = num(draw, 0, 2)
+        title = titles(draw)
+        if kind == 0:
+            slug = "-".join(title.lower().split()[:4])
+            day = f"{num(draw, 2010, 2024)}/{num(draw, 1, 12):02d}/{num(draw, 10, 28)}"
+            url = f"https://{host}/{day}/{slug}/"
+            items.append(f"{title} - [{url}]({url})")
+        elif kind == 1:
+            url = f"https://{identifier(draw, 8)}book.example.com/welcome.html"
+            items.append(f"{pick(draw, ('BOOK', 'Book', 'Textbook'))}: {title} - [{url}]({url})")
+        else:
+            acronym = identifier(draw, 4).upper()
+            words = pick(draw, CONTENT_WORDS)
+            name = f"International Conference on {words} Systems ({acronym})"
+            items.append(f"[{name}](https://{acronym.lower()}{num(draw, 2019, 2024)}.example.org)")
+    return _section(
+        draw, ("Soccer", "Bayesian Modeling", "Further Reading", "Misc"), _bullets(items)
+    )
+
+
 NonPaper = Callable[[st.DrawFn], Chunk]
 
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
@@ -304,4 +330,5 @@ NON_PAPER_SECTIONS: dict[str, NonPaper] = {
     "citation_fence": citation_fence,
     "venue_index": venue_index,
     "related": related,
+    "posts_and_venues": posts_and_venues,
 }

@@ -387,17 +387,17 @@ def year_venue_bullets(draw: st.DrawFn) -> Chunk:
     for paper in unique_papers(draw, maximum=5):
         first = len(lines)
         name = paper.venue.name if paper.venue is not None else None
-        tail = f", {paper.year}, {name}" if name and flip(draw) else f", {paper.year}"
+        named = name is not None and flip(draw)
+        tail = f", {paper.year}, {name}" if named else f", {paper.year}"
         # an unlinked item of three words and a year may be anything: four words at least
         title = paper.title if len(paper.title.split()) >= 4 else f"{paper.title} of Widgets"
         lines.append(f"{marker}{title}{tail}")
         if flip(draw):
             lines.append(f"    - {pick(draw, ('First proposal of', 'The famous'))} widget ideas")
-        # the venue after the year is not compared yet: a known journal's name after the year
-        # is lost (`Title, 2005, Medical Image Analysis`), noted in the closing note
+        venue = name if named else UNCHECKED  # `Title, 2005, Medical Image Analysis`
         expected.append(
             replace(
-                expect(paper, first, with_paper=False, year=paper.year, title=title),
+                expect(paper, first, with_paper=False, venue=venue, year=paper.year, title=title),
                 code_urls=frozenset(),
             )
         )
@@ -510,6 +510,57 @@ def references(draw: st.DrawFn) -> Chunk:
                 offset=first,
             )
         )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def titles_with_details(draw: st.DrawFn) -> Chunk:
+    """A title alone on a bullet (no link), its details one per sub-item: where and when it
+    appeared, its authors, then its addresses (the paper's first, maybe a preprint's)."""
+    marker = pick(draw, ("-", "*"))
+    indent = pick(draw, ("\t", "  ", "    "))
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = unique_papers(draw, maximum=4, need_paper=True, need_venue=True)
+    records = [p for p in records if len(p.title.split()) >= 4 and ":" not in p.title[:2]]
+    assume(records)
+    for paper in records:
+        assert paper.paper is not None and paper.venue is not None
+        first = len(lines)
+        lines.append(f"{marker} {paper.title}")
+        name = paper.venue.name
+        venue = pick(draw, (f"{name} {paper.year}", f"{name} ({paper.year})"))
+        details = [venue, authors_text(paper.authors, num(draw, 0, 2)), paper.paper.url]
+        if flip(draw):
+            details.append(f"https://eprint.example.org/{paper.year}/{num(draw, 1, 999)}")
+        if flip(draw):  # the authors line left out
+            details.pop(1)
+        lines.extend(f"{indent}{marker} {detail}" for detail in details)
+        expected.append(
+            replace(
+                expect(paper, first, year=paper.year),
+                code_urls=frozenset(),
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def named_linked_titles(draw: st.DrawFn) -> Chunk:
+    """Paragraphs that name the authors and link the title, `K. **Fukami** et al.: [Title
+    (2019)](url)`, each followed by a list of notes on the paper (no blank line between)."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, maximum=4, need_paper=True):
+        assert paper.paper is not None
+        if lines:
+            lines.append("")
+        first = len(lines)
+        given, surname = _split_name(paper.authors[0])
+        names = f"{_initial(given, dotted=True)} **{surname}**"
+        names += pick(draw, (" et al.", "", f" and {paper.authors[-1]}"))
+        lines.append(f"{names}: [{paper.title} ({paper.year})]({paper.paper.url})")
+        for note in subset(draw, ("Aim: predict flows", "Learning type: supervised", "CFD: -")):
+            lines.append(f"- {note}")
+        expected.append(replace(expect(paper, first, year=paper.year), code_urls=frozenset()))
     return Chunk(tuple(lines), tuple(expected))
 
 
@@ -1057,6 +1108,8 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "heading_papers": heading_papers,
     "year_venue_bullets": year_venue_bullets,
     "references": references,
+    "titles_with_details": titles_with_details,
+    "named_linked_titles": named_linked_titles,
     "title_only": title_only,
     "table_named": table_named,
     "table_any_header": table_any_header,
