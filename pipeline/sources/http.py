@@ -180,6 +180,14 @@ def schema_problem(error: Exception) -> str:
 
 
 @dataclass
+class _Tally:
+    """One request's attempts so far: 5xx answers (a split's fuse) and quick retries taken."""
+
+    server_errors: int = 0
+    quick_retries: int = 0
+
+
+@dataclass
 class CallStats:
     """What one API client spent: network requests by status, cache hits, and the faults met."""
 
@@ -363,13 +371,16 @@ class HttpClient:
             hinted = retry_after_seconds(fault.response.headers, self.clock.now())
             if hinted is not None:
                 return hinted
+        tally: _Tally = state.kwargs["tally"]
         quick = isinstance(fault, RetryableFault) and fault.kind in QUICK_RETRY_KINDS
-        if quick and state.attempt_number <= QUICK_RETRIES:
+        if quick and tally.quick_retries < QUICK_RETRIES:
+            tally.quick_retries += 1
             return 0.0  # a cut body or a reset says nothing of the server's load
+        # The backoff grows with the retries that were backed off, not with the quick ones:
+        # a fourth cut body in a row waits the first step (1-2 s), not the fourth (8-16 s).
         policy = self.profile.retry
-        delay = min(
-            policy.backoff_max_s, policy.backoff_initial_s * 2 ** (state.attempt_number - 1)
-        )
+        backed_off = state.attempt_number - 1 - tally.quick_retries
+        delay = min(policy.backoff_max_s, policy.backoff_initial_s * 2**backed_off)
         return float(delay / 2 + self._rng.uniform(0, delay / 2))
 
     def _stop(self, state: RetryCallState, max_server_errors: int | None = None) -> bool:
@@ -379,7 +390,7 @@ class HttpClient:
         fault = state.outcome.exception() if state.outcome else None
         unreachable = isinstance(fault, RetryableFault) and fault.kind == "unreachable"
         cap = policy.max_transport_wait_s if unreachable else policy.max_total_wait_s
-        fused = len(state.kwargs.get("server_errors", [])) >= (max_server_errors or 1 << 30)
+        fused = state.kwargs["tally"].server_errors >= (max_server_errors or 1 << 30)
         if fused and isinstance(fault, RetryableFault):
             return True
         deadline = self.profile.deadline
@@ -409,14 +420,14 @@ class HttpClient:
         self,
         kind: str,
         response: requests.Response | None,
-        server_errors: list[int],
+        tally: _Tally,
         error: Exception | None = None,
     ) -> RetryableFault:
         """A retryable fault of this attempt, counted (a split's fuse counts the 5xx only: what
         an item the API chokes on gets; a cut body or a reset is retried as the policy says)."""
         fault = RetryableFault(kind, response, error)
         if kind == "status" and response is not None and response.status_code >= 500:
-            server_errors.append(response.status_code)
+            tally.server_errors += 1
         with self._stats_lock:
             self.stats.faults[fault.describe()] += 1
         return fault
@@ -429,21 +440,21 @@ class HttpClient:
         kwargs: dict[str, Any],
         refresh: bool,
         decode: Callable[[bytes], Any] | None,
-        server_errors: list[int],
+        tally: _Tally,
     ) -> tuple[requests.Response, Any]:
         try:
             response = self._send(method, url, headers, kwargs, refresh)
         except RETRYABLE_EXCEPTIONS as error:
-            raise self._fault(transport_kind(error), None, server_errors, error) from error
+            raise self._fault(transport_kind(error), None, tally, error) from error
         if is_retryable(response):
-            raise self._fault("status", response, server_errors)
+            raise self._fault("status", response, tally)
         body = None
         if decode is not None and 200 <= response.status_code < 300:
             try:
                 body = decode(response.content)
             except ValueError as error:
                 self.forget(response)  # never served again from the cache
-                raise self._fault("body", response, server_errors, error) from error
+                raise self._fault("body", response, tally, error) from error
         self.gate.mark_answered()
         return response, body
 
@@ -508,7 +519,7 @@ class HttpClient:
             before_sleep=self._before_sleep,
             reraise=True,
         )
-        server_errors: list[int] = []
+        tally = _Tally()
         try:
             answer = retrying(
                 self._attempt,
@@ -518,7 +529,7 @@ class HttpClient:
                 kwargs,
                 refresh,
                 decode,
-                server_errors=server_errors,
+                tally=tally,
             )
         except RetryableFault as fault:
             error = self._give_up(url, fault)
