@@ -140,6 +140,7 @@ class Resolver:
         self.failures: dict[str, str] = {}
         self.failed_ids: dict[str, str] = {}  # ids S2 kept failing on alone (batch isolated)
         self._item_failures: dict[str, str] = {}  # the last failed request per lane key
+        self._failed_batch_ids: set[str] = set()  # ids of batches that failed as a whole
         self.progress = progress
         self.lanes = lanes
         self.s2_spare = s2_spare
@@ -148,19 +149,28 @@ class Resolver:
 
     # --- S2 batches ---------------------------------------------------------------------------
     def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
+        """Each id's answer; None when S2 is out for the run. A batch that failed (after its
+        retries, or on an answer the product cannot read) costs only its ids: each gets a
+        lookup with `failure`, and falls to its next resolution method (issue 23)."""
         if "s2" in self.failures:
             return None
         if not s2_ids:
             return {}
+        asked = unique(list(s2_ids))
         try:
-            return {lookup.requested: lookup for lookup in self.s2.get_papers(unique(list(s2_ids)))}
+            return {lookup.requested: lookup for lookup in self.s2.get_papers(asked)}
         except ApiError as error:
-            self.failures["s2"] = error.detail
+            if is_outage(error):  # S2 fails every request, or said stop: out for the run
+                self.failures["s2"] = error.detail
+                return None
+            detail = error.detail
         except ConfigError:  # the run's settings: the run fails, as documented
             raise
-        except Exception as error:  # a bug or an unforeseen answer: S2 stops, not the run
-            self.failures["s2"] = f"stopped: {type(error).__name__}: {error}"
-        return None
+        except Exception as error:  # a bug or an unforeseen answer: this batch fails, not S2
+            detail = f"stopped: {type(error).__name__}: {error}"
+        self._failed_batch_ids.update(asked)
+        failure = f"S2 batch failed ({detail})"
+        return {s2_id: S2Lookup(s2_id, None, failure) for s2_id in asked}
 
     def resolve(
         self,
@@ -187,6 +197,8 @@ class Resolver:
         }
 
         # Steps 1-3: id lookups, in batch rounds (an id S2 does not know falls to the next one).
+        # Entries whose last id S2 failed on tonight (not "unknown"), with that id's method.
+        unanswered: dict[int, MatchMethod] = {}
         while any(pending.values()):
             asking = {position: queue[0] for position, queue in pending.items() if queue}
             answers = self._batch([c.s2_id for c in asking.values()])
@@ -195,6 +207,16 @@ class Resolver:
             for position, candidate in asking.items():
                 lookup = answers[candidate.s2_id]
                 entry, entry_id = by_position[position]
+                if lookup.failure is not None:  # S2 failed on it tonight: the next method
+                    if lookup.isolated and candidate.s2_id not in self._failed_batch_ids:
+                        self.failed_ids[candidate.s2_id] = lookup.failure  # isolated alone
+                    else:
+                        self._item_failures["s2"] = lookup.failure
+                    notes[position].append(f"{candidate.s2_id}: {lookup.failure}")
+                    pending[position].pop(0)
+                    if not pending[position]:
+                        unanswered[position] = candidate.method
+                    continue
                 if lookup.paper is None and candidate.method is MatchMethod.PINNED:
                     pin = previous[entry_id]
                     if pin.arxiv_id and not pin.s2_paper_id:
@@ -210,11 +232,6 @@ class Resolver:
                         )
                         pending[position] = []
                         continue
-                if lookup.failure is not None:
-                    self.failed_ids[candidate.s2_id] = lookup.failure
-                    notes[position].append(f"{candidate.s2_id}: {lookup.failure}")
-                    pending[position].pop(0)
-                    continue
                 if lookup.paper is None:
                     notes[position].append(f"S2 does not know {candidate.s2_id}")
                     pending[position].pop(0)
@@ -228,12 +245,15 @@ class Resolver:
                 )
                 pending[position] = []
 
-        # S2 unreachable: keep what the previous run settled.
+        # S2 out, or it failed on every id of the entry tonight: keep what the previous run
+        # settled (an entry without a previous resolution goes on to the title search).
         for position, queue in pending.items():
             entry, entry_id = by_position[position]
             kept = previous.get(entry_id)
-            if position in results or not queue or "s2" not in self.failures:
+            s2_out = bool(queue) and "s2" in self.failures
+            if position in results or not (s2_out or position in unanswered):
                 continue
+            why = "S2 unavailable" if s2_out else "S2 failed on this entry's ids"
             if kept is not None and kept.match_method in {m.value for m in RESOLVED_METHODS}:
                 results[position] = Resolution(
                     entry,
@@ -246,7 +266,12 @@ class Resolver:
                     kept_from_previous=True,
                     citation_key=kept.citation_key,
                     bibtex=kept.bibtex,
-                    notes=(*notes[position], "S2 unavailable: kept the previous run's resolution"),
+                    notes=(*notes[position], f"{why}: kept the previous run's resolution"),
+                )
+            elif unanswered.get(position) is MatchMethod.OVERRIDE:
+                # The maintainer's ids: no title search may pick another paper. Next run asks.
+                results[position] = self._unresolved(
+                    entry, entry_id, notes[position], "S2 failed on the override's ids tonight"
                 )
 
         # Steps 4-5: titles, for what is left: one call per entry, so this is the long part. S2
@@ -317,7 +342,8 @@ class Resolver:
     def _never_answered(self) -> None:
         """A source whose every request failed (each that item's failure, too few in a row to
         call it out) failed for the run all the same: it answered nothing."""
-        for key, http in (("s2-title", self.s2.http), ("arxiv", self.arxiv.http)):
+        apis = (("s2", self.s2.http), ("s2-title", self.s2.http), ("arxiv", self.arxiv.http))
+        for key, http in apis:
             detail = self._item_failures.get(key)
             if detail is not None and not http.gate.answered.is_set():
                 self.failures.setdefault(key, detail)
