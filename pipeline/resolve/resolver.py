@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -58,6 +58,11 @@ from pipeline.sources.semantic_scholar import (
     arxiv_paper_id,
     doi_paper_id,
 )
+
+# S2's title searches in flight at once (with lanes). Every request still waits for S2's pacer
+# (one start per interval, whichever thread sends it): a second search sends while the other
+# waits for a slow answer or sleeps a backoff, so a fault's wait does not idle S2's quota.
+S2_TITLE_WORKERS = 2
 
 
 def candidates(entry: Entry, override: Override | None, pin: Pin | None) -> list[Candidate]:
@@ -114,16 +119,20 @@ def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> 
 
 class Resolver:
     """Resolves a list's entries. With `lanes`, arXiv's requests run on a thread of their own
-    (the arXiv lane) while S2's run on the caller's: arXiv searches a title as soon as S2 could
-    not place it, and looks ids up while S2 finds the records of the papers arXiv found.
-    `s2_spare` is called on the S2 lane when S2 has nothing left to resolve (with the
-    resolutions so far: after the titles, then once more with all of them; and the S2 calls
-    resolution may still make, to keep back from a call budget) so the job can spend S2's
-    remaining time (the citation history). Each entry's outcome depends only on its
-    own answers, so the result is the same with and without lanes.
+    (the arXiv lane) while S2's run on the caller's, its title searches on S2_TITLE_WORKERS
+    threads beside it: arXiv searches a title as soon as S2 could not place it, and looks ids
+    up while S2 finds the records of the papers arXiv found. `s2_spare` is called on the S2
+    lane when S2 has nothing left to resolve (with the resolutions so far: after the titles,
+    then once more with all of them; and the S2 calls resolution may still make, to keep back
+    from a call budget) so the job can spend S2's remaining time (the citation history). Each
+    entry's outcome depends only on its own answers, so the result is the same with and
+    without lanes.
 
-    Thread safety: each `failures` key is written by one lane only ("s2", "s2-title" by S2,
-    "arxiv" by arXiv); progress is counted under a lock; each client is used by one lane."""
+    Thread safety: each `failures` key is written by one API's threads only ("s2" and
+    "s2-title" by S2's, "arxiv" by arXiv's), one key at a time; progress is counted under a
+    lock; an entry's notes are written by one thread at a time; the S2 client is shared by
+    S2's threads (its HTTP layer is: a per-thread hop, stats under a lock, one pacer), the
+    arXiv client is used by the arXiv lane alone."""
 
     def __init__(
         self,
@@ -196,7 +205,103 @@ class Resolver:
             entry.position: (entry, entry_id) for entry, entry_id in zip(entries, ids, strict=True)
         }
 
-        # Steps 1-3: id lookups, in batch rounds (an id S2 does not know falls to the next one).
+        # Steps 4-5: titles, one call per entry, so this is the long part. With lanes, S2's
+        # title searches run on S2_TITLE_WORKERS threads sharing S2's pacer (every request
+        # still starts one interval after the last): one sends while another waits for a slow
+        # answer or a backoff, and an entry with no id to look up is searched while the batch
+        # rounds run. An entry S2 could not place goes to arXiv at once, on the arXiv lane.
+        arxiv_lane = lane("arxiv-lane") if self.lanes else None
+        title_lane = (
+            ThreadPoolExecutor(S2_TITLE_WORKERS, thread_name_prefix="s2-titles")
+            if self.lanes
+            else None
+        )
+        searched: dict[int, Resolution | Future[Resolution]] = {}
+        searching: dict[int, Future[Resolution | Future[Resolution]]] = {}
+        self._done, self._total, self._found = 0, 0, 0
+
+        def search(entry: Entry, entry_id: str) -> Resolution | Future[Resolution]:
+            waiting = waiting_entry(entry, previous.get(entry_id), today)
+            if waiting is not None:
+                return waiting
+            override = overrides.for_entry(entry)
+            step = self._s2_title(entry, entry_id, override, notes[entry.position])
+            if isinstance(step, Resolution):
+                self._tick(step.method is not MatchMethod.UNRESOLVED)
+                return step
+            last = previous.get(entry_id)
+            if arxiv_lane is None:
+                return self._arxiv_title_lane(step, last, today)
+            return submit_in_context(arxiv_lane, self._arxiv_title_lane, step, last, today)
+
+        def by_title(positions: list[int]) -> None:
+            with self._progress_lock:
+                self._total += len(positions)
+            for position in positions:
+                if title_lane is None:
+                    searched[position] = search(*by_position[position])
+                else:
+                    searching[position] = submit_in_context(
+                        title_lane, search, *by_position[position]
+                    )
+
+        try:
+            if title_lane is not None:  # no id to look up: to the title search at once
+                by_title([p for p in sorted(pending) if not pending[p]])
+            self._lookup_ids(pending, by_position, previous, results, notes)
+            by_title([p for p in sorted(pending) if p not in results and p not in searching])
+            searched.update({p: search_done.result() for p, search_done in searching.items()})
+            later = {p: s for p, s in sorted(searched.items()) if isinstance(s, Future)}
+            results.update({p: s for p, s in searched.items() if isinstance(s, Resolution)})
+            if self.s2_spare is not None:
+                # S2 is done with titles while arXiv may still search: S2's time is free.
+                # Kept back from the run's S2 budget: the lookups of what arXiv may still find.
+                found_on_arxiv = len(later) + sum(
+                    r.method is MatchMethod.ARXIV_TITLE for r in results.values()
+                )
+                reserve = math.ceil(found_on_arxiv / S2_BATCH_SIZE)
+                self.s2_spare([results[p] for p in sorted(results)], reserve)
+            for position, future in later.items():
+                results[position] = future.result()
+
+            resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
+            # arXiv metadata by id (arXiv lane) while S2 looks up the papers arXiv found.
+            wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id and r.arxiv is None})
+            fetching = (
+                submit_in_context(arxiv_lane, self._fetch_arxiv, wanted)
+                if arxiv_lane is not None
+                else None
+            )
+            resolutions = self._attach_s2_for_arxiv_titles(resolutions)
+            if self.s2_spare is not None:
+                self.s2_spare(resolutions, 0)
+            found = fetching.result() if fetching is not None else self._fetch_arxiv(wanted)
+        finally:
+            for executor in (title_lane, arxiv_lane):
+                if executor is not None:
+                    executor.shutdown(wait=True, cancel_futures=True)
+        self._never_answered()
+        resolutions = self._attach_arxiv(resolutions, found)
+        resolutions = _with_bibtex(resolutions, overrides, previous)
+        entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
+        return ResolutionRun(
+            resolutions,
+            dict(self.failures),
+            overrides.unused(entries),
+            "\n\n".join(entries_bib) + "\n" if entries_bib else "",
+            dict(self.failed_ids),
+        )
+
+    def _lookup_ids(
+        self,
+        pending: dict[int, list[Candidate]],
+        by_position: Mapping[int, tuple[Entry, str]],
+        previous: Mapping[str, Pin],
+        results: dict[int, Resolution],
+        notes: Mapping[int, list[str]],
+    ) -> None:
+        """Steps 1-3: the entries' ids looked up in S2 batch rounds (an id S2 does not know, or
+        failed on tonight, falls to the next one); each entry placed goes into `results`."""
         # Entries whose last id S2 failed on tonight (not "unknown"), with that id's method.
         unanswered: dict[int, MatchMethod] = {}
         while any(pending.values()):
@@ -273,71 +378,6 @@ class Resolver:
                 results[position] = self._unresolved(
                     entry, entry_id, notes[position], "S2 failed on the override's ids tonight"
                 )
-
-        # Steps 4-5: titles, for what is left: one call per entry, so this is the long part. S2
-        # asks on this thread; an entry S2 could not place goes to arXiv at once: on the arXiv
-        # lane (its own thread) when lanes are on, so arXiv searches run while S2 goes on.
-        by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
-        arxiv_lane = lane("arxiv-lane") if self.lanes else None
-        later: dict[int, Future[Resolution]] = {}
-        self._done, self._total, self._found = 0, len(by_title), 0
-        try:
-            for entry, entry_id in by_title:
-                waiting = waiting_entry(entry, previous.get(entry_id), today)
-                if waiting is not None:
-                    results[entry.position] = waiting
-                    continue
-                step = self._s2_title(
-                    entry, entry_id, overrides.for_entry(entry), notes[entry.position]
-                )
-                if isinstance(step, Resolution):
-                    results[entry.position] = step
-                    self._tick(step.method is not MatchMethod.UNRESOLVED)
-                    continue
-                last = previous.get(entry_id)
-                if arxiv_lane is None:
-                    results[entry.position] = self._arxiv_title_lane(step, last, today)
-                else:
-                    later[entry.position] = submit_in_context(
-                        arxiv_lane, self._arxiv_title_lane, step, last, today
-                    )
-            if self.s2_spare is not None:
-                # S2 is done with titles while arXiv may still search: S2's time is free.
-                # Kept back from the run's S2 budget: the lookups of what arXiv may still find.
-                found_on_arxiv = len(later) + sum(
-                    r.method is MatchMethod.ARXIV_TITLE for r in results.values()
-                )
-                reserve = math.ceil(found_on_arxiv / S2_BATCH_SIZE)
-                self.s2_spare([results[p] for p in sorted(results)], reserve)
-            for position, future in later.items():
-                results[position] = future.result()
-
-            resolutions = [_with_pinned_arxiv(results[e.position], previous) for e in entries]
-            # arXiv metadata by id (arXiv lane) while S2 looks up the papers arXiv found.
-            wanted = sorted({r.arxiv_id for r in resolutions if r.arxiv_id and r.arxiv is None})
-            fetching = (
-                submit_in_context(arxiv_lane, self._fetch_arxiv, wanted)
-                if arxiv_lane is not None
-                else None
-            )
-            resolutions = self._attach_s2_for_arxiv_titles(resolutions)
-            if self.s2_spare is not None:
-                self.s2_spare(resolutions, 0)
-            found = fetching.result() if fetching is not None else self._fetch_arxiv(wanted)
-        finally:
-            if arxiv_lane is not None:
-                arxiv_lane.shutdown(wait=True, cancel_futures=True)
-        self._never_answered()
-        resolutions = self._attach_arxiv(resolutions, found)
-        resolutions = _with_bibtex(resolutions, overrides, previous)
-        entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
-        return ResolutionRun(
-            resolutions,
-            dict(self.failures),
-            overrides.unused(entries),
-            "\n\n".join(entries_bib) + "\n" if entries_bib else "",
-            dict(self.failed_ids),
-        )
 
     def _never_answered(self) -> None:
         """A source whose every request failed (each that item's failure, too few in a row to
