@@ -47,6 +47,7 @@ from pipeline.core.errors import (
     SharedLimitUnavailable,
     TransportError,
     UnexpectedAnswer,
+    is_outage,
 )
 from pipeline.sources.answers import RETRYABLE_EXCEPTIONS as RETRYABLE_EXCEPTIONS
 from pipeline.sources.answers import RetryableFault, transport_kind
@@ -391,8 +392,8 @@ class HttpClient:
         unreachable = isinstance(fault, RetryableFault) and fault.kind == "unreachable"
         cap = policy.max_transport_wait_s if unreachable else policy.max_total_wait_s
         fused = state.kwargs["tally"].server_errors >= (max_server_errors or 1 << 30)
-        if fused and isinstance(fault, RetryableFault):
-            return True
+        if (fused or self.gate.out.is_set()) and isinstance(fault, RetryableFault):
+            return True  # split instead; or the API is out: another thread's error said so
         deadline = self.profile.deadline
         if deadline is not None and deadline.remaining() <= upcoming * self._sleep_scale():
             deadline.give_up()  # the wait would pass the deadline: give up now
@@ -408,6 +409,9 @@ class HttpClient:
         with self._stats_lock:
             self.stats.retries += 1
             self.stats.slept_s += state.upcoming_sleep or 0.0
+        response = fault.response if isinstance(fault, RetryableFault) else None
+        if response is not None and is_rate_limited(response):  # the API's wait, not the item's
+            self.gate.pacer.hold(state.upcoming_sleep or 0.0)
         log.warning(
             self.redact(
                 f"{self.profile.name}: {what} from {state.args[0]} {state.args[1]}; "
@@ -537,8 +541,10 @@ class HttpClient:
                 self.stats.failed += 1
             # No connection at all for the short cap (refused, DNS): the host is not there.
             unreachable = fault.kind == "unreachable"
-            error.outage = self.gate.record(failed=True) or unreachable
+            error.outage = self.gate.record(failed=True) or unreachable or self.gate.out.is_set()
             error.outage = error.outage or isinstance(error, DeadlineReached)
+            if is_outage(error):
+                self.gate.out.set()
             raise error from None
         self.gate.record(failed=False)
         return answer
