@@ -286,7 +286,7 @@ class Resolver:
         entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
         return ResolutionRun(
             resolutions,
-            dict(self.failures),
+            self._failures_by_api(),
             overrides.unused(entries),
             "\n\n".join(entries_bib) + "\n" if entries_bib else "",
             dict(self.failed_ids),
@@ -378,6 +378,15 @@ class Resolver:
                 results[position] = self._unresolved(
                     entry, entry_id, notes[position], "S2 failed on the override's ids tonight"
                 )
+
+    def _failures_by_api(self) -> dict[str, str]:
+        """The failures, S2's first: one line per API. With S2 out, its titles are out with it
+        (S2's title threads may have met the outage first)."""
+        failures = dict(self.failures)
+        if "s2" in failures:
+            failures.pop("s2-title", None)
+        first = [key for key in ("s2", "s2-title", "arxiv") if key in failures]
+        return {key: failures[key] for key in [*first, *(k for k in failures if k not in first)]}
 
     def _never_answered(self) -> None:
         """A source whose every request failed (each that item's failure, too few in a row to
