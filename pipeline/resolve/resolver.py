@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -58,6 +58,11 @@ from pipeline.sources.semantic_scholar import (
     arxiv_paper_id,
     doi_paper_id,
 )
+
+# S2's title searches in flight at once (with lanes). Every request still waits for S2's pacer
+# (one start per interval, whichever thread sends it): a second search sends while the other
+# waits for a slow answer or sleeps a backoff, so a fault's wait does not idle S2's quota.
+S2_TITLE_WORKERS = 2
 
 
 def candidates(entry: Entry, override: Override | None, pin: Pin | None) -> list[Candidate]:
@@ -114,16 +119,20 @@ def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> 
 
 class Resolver:
     """Resolves a list's entries. With `lanes`, arXiv's requests run on a thread of their own
-    (the arXiv lane) while S2's run on the caller's: arXiv searches a title as soon as S2 could
-    not place it, and looks ids up while S2 finds the records of the papers arXiv found.
-    `s2_spare` is called on the S2 lane when S2 has nothing left to resolve (with the
-    resolutions so far: after the titles, then once more with all of them; and the S2 calls
-    resolution may still make, to keep back from a call budget) so the job can spend S2's
-    remaining time (the citation history). Each entry's outcome depends only on its
-    own answers, so the result is the same with and without lanes.
+    (the arXiv lane) while S2's run on the caller's, its title searches on S2_TITLE_WORKERS
+    threads beside it: arXiv searches a title as soon as S2 could not place it, and looks ids
+    up while S2 finds the records of the papers arXiv found. `s2_spare` is called on the S2
+    lane when S2 has nothing left to resolve (with the resolutions so far: after the titles,
+    then once more with all of them; and the S2 calls resolution may still make, to keep back
+    from a call budget) so the job can spend S2's remaining time (the citation history). Each
+    entry's outcome depends only on its own answers, so the result is the same with and
+    without lanes.
 
-    Thread safety: each `failures` key is written by one lane only ("s2", "s2-title" by S2,
-    "arxiv" by arXiv); progress is counted under a lock; each client is used by one lane."""
+    Thread safety: each `failures` key is written by one API's threads only ("s2" and
+    "s2-title" by S2's, "arxiv" by arXiv's), one key at a time; progress is counted under a
+    lock; an entry's notes are written by one thread at a time; the S2 client is shared by
+    S2's threads (its HTTP layer is: a per-thread hop, stats under a lock, one pacer), the
+    arXiv client is used by the arXiv lane alone."""
 
     def __init__(
         self,
@@ -140,6 +149,7 @@ class Resolver:
         self.failures: dict[str, str] = {}
         self.failed_ids: dict[str, str] = {}  # ids S2 kept failing on alone (batch isolated)
         self._item_failures: dict[str, str] = {}  # the last failed request per lane key
+        self._failed_batch_ids: set[str] = set()  # ids of batches that failed as a whole
         self.progress = progress
         self.lanes = lanes
         self.s2_spare = s2_spare
@@ -148,19 +158,28 @@ class Resolver:
 
     # --- S2 batches ---------------------------------------------------------------------------
     def _batch(self, s2_ids: Sequence[str]) -> dict[str, S2Lookup] | None:
+        """Each id's answer; None when S2 is out for the run. A batch that failed (after its
+        retries, or on an answer the product cannot read) costs only its ids: each gets a
+        lookup with `failure`, and falls to its next resolution method (issue 23)."""
         if "s2" in self.failures:
             return None
         if not s2_ids:
             return {}
+        asked = unique(list(s2_ids))
         try:
-            return {lookup.requested: lookup for lookup in self.s2.get_papers(unique(list(s2_ids)))}
+            return {lookup.requested: lookup for lookup in self.s2.get_papers(asked)}
         except ApiError as error:
-            self.failures["s2"] = error.detail
+            if is_outage(error):  # S2 fails every request, or said stop: out for the run
+                self.failures["s2"] = error.detail
+                return None
+            detail = error.detail
         except ConfigError:  # the run's settings: the run fails, as documented
             raise
-        except Exception as error:  # a bug or an unforeseen answer: S2 stops, not the run
-            self.failures["s2"] = f"stopped: {type(error).__name__}: {error}"
-        return None
+        except Exception as error:  # a bug or an unforeseen answer: this batch fails, not S2
+            detail = f"stopped: {type(error).__name__}: {error}"
+        self._failed_batch_ids.update(asked)
+        failure = f"S2 batch failed ({detail})"
+        return {s2_id: S2Lookup(s2_id, None, failure) for s2_id in asked}
 
     def resolve(
         self,
@@ -186,96 +205,54 @@ class Resolver:
             entry.position: (entry, entry_id) for entry, entry_id in zip(entries, ids, strict=True)
         }
 
-        # Steps 1-3: id lookups, in batch rounds (an id S2 does not know falls to the next one).
-        while any(pending.values()):
-            asking = {position: queue[0] for position, queue in pending.items() if queue}
-            answers = self._batch([c.s2_id for c in asking.values()])
-            if answers is None:
-                break
-            for position, candidate in asking.items():
-                lookup = answers[candidate.s2_id]
-                entry, entry_id = by_position[position]
-                if lookup.paper is None and candidate.method is MatchMethod.PINNED:
-                    pin = previous[entry_id]
-                    if pin.arxiv_id and not pin.s2_paper_id:
-                        # Resolved on arXiv alone last time: S2 still not knowing it is no news.
-                        results[position] = Resolution(
-                            entry,
-                            entry_id,
-                            MatchMethod.PINNED,
-                            pin.match_score,
-                            arxiv_id=pin.arxiv_id,
-                            doi=pin.doi,
-                            notes=("known to arXiv only",),
-                        )
-                        pending[position] = []
-                        continue
-                if lookup.failure is not None:
-                    self.failed_ids[candidate.s2_id] = lookup.failure
-                    notes[position].append(f"{candidate.s2_id}: {lookup.failure}")
-                    pending[position].pop(0)
-                    continue
-                if lookup.paper is None:
-                    notes[position].append(f"S2 does not know {candidate.s2_id}")
-                    pending[position].pop(0)
-                    if candidate.method is MatchMethod.OVERRIDE and not pending[position]:
-                        results[position] = self._unresolved(
-                            entry, entry_id, notes[position], "the override's ids are unknown to S2"
-                        )
-                    continue
-                results[position] = self._from_s2(
-                    entry, entry_id, candidate, lookup, notes[position]
-                )
-                pending[position] = []
-
-        # S2 unreachable: keep what the previous run settled.
-        for position, queue in pending.items():
-            entry, entry_id = by_position[position]
-            kept = previous.get(entry_id)
-            if position in results or not queue or "s2" not in self.failures:
-                continue
-            if kept is not None and kept.match_method in {m.value for m in RESOLVED_METHODS}:
-                results[position] = Resolution(
-                    entry,
-                    entry_id,
-                    MatchMethod(kept.match_method),
-                    kept.match_score,
-                    s2_paper_id=kept.s2_paper_id,
-                    arxiv_id=kept.arxiv_id,
-                    doi=kept.doi,
-                    kept_from_previous=True,
-                    citation_key=kept.citation_key,
-                    bibtex=kept.bibtex,
-                    notes=(*notes[position], "S2 unavailable: kept the previous run's resolution"),
-                )
-
-        # Steps 4-5: titles, for what is left: one call per entry, so this is the long part. S2
-        # asks on this thread; an entry S2 could not place goes to arXiv at once: on the arXiv
-        # lane (its own thread) when lanes are on, so arXiv searches run while S2 goes on.
-        by_title = [(e, i) for e, i in zip(entries, ids, strict=True) if e.position not in results]
+        # Steps 4-5: titles, one call per entry, so this is the long part. With lanes, S2's
+        # title searches run on S2_TITLE_WORKERS threads sharing S2's pacer (every request
+        # still starts one interval after the last): one sends while another waits for a slow
+        # answer or a backoff, and an entry with no id to look up is searched while the batch
+        # rounds run. An entry S2 could not place goes to arXiv at once, on the arXiv lane.
         arxiv_lane = lane("arxiv-lane") if self.lanes else None
-        later: dict[int, Future[Resolution]] = {}
-        self._done, self._total, self._found = 0, len(by_title), 0
-        try:
-            for entry, entry_id in by_title:
-                waiting = waiting_entry(entry, previous.get(entry_id), today)
-                if waiting is not None:
-                    results[entry.position] = waiting
-                    continue
-                step = self._s2_title(
-                    entry, entry_id, overrides.for_entry(entry), notes[entry.position]
-                )
-                if isinstance(step, Resolution):
-                    results[entry.position] = step
-                    self._tick(step.method is not MatchMethod.UNRESOLVED)
-                    continue
-                last = previous.get(entry_id)
-                if arxiv_lane is None:
-                    results[entry.position] = self._arxiv_title_lane(step, last, today)
+        title_lane = (
+            ThreadPoolExecutor(S2_TITLE_WORKERS, thread_name_prefix="s2-titles")
+            if self.lanes
+            else None
+        )
+        searched: dict[int, Resolution | Future[Resolution]] = {}
+        searching: dict[int, Future[Resolution | Future[Resolution]]] = {}
+        self._done, self._total, self._found = 0, 0, 0
+
+        def search(entry: Entry, entry_id: str) -> Resolution | Future[Resolution]:
+            waiting = waiting_entry(entry, previous.get(entry_id), today)
+            if waiting is not None:
+                return waiting
+            override = overrides.for_entry(entry)
+            step = self._s2_title(entry, entry_id, override, notes[entry.position])
+            if isinstance(step, Resolution):
+                self._tick(step.method is not MatchMethod.UNRESOLVED)
+                return step
+            last = previous.get(entry_id)
+            if arxiv_lane is None:
+                return self._arxiv_title_lane(step, last, today)
+            return submit_in_context(arxiv_lane, self._arxiv_title_lane, step, last, today)
+
+        def by_title(positions: list[int]) -> None:
+            with self._progress_lock:
+                self._total += len(positions)
+            for position in positions:
+                if title_lane is None:
+                    searched[position] = search(*by_position[position])
                 else:
-                    later[entry.position] = submit_in_context(
-                        arxiv_lane, self._arxiv_title_lane, step, last, today
+                    searching[position] = submit_in_context(
+                        title_lane, search, *by_position[position]
                     )
+
+        try:
+            if title_lane is not None:  # no id to look up: to the title search at once
+                by_title([p for p in sorted(pending) if not pending[p]])
+            self._lookup_ids(pending, by_position, previous, results, notes)
+            by_title([p for p in sorted(pending) if p not in results and p not in searching])
+            searched.update({p: search_done.result() for p, search_done in searching.items()})
+            later = {p: s for p, s in sorted(searched.items()) if isinstance(s, Future)}
+            results.update({p: s for p, s in searched.items() if isinstance(s, Resolution)})
             if self.s2_spare is not None:
                 # S2 is done with titles while arXiv may still search: S2's time is free.
                 # Kept back from the run's S2 budget: the lookups of what arXiv may still find.
@@ -300,24 +277,122 @@ class Resolver:
                 self.s2_spare(resolutions, 0)
             found = fetching.result() if fetching is not None else self._fetch_arxiv(wanted)
         finally:
-            if arxiv_lane is not None:
-                arxiv_lane.shutdown(wait=True, cancel_futures=True)
+            for executor in (title_lane, arxiv_lane):
+                if executor is not None:
+                    executor.shutdown(wait=True, cancel_futures=True)
         self._never_answered()
         resolutions = self._attach_arxiv(resolutions, found)
         resolutions = _with_bibtex(resolutions, overrides, previous)
         entries_bib = [r.bibtex for r in _unique_papers(resolutions) if r.bibtex]
         return ResolutionRun(
             resolutions,
-            dict(self.failures),
+            self._failures_by_api(),
             overrides.unused(entries),
             "\n\n".join(entries_bib) + "\n" if entries_bib else "",
             dict(self.failed_ids),
         )
 
+    def _lookup_ids(
+        self,
+        pending: dict[int, list[Candidate]],
+        by_position: Mapping[int, tuple[Entry, str]],
+        previous: Mapping[str, Pin],
+        results: dict[int, Resolution],
+        notes: Mapping[int, list[str]],
+    ) -> None:
+        """Steps 1-3: the entries' ids looked up in S2 batch rounds (an id S2 does not know, or
+        failed on tonight, falls to the next one); each entry placed goes into `results`."""
+        # Entries whose last id S2 failed on tonight (not "unknown"), with that id's method.
+        unanswered: dict[int, MatchMethod] = {}
+        while any(pending.values()):
+            asking = {position: queue[0] for position, queue in pending.items() if queue}
+            answers = self._batch([c.s2_id for c in asking.values()])
+            if answers is None:
+                break
+            for position, candidate in asking.items():
+                lookup = answers[candidate.s2_id]
+                entry, entry_id = by_position[position]
+                if lookup.failure is not None:  # S2 failed on it tonight: the next method
+                    if lookup.isolated and candidate.s2_id not in self._failed_batch_ids:
+                        self.failed_ids[candidate.s2_id] = lookup.failure  # isolated alone
+                    else:
+                        self._item_failures["s2"] = lookup.failure
+                    notes[position].append(f"{candidate.s2_id}: {lookup.failure}")
+                    pending[position].pop(0)
+                    if not pending[position]:
+                        unanswered[position] = candidate.method
+                    continue
+                if lookup.paper is None and candidate.method is MatchMethod.PINNED:
+                    pin = previous[entry_id]
+                    if pin.arxiv_id and not pin.s2_paper_id:
+                        # Resolved on arXiv alone last time: S2 still not knowing it is no news.
+                        results[position] = Resolution(
+                            entry,
+                            entry_id,
+                            MatchMethod.PINNED,
+                            pin.match_score,
+                            arxiv_id=pin.arxiv_id,
+                            doi=pin.doi,
+                            notes=("known to arXiv only",),
+                        )
+                        pending[position] = []
+                        continue
+                if lookup.paper is None:
+                    notes[position].append(f"S2 does not know {candidate.s2_id}")
+                    pending[position].pop(0)
+                    if candidate.method is MatchMethod.OVERRIDE and not pending[position]:
+                        results[position] = self._unresolved(
+                            entry, entry_id, notes[position], "the override's ids are unknown to S2"
+                        )
+                    continue
+                results[position] = self._from_s2(
+                    entry, entry_id, candidate, lookup, notes[position]
+                )
+                pending[position] = []
+
+        # S2 out, or it failed on every id of the entry tonight: keep what the previous run
+        # settled (an entry without a previous resolution goes on to the title search).
+        for position, queue in pending.items():
+            entry, entry_id = by_position[position]
+            kept = previous.get(entry_id)
+            s2_out = bool(queue) and "s2" in self.failures
+            if position in results or not (s2_out or position in unanswered):
+                continue
+            why = "S2 unavailable" if s2_out else "S2 failed on this entry's ids"
+            if kept is not None and kept.match_method in {m.value for m in RESOLVED_METHODS}:
+                results[position] = Resolution(
+                    entry,
+                    entry_id,
+                    MatchMethod(kept.match_method),
+                    kept.match_score,
+                    s2_paper_id=kept.s2_paper_id,
+                    arxiv_id=kept.arxiv_id,
+                    doi=kept.doi,
+                    kept_from_previous=True,
+                    citation_key=kept.citation_key,
+                    bibtex=kept.bibtex,
+                    notes=(*notes[position], f"{why}: kept the previous run's resolution"),
+                )
+            elif unanswered.get(position) is MatchMethod.OVERRIDE:
+                # The maintainer's ids: no title search may pick another paper. Next run asks.
+                results[position] = self._unresolved(
+                    entry, entry_id, notes[position], "S2 failed on the override's ids tonight"
+                )
+
+    def _failures_by_api(self) -> dict[str, str]:
+        """The failures, S2's first: one line per API. With S2 out, its titles are out with it
+        (S2's title threads may have met the outage first)."""
+        failures = dict(self.failures)
+        if "s2" in failures:
+            failures.pop("s2-title", None)
+        first = [key for key in ("s2", "s2-title", "arxiv") if key in failures]
+        return {key: failures[key] for key in [*first, *(k for k in failures if k not in first)]}
+
     def _never_answered(self) -> None:
         """A source whose every request failed (each that item's failure, too few in a row to
         call it out) failed for the run all the same: it answered nothing."""
-        for key, http in (("s2-title", self.s2.http), ("arxiv", self.arxiv.http)):
+        apis = (("s2", self.s2.http), ("s2-title", self.s2.http), ("arxiv", self.arxiv.http))
+        for key, http in apis:
             detail = self._item_failures.get(key)
             if detail is not None and not http.gate.answered.is_set():
                 self.failures.setdefault(key, detail)

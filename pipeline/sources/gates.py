@@ -86,14 +86,24 @@ class Pacer:
         self.min_interval_s = min_interval_s
         self._clock = clock
         self._last_start: float | None = None
+        self._not_before: float | None = None  # a rate limit's wait holds every thread
         self._lock = threading.Lock()
+
+    def hold(self, seconds: float) -> None:
+        """The API said "too many requests": no request starts for `seconds`, from any thread
+        (the one retrying sleeps the same wait), so a backoff slows the API's whole lane."""
+        until = self._clock.monotonic() + seconds
+        with self._lock:
+            self._not_before = max(self._not_before or until, until)
 
     def wait(self) -> None:
         with self._lock:
-            if self._last_start is not None:
-                remaining = self.min_interval_s - (self._clock.monotonic() - self._last_start)
-                if remaining > 0:
-                    self._clock.sleep(remaining)
+            now = self._clock.monotonic()
+            starts = [] if self._last_start is None else [self._last_start + self.min_interval_s]
+            starts += [self._not_before] if self._not_before is not None else []
+            remaining = max(starts, default=now) - now
+            if remaining > 1e-6:  # not a rounding error's sleep
+                self._clock.sleep(remaining)
             self._last_start = self._clock.monotonic()
 
 
@@ -111,6 +121,9 @@ class ApiGate:
         self.budget = budget
         self.pacer = Pacer(min_interval_s, clock or SystemClock())
         self.answered = threading.Event()
+        # Set when the API is out for the run (a request's error said so): a request another
+        # thread is still retrying gives up at its next retry instead of going on asking.
+        self.out = threading.Event()
         self._listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._sent = 0

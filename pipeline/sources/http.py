@@ -47,6 +47,7 @@ from pipeline.core.errors import (
     SharedLimitUnavailable,
     TransportError,
     UnexpectedAnswer,
+    is_outage,
 )
 from pipeline.sources.answers import RETRYABLE_EXCEPTIONS as RETRYABLE_EXCEPTIONS
 from pipeline.sources.answers import RetryableFault, transport_kind
@@ -177,6 +178,14 @@ def schema_problem(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"no field {error.args[0]!r}" if error.args else "a field is missing"
     return f"{type(error).__name__}: {error}"
+
+
+@dataclass
+class _Tally:
+    """One request's attempts so far: 5xx answers (a split's fuse) and quick retries taken."""
+
+    server_errors: int = 0
+    quick_retries: int = 0
 
 
 @dataclass
@@ -363,13 +372,16 @@ class HttpClient:
             hinted = retry_after_seconds(fault.response.headers, self.clock.now())
             if hinted is not None:
                 return hinted
+        tally: _Tally = state.kwargs["tally"]
         quick = isinstance(fault, RetryableFault) and fault.kind in QUICK_RETRY_KINDS
-        if quick and state.attempt_number <= QUICK_RETRIES:
+        if quick and tally.quick_retries < QUICK_RETRIES:
+            tally.quick_retries += 1
             return 0.0  # a cut body or a reset says nothing of the server's load
+        # The backoff grows with the retries that were backed off, not with the quick ones:
+        # a fourth cut body in a row waits the first step (1-2 s), not the fourth (8-16 s).
         policy = self.profile.retry
-        delay = min(
-            policy.backoff_max_s, policy.backoff_initial_s * 2 ** (state.attempt_number - 1)
-        )
+        backed_off = state.attempt_number - 1 - tally.quick_retries
+        delay = min(policy.backoff_max_s, policy.backoff_initial_s * 2**backed_off)
         return float(delay / 2 + self._rng.uniform(0, delay / 2))
 
     def _stop(self, state: RetryCallState, max_server_errors: int | None = None) -> bool:
@@ -379,9 +391,9 @@ class HttpClient:
         fault = state.outcome.exception() if state.outcome else None
         unreachable = isinstance(fault, RetryableFault) and fault.kind == "unreachable"
         cap = policy.max_transport_wait_s if unreachable else policy.max_total_wait_s
-        fused = len(state.kwargs.get("server_errors", [])) >= (max_server_errors or 1 << 30)
-        if fused and isinstance(fault, RetryableFault):
-            return True
+        fused = state.kwargs["tally"].server_errors >= (max_server_errors or 1 << 30)
+        if (fused or self.gate.out.is_set()) and isinstance(fault, RetryableFault):
+            return True  # split instead; or the API is out: another thread's error said so
         deadline = self.profile.deadline
         if deadline is not None and deadline.remaining() <= upcoming * self._sleep_scale():
             deadline.give_up()  # the wait would pass the deadline: give up now
@@ -397,6 +409,9 @@ class HttpClient:
         with self._stats_lock:
             self.stats.retries += 1
             self.stats.slept_s += state.upcoming_sleep or 0.0
+        response = fault.response if isinstance(fault, RetryableFault) else None
+        if response is not None and is_rate_limited(response):  # the API's wait, not the item's
+            self.gate.pacer.hold(state.upcoming_sleep or 0.0)
         log.warning(
             self.redact(
                 f"{self.profile.name}: {what} from {state.args[0]} {state.args[1]}; "
@@ -409,14 +424,14 @@ class HttpClient:
         self,
         kind: str,
         response: requests.Response | None,
-        server_errors: list[int],
+        tally: _Tally,
         error: Exception | None = None,
     ) -> RetryableFault:
         """A retryable fault of this attempt, counted (a split's fuse counts the 5xx only: what
         an item the API chokes on gets; a cut body or a reset is retried as the policy says)."""
         fault = RetryableFault(kind, response, error)
         if kind == "status" and response is not None and response.status_code >= 500:
-            server_errors.append(response.status_code)
+            tally.server_errors += 1
         with self._stats_lock:
             self.stats.faults[fault.describe()] += 1
         return fault
@@ -429,21 +444,21 @@ class HttpClient:
         kwargs: dict[str, Any],
         refresh: bool,
         decode: Callable[[bytes], Any] | None,
-        server_errors: list[int],
+        tally: _Tally,
     ) -> tuple[requests.Response, Any]:
         try:
             response = self._send(method, url, headers, kwargs, refresh)
         except RETRYABLE_EXCEPTIONS as error:
-            raise self._fault(transport_kind(error), None, server_errors, error) from error
+            raise self._fault(transport_kind(error), None, tally, error) from error
         if is_retryable(response):
-            raise self._fault("status", response, server_errors)
+            raise self._fault("status", response, tally)
         body = None
         if decode is not None and 200 <= response.status_code < 300:
             try:
                 body = decode(response.content)
             except ValueError as error:
                 self.forget(response)  # never served again from the cache
-                raise self._fault("body", response, server_errors, error) from error
+                raise self._fault("body", response, tally, error) from error
         self.gate.mark_answered()
         return response, body
 
@@ -508,7 +523,7 @@ class HttpClient:
             before_sleep=self._before_sleep,
             reraise=True,
         )
-        server_errors: list[int] = []
+        tally = _Tally()
         try:
             answer = retrying(
                 self._attempt,
@@ -518,7 +533,7 @@ class HttpClient:
                 kwargs,
                 refresh,
                 decode,
-                server_errors=server_errors,
+                tally=tally,
             )
         except RetryableFault as fault:
             error = self._give_up(url, fault)
@@ -526,8 +541,10 @@ class HttpClient:
                 self.stats.failed += 1
             # No connection at all for the short cap (refused, DNS): the host is not there.
             unreachable = fault.kind == "unreachable"
-            error.outage = self.gate.record(failed=True) or unreachable
+            error.outage = self.gate.record(failed=True) or unreachable or self.gate.out.is_set()
             error.outage = error.outage or isinstance(error, DeadlineReached)
+            if is_outage(error):
+                self.gate.out.set()
             raise error from None
         self.gate.record(failed=False)
         return answer

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from pipeline.core.batching import chunked
-from pipeline.core.errors import ApiError, is_server_error
+from pipeline.core.errors import ApiError, is_outage, is_server_error
 from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Settings
 from pipeline.sources.gates import ApiGate
@@ -105,7 +105,10 @@ class S2Lookup:
 
     requested: str
     paper: S2Paper | None
-    failure: str | None = None  # S2 kept failing on this id alone (a poisoned id), not "unknown"
+    failure: str | None = None  # S2 failed on this id tonight: not "unknown", not an answer
+    # The failure is this id's alone (a poisoned id, isolated by splitting its batch); False:
+    # its whole batch failed after its retries, the id says nothing.
+    isolated: bool = True
 
     @property
     def merged_from(self) -> str | None:
@@ -284,28 +287,42 @@ class SemanticScholarClient:
         return cls(http, settings.s2_api_url)
 
     def _fail(self, url: str, status: int, text: str) -> ApiError:
-        hint = " (check S2_API_KEY)" if status in {401, 403} else ""
-        return ApiError("s2", url, f"unexpected answer{hint}: {_s2_error(text)}", status)
+        rejected = status in {401, 403}  # the key: every request gets the same answer
+        hint = " (check S2_API_KEY)" if rejected else ""
+        error = ApiError("s2", url, f"unexpected answer{hint}: {_s2_error(text)}", status)
+        error.outage = rejected  # S2 said no to the run, not to one item
+        return error
 
     def get_papers(self, paper_ids: Sequence[str]) -> list[S2Lookup]:
         """Look ids up in POST /paper/batch calls of at most 500; one S2Lookup per id, in order.
 
         A batch that keeps answering 5xx is split in halves, down to single ids, so one id S2
         chokes on (a poisoned id) is isolated and reported (`failure`) while the others resolve.
-        S2 counts as down, and the error is raised, only when nothing has been answered and
-        both halves of the failing batch fail too."""
+        A batch that fails otherwise after its retries (a reset, a cut body, an answer that
+        does not fit) is that batch's failure only: its ids come back with `failure`, not
+        `isolated`. The error is raised only when S2 is out (`is_outage`: it failed every
+        request lately, or said stop)."""
         results: list[S2Lookup] = []
         for chunk in chunked(paper_ids, S2_BATCH_SIZE):
             try:
-                # A batch of several ids is split after SPLIT_FUSE failures, not the whole
-                # policy: a poisoned id costs no minutes of backoff (issue 23).
-                fuse = SPLIT_FUSE if len(chunk) > 1 else None
-                results.extend(self._batch(chunk, max_server_errors=fuse))
+                results.extend(self._chunk(chunk, answered=bool(results)))
             except ApiError as error:
-                if not is_server_error(error) or (len(chunk) == 1 and not results):
+                if is_outage(error):
                     raise
-                results.extend(self._isolate(chunk, error, answered=bool(results)))
+                failure = f"S2 batch failed ({error.detail})"
+                results.extend(S2Lookup(s2_id, None, failure, isolated=False) for s2_id in chunk)
         return results
+
+    def _chunk(self, chunk: list[str], *, answered: bool) -> list[S2Lookup]:
+        try:
+            # A batch of several ids is split after SPLIT_FUSE failures, not the whole policy:
+            # a poisoned id costs no minutes of backoff (issue 23).
+            fuse = SPLIT_FUSE if len(chunk) > 1 else None
+            return self._batch(chunk, max_server_errors=fuse)
+        except ApiError as error:
+            if not is_server_error(error) or len(chunk) == 1:
+                raise
+            return self._isolate(chunk, error, answered=answered)
 
     def _batch(self, ids: list[str], max_server_errors: int | None = None) -> list[S2Lookup]:
         url = f"{self.graph_url}/paper/batch"

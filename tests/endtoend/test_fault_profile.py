@@ -15,6 +15,7 @@ from fakeapi.app import FakeApi
 from fakeapi.faults import Fault, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World
+from pipeline.sources.semantic_scholar import S2_RETRY
 from pipeline.store.tables import read_papers
 from tests.conftest import SEED_LIST
 from tests.endtoend.faults_support import DAY2, NOW, check_outputs, fake_settings, options
@@ -102,6 +103,19 @@ def test_three_faults_in_a_row_on_one_endpoint_end_with_the_clean_run(
     _, rows, requests = run(seed_world, tmp_path, Faults(rules=(fault,)))
     assert rows == clean_rows
     assert requests <= 1.3 * clean_requests, (requests, clean_requests)
+
+
+@pytest.mark.slow
+def test_an_s2_batch_failing_after_its_retries_costs_only_that_batch(
+    clean_run: tuple[dict[str, dict[str, Any]], int], seed_world: World, tmp_path: Path
+) -> None:
+    """A reset on every attempt of the first S2 batch: its ids are found by title match, S2
+    answers the rest of the night (status 0, no source failed), the clean run's values."""
+    fault = Fault("reset", ("s2",), ("s2_batch",), count=S2_RETRY.max_attempts)
+    result, rows, requests = run(seed_world, tmp_path, Faults(rules=(fault,)))
+    assert rows == clean_run[0]
+    assert requests <= 1.3 * clean_run[1], (requests, clean_run[1])
+    assert not any("FAILED" in line for line in result.lines), result.lines
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ import pytest
 
 from fakeapi.app import FakeApi
 from fakeapi.description import PaperRecord
+from fakeapi.faults import Fault, Faults
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_records
 from pipeline.job.options import JobOptions, JobResult
@@ -88,9 +89,11 @@ def lane_world() -> World:
 
 
 @contextmanager
-def scaled_fake(world: World, scale: float) -> Iterator[tuple[FakeServer, dict[str, str]]]:
+def scaled_fake(
+    world: World, scale: float, faults: Faults | None = None
+) -> Iterator[tuple[FakeServer, dict[str, str]]]:
     pacing = FAKE_PACING if scale > 0 else None
-    with FakeServer(FakeApi(world, pacing=pacing)) as server:
+    with FakeServer(FakeApi(world, pacing=pacing, faults=faults)) as server:
         env = {
             **server.env(),
             "AWESOME_ENRICH_TIME_SCALE": str(scale),
@@ -156,6 +159,28 @@ def test_the_apis_run_side_by_side_each_at_its_own_pace(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_a_slow_s2_answer_leaves_s2s_quota_to_the_other_title_searches(tmp_path: Path) -> None:
+    """S2's title searches share S2's pacer on two threads: while the first probe's match waits
+    for an answer that comes too late (past its read timeout), the next searches are sent, each
+    still one paced interval after the last S2 request."""
+    slow = Fault("timeout", ("s2",), ("s2_match",), count=1, delay_s=1.5)
+    with scaled_fake(lane_world(), SCALE, Faults(rules=(slow,))) as (server, env):
+        result = run({**env, "AWESOME_ENRICH_READ_TIMEOUT_S": "0.6"}, tmp_path, "out")
+        stats = server.app.snapshot()
+        timeline = list(server.app.stats.timeline)
+    assert stats["injected"] == {"s2 timeout": 1}
+    assert stats["pacing_violations"] == {}
+    assert [r.method.value for r in result.resolution.resolutions].count("arxiv_title") == 4
+    assert result.status == 0, result.lines
+    s2 = [(t, query.casefold()) for t, api, e, query in timeline if e == "s2_match"]
+    slow_query = s2[0][1]
+    sent, retried = (t for t, query in s2 if query == slow_query)
+    between = [query for t, query in s2 if sent < t < retried]
+    assert between, "S2 sat idle while one answer was late"
+    assert retried - sent >= 0.6  # the retry came after the read timeout
+
+
 def test_a_lane_that_breaks_loses_nothing_of_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -227,11 +227,12 @@ def test_s2_down_keeps_the_previous_resolution() -> None:
     assert "ru2023token" in run.bibliography
 
 
-def test_an_unforeseen_s2_failure_stops_s2_and_keeps_the_previous_resolution(
+def test_an_unforeseen_s2_failure_keeps_the_previous_resolution(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A bug or an answer nobody foresaw in S2's client stops S2's part, as it does arXiv's
-    lane: the pinned paper keeps its resolution and a new entry is left for arXiv."""
+    """A bug or an answer nobody foresaw in S2's client costs its batch (issue 23): the pinned
+    paper keeps its resolution, marked; the new entry goes on to the title search (broken too
+    here, so S2's titles stop) and arXiv; S2, which answered nothing all run, failed."""
     pinned = Pin(title_key(TITLE), "s2_title", 0.97, s2_paper_id="real")
 
     def broken(*_: object, **__: object) -> object:
@@ -248,8 +249,11 @@ def test_an_unforeseen_s2_failure_stops_s2_and_keeps_the_previous_resolution(
         "real",
         True,
     )
+    assert "S2 failed on this entry's ids: kept the previous run's resolution" in kept.notes
     assert new.method is MatchMethod.UNRESOLVED
-    assert run.failures["s2"] == "stopped: KeyError: 'paperId'"
+    assert "S2 title match stopped: KeyError" in new.notes  # its title was asked, and failed
+    # S2 answered nothing all run: failed, one line for S2 (its titles' stop included).
+    assert run.failures == {"s2": "S2 batch failed (stopped: KeyError: 'paperId')"}
 
 
 def test_an_unforeseen_failure_of_s2_titles_stops_only_s2_titles(

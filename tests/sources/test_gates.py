@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.core.errors import BudgetSpent
+from pipeline.core.errors import ApiError, BudgetSpent, RateLimited
 from pipeline.sources.gates import ApiGate, ScaledClock
 from pipeline.sources.http import ApiProfile, HttpClient, RetryPolicy
 from tests.fakes import Canned, FakeClock, ReplayAdapter
@@ -110,3 +110,70 @@ def test_a_scaled_clock_counts_real_time_at_the_scaled_rate() -> None:
     assert clock.sleeps == []  # the real time counted towards the interval: no wait
     gate.wait_turn(None)
     assert len(clock.sleeps) == 1 and 0 < clock.sleeps[0] <= 1.0
+
+
+def test_a_rate_limits_wait_holds_every_thread_of_the_api() -> None:
+    """A retry's backoff after "too many requests" is the API's wait: another thread's request
+    waits it too (requests may be in flight on several threads: S2's title searches). A hold
+    never shortens the pacing interval."""
+    clock = FakeClock()
+    pacer = ApiGate("test", 1.0, clock).pacer
+    pacer.wait()  # a request starts, and is answered 429: its retry will wait 5 s
+    pacer.hold(5.0)
+    pacer.wait()  # another thread's request: the same 5 s, not the 1 s interval
+    pacer.wait()
+    pacer.hold(0.2)
+    pacer.wait()
+    assert clock.sleeps == [5.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("first", "held"),
+    [
+        (Canned(429, "{}", headers={"Retry-After": "3"}), [3.0]),
+        (Canned(503, "busy"), []),  # one request's fault: the other threads go on
+        (Canned(200, b'{"a": '), []),  # a cut body: says nothing of the API's load
+    ],
+)
+def test_only_a_rate_limit_holds_the_apis_pacer(
+    first: Canned, held: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    gate = ApiGate("test", 0.0, clock)
+    holds: list[float] = []
+    monkeypatch.setattr(gate.pacer, "hold", holds.append)
+    adapter = ReplayAdapter().add("GET", "/v1/a", first, Canned(200, "{}"))
+    profile = ApiProfile(name="test", base_url=BASE, min_interval_s=0.0, cache_ttl=timedelta(0))
+    client = HttpClient(profile, clock=clock, gate=gate)
+    client.session.mount("https://", adapter)
+    client.request_json("GET", f"{BASE}/a", dict)
+    assert len(adapter.requests) == 2
+    assert holds == held
+
+
+def test_once_the_api_is_out_no_thread_goes_on_retrying() -> None:
+    """A request's error that puts the API out (here a rate limit past its cap) ends the
+    retries another thread is making: its next failure is given up at once, as an outage."""
+    clock = FakeClock()
+    gate = ApiGate("test", 0.0, clock)
+    stop = ReplayAdapter().add("GET", "/v1/a", Canned(429, "{}", headers={"Retry-After": "3600"}))
+    busy = ReplayAdapter().add("GET", "/v1/b", Canned(503, "busy"), Canned(200, "{}"))
+    profile = ApiProfile(
+        name="test",
+        base_url=BASE,
+        min_interval_s=0.0,
+        cache_ttl=timedelta(0),
+        retry=RetryPolicy(max_attempts=5),
+    )
+    clients = []
+    for adapter in (stop, busy):
+        client = HttpClient(profile, clock=clock, gate=gate)
+        client.session.mount("https://", adapter)
+        clients.append(client)
+    with pytest.raises(RateLimited):
+        clients[0].request("GET", f"{BASE}/a")
+    assert gate.out.is_set()
+    with pytest.raises(ApiError) as raised:
+        clients[1].request("GET", f"{BASE}/b")
+    assert raised.value.outage and raised.value.status == 503
+    assert len(busy.requests) == 1  # not retried: the API is out

@@ -301,6 +301,24 @@ def test_cut_bodies_are_retried_at_once_three_times_then_with_backoff() -> None:
     assert len(clock.sleeps) == 1 and clock.sleeps[0] >= 1.0
 
 
+def test_the_backoff_after_quick_retries_grows_from_its_first_step() -> None:
+    """Quick retries are no step of the backoff: a fourth cut body in a row waits the policy's
+    first step (1-2 s), not the fourth (8-16 s); a 5xx after quick retries, the next step."""
+    policy = RetryPolicy(max_attempts=6, max_total_wait_s=100.0, backoff_initial_s=2.0)
+    adapter = ReplayAdapter().add("GET", "/v1/x", *[Canned(200, b'{"a": ')] * 4, Canned(200, "1"))
+    clock = FakeClock()
+    make_client(adapter, clock, retry=policy).request_json("GET", f"{BASE}/x", int)
+    assert clock.sleeps[:3] == [0.0, 0.0, 0.0] and len(clock.sleeps) == 4
+    assert 1.0 <= clock.sleeps[3] <= 2.0
+    cut = Canned(200, b'{"a": ')
+    answers = (Canned(503, "busy"), cut, cut, cut, Canned(503, "busy"), Canned(200, "1"))
+    adapter = ReplayAdapter().add("GET", "/v1/x", *answers)
+    clock = FakeClock()
+    make_client(adapter, clock, retry=policy).request_json("GET", f"{BASE}/x", int)
+    first, *quick, second = clock.sleeps
+    assert 1.0 <= first <= 2.0 and quick == [0.0, 0.0, 0.0] and 2.0 <= second <= 4.0
+
+
 def test_a_body_that_never_decodes_is_malformed_after_the_retries() -> None:
     adapter = ReplayAdapter().add("GET", "/v1/x", Canned(200, b'[{"paperId": "ab'))
     client = make_client(adapter, FakeClock())

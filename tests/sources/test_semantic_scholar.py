@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.core.errors import ApiError, RateLimited, UnexpectedAnswer
+from pipeline.core.errors import ApiError, RateLimited
 from pipeline.sources.config import Settings
 from pipeline.sources.semantic_scholar import (
     S2_BATCH_SIZE,
@@ -173,10 +173,14 @@ def test_batches_hold_at_most_500_ids() -> None:
     assert [len(json.loads(r.body or b"{}")["ids"]) for r in adapter.requests] == [500, 500, 234]
 
 
-def test_a_batch_of_the_wrong_length_is_an_unexpected_answer() -> None:
+def test_a_batch_of_the_wrong_length_is_that_batchs_failure_not_s2s() -> None:
     adapter = ReplayAdapter().add("POST", BATCH, Canned(200, [None]))
-    with pytest.raises(UnexpectedAnswer, match="1 results for 2 ids"):
-        client_with(adapter).get_papers(["a", "b"])
+    lookups = client_with(adapter).get_papers(["a", "b"])
+    assert [lookup.requested for lookup in lookups] == ["a", "b"]
+    for lookup in lookups:  # each id failed tonight (not "unknown"), with the reason
+        assert lookup.paper is None and not lookup.isolated
+        assert lookup.failure is not None and "1 results for 2 ids" in lookup.failure
+    assert len(adapter.requests) == 1  # the answer decoded: nothing asked again
 
 
 def test_a_paper_that_does_not_fit_the_schema_is_that_ids_failure_alone() -> None:
