@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.listfile.authors import TITLE_NOUN, TITLE_WORDS
+from pipeline.listfile.links import is_link_word
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -53,8 +54,9 @@ _NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$)")  # not `:`: `Dual T:
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 # Where the authors end: `. `, `, `, `: `, or APA's `(2020). ` / ACM's `. 2020. `
-_AFTER_AUTHORS = re.compile(
-    r"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?\s*[.,:])?)\s*"
+_MONTH = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)?"
+_AFTER_AUTHORS = re.compile(  # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard)
+    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?)\s*"
 )
 _LEAD_NUMBER = re.compile(r"^\s*(?:\\?\[\s*\d{1,4}\s*\\?\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s))\s*")
 _QUOTE = re.compile(r'["\u201c\u201e]\s*([^"\u201c\u201d\u201e]{6,400}?)\s*["\u201d]')
@@ -220,9 +222,16 @@ _URL = re.compile(r"<?https?://\S+>?")
 
 
 def reference_text(markdown: str) -> str:
-    """A reference's text without its links and addresses, for `read_citation`: `[12] A.
-    Smith, "Title," 2020. [[paper](url)]` gives `[12] A. Smith, "Title," 2020.`."""
-    text = _URL.sub(" ", _LINK.sub(" ", markdown.replace("\\[", "[").replace("\\]", "]")))
+    """A reference's text without its addresses and links named for what they are, for
+    `read_citation`: `[12] A. Smith, "Title," 2020. [[paper](url)]` gives `[12] A. Smith,
+    "Title," 2020.`; a linked name or title keeps its text (`[Smith, J.](url), 1994. Title`)."""
+
+    def label(found: re.Match[str]) -> str:
+        text = found.group(1)
+        return " " if found.group(0).startswith("!") or is_link_word(text) else text
+
+    unescaped = markdown.replace("\\[", "[").replace("\\]", "]")
+    text = _URL.sub(" ", _LINK.sub(label, unescaped))
     text = re.sub(r"\[\s*\]|\(\s*\)", " ", text)  # the brackets around links removed
     text = re.sub(r"\*\*|__|<[^<>]{1,40}>", " ", text)  # bold, `<br>`, `<sup>`: presentation
     return re.sub(r"\s+", " ", text).strip()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
 from pipeline.listfile.cells import PRESENTATION_MARK
-from pipeline.listfile.citations import only_names, read_citation
+from pipeline.listfile.citations import only_names, read_citation, reference_text
 from pipeline.listfile.links import (
     PAPER_HOSTS,
     host_matches,
@@ -135,8 +135,11 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     if found is None and then_venue is not None:
         venue_text = then_venue.group(2).strip()
         capitalised = all(word[:1].isupper() for word in venue_text.split() if len(word) > 3)
-        named = find_venue(venue_text) is not None or re.search(r"[A-Z]{2}", venue_text)
-        named = named or capitalised  # `Title, 2005, Medical Image Analysis`: after the year
+        named = (
+            find_venue(venue_text) is not None
+            or re.search(r"[A-Z]{2}", venue_text) is not None
+            or capitalised  # `Title, 2005, Medical Image Analysis`: a name after the year
+        )
         if named and len(text[: then_venue.start()].split()) >= _MIN_TITLE_WORDS:
             return _clean_title(text[: then_venue.start()]), venue_text, then_venue.group(1)
     if found is None:
@@ -398,7 +401,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if bold:
         # `**Title (ICDE 2020) [[**Paper**](url)]**`: the bold ends at the label's own `**`
         inside = re.sub(r"[\s\[(]+$", "", bold.group(2))
-        whole = read_citation(inside)
+        whole = read_citation(reference_text(inside))
         if whole is not None and whole.title in inside:  # `**Smith J. Title. Nature. 2020.**`
             dated = f" ({whole.year})" if whole.year and not year_from_text(whole.rest) else ""
             return _clean_title(whole.title), f"{whole.rest}{dated} {text[bold.end() :]}", []
@@ -414,7 +417,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
         return _clean_title(inner.group(2)), text[inner.end() :], []
     plain = text.split("[", 1)[0]
-    reference = read_citation(plain)
+    reference = read_citation(reference_text(text) if text.lstrip().startswith("[") else plain)
     if reference is not None and reference.title in text:
         # `Smith J, Roe K. Title. Nature. 2020;1:2.`, `J. Smith and K. Roe, "Title," in X`
         start = text.index(reference.title)
@@ -613,7 +616,9 @@ def read_item(
     if first_links and first_links[0].start == (lead.end() if lead else 0):
         candidate = first_links[0]
         badge = _BADGE_TEXT.fullmatch(candidate.text) is not None  # `[![stars](svg)](repo)`
-        if not badge and link_kind(candidate, leading=True) == "title":
+        # `[Schwefel, H.P.](homepage), 1994. Title.`: a linked name opens a reference
+        named = only_names(plain_text(candidate.text), marked=True)
+        if not badge and not named and link_kind(candidate, leading=True) == "title":
             title_link = candidate
             title, link_tags = _linked_title_text(candidate.text)
             tags += link_tags
@@ -651,6 +656,7 @@ def read_item(
             and looks_like_authors(sentence, one_word_names=False)
             and _title_after_authors(body.split("[", 1)[0]) is None  # not a citation after all
             and not _one_run_and_year(sentence)
+            and read_citation(reference_text(body)) is None  # names, then the title: a reference
         ):
             return ItemReading(skip=SkipReason.AUTHOR_LINE, has_links=has_links)
 
@@ -673,7 +679,8 @@ def read_item(
             title = _clean_title(quoted.group(1))
             title_link = None
             after_title = plain_text(_without_urls(whole))[quoted.end() :]
-    if title_link is None and _tags_only(body):
+    named_first = bool(first_links) and only_names(plain_text(first_links[0].text), marked=True)
+    if title_link is None and _tags_only(body) and not named_first:
         # `` `SVOS` `Apr` - [paper](url) / code - The Title of the Paper ``: the title is
         # the longest stretch of words between the links and separators
         segment = _longest_segment(body)
@@ -688,6 +695,8 @@ def read_item(
             title_link.url,
         )
         kind = "title" if is_title else link_kind(link)
+        if not is_title and only_names(plain_text(link.text), marked=True):
+            continue  # `[Schwefel, H.P.](homepage)`: a person's page, not the paper's
         url = link.url.strip()
         if not is_http_url(url):
             continue

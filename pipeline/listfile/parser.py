@@ -50,7 +50,12 @@ from pipeline.listfile.model import (
     Skipped,
     SkipReason,
 )
-from pipeline.listfile.nonpapers import non_paper_item, non_paper_row, paper_among_resources
+from pipeline.listfile.nonpapers import (
+    is_non_paper_heading,
+    non_paper_item,
+    non_paper_row,
+    paper_among_resources,
+)
 from pipeline.listfile.render import indentation
 from pipeline.listfile.sections import SHORT_NAME_WORDS, resource_entries, without_entries
 from pipeline.listfile.state import (
@@ -593,6 +598,17 @@ def _reference_paragraph(lines: list[Line], index: int, end: int) -> str | None:
     return joined
 
 
+def _emphasis_closed_at(first: str, rest: Sequence[str]) -> int | None:
+    """Where a bold run the first line opens and leaves open is closed: the index in `rest`
+    of the line that closes it (a title wrapped inside `**...**`), or None."""
+    if first.count("**") % 2 == 0:
+        return None
+    for offset, text in enumerate(rest[:_REFERENCE_LINES]):
+        if text.count("**") % 2 == 1:
+            return offset
+    return None
+
+
 def _paragraph_entry(
     lines: list[Line], index: int, state: ParseState
 ) -> tuple[Entry | None, int, bool]:
@@ -617,6 +633,11 @@ def _paragraph_entry(
     if any(SETEXT_UNDERLINE.match(r.text) for r in lines[index + 1 : end]):
         return None, index + 1, False  # `**[Title](url)**` underlined by `---`: a heading
     rest = [r.text for r in lines[index + 1 : end]]
+    heading_text = line.text
+    closing = _emphasis_closed_at(line.text, rest)
+    if closing is not None:  # `**A Title Wrapped` / `   Over Two Lines** - **2025** - ...`
+        heading_text = " ".join([line.text.rstrip(), *(r.strip() for r in rest[: closing + 1])])
+        rest = rest[closing + 1 :]
     # `[4] Title<br>`, a blank line, then `[paper](url) | [code](url)<br><br>`
     after_blank = end + 1
     if (
@@ -647,9 +668,9 @@ def _paragraph_entry(
         if list_end is not None:
             rest += [_labelled_link(r.text) for r in lines[end:list_end] if r.text.strip()]
             end = list_end
-    if inline_problem([line.text, *rest], cells=False):
+    if inline_problem([heading_text, *rest], cells=False):
         return None, index + 1, False
-    first = _LEADING_IMAGES.sub("", line.text).strip()  # `![](badge)**Title**`: its badges
+    first = _LEADING_IMAGES.sub("", heading_text).strip()  # `![](badge)**Title**`: its badges
     reading = read_item(first, [_HARD_BREAK.sub(" ", text) for text in rest])
     return _reading_entry(reading, lines, index, end, state, markdown=line.text, reference=False)
 
@@ -858,11 +879,16 @@ def _heading_over_link(
     written as a heading, its link the paragraph below it (notes may follow)."""
     if not _reads_as_a_title(text) or len(text.split()) < _HEADING_TITLE_WORDS:
         return None
+    if is_non_paper_heading(text):
+        return None  # `### Webcasts and Online Courses` over its first item: a section
     below = index + 1
     if below < len(lines) and not lines[below].text.strip():
         below += 1
     if below >= len(lines) or not _links_only(lines[below].text):
         return None
+    labels = [plain_text(link.text) for link in text_links(lines[below].text)]
+    if any(word_count(label) >= 3 and not is_link_word(label) for label in labels):
+        return None  # `- [A Title of Its Own](url)`: a paper item below a section heading
     if below + 1 < len(lines) and lines[below + 1].text.strip():
         return None  # a paragraph that goes on: not a paper's link line
     reading = read_item(text.strip(), [lines[below].text.strip()])

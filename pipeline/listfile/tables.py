@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import (
@@ -212,6 +213,22 @@ def _cells(line: Line) -> tuple[str, ...]:
     return (split_row(line) or TableRow(line, "", (line.text,), "")).cells
 
 
+_YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d\d\s*$")
+
+
+def _year_column(rows: Sequence[tuple[str, ...]], taken: set[int]) -> int | None:
+    """The first column not `taken` whose filled cells (two at least) are all years,
+    whatever its header says."""
+    width = max((len(row) for row in rows), default=0)
+    for index in range(width):
+        if index in taken:
+            continue
+        filled = [row[index] for row in rows if index < len(row) and row[index].strip()]
+        if len(filled) >= 2 and all(_YEAR_ONLY.match(plain_text(cell)) for cell in filled):
+            return index
+    return None
+
+
 def _roles_by_content(
     headers: tuple[str, ...], body: list[Line], named: tuple[tuple[ColumnRole, int], ...]
 ) -> tuple[tuple[tuple[ColumnRole, int], ...], bool]:
@@ -230,6 +247,9 @@ def _roles_by_content(
     if chosen is None:
         return tuple((role, i) for role, i in named if role is not ColumnRole.TITLE), False
     roles = [(role, i) for role, i in named if role is not ColumnRole.TITLE and i != chosen]
+    year_column = _year_column(rows, {i for _, i in roles} | {chosen})
+    if ColumnRole.YEAR not in dict(roles) and year_column is not None:
+        roles.append((ColumnRole.YEAR, year_column))  # `| 年份 |`: its cells are years
     named_title = dict(named).get(ColumnRole.TITLE)
     if named_title not in {None, chosen} and ColumnRole.ABBREVIATION not in dict(roles):
         roles.append((ColumnRole.ABBREVIATION, named_title))  # `| Name | Paper |`: the name

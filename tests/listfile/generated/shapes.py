@@ -431,7 +431,7 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
     names = [_split_name(author) for author in paper.authors]
     title, year = paper.title, paper.year
     stop = "" if title.endswith("?") else "."
-    style = pick(draw, ("ieee", "apa", "vancouver", "nature", "mla", "acm"))
+    style = pick(draw, ("ieee", "apa", "vancouver", "nature", "mla", "acm", "harvard"))
     if style == "ieee":
         people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
         comma = "" if title.endswith("?") else ","
@@ -454,6 +454,14 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
         else:
             people = f"{surname}, {given}, and " + " ".join(others[-1])
         return f'{people}. "{title}{stop}" {venue}, {year}.'
+    if style == "harvard":
+        cited = [f"{s}, {_initial(g, dotted=True)}" for g, s in names]
+        if flip(draw):  # the first author linked to a home page
+            home = f"https://people.example.edu/~{names[0][1].lower()}"
+            cited[0] = f"[{cited[0]}]({home})"
+        people = _joined(cited, " and ")
+        month = pick(draw, ("", ", July", ", September"))
+        return f"{people}, {year}{month}. {title}{stop} In {venue} (pp. 1-9)."
     people = _joined([f"{g} {s}" for g, s in names], ", and ")
     return f"{people}. {year}. {title}{stop} In {venue}."
 
@@ -511,6 +519,61 @@ def references(draw: st.DrawFn) -> Chunk:
             )
         )
     return Chunk(tuple(lines), tuple(expected))
+
+
+def bold_wrapped_titles(draw: st.DrawFn) -> Chunk:
+    """A README generated from BibTeX: `**A title wrapped`, indented lines going on with it
+    up to its closing `**`, then ` - **2025** - *Authors* - journal - [arXiv](url) - ` and an
+    abstract wrapped over indented lines."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [p for p in unique_papers(draw, maximum=4, need_paper=True) if " " in p.title]
+    assume(records)
+    for paper in records:
+        assert paper.paper is not None
+        if lines:
+            lines.append("")
+        first = len(lines)
+        words = paper.title.split(" ")
+        cut = num(draw, 1, len(words) - 1)
+        pad = " " * num(draw, 4, 19)
+        names = ", ".join(f"{_split_name(a)[1]}, {_split_name(a)[0]}" for a in paper.authors)
+        lines.append(f"**{' '.join(words[:cut])}")
+        lines.append(
+            f"{pad}{' '.join(words[cut:])}** - **{paper.year}** - *{names}* - journal - "
+            f"[arXiv]({paper.paper.url}) - We study widgets"
+        )
+        lines.append(f"{pad}and their many uses in the field. <!-- imported-from-bib -->")
+        expected.append(replace(expect(paper, first, year=paper.year), code_urls=frozenset()))
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def table_foreign_headers(draw: st.DrawFn) -> Chunk:
+    """A table of unlinked titles whose headers are in another language (a lab wiki's
+    publications: number, year, title, venue, authors), the venue and authors often empty."""
+    records = unique_papers(draw, TABLE_MIN_ROWS, maximum=5)
+    records = [p for p in records if len(p.title.split()) >= 4]
+    assume(len(records) >= TABLE_MIN_ROWS)
+    header = pick(
+        draw,
+        (
+            ("文章编号", "年份", "论文名称", "会议或期刊", "作者"),
+            ("Nr.", "Jahr", "Titel", "Tagung", "Autoren"),
+            ("N°", "Année", "Titre", "Revue", "Auteurs"),
+        ),
+    )
+    rows, expected = [], []
+    for index, paper in enumerate(records):
+        venue = paper.venue.name if paper.venue is not None and flip(draw) else ""
+        authors = authors_text(paper.authors, 0) if flip(draw) else ""
+        rows.append([str(index + 1), str(paper.year), paper.title, venue, authors])
+        expected.append(
+            replace(
+                expect(paper, 2 + index, with_paper=False, year=paper.year),
+                code_urls=frozenset(),
+            )
+        )
+    return Chunk(tuple(gfm_table(draw, header, rows)), tuple(expected))
 
 
 def titles_with_details(draw: st.DrawFn) -> Chunk:
@@ -1109,6 +1172,8 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "year_venue_bullets": year_venue_bullets,
     "references": references,
     "titles_with_details": titles_with_details,
+    "bold_wrapped_titles": bold_wrapped_titles,
+    "table_foreign_headers": table_foreign_headers,
     "named_linked_titles": named_linked_titles,
     "title_only": title_only,
     "table_named": table_named,
