@@ -181,12 +181,17 @@ def _details_below(lines: list[Line], index: int, indent: int) -> int | None:
     return end if "link" in kinds else None
 
 
-def _first_address(lines: Sequence[Line]) -> str | None:
-    """The first link or address of `lines` that is not code, or None."""
+def _first_address(lines: Sequence[Line], code_urls: Sequence[str]) -> str | None:
+    """The first link or address of `lines` that is not code (on a code host, labelled
+    `code`, or among `code_urls`), or None."""
     for line in lines:
-        links = [link.url.strip() for link in text_links(line.text)]
+        links = [
+            link.url.strip()
+            for link in text_links(line.text)
+            if link_word_kind(plain_text(link.text)) in {None, "paper"}
+        ]
         for url in [*links, *find_urls(line.text)]:
-            if is_http_url(url) and not on_code_host(url):
+            if is_http_url(url) and not on_code_host(url) and url not in code_urls:
                 return url
     return None
 
@@ -287,7 +292,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
     if reading.paper_url is None and _details_below(lines, index, indent) is not None:
         # `- Title` over `  - https://www.usenix.org/...`: the address given for the title
-        reading = replace(reading, paper_url=_first_address(rest))
+        reading = replace(reading, paper_url=_first_address(rest, reading.code_urls))
     non_paper = state.non_paper_section()
     if non_paper is not None and not _a_paper_under(non_paper, reading, content):
         # A section named for tools, talks or contents holds no papers, unless an item says
@@ -449,7 +454,9 @@ def _skip_with_link(reading: ItemReading, line: Line, state: ParseState) -> None
 
 # A bold title, a `[12]` number, or a linked title (`[A Title of Words](url), ICML 2023`)
 _PARAGRAPH_ENTRY_START = re.compile(
-    r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s|\[(?!\[)[^\[\]]{12,300}\]\(|\[(?:\*\*|__))"
+    r"^\s{0,3}(?:\*\*|__|\[\d{1,4}\]\s|\[(?!\[)[^\[\]]{12,300}\]\(|\[(?:\*\*|__)"
+    # `[视觉语言模型综述](url)`: a title of ideographs is short in characters, not in words
+    r"|\[(?!\[)(?=[^\[\]]{0,300}?[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{4})[^\[\]]{4,300}\]\()"
 )
 
 

@@ -12,7 +12,7 @@ from pipeline.listfile.render import render
 from tests.listfile.generated.documents import Document
 from tests.listfile.generated.oracle import mismatches, report
 
-# Lists per test (35 tests: about 8,750 lists a run, ~70 s on two workers when they pass);
+# Lists per test (41 tests: about 10,250 lists a run, ~75 s on two workers when they pass);
 # GENERATED_EXAMPLES scales it (e.g. 1000 for a long local run).
 EXAMPLES = int(os.environ.get("GENERATED_EXAMPLES", "250"))
 
