@@ -29,7 +29,7 @@ from typing import Any
 
 from fakeapi.app import FakeApi
 from fakeapi.description import WorldDescription, description_path
-from fakeapi.faults import Fault, Faults
+from fakeapi.faults import Faults, ordinary_night
 from fakeapi.server import FakeServer
 from fakeapi.world import World, world_from_records
 from pipeline.job import steps as job
@@ -41,15 +41,6 @@ SEED_LIST = Path(__file__).resolve().parent.parent / "data" / "raw" / "README.md
 DAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 APIS = ("s2", "arxiv", "github")
-# Every endpoint a cold run with a token asks (GitHub's REST commits: never, GraphQL gives them).
-ENDPOINTS = (
-    ("s2", "s2_batch"),
-    ("s2", "s2_match"),
-    ("s2", "s2_citations"),
-    ("arxiv", "arxiv_query"),
-    ("github", "github_graphql"),
-    ("github", "github_repo"),
-)
 VALUES = (
     "title",
     "s2_paper_id",
@@ -73,22 +64,7 @@ def seed_world() -> World:
 def profile_faults(world: World, *, cuts: bool) -> Faults:
     doi = next(p.doi for p in world.papers if p.doi and p.list_positions and not p.decoy)
     assert doi is not None  # noqa: S101 - the seed world has DOIs
-    extra = (
-        tuple(Fault("truncated", (api,), (endpoint,), count=3) for api, endpoint in ENDPOINTS)
-        if cuts
-        else ()
-    )
-    rules = (
-        Fault("timeout", ("s2",), ("s2_batch",), count=1, delay_s=35.0),
-        Fault("cut", ("s2",), ("s2_match",), count=1),
-        Fault("cut", ("github",), ("github_graphql",), count=1),
-        Fault("reset", ("arxiv",), count=1),
-        Fault("partial", ("arxiv",), count=1, rate=1.0),
-        *extra,
-        Fault("rate_limit", ("s2",), rate=0.05),
-        Fault("server_error", ("github",), rate=0.03, status=503),
-    )
-    return Faults(rules=rules, seed=3, poisoned=frozenset({f"DOI:{doi}"}))
+    return ordinary_night(slow_s=35.0, cuts=cuts, poisoned=frozenset({f"DOI:{doi}"}))
 
 
 @dataclass

@@ -118,6 +118,39 @@ class Faults:
     poisoned: frozenset[str] = frozenset()
 
 
+# Every endpoint a cold run with a token asks (GitHub's REST commits: never, GraphQL gives the
+# last commit).
+COLD_RUN_ENDPOINTS = (
+    ("s2", "s2_batch"),
+    ("s2", "s2_match"),
+    ("s2", "s2_citations"),
+    ("arxiv", "arxiv_query"),
+    ("github", "github_graphql"),
+    ("github", "github_repo"),
+)
+
+
+def ordinary_night(*, slow_s: float, cuts: bool, poisoned: frozenset[str] = frozenset()) -> Faults:
+    """Issue 23's profile of an ordinary night: one S2 batch answer `slow_s` late, a cut body
+    on S2's title match and on GitHub GraphQL, a reset and an empty page on arXiv, 5% S2 429s
+    and 3% GitHub 503s (seeded); with `cuts`, three cut-off bodies in a row on every endpoint a
+    cold run asks; `poisoned` ids fail any batch that holds them."""
+    extra = tuple(
+        Fault("truncated", (api,), (endpoint,), count=3) for api, endpoint in COLD_RUN_ENDPOINTS
+    )
+    rules = (
+        Fault("timeout", ("s2",), ("s2_batch",), count=1, delay_s=slow_s),
+        Fault("cut", ("s2",), ("s2_match",), count=1),
+        Fault("cut", ("github",), ("github_graphql",), count=1),
+        Fault("reset", ("arxiv",), count=1),
+        Fault("partial", ("arxiv",), count=1, rate=1.0),
+        *(extra if cuts else ()),
+        Fault("rate_limit", ("s2",), rate=0.05),
+        Fault("server_error", ("github",), rate=0.03, status=503),
+    )
+    return Faults(rules=rules, seed=3, poisoned=poisoned)
+
+
 @dataclass
 class Stats:
     requests: Counter[str] = field(default_factory=Counter)  # "api METHOD endpoint" -> count

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from fakeapi.app import FakeApi
-from fakeapi.faults import Fault, Faults
+from fakeapi.faults import COLD_RUN_ENDPOINTS, Fault, Faults, ordinary_night
 from fakeapi.server import FakeServer
 from fakeapi.world import World
 from pipeline.sources.semantic_scholar import S2_RETRY
@@ -38,20 +38,12 @@ VALUES = (
     "github_fetched_at",
 )
 # One endpoint each, three faults in a row, the kinds taken in turn (generated, not listed).
-ENDPOINTS = (
-    ("s2", "s2_batch"),
-    ("s2", "s2_match"),
-    ("s2", "s2_citations"),
-    ("arxiv", "arxiv_query"),
-    ("github", "github_graphql"),
-    ("github", "github_repo"),
-)  # REST commits: a cold run with a token never asks them (GraphQL gives the last commit)
 KINDS = ("truncated", "cut", "html_200", "empty", "reset", "html_502", "rate_limit")
 
 
 def end_to_end_cells() -> list[Any]:
     cells = []
-    for index, (api, endpoint) in enumerate(ENDPOINTS):
+    for index, (api, endpoint) in enumerate(COLD_RUN_ENDPOINTS):
         kind = KINDS[index % len(KINDS)]
         fault = Fault(kind, (api,), (endpoint,), count=3)
         cells.append(pytest.param(fault, id=f"{endpoint}-{kind}-x3"))
@@ -125,17 +117,6 @@ def test_an_ordinary_nights_fault_profile_ends_with_the_clean_run(
     """Issue 23's profile: a slow S2 batch answer (past a 0.25 s read timeout), a cut body on
     S2's title match and on GitHub GraphQL, a reset and an empty page on arXiv, 5% S2 429s and
     3% GitHub 503s, and three cut-off bodies in a row on every endpoint the run uses."""
-    cuts = tuple(Fault("truncated", (api,), (endpoint,), count=3) for api, endpoint in ENDPOINTS)
-    rules = (
-        Fault("timeout", ("s2",), ("s2_batch",), count=1, delay_s=0.6),
-        Fault("cut", ("s2",), ("s2_match",), count=1),
-        Fault("cut", ("github",), ("github_graphql",), count=1),
-        Fault("reset", ("arxiv",), count=1),
-        Fault("partial", ("arxiv",), count=1, rate=1.0),
-        *cuts,
-        Fault("rate_limit", ("s2",), rate=0.05),
-        Fault("server_error", ("github",), rate=0.03, status=503),
-    )
-    faults = Faults(rules=rules, seed=3)
+    faults = ordinary_night(slow_s=0.6, cuts=True)
     _, rows, _ = run(seed_world, tmp_path, faults, read_timeout="0.25")
     assert rows == clean_run[0]
