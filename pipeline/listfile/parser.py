@@ -163,6 +163,9 @@ def _details_below(lines: list[Line], index: int, indent: int) -> int | None:
     are its details, one per item: venue and year, authors, and its links (`- Title` over
     `  - USENIX Security 2014`, `  - A. Author, B. Author`, `  - https://...`). None when the
     sub-items hold anything else (papers of their own) or no link."""
+    below = LIST_ITEM.match(lines[index + 1].text) if index + 1 < len(lines) else None
+    if below is None or indentation(below.group(1)) < indent + 2:
+        return None  # no sub-item right below: most items, decided before reading the title
     content = LIST_ITEM.match(lines[index].text)
     if content is None or not _reads_as_a_title(content.group(3)):
         return None
