@@ -55,6 +55,7 @@ _LEADING_TAG = re.compile(
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
     r"|\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
     r"|`[^`]{1,30}`"  # `tag`
+    r"|\{[^{}\n]{1,30}\}(?=\s)"  # {Related}
     r"|\((?:\*\*)?[^()*]{1,40}(?:\*\*)?\)(?=\s)"  # (Arxiv 24.02.01), (**CVPR24**)
     r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
@@ -351,6 +352,34 @@ _ACRONYM_YEAR = re.compile(r"[A-Z][A-Z&-]{1,11}\s?'?\s?(?:19|20)?\d\d")  # `TIST
 _BRACKETED_TITLE = re.compile(r"^\s*\[(\*\*|__)?([^\[\]]{8,300}?)\1?\](?![(\[])")
 
 
+_FULL_TITLE_AFTER = re.compile(r"^\s*[(\uff08]([^()\uff08\uff09]{12,300})[)\uff09]")
+_NAME_WORDS = 3
+
+
+def _full_title_after_name(name: str, after: str) -> re.Match[str] | None:
+    """`**DiffCP** (DiffCP: Ultra-Low Bit Collaborative Perception)`: a short name, then its
+    paper's full title in parentheses; not a venue, a date or the authors in them."""
+    found = _FULL_TITLE_AFTER.match(after)
+    if found is None or len(name.split()) > _NAME_WORDS or len(name) > 30:
+        return None
+    inside = plain_text(found.group(1))
+    if len(inside.split()) < _TITLE_IN_BRACKETS_WORDS or len(inside.split()) <= len(name.split()):
+        return None
+    if year_from_text(inside) or find_venue(inside) or re.search(r"(?i)\bet al\b", inside):
+        return None
+    return None if only_names(inside) else found
+
+
+def _a_placeholder(label: str) -> bool:
+    """`[GaitSet: Regarding Gait as a Set]()`: a label that reads as a paper's title, linked
+    to nothing yet; not a name, a link word or a few words."""
+    text = plain_text(label)
+    if word_count(text) < _MIN_TITLE_WORDS or is_link_word(text):
+        return False
+    venue_only = find_venue(text) is not None and word_count(text) <= _TITLE_IN_BRACKETS_WORDS
+    return not (only_names(text) or venue_only)
+
+
 def _strip_tags(text: str) -> tuple[str, list[str]]:
     """The text after leading tags, and the tags' plain text (venues and dates hide there)."""
     tags: list[str] = []
@@ -405,6 +434,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if whole is not None and whole.title in inside:  # `**Smith J. Title. Nature. 2020.**`
             dated = f" ({whole.year})" if whole.year and not year_from_text(whole.rest) else ""
             return _clean_title(whole.title), f"{whole.rest}{dated} {text[bold.end() :]}", []
+        full = _full_title_after_name(plain_text(inside), text[bold.end() :])
+        if full is not None:
+            return _clean_title(full.group(1)), text[bold.end() + full.end() :], []
         tail = re.search(r"\s*\(([^()]*)\)\s*\.?$", inside)
         if tail and (year_from_text(tail.group(1)) or find_venue(tail.group(1))):
             return _clean_title(inside[: tail.start()]), text[bold.end() :], [tail.group(1)]
@@ -444,6 +476,11 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if looks_like_authors(plain[: end.start()]) and len(rest.split()) > _MIN_TITLE_WORDS:
             start = end.end()
             return _clean_title(rest), text[start + len(rest) :], []
+    name = re.match(r"^\s*([^\s()\uff08]+(?:\s[^\s()\uff08]+){0,2})\s*(?=[(\uff08])", plain)
+    full = _full_title_after_name(name.group(1), plain[name.end() :]) if name else None
+    if name is not None and full is not None:  # `AR2VP (Dynamic V2X Perception from ...)`
+        title_end = name.end() + full.end()
+        return _clean_title(full.group(1)), text[title_end:], []
     question = re.search(r"\?\s+(?=\S)", plain)
     after = _SENTENCE.split(plain[question.end() :], maxsplit=1)[0] if question else ""
     named = not any(TITLE_NOUN.match(word.strip(".,:;")) for word in after.split())
@@ -611,6 +648,7 @@ def read_item(
         return ItemReading(skip=SkipReason.TAGGED, detail=reason, has_links=has_links)
     title_link: Link | None = None
     title: str | None = None
+    placeholder = False
     first_links = text_links(body)
     lead = re.match(r"^[\s*_~\"“]*", body)
     if first_links and first_links[0].start == (lead.end() if lead else 0):
@@ -618,10 +656,17 @@ def read_item(
         badge = _BADGE_TEXT.fullmatch(candidate.text) is not None  # `[![stars](svg)](repo)`
         # `[Schwefel, H.P.](homepage), 1994. Title.`: a linked name opens a reference
         named = only_names(plain_text(candidate.text), marked=True)
-        if not badge and not named and link_kind(candidate, leading=True) == "title":
+        kind = link_kind(candidate, leading=True)
+        if not badge and not named and kind == "title":
             title_link = candidate
             title, link_tags = _linked_title_text(candidate.text)
             tags += link_tags
+        elif kind == "empty" and _a_placeholder(candidate.text):
+            # `+ [Title]()`: a title whose link is still to be filled in
+            title_link = candidate
+            title, link_tags = _linked_title_text(candidate.text)
+            tags += link_tags
+            placeholder = True
     if title_link is None:
         cited = title_link_after_authors(body, first_links)
         if cited is not None:
@@ -769,7 +814,7 @@ def read_item(
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
-    if paper_url is None and venue is None and year_text is None:
+    if paper_url is None and venue is None and year_text is None and not placeholder:
         if code_urls:
             skip = SkipReason.CODE_ONLY
         elif has_links:

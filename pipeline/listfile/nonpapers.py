@@ -30,7 +30,7 @@ _RESOURCE = (
     r"updates?|star history|slides|demos?|codebases?|software|packages?|github|(?:text)?books?|"
     r"webcasts?|"
     r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
-    r"feedback|workshops?|conferences?|events?|datasets?|benchmarks?|notebooks?|"
+    r"feedback|workshops?|conferences?|events?|datasets?|databases?|corpora|benchmarks?|notebooks?|"
     r"(?:jupyter|colab)(?: notebooks?| tutorials?)?|"
     r"(?:github )?repositories|repos"
 )

@@ -329,7 +329,7 @@ def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
         for name in ("Widget Corpus", "Gadget 8k", "Gizmo Genome")
     )
     text = (
-        f"## Corpora\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"
+        f"## Collections\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"
         "## Papers\n- [WNet](https://wnet.example.org/) (CVPR 2021)\n"
         "- [GNet](https://gnet.example.org/)\n"
     )
@@ -409,3 +409,67 @@ def test_a_heading_row_across_an_html_table_is_no_paper() -> None:
     document = parse_list(text)
     assert [(e.line, e.title) for e in document.entries] == [(4, "Deep Learning for Scene Parsing")]
     assert render(document) == text
+
+
+@pytest.mark.parametrize(
+    ("item", "title"),
+    [
+        # a paper digest: the method's name, then its paper's full title in parentheses
+        (
+            "- **WidgetFuse** (Is Late Fusion All You Need for Widgets?) [[paper]({0})]",
+            "Is Late Fusion All You Need for Widgets?",
+        ),
+        (
+            "- {{Related}} **GizmoBEV** (GizmoBEV: A Roadside Gizmo Network) [[paper]({0})]",
+            "GizmoBEV: A Roadside Gizmo Network",
+        ),
+        (
+            "- WNet (Dynamic Widget Perception from Roadside Views) [[paper]({0})]",
+            "Dynamic Widget Perception from Roadside Views",
+        ),
+        # what the parentheses hold is no title: a venue, the authors, a note of three words
+        (
+            "- **Widget Nets for Gadget Parsing** (CVPR 2021) [[paper]({0})]",
+            "Widget Nets for Gadget Parsing",
+        ),
+        ("- **WNet** (Kaiming He and Jian Sun) [[paper]({0})]", "WNet"),
+        ("- **WNet** (Smith et al., 2020) [[paper]({0})]", "WNet"),
+        ("- **WNet** (Best Paper Award) [[paper]({0})]", "WNet"),
+    ],
+)
+def test_a_name_then_the_full_title_in_parentheses(item: str, title: str) -> None:
+    [entry] = parse_list(f"## Papers\n\n{item.format(ARXIV)}\n").entries
+    assert (entry.title, entry.paper_url) == (title, ARXIV)
+
+
+def test_a_title_linked_to_nothing_yet_is_a_paper_without_a_link() -> None:
+    text = (
+        "# Reading notes\n\n"
+        "+ [GadgetSet: Regarding Widgets as a Set for Gadget Parsing]()<br>\n"
+        "1. Input: a set of widgets\n"
+        "2. Uses a triplet loss\n\n"
+        "+ [Mask W-CNN]() <br>\n"
+        "+ [Home]()\n"
+        "+ [Kaiming He, Jian Sun]()\n"
+    )
+    document = parse_list(text)
+    assert _read(text) == [
+        (3, "GadgetSet: Regarding Widgets as a Set for Gadget Parsing", None, ()),
+        (7, "Mask W-CNN", None, ()),
+    ]
+    assert render(document) == text
+
+
+def test_a_database_table_keeps_only_rows_that_link_a_paper() -> None:
+    text = (
+        "# Databases\n"
+        "| Name | Release year | Attacks | #subjects |\n"
+        "|:--|:--:|:--:|:--:|\n"
+        "|[Gadget Replay](https://www.example.org/dataset/replay)|2012|Replay|50|\n"
+        "|[WIDGET-3D](https://sites.example.org/widget3d/)|2017|Print|55|\n"
+        f"|[A Large Benchmark for Widget Spoofing Detection]({ARXIV})|2020|Mask|72|\n"
+        "# Methods\n"
+        "| Title | Venue |\n|--|--|\n"
+        "|[Widget Anti-Spoofing via Gadget Cues](https://arxiv.org/abs/2301.04321)|CVPR 2021|\n"
+    )
+    assert [line for line, *_ in _read(text)] == [6, 10]

@@ -17,6 +17,7 @@ from tests.listfile.generated.records import (
     Paper,
     Venue,
     authors_text,
+    bare_title,
     flip,
     num,
     pick,
@@ -627,6 +628,45 @@ def named_linked_titles(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def named_full_titles(draw: st.DrawFn) -> Chunk:
+    """A paper digest's items: `- {Tag} **NAME** (The Full Title) [[paper](url)] [[code](url)]`,
+    the method's short name first (bold or not), the paper's title in parentheses after it."""
+    records = unique_papers(draw, need_paper=True, need_abbreviation=True)
+    marker = pick(draw, ("-", "*", "+"))
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for record in records:
+        # a full title of four words or more (docs/list-format.md): fewer, in parentheses after
+        # a name, are as often a note (`(Best Paper Award)`)
+        paper = replace(record, title=bare_title(draw, record.title))
+        assert paper.paper is not None and paper.abbreviation is not None
+        tag = pick(draw, ("", "{Related} ", "{Real} ", "(Survey) "))
+        name = pick(draw, ("**{}**", "{}")).format(paper.abbreviation)
+        links = [paper.paper, *paper.code]
+        expected.append(
+            replace(expect(paper, len(lines)), code_urls=frozenset(c.url for c in paper.code))
+        )
+        lines.append(f"{marker} {tag}{name} ({paper.title}) {link_group(draw, links)}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def placeholder_links(draw: st.DrawFn) -> Chunk:
+    """Reading notes whose titles are links not yet filled in, `+ [Title]()<br>`, each maybe
+    followed by numbered notes on the paper."""
+    records = unique_papers(draw, item=True)
+    marker = pick(draw, ("-", "*", "+"))
+    notes = ("1. Input: a set of frames", "2. Uses a triplet loss", "1. Strong baseline")
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in records:
+        title = bare_title(draw, paper.title)
+        expected.append(Expected(title, None, frozenset(), UNCHECKED, UNCHECKED, offset=len(lines)))
+        lines.append(f"{marker} [{title}](){pick(draw, ('', '<br>', ' <br>'))}")
+        lines += subset(draw, notes, minimum=0)
+        lines.append("")
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def title_only(draw: st.DrawFn) -> Chunk:
     """Title-only bullets: a title and a fused or bracketed venue, no paper link."""
     records = unique_papers(draw, maximum=6, need_venue=True)
@@ -1175,6 +1215,8 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "bold_wrapped_titles": bold_wrapped_titles,
     "table_foreign_headers": table_foreign_headers,
     "named_linked_titles": named_linked_titles,
+    "named_full_titles": named_full_titles,
+    "placeholder_links": placeholder_links,
     "title_only": title_only,
     "table_named": table_named,
     "table_any_header": table_any_header,
