@@ -23,7 +23,7 @@ from pipeline.store.listio import parse_list_text
 from tests.conftest import SHARED, all_list_files
 from tests.listfile.generated.checks import EXAMPLES, SETTINGS
 from tests.listfile.generated.documents import Document, mixed_documents, shape_documents
-from tests.listfile.generated.oracle import mismatches, report
+from tests.listfile.generated.oracle import UNCHECKED, Expected, mismatches, report
 from tests.listfile.generated.shapes import PAPER_SHAPES
 from tests.listfile.test_htmltables import MODELS
 
@@ -303,3 +303,77 @@ def test_a_short_row_padded_by_render_regenerates_to_the_same_bytes(text: str) -
     first = _check_fixpoint(text)
     stripped = strip_enrichment(parse_list(first))
     assert stripped == text
+
+
+# --- shapes the reader's generators do not draw, by this test's own rules -------------------
+# docs/list-format.md: a heading that reads as a paper (`#### 3. [Fusion] 2021-01-14-[Title](pdf)`),
+# a line opened by an HTML link (`<summary><a href="url">Title</a> --- ABBR --- by <i>...`, also
+# in `<li>`), a link whose title runs over lines (`[POPL'77] [A Title That Goes` / `On](url)`),
+# and a paragraph opened by a tag (`(Arxiv 24.02.01) Title [Paper](url) [Code](url)`).
+_FIRST_WORDS = ("Sparse", "Dense", "Robust", "Frozen", "Latent", "Masked", "Neural", "Implicit")
+_MORE_WORDS = st.lists(
+    st.sampled_from(["Prompt", "Tuning", "for", "Widget", "Segmentation", "Learning", "Priors"]),
+    min_size=3,
+    max_size=6,
+)
+
+
+@st.composite
+def _inline_shapes(draw: st.DrawFn) -> Document:
+    count = draw(st.integers(1, 4))
+    firsts = draw(st.permutations(_FIRST_WORDS))[:count]  # one title each, never the same
+    chunks: list[str] = ["# Papers"]
+    expected: list[Expected] = []
+    for index, first in enumerate(firsts):
+        words = [first, *draw(_MORE_WORDS)]
+        title = " ".join(words)
+        url = f"https://arxiv.org/abs/2101.{index + 1:05d}"
+        code = f"https://github.com/lab/{first.lower()}" if draw(st.booleans()) else None
+        shape = draw(st.sampled_from(["heading", "html", "wrapped", "tagged"]))
+        if shape == "heading":
+            url = url.replace("/abs/", "/pdf/") + ".pdf"
+            level = "#" * draw(st.integers(2, 4))
+            lead = draw(st.sampled_from(["", f"{index + 1}. [Fusion] 2021-01-14-"]))
+            chunks.append(f"{level} {lead}[{title}]({url})")
+            code = None
+        elif shape == "html":
+            link = f'<a href="{url}">{title}</a>'
+            chunks.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            f"<details>\n<summary>{link} --- {first.upper()[:4]} --- by "
+                            "<i>A. Author, B. Roe</i></summary>\n\nNotes on it.\n</details>",
+                            f"<li>{link}</li>",
+                        ]
+                    )
+                )
+            )
+            code = None
+        elif shape == "wrapped":
+            cut = draw(st.integers(2, len(words) - 1))
+            venue = draw(st.sampled_from(["POPL'77", "ICML 2020", "CVPR 2021"]))
+            tail = f" [code]({code})" if code else ""
+            chunks.append(
+                f"[{venue}] [{' '.join(words[:cut])}\n{' '.join(words[cut:])}]({url}){tail}"
+            )
+        else:
+            tag = draw(st.sampled_from(["(Arxiv 24.02.01)", "(CVPR 2023)", "[NeurIPS 2022]"]))
+            tail = f" [Code]({code})" if code else ""
+            chunks.append(f"{tag} {title} [{draw(st.sampled_from(['Paper', 'PDF']))}]({url}){tail}")
+        codes = frozenset({code} if code else set())
+        expected.append(Expected(title, url, codes, UNCHECKED, UNCHECKED))
+    return Document("\n\n".join(chunks) + "\n", tuple(expected))
+
+
+def test_generated_headings_html_links_wrapped_links_and_tagged_paragraphs_are_fixpoints() -> None:
+    @settings(SETTINGS, max_examples=FIXPOINT_EXAMPLES * 2)
+    @given(
+        _inline_shapes().flatmap(_any_line_ending),
+        st.sampled_from([None, "citations"]),
+        st.booleans(),
+    )
+    def run(case: tuple[str, Document], sort_by: SortBy | None, synthetic: bool) -> None:
+        _check_generated(*case, sort_by, synthetic)
+
+    run()
