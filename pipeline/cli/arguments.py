@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from pipeline.sources.github_list import is_github_list
-from pipeline.store.locations import list_file
+from pipeline.sources.config import Settings
+from pipeline.store.locations import is_fetched_list, list_file
 
 DEFAULT_LIST = Path("data/raw/README.md")
 DEFAULT_OUT = Path("data/enriched")
@@ -58,12 +58,23 @@ def iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-26") from None
 
 
+def list_location(text: str) -> str:
+    """A --list value kept as written: a path, a file:// or http(s):// URL, or a
+    `github:OWNER/REPO/PATH[@REF]` list. Not a Path: Path folds a URL's `//` into one slash
+    (`https:/host/list.md`), which names no file and no URL."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty list location")
+    return text
+
+
 @contextmanager
-def local_list(location: Path) -> Iterator[Path]:
-    """The list named on the command line as a local file: a `github:OWNER/REPO/PATH[@REF]`
-    list is read through GitHub's contents API into a temporary folder, kept while in use."""
-    if not is_github_list(str(location)):
-        yield location
+def local_list(location: str | Path, settings: Settings | None = None) -> Iterator[Path]:
+    """The list named on the command line as a local file: a path or a file:// URL names it;
+    a `github:OWNER/REPO/PATH[@REF]` list (GitHub's contents API) or an http(s) URL is fetched
+    into a temporary folder, kept while in use (ListReadError when it cannot be)."""
+    text = str(location)
+    if not is_fetched_list(text):
+        yield list_file(text, Path())  # the file itself: nothing is fetched or written
         return
     with tempfile.TemporaryDirectory(prefix="awesome-enrich-list-") as folder:
-        yield list_file(str(location), Path(folder))
+        yield list_file(text, Path(folder), settings)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
-from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, local_list
+from pipeline.cli.arguments import DEFAULT_LIST, Subparsers, list_location, local_list
 from pipeline.core.errors import PipelineError
 from pipeline.job.summary import check_report, list_summary, mostly_skipped
 from pipeline.listfile.duplicates import DuplicateGroup, find_duplicates
@@ -84,9 +83,10 @@ def add_parser(commands: Subparsers) -> None:
     check.add_argument(
         "list",
         nargs="?",
-        type=Path,
-        default=DEFAULT_LIST,
-        help=f"the Markdown list, or github:OWNER/REPO/PATH[@REF] (default: {DEFAULT_LIST})",
+        type=list_location,
+        default=str(DEFAULT_LIST),
+        help=f"the Markdown list (a path, a file:// or http(s):// URL), or "
+        f"github:OWNER/REPO/PATH[@REF] (default: {DEFAULT_LIST})",
     )
     check.add_argument(
         "--strict",

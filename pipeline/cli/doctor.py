@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers
+from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, list_location, local_list
 from pipeline.core.errors import PipelineError
 from pipeline.job.plan import CallEstimate, estimate_calls
 from pipeline.job.repositories import ANONYMOUS_HOURLY
@@ -86,11 +86,15 @@ def _folder(name: str, folder: Path | None) -> Check:
     return Check(name, "ok", f"{folder} can be written{made}")
 
 
-def run_checks(list_path: Path, out: Path, settings: Settings) -> list[Check]:
+def run_checks(list_path: Path | str, out: Path, settings: Settings) -> list[Check]:
+    """The checks, in order. `list_path` is a local file or any location `run --list` takes
+    (a URL or a `github:` list is read into a temporary folder, through GitHub's contents API
+    for a `github:` list: a list that cannot be read is a failed check, not an error)."""
     checks: list[Check] = []
     estimate = None
     try:
-        document = read_list(list_path)
+        with local_list(list_path, settings) as path:
+            document = read_list(path, str(list_path))
         estimate = estimate_calls(document)
         checks.append(
             Check(
@@ -143,7 +147,11 @@ def add_parser(commands: Subparsers) -> None:
         "when any check blocks a run.",
     )
     doctor.add_argument(
-        "--list", type=Path, default=DEFAULT_LIST, help=f"the list (default: {DEFAULT_LIST})"
+        "--list",
+        type=list_location,
+        default=str(DEFAULT_LIST),
+        help=f"the list, as `run --list` takes it: a path, a file:// or http(s):// URL, or "
+        f"github:OWNER/REPO/PATH[@REF] (default: {DEFAULT_LIST})",
     )
     doctor.add_argument(
         "--out", type=Path, default=None, help=f"the output folder (default: {DEFAULT_OUT})"

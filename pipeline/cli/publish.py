@@ -8,11 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, iso_date
+from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, iso_date, list_location
 from pipeline.job.publish import DEFAULT_BRANCH, MODES, PublishError, PublishSpec, publish_list
 from pipeline.sources.config import settings_from_env
 from pipeline.sources.github_list import is_github_list, parse_github_list
-from pipeline.store.locations import DOWNLOADED_LIST, list_blob_sha, list_origin
+from pipeline.store.locations import (
+    DOWNLOADED_LIST,
+    is_fetched_list,
+    list_blob_sha,
+    list_file,
+    list_origin,
+)
 
 # Exit status: 0 published, or nothing to publish; 1 GitHub or git refused (one line says
 # why); 3 a safety check kept the list back (the guard, fewer entries, an upstream edit).
@@ -50,9 +56,13 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     else:
         if args.repo is None:
             raise PublishError("publish: --repo is required, unless --list is a github: list")
-        list_path = args.list or (
-            out_dir / DOWNLOADED_LIST if (out_dir / DOWNLOADED_LIST).exists() else DEFAULT_LIST
-        )
+        if args.list is None:
+            fetched = out_dir / DOWNLOADED_LIST
+            list_path = fetched if fetched.exists() else DEFAULT_LIST
+        elif is_fetched_list(args.list):
+            list_path = out_dir / DOWNLOADED_LIST  # the copy the run fetched from that URL
+        else:
+            list_path = list_file(args.list, out_dir)  # a path or a file:// URL: the file
         spec = PublishSpec(
             repo=args.repo,
             path=args.path or "README.md",
@@ -134,10 +144,11 @@ def add_parser(commands: Subparsers) -> None:
     )
     publish.add_argument(
         "--list",
-        type=Path,
+        type=list_location,
         default=None,
         help="the list the run read, compared with the repository's copy (default: the copy a "
-        f"run fetched from a URL, {DOWNLOADED_LIST} in --out, else {DEFAULT_LIST}); "
+        f"run fetched from a URL, {DOWNLOADED_LIST} in --out, else {DEFAULT_LIST}); an "
+        "http(s) URL: the copy a run fetched from it into --out; "
         "github:OWNER/REPO/PATH[@REF]: the copy a run read from the repository, compared by "
         "its blob SHA, and the default --repo, --path and --base",
     )

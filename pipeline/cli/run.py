@@ -15,6 +15,7 @@ from pipeline.cli.arguments import (
     DEFAULT_OUT,
     Subparsers,
     iso_date,
+    list_location,
     local_list,
     seconds,
     source_names,
@@ -165,10 +166,11 @@ def add_parser(commands: Subparsers) -> None:
     )
     run.add_argument(
         "--list",
-        type=Path,
-        default=DEFAULT_LIST,
-        help=f"the Markdown list, or github:OWNER/REPO/PATH[@REF] read through GitHub's "
-        f"contents API (default: {DEFAULT_LIST})",
+        type=list_location,
+        default=str(DEFAULT_LIST),
+        help=f"the Markdown list: a path, a file:// or http(s):// URL (a raw file, fetched "
+        f"into --out), or github:OWNER/REPO/PATH[@REF] read through GitHub's contents API "
+        f"(default: {DEFAULT_LIST})",
     )
     run.add_argument(
         "--out",

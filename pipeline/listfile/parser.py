@@ -682,7 +682,13 @@ def _paragraph_entry(
         return None, index + 1, False
     first = _LEADING_IMAGES.sub("", heading_text).strip()  # `![](badge)**Title**`: its badges
     reading = read_item(first, [_HARD_BREAK.sub(" ", text) for text in rest])
-    return _reading_entry(reading, lines, index, end, state, markdown=line.text, reference=False)
+    entry, after, wrapped = _reading_entry(
+        reading, lines, index, end, state, markdown=line.text, reference=False
+    )
+    # A bold title wrapped over lines: values appended to its first line would land inside
+    # the bold span (and the title read back would lose its first words); its last line
+    # stands for it, as for a wrapped reference.
+    return entry, after, wrapped or (entry is not None and closing is not None)
 
 
 def _reading_entry(

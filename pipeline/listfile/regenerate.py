@@ -145,6 +145,15 @@ _HTML_ADDED = re.compile(
 
 def _without_added_cells(row: TableRow, first: int, *, delimiter: bool = False) -> str:
     cells = list(row.cells[:first] + row.cells[first + len(_ADDED) :])
+    if not row.trailing and len(cells) == first and cells[-1] == " ":
+        # A short row (`render` pads it with " " cells up to the header's width; a line without
+        # pipes right below a table is such a row) loses its padding: the row without a closing
+        # pipe is the source's again, and `render` pads it the same way the next time. Only
+        # padding is taken off: the row keeps at least its first cell, and the space rule
+        # below does not apply (the padding, not a cell of the source, took render's space).
+        while len(cells) > 1 and cells[-1] == " ":
+            cells.pop()
+        return row.leading + "|".join(cells) + row.line.eol
     last = cells[-1]
     one_space = last.endswith(" ") and not last[:-1][-1:].isspace()
     if delimiter and row.cells[first][-1:].isspace():

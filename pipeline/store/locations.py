@@ -52,6 +52,12 @@ def output_folder(text: str) -> Path:
     return Path(text)
 
 
+def is_fetched_list(text: str) -> bool:
+    """Whether `list_file` fetches the list (a `github:` list or an http(s) URL) rather than
+    naming a file on this machine (a path or a file:// URL)."""
+    return is_github_list(text) or urlsplit(text).scheme in {"http", "https"}
+
+
 def list_file(
     text: str,
     out: Path,

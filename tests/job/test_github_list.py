@@ -322,3 +322,28 @@ def test_run_refuses_a_github_list_it_cannot_read_before_anything_starts(
         f"not a file; name the list's file (such as github:{REPO}/docs/README.md)\n"
     )
     assert not out.exists()  # read into a temporary folder for the check: nothing written
+
+
+def test_doctor_reads_a_github_list_as_run_and_check_do(
+    fake: Fake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in fake.env.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "out"
+    where = f"github:{REPO}/README.md@dev"
+    status = main(["doctor", "--list", where, "--out", str(out), "--no-cache"])
+    printed = capsys.readouterr().out
+    [line] = [line for line in printed.splitlines() if line.startswith("list ")]
+    assert line.split(maxsplit=2)[1:] == ["ok", f"{where}: 3 entries, 1 GitHub repositories"]
+    assert status == 0, printed
+    assert not out.exists()  # read into a temporary folder: the doctor writes nothing
+
+    # A list that cannot be read is a failed check in one line, the others still run.
+    status = main(["doctor", "--list", f"github:{REPO}/MISSING.md", "--out", str(out)])
+    printed = capsys.readouterr().out
+    [line] = [line for line in printed.splitlines() if line.startswith("list ")]
+    assert line.split(maxsplit=2)[1] == "fail"
+    assert f"{REPO}, MISSING.md at the default branch: not found" in line
+    assert TOKEN not in printed
+    assert "GitHub " in printed and "blocking: list" in printed
+    assert status == 1

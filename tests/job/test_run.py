@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ from fakeapi.server import FakeServer
 from pipeline.cli.main import main
 from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.resolve.report import SYNTHETIC_BANNER
+from pipeline.store.locations import DOWNLOADED_LIST
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 
@@ -69,6 +72,50 @@ def test_a_clean_run_writes_labelled_outputs(
     report = json.loads((out / "resolution.json").read_text(encoding="utf-8"))
     assert report["synthetic"] is True and len(report["entries"]) == 56
     assert SYNTHETIC_BANNER in (out / "resolution.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def served_list(tmp_path: Path) -> Iterator[str]:
+    """The seed list served on loopback as a raw file: its URL, two levels deep."""
+    site = tmp_path / "site" / "owner" / "repo"
+    site.mkdir(parents=True)
+    (site / "README.md").write_bytes(SEED_LIST.read_bytes())
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(tmp_path / "site"), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/owner/repo/README.md"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_raw_url_on_the_command_line_is_fetched_as_written(
+    fake: FakeServer, served_list: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--list http://host/path`: kept as written (a Path would fold `//` into `http:/host`).
+    assert main(["check", served_list]) == 0
+    assert f"{served_list}: 56 entries" in capsys.readouterr().out
+    out = tmp_path / "out"
+    status = main(["run", "--list", served_list, "--out", str(out), "--no-cache"])
+    printed = capsys.readouterr().out
+    assert status == 0, printed
+    assert "resolved 56 of 56 papers" in printed
+    assert (out / DOWNLOADED_LIST).read_bytes() == SEED_LIST.read_bytes()  # the run's copy
+    regenerated = (out / "README.md").read_text(encoding="utf-8")
+    assert "| Citations | Stars | Last commit |" in regenerated
+    missing = served_list.replace("README.md", "MISSING.md")
+    assert main(["run", "--list", missing, "--out", str(tmp_path / "other")]) == 2
+    assert f"{missing}: HTTP 404; the list was not read" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()  # refused before anything starts
 
 
 def test_synthetic_numbers_never_go_to_the_default_output_folder(
