@@ -28,7 +28,9 @@ def all_list_files() -> list[Path]:
 
 
 _REAL_PNG_BYTES = charts.png_bytes
+_REAL_SVG_BYTES = charts.svg_bytes
 _TINY_PNG: list[bytes] = []
+_TINY_SVG: list[bytes] = []
 
 
 def tiny_png(figure: Figure) -> bytes:
@@ -38,13 +40,21 @@ def tiny_png(figure: Figure) -> bytes:
     return _TINY_PNG[0]
 
 
+def tiny_svg(figure: Figure) -> bytes:
+    """A stand-in for charts.svg_bytes: a real SVG of an empty figure, drawn once."""
+    if not _TINY_SVG:
+        _TINY_SVG.append(_REAL_SVG_BYTES(Figure(figsize=(0.1, 0.1))))
+    return _TINY_SVG[0]
+
+
 @pytest.fixture(autouse=True)
 def _tiny_charts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Charts are drawn as a few-pixel PNG: drawing them for real is about 1.3 s of CPU per run
-    of the seed list, nearly half of it. Tests marked `real_charts` (the charts' own tests, and
-    those that look at the images) draw them; so do runs in other processes."""
+    """Charts are drawn as a tiny empty image: drawing them for real is about 1.3 s of CPU per
+    run of the seed list, nearly half of it. Tests marked `real_charts` (the charts' own tests,
+    and those that look at the images) draw them; so do runs in other processes."""
     if not request.node.get_closest_marker("real_charts"):
         monkeypatch.setattr(charts, "png_bytes", tiny_png)
+        monkeypatch.setattr(charts, "svg_bytes", tiny_svg)
 
 
 @pytest.fixture
