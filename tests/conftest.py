@@ -27,8 +27,8 @@ def all_list_files() -> list[Path]:
     return [SEED_LIST, *sorted(SAMPLE_LISTS.glob("*.md"))]
 
 
-_REAL_PNG_BYTES = charts.png_bytes
-_REAL_SVG_BYTES = charts.svg_bytes
+REAL_PNG_BYTES = charts.png_bytes
+REAL_SVG_BYTES = charts.svg_bytes
 _TINY_PNG: list[bytes] = []
 _TINY_SVG: list[bytes] = []
 
@@ -36,14 +36,14 @@ _TINY_SVG: list[bytes] = []
 def tiny_png(figure: Figure) -> bytes:
     """A stand-in for charts.png_bytes: a real PNG of a few pixels, drawn once."""
     if not _TINY_PNG:
-        _TINY_PNG.append(_REAL_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
+        _TINY_PNG.append(REAL_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
     return _TINY_PNG[0]
 
 
 def tiny_svg(figure: Figure) -> bytes:
     """A stand-in for charts.svg_bytes: a real SVG of an empty figure, drawn once."""
     if not _TINY_SVG:
-        _TINY_SVG.append(_REAL_SVG_BYTES(Figure(figsize=(0.1, 0.1))))
+        _TINY_SVG.append(REAL_SVG_BYTES(Figure(figsize=(0.1, 0.1))))
     return _TINY_SVG[0]
 
 

@@ -133,7 +133,7 @@ def velocity_chart(trends: pd.DataFrame, top: int = 15, synthetic: bool = False)
     if len(trends):
         rows = trends.assign(value=_numbers(trends, "citation_velocity"))
         if rows["value"].isna().all():
-            title = "Top papers by citations per month (no velocity yet: one snapshot)"
+            title = "Top by citations per month (one snapshot: no velocity)"
             xlabel = "Citations per month since publication"
             rows = trends.assign(value=_numbers(trends, "citations_per_month"))
         rows = rows.dropna(subset=["value"]).assign(
