@@ -27,24 +27,34 @@ def all_list_files() -> list[Path]:
     return [SEED_LIST, *sorted(SAMPLE_LISTS.glob("*.md"))]
 
 
-_REAL_PNG_BYTES = charts.png_bytes
+REAL_PNG_BYTES = charts.png_bytes
+REAL_SVG_BYTES = charts.svg_bytes
 _TINY_PNG: list[bytes] = []
+_TINY_SVG: list[bytes] = []
 
 
 def tiny_png(figure: Figure) -> bytes:
     """A stand-in for charts.png_bytes: a real PNG of a few pixels, drawn once."""
     if not _TINY_PNG:
-        _TINY_PNG.append(_REAL_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
+        _TINY_PNG.append(REAL_PNG_BYTES(Figure(figsize=(0.1, 0.1))))
     return _TINY_PNG[0]
+
+
+def tiny_svg(figure: Figure) -> bytes:
+    """A stand-in for charts.svg_bytes: a real SVG of an empty figure, drawn once."""
+    if not _TINY_SVG:
+        _TINY_SVG.append(REAL_SVG_BYTES(Figure(figsize=(0.1, 0.1))))
+    return _TINY_SVG[0]
 
 
 @pytest.fixture(autouse=True)
 def _tiny_charts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Charts are drawn as a few-pixel PNG: drawing them for real is about 1.3 s of CPU per run
-    of the seed list, nearly half of it. Tests marked `real_charts` (the charts' own tests, and
-    those that look at the images) draw them; so do runs in other processes."""
+    """Charts are drawn as a tiny empty image: drawing them for real is about 1.3 s of CPU per
+    run of the seed list, nearly half of it. Tests marked `real_charts` (the charts' own tests,
+    and those that look at the images) draw them; so do runs in other processes."""
     if not request.node.get_closest_marker("real_charts"):
         monkeypatch.setattr(charts, "png_bytes", tiny_png)
+        monkeypatch.setattr(charts, "svg_bytes", tiny_svg)
 
 
 @pytest.fixture

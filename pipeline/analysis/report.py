@@ -2,7 +2,8 @@
 
 What a reader can sort, filter and look at: the list's sections, a table of papers (citations,
 30- and 365-day change, citations per year as a sparkline, stars, last commit, status), the
-trend charts (the PNGs inlined as data URIs) and the run's changes. No network: the styles and
+trend charts (the SVGs inlined as data URIs, shown at the size they are drawn for) and the
+run's changes. No network: the styles and
 the small script are inline, and the page's Content-Security-Policy allows nothing else (no
 request leaves it; a script or style that is not ours would not run, hashes pin ours). Every
 string from the list or an API is HTML-escaped: titles come from untrusted Markdown.
@@ -14,6 +15,7 @@ import base64
 import hashlib
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,6 +48,7 @@ class ReportPaper:
     delta_30d: int | None = None
     delta_365d: int | None = None
     per_year: tuple[tuple[int, int], ...] = ()  # (year, citing papers), oldest first
+    year_so_far: date | None = None  # the last year of `per_year` is partial: to this date
     stars: int | None = None
     repo: str | None = None
     last_commit: date | None = None
@@ -59,7 +62,7 @@ class Report:
     snapshot_date: date
     papers: list[ReportPaper]
     changes: Changes | None = None
-    charts: dict[str, bytes] = field(default_factory=dict)  # chart name -> PNG bytes
+    charts: dict[str, bytes] = field(default_factory=dict)  # chart name -> SVG (or PNG) bytes
     synthetic: bool = False
     synthetic_banner: str = ""
     snapshots: int = 1  # snapshots in the history the trends come from
@@ -91,17 +94,24 @@ def _day(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def per_year_citations(citations: pd.DataFrame | None) -> dict[str, tuple[tuple[int, int], ...]]:
+def per_year_citations(
+    citations: pd.DataFrame | None, until: date | None = None
+) -> dict[str, tuple[tuple[int, int], ...]]:
     """Citing papers per year for each S2 paper: the year's total (rows of every granularity),
-    the last SPARK_YEARS years, oldest first; the years between filled with 0."""
+    the last SPARK_YEARS years, oldest first; the years between filled with 0. With `until`
+    (the snapshot date), the years run to its year, and the citing papers S2 dates later count
+    in it: no year after the snapshot's."""
     if citations is None or citations.empty:
         return {}
     dated = citations[citations["year"].notna()]
     totals = dated.groupby(["s2_paper_id", "year"])["citations"].sum()
     series: dict[str, tuple[tuple[int, int], ...]] = {}
     for paper, counts in totals.groupby(level=0):
-        by_year = {int(year): int(n) for (_, year), n in counts.items()}
-        last = max(by_year)
+        by_year: dict[int, int] = {}
+        for (_, year), n in counts.items():
+            shown = int(year) if until is None else min(int(year), until.year)
+            by_year[shown] = by_year.get(shown, 0) + int(n)
+        last = max(by_year) if until is None else until.year
         first = max(min(by_year), last - SPARK_YEARS + 1)
         series[str(paper)] = tuple((y, by_year.get(y, 0)) for y in range(first, last + 1))
     return series
@@ -136,7 +146,7 @@ def report_papers(
     by_entry: dict[str, Mapping[str, Any]] = {}
     if trends is not None and not trends.empty:
         by_entry = {str(r["entry_id"]): r for r in trends.to_dict("records")}
-    years = per_year_citations(citations)
+    years = per_year_citations(citations, until=day)
     papers = []
     for row in sorted(rows, key=lambda r: int(r["position"])):
         trend = by_entry.get(str(row["entry_id"]), {})
@@ -154,6 +164,7 @@ def report_papers(
                 delta_30d=_int(trend.get("citations_delta_30d")),
                 delta_365d=_int(trend.get("citations_delta_365d")),
                 per_year=years.get(paper_id, ()) if paper_id else (),
+                year_so_far=None if (day.month, day.day) == (12, 31) else day,
                 stars=_int(row.get("stars")),
                 repo=_text(row.get("repo")),
                 last_commit=_day(row.get("last_commit_at")),
@@ -180,24 +191,49 @@ def _safe_url(url: str | None) -> str | None:
     return url.strip() if lowered.startswith(("https://", "http://")) else None
 
 
-def sparkline(per_year: Sequence[tuple[int, int]], width: int = 96, height: int = 22) -> str:
-    """An inline SVG of citing papers per year, with the numbers in its <title>."""
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def sparkline(
+    per_year: Sequence[tuple[int, int]],
+    width: int = 96,
+    height: int = 22,
+    so_far: date | None = None,
+) -> str:
+    """An inline SVG of citing papers per year, with the numbers in its <title>. When the last
+    year is `so_far`'s year (not over yet), its point is an open circle on a dashed segment,
+    and the title says the year so far."""
     if not per_year:
         return ""
     peak = max(n for _, n in per_year) or 1
     step = width / max(1, len(per_year) - 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - 2 - (n / peak) * (height - 4):.1f}"
+    xy = [
+        (f"{i * step:.1f}", f"{height - 2 - (n / peak) * (height - 4):.1f}")
         for i, (_, n) in enumerate(per_year)
-    )
-    label = ", ".join(f"{year}: {n}" for year, n in per_year)
-    last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
+    ]
+    partial = so_far is not None and per_year[-1][0] == so_far.year and len(per_year) > 1
+    names = [str(year) for year, _ in per_year]
+    if partial and so_far is not None:
+        names[-1] = f"{so_far.year} so far (to {so_far.day} {MONTHS[so_far.month - 1]})"
+    label = ", ".join(f"{name}: {n}" for name, (_, n) in zip(names, per_year, strict=True))
+    whole = xy[:-1] if partial else xy
+    last_x, last_y = xy[-1]
+    parts = [
+        f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" '
+        f'points="{" ".join(f"{x},{y}" for x, y in whole)}"/>'
+    ]
+    if partial:
+        parts.append(
+            f'<polyline class="so-far" fill="none" stroke="currentColor" stroke-width="1.5" '
+            f'stroke-dasharray="3 2" points="{whole[-1][0]},{whole[-1][1]} {last_x},{last_y}"/>'
+            f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="#fff" stroke="currentColor"/>'
+        )
+    else:
+        parts.append(f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="currentColor"/>')
     return (
         f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="citations per year: {esc(label)}">'
-        f"<title>citations per year: {esc(label)}</title>"
-        f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{points}"/>'
-        f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="currentColor"/></svg>'
+        f"<title>citations per year: {esc(label)}</title>{''.join(parts)}</svg>"
     )
 
 
@@ -240,7 +276,7 @@ def _paper_row(paper: ReportPaper) -> str:
             _number_cell(paper.delta_30d, signed=True),
             _number_cell(paper.delta_365d, signed=True),
             f'<td data-v="{spark_total if paper.per_year else ""}">'
-            f"{sparkline(paper.per_year)}</td>",
+            f"{sparkline(paper.per_year, so_far=paper.year_so_far)}</td>",
             _number_cell(paper.stars),
             f'<td data-v="{last.isoformat() if last else ""}">'
             f"{last.isoformat() if last else '&ndash;'}</td>",
@@ -351,13 +387,27 @@ def changes_html(changes: Changes | None) -> str:
     return "".join(parts)
 
 
+_VIEW_BOX = re.compile(rb'<svg[^>]*\sviewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
+def _chart_image(chart: bytes) -> tuple[str, str]:
+    """The data URI of a chart, and its size attributes: an SVG is shown one unit a CSS pixel
+    (its text sizes are then the pixels a reader sees), scaled down only to fit the column."""
+    data = base64.b64encode(chart).decode("ascii")
+    if chart.startswith(b"\x89PNG"):
+        return f"data:image/png;base64,{data}", ""
+    box = _VIEW_BOX.search(chart[:2000])
+    size = f' width="{round(float(box[1]))}" height="{round(float(box[2]))}"' if box else ""
+    return f"data:image/svg+xml;base64,{data}", size
+
+
 def _charts(charts: Mapping[str, bytes]) -> str:
     figures = []
-    for name, png in charts.items():
+    for name, chart in charts.items():
         caption = CHART_TITLES.get(name, name.replace("_", " "))
-        data = base64.b64encode(png).decode("ascii")
+        uri, size = _chart_image(chart)
         figures.append(
-            f'<figure><img src="data:image/png;base64,{data}" alt="{esc(caption)}" '
+            f'<figure data-chart="{esc(name)}"><img src="{uri}" alt="{esc(caption)}"{size} '
             f'loading="lazy"><figcaption>{esc(caption)}</figcaption></figure>'
         )
     return f'<div class="charts">{"".join(figures)}</div>' if figures else "<p>No charts.</p>"
@@ -390,8 +440,9 @@ td.up { color: var(--up); } td.down { color: var(--down); }
 ul.sections { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 ul.sections button { font: inherit; padding: 4px 8px; border: 1px solid var(--line);
   border-radius: 6px; background: none; color: inherit; cursor: pointer; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
-.charts img { max-width: 100%; height: auto; }
+.charts { display: grid; gap: 16px;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); }
+.charts img { display: block; max-width: 100%; height: auto; background: #fff; }
 figure { margin: 0; } figcaption { color: var(--muted); font-size: .9em; }
 .warning { border-left: 4px solid var(--down); padding-left: 8px; }
 @media (max-width: 600px) {

@@ -20,6 +20,9 @@ DAYS_PER_MONTH = 365.25 / 12
 TRENDING_SHARE = 0.10  # the top tenth by 30-day citation velocity is "trending"
 LABEL_LENGTH = 40
 TOP_SERIES = 8
+# The chart of citations over time draws the nightly snapshots once there are this many (a
+# month of nights), whatever days they span; before, the citations per year from S2.
+NIGHTLY_POINTS = 30
 
 TREND_COLUMNS = [
     "entry_id",
@@ -52,7 +55,9 @@ TREND_COLUMNS = [
 @dataclass(frozen=True)
 class TrendResult:
     table: pd.DataFrame  # one row per entry of the latest snapshot, TREND_COLUMNS
-    series: pd.DataFrame  # label, date, citations: cumulative citations of the top papers
+    # label, date, citations, partial: cumulative citations of the top papers, never after the
+    # latest snapshot; `partial` marks a point that closes a year not over yet
+    series: pd.DataFrame
     series_source: str  # "snapshots" or "citations_by_year"
     snapshot_dates: tuple[date, ...]
 
@@ -203,7 +208,34 @@ def top_cited(snapshot: pd.DataFrame, count: int = TOP_SERIES) -> pd.DataFrame:
 
 
 def _empty_series() -> pd.DataFrame:
-    return pd.DataFrame({"label": pd.Series(dtype=str), "date": [], "citations": []})
+    return pd.DataFrame({"label": pd.Series(dtype=str), "date": [], "citations": [], "partial": []})
+
+
+def yearly_running_totals(per_year: pd.Series, snapshot: date) -> pd.DataFrame:
+    """A paper's citing papers per year (index: year) as the running totals the chart draws:
+    0 on 1 January of the first year, each full year's total on its last day (31 December),
+    and the snapshot's year, partial, on the snapshot date; nothing after the snapshot date
+    (citing papers S2 dates to a later year count in the snapshot's point). Years without a
+    citing paper count 0, so a flat stretch is drawn flat."""
+    counts = {int(year): int(n) for year, n in per_year.items()}
+    if not counts:
+        return pd.DataFrame({"date": [], "citations": [], "partial": []})
+    first = min(min(counts), snapshot.year)
+    dates, totals, partial = [date(first, 1, 1)], [0], [False]
+    total = 0
+    for year in range(first, snapshot.year):
+        total += counts.get(year, 0)
+        dates.append(date(year, 12, 31))
+        totals.append(total)
+        partial.append(False)
+    total += sum(n for year, n in counts.items() if year >= snapshot.year)
+    if dates[-1] != snapshot:  # the snapshot's year so far (unless the snapshot is 1 January)
+        dates.append(snapshot)
+        totals.append(total)
+        partial.append(snapshot != date(snapshot.year, 12, 31))
+    else:
+        totals[-1] = total
+    return pd.DataFrame({"date": pd.to_datetime(dates), "citations": totals, "partial": partial})
 
 
 def _top_series(
@@ -212,11 +244,12 @@ def _top_series(
     citations_by_year: pd.DataFrame | None,
     dates: Sequence[date],
 ) -> tuple[pd.DataFrame, str]:
-    """Cumulative citations of the most cited papers: from our snapshots once they span a
-    month, else from Semantic Scholar's citations per year (a history from the first run)."""
+    """Cumulative citations of the most cited papers: from our snapshots once there are
+    NIGHTLY_POINTS of them, else from Semantic Scholar's citations per year (a history from
+    the first run), dated as `yearly_running_totals` says."""
     top = top_cited(table)
-    spans_a_month = len(dates) >= 2 and (dates[-1] - dates[0]).days >= 30
-    if spans_a_month or citations_by_year is None or citations_by_year.empty:
+    enough_nights = len(dates) >= NIGHTLY_POINTS
+    if enough_nights or citations_by_year is None or citations_by_year.empty:
         rows = history[history["entry_id"].isin(top["entry_id"])]
         labels = dict(zip(top["entry_id"], top["label"], strict=True))
         series = pd.DataFrame(
@@ -226,22 +259,16 @@ def _top_series(
                 "citations": rows["citation_count"],
             }
         ).dropna()
-        return series.sort_values(["label", "date"]).reset_index(drop=True), "snapshots"
+        series = series.sort_values(["label", "date"]).reset_index(drop=True)
+        return series.assign(partial=False), "snapshots"
     frames = []
     for _, paper in top.iterrows():
         counts = citations_by_year[citations_by_year["s2_paper_id"] == paper["s2_paper_id"]]
-        per_year = counts.dropna(subset=["year"]).groupby("year")["citations"].sum().sort_index()
+        per_year = counts.dropna(subset=["year"]).groupby("year")["citations"].sum()
         if per_year.empty:
             continue
-        frames.append(
-            pd.DataFrame(
-                {
-                    "label": paper["label"],
-                    "date": pd.to_datetime([f"{int(y)}-12-31" for y in per_year.index]),
-                    "citations": per_year.cumsum().to_numpy(),
-                }
-            )
-        )
+        frames.append(yearly_running_totals(per_year, dates[-1]).assign(label=paper["label"]))
     if not frames:
         return _empty_series(), "citations_by_year"
-    return pd.concat(frames, ignore_index=True), "citations_by_year"
+    series = pd.concat(frames, ignore_index=True)
+    return series[["label", "date", "citations", "partial"]], "citations_by_year"

@@ -50,8 +50,8 @@ def add_parser(commands: Subparsers) -> None:
         help="citation and star trends from the history, with charts",
         description="Read the dated history and write trends.parquet (per paper: citation and "
         "star deltas over 7, 30 and 365 days from the nearest snapshots, citations per month "
-        "since publication, citations this and last year, rank changes) and PNG charts ("
-        + ", ".join(f"charts/{name}.png" for name in CHARTS)
+        "since publication, citations this and last year, rank changes) and SVG charts ("
+        + ", ".join(f"charts/{name}.svg" for name in CHARTS)
         + "). The nightly run writes them too.",
     )
     trends.add_argument(

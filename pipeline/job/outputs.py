@@ -126,7 +126,7 @@ CHARTS = ("top_velocity", "citations_over_time", "stars_vs_citations", "entries_
 
 
 def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[Path]:
-    """trends.parquet and the PNG charts (charts/*.png), each atomically."""
+    """trends.parquet and the SVG charts (charts/*.svg), each atomically."""
     from pipeline.analysis import charts  # matplotlib is imported only when charts are drawn
 
     table = pa.Table.from_pandas(result.table, preserve_index=False)
@@ -147,13 +147,18 @@ def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[
     )
     figures = {
         "top_velocity": charts.velocity_chart(result.table, synthetic=synthetic),
-        "citations_over_time": charts.citations_over_time_chart(result.series, synthetic=synthetic),
+        "citations_over_time": charts.citations_over_time_chart(
+            result.series,
+            synthetic=synthetic,
+            snapshot_date=result.snapshot_dates[-1] if result.snapshot_dates else None,
+            source=result.series_source,
+        ),
         "stars_vs_citations": charts.stars_vs_citations_chart(result.table, synthetic=synthetic),
         "entries_per_section": charts.entries_per_section_chart(result.table, synthetic=synthetic),
     }
     files = {folder / "trends.parquet": buffer.getvalue().to_pybytes()}
     files |= {
-        folder / "charts" / f"{name}.png": charts.png_bytes(fig) for name, fig in figures.items()
+        folder / "charts" / f"{name}.svg": charts.svg_bytes(fig) for name, fig in figures.items()
     }
     for path, data in files.items():
         write_bytes_atomic(path, data)

@@ -52,7 +52,8 @@ def write_report(
     changes: Changes | None = None,
     snapshots: int = 1,
 ) -> Path:
-    """Write `folder`/report.html; `charts` are the PNG files to inline, by file name."""
+    """Write `folder`/report.html; `charts` are the chart files (SVG or PNG) to inline, by file
+    name."""
     report = Report(
         title=title,
         snapshot_date=snapshot_date,
@@ -60,7 +61,7 @@ def write_report(
             rows, trends, pd.DataFrame(list(citations)) if citations else None, snapshot_date
         ),
         changes=changes,
-        charts={path.stem: path.read_bytes() for path in charts if path.suffix == ".png"},
+        charts={path.stem: path.read_bytes() for path in charts if path.suffix in {".svg", ".png"}},
         synthetic=synthetic,
         synthetic_banner=SYNTHETIC_BANNER,
         snapshots=snapshots,

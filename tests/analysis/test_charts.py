@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import re
 import struct
 from collections.abc import Callable
 
@@ -11,12 +13,12 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.cbook import is_math_text
-from matplotlib.dates import ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from pipeline.analysis.charts import (
+    DISPLAY_SIZE,
     DPI,
     FIGURE_SIZE,
     NO_DATA_TEXT,
@@ -25,8 +27,11 @@ from pipeline.analysis.charts import (
     entries_per_section_chart,
     png_bytes,
     stars_vs_citations_chart,
+    svg_bytes,
     velocity_chart,
 )
+from pipeline.analysis.trends import yearly_running_totals
+from tests.chart_svg import Chart, dates_of_labels, day_label, read_chart
 
 pytestmark = pytest.mark.real_charts  # what these tests are about
 
@@ -158,9 +163,9 @@ def test_dollar_signs_in_labels_are_drawn_literally() -> None:
 def test_citations_over_time_draws_one_line_per_label() -> None:
     axes = only_axes(citations_over_time_chart(SERIES))
     assert axes.get_title() == "Citations over time (top papers)"
-    assert (axes.get_xlabel(), axes.get_ylabel()) == ("Date", "Citations")
+    assert axes.get_xlabel() == "5 nightly snapshots (S2 citation counts)"
+    assert axes.get_ylabel() == "Citations"
     assert len(axes.get_lines()) == 3
-    assert isinstance(axes.xaxis.get_major_formatter(), ConciseDateFormatter)
     legend = axes.get_legend()
     assert legend is not None
     # Ordered by latest count; a leading "_" would hide the entry if matplotlib chose the labels.
@@ -264,8 +269,129 @@ def test_no_data_still_gives_a_chart(build: Callable[[], Figure]) -> None:
     assert NO_DATA_TEXT in all_texts(figure)
     assert only_axes(figure).get_title()
     assert png_bytes(figure).startswith(b"\x89PNG")
+    assert NO_DATA_TEXT in read_chart(svg_bytes(figure)).texts
 
 
 def test_nothing_plottable_in_the_scatter_still_counts_the_rows() -> None:
     figure = stars_vs_citations_chart(NOTHING_PLOTTABLE)
     assert figure.get_supxlabel() == "0 shown, 2 without both values"
+
+
+# --- the time axis: nothing after the snapshot date, dates named, partial years -----------------
+
+
+def nightly(first: dt.date, last: dt.date, labels: tuple[str, ...] = ("A", "B")) -> pd.DataFrame:
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    return pd.DataFrame(
+        [
+            (label, day, 100 * (k + 1) + i)
+            for k, label in enumerate(labels)
+            for i, day in enumerate(days)
+        ],
+        columns=["label", "date", "citations"],
+    )
+
+
+def over_time_svg(series: pd.DataFrame, **options: object) -> Chart:
+    figure = citations_over_time_chart(series, synthetic=True, **options)  # type: ignore[arg-type]
+    return read_chart(svg_bytes(figure))
+
+
+def labelled(chart: Chart) -> list[tuple[float, str]]:
+    return [(tick.x, tick.label) for tick in sorted(chart.x_ticks, key=lambda t: t.x) if tick.label]
+
+
+def test_the_time_axis_ends_on_the_snapshot_date_and_draws_nothing_after_it() -> None:
+    snapshot = dt.date(2026, 4, 15)
+    chart = over_time_svg(SERIES, snapshot_date=snapshot)  # SERIES runs to 1 May
+    left, _, right, _ = chart.plot
+    x, label = labelled(chart)[-1]
+    assert label == day_label(snapshot) and x == pytest.approx(right, abs=0.01)
+    assert all(tick.x <= right + 0.01 for tick in chart.x_ticks)
+    assert len(chart.lines) == 3
+    for points in chart.lines.values():
+        assert len(points) == 4  # 1 January to 1 April; 1 May is after the snapshot
+        assert all(left - 0.01 <= px <= right + 0.01 for px, _ in points)
+
+
+SPANS = [
+    (dt.date(2026, 11, 7), dt.date(2026, 12, 6)),  # demo --nights 30 on 6 December
+    (dt.date(2026, 12, 3), dt.date(2026, 12, 6)),
+    (dt.date(2026, 10, 20), dt.date(2027, 1, 10)),
+    (dt.date(2026, 1, 1), dt.date(2026, 12, 6)),
+    (dt.date(2025, 3, 12), dt.date(2026, 12, 6)),
+    (dt.date(2014, 6, 1), dt.date(2026, 12, 6)),
+]
+
+
+@pytest.mark.parametrize(("first", "last"), SPANS)
+def test_date_labels_name_months_and_years_and_read_true(first: dt.date, last: dt.date) -> None:
+    chart = over_time_svg(nightly(first, last), snapshot_date=last)
+    ticks = labelled(chart)
+    assert len(ticks) >= 2
+    dates = dates_of_labels([label for _, label in ticks])  # fails on a label naming neither
+    assert dates == sorted(dates) and dates[-1] == last
+    assert min(first, last - dt.timedelta(days=7)) <= dates[0]
+    # Read back on the axis, every label is where its date is (a linear time axis).
+    (x0, d0), (x1, d1) = (ticks[0][0], dates[0]), (ticks[-1][0], dates[-1])
+    for (x, _), day in zip(ticks, dates, strict=True):
+        expected = x0 + (x1 - x0) * (day - d0).days / (d1 - d0).days
+        assert x == pytest.approx(expected, abs=0.5)
+    # Every month the axis shows is named when it shows months: November for the demo's 30
+    # nights, which a concise axis left as "08", "15", "22".
+    if (last - first).days <= 122:
+        shown = {MONTH_NAMES[d.month - 1] for d in (first, last)}
+        assert shown <= {label.split()[1] for _, label in ticks if len(label.split()) > 1}
+    # Labels do not run into each other: 12 px text, at most 8 characters a line.
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(ticks)]
+    assert min(gaps) >= 45
+
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def test_yearly_totals_close_their_year_and_the_current_year_is_drawn_partial() -> None:
+    snapshot = dt.date(2026, 12, 6)
+    per_year = pd.Series({2019: 10, 2020: 20, 2022: 30, 2026: 7, 2027: 1})
+    series = yearly_running_totals(per_year, snapshot).assign(label="P")
+    chart = over_time_svg(series, snapshot_date=snapshot, source="citations_by_year")
+    whole, partial = chart.lines["series-0"], chart.lines["series-0-partial"]
+    assert len(whole) == 1 + 7 and len(partial) == 2  # 0 on 1 Jan 2019, 2019..2025, 2026 so far
+    assert partial[0] == whole[-1]
+    left, _, right, _ = chart.plot
+    assert partial[1][0] == pytest.approx(right, abs=0.01)
+    # The year boundaries are the unlabelled ticks; each year's total sits on the one after
+    # its year's label (31 December, a day before it), never under the next year's label.
+    bounds = sorted(t.x for t in chart.x_ticks if not t.label)
+    years = sorted((t.x, t.label) for t in chart.x_ticks if t.label.isdigit())
+    per_day = (right - left) / (snapshot - dt.date(2019, 1, 1)).days
+    # 2026's label would run into the snapshot date's, 6 Dec 2026, and is left out.
+    assert [label for _, label in years] == [str(y) for y in range(2019, 2026)]
+    for (x, _), (label_x, label) in zip(whole[1:], years, strict=False):
+        after = min(b for b in bounds if b > label_x)
+        assert after - 1.5 * per_day <= x <= after - 0.5 * per_day, label
+    # The running totals 10, 30, 30, 60, 60, 60, 60, then 68 (2027's citing paper counted).
+    heights = [y for _, y in [*whole[1:], partial[1]]]
+    assert heights == sorted(heights, reverse=True)  # SVG y grows downwards: never falls
+    assert heights[1] == heights[2] and heights[3] == heights[6]  # no citing paper: flat
+    figure = citations_over_time_chart(series, snapshot_date=snapshot, source="citations_by_year")
+    svg = svg_bytes(figure)
+    assert b"stroke-dasharray" in svg.split(b'id="series-0-partial"')[1].split(b"</g>")[0]
+    note = " ".join(chart.texts)
+    assert "running total at each year's end" in note and "2026 so far, to 6 Dec" in note
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_svg_is_drawn_for_the_report_size_with_legible_text(name: str) -> None:
+    first = svg_bytes(BUILDERS[name](True))
+    with matplotlib.rc_context({"font.size": 20, "svg.fonttype": "path", "svg.hashsalt": None}):
+        second = svg_bytes(BUILDERS[name](True))
+    assert first == second
+    chart = read_chart(first)
+    assert chart.size == tuple(float(n) for n in DISPLAY_SIZE)
+    assert chart.width_attribute == str(DISPLAY_SIZE[0])
+    tick_fonts = [f for tick in [*chart.x_ticks, *chart.y_ticks] for f in tick.font_px]
+    assert tick_fonts and min(tick_fonts) >= 12
+    every_font = [float(f) for f in re.findall(rb"font-size: ([0-9.]+)px", first)]
+    assert min(every_font) >= 11
+    assert b"<dc:date>" not in first and b"Matplotlib" not in first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -17,6 +18,7 @@ from pipeline.analysis.report import (
     per_year_citations,
     render_report,
     report_papers,
+    sparkline,
 )
 
 DAY = date(2026, 11, 26)
@@ -127,3 +129,29 @@ def test_the_table_has_the_trends_the_sparkline_the_status_and_the_changes() -> 
     assert "unresolved" in page
     assert "<h3>Citation movers</h3>" in page and "<b>+20</b> (100 → 120)" in page
     assert per_year_citations(None) == {}
+
+
+def test_charts_are_inlined_at_the_size_they_are_drawn_for() -> None:
+    svg = b'<?xml version="1.0"?>\n<svg width="560" height="350" viewBox="0 0 560 350"></svg>'
+    page = render_report(replace(report(), charts={"citations_over_time": svg}))
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    alt = 'alt="Citations over time (top papers)"'
+    assert f'<img src="{uri}" {alt} width="560" height="350"' in page
+
+
+def test_the_sparkline_runs_to_the_snapshot_year_and_draws_it_as_partial() -> None:
+    citations = pd.DataFrame(
+        {"s2_paper_id": ["p"] * 4, "year": [2024, 2025, 2026, 2027], "citations": [5, 7, 2, 1]}
+    )
+    assert per_year_citations(citations, until=DAY) == {
+        "p": ((2024, 5), (2025, 7), (2026, 3))  # 2027's citing paper counted in 2026
+    }
+    assert per_year_citations(citations)["p"][-1] == (2027, 1)
+    (paper,) = report_papers(
+        [{"entry_id": "p", "position": 0, "title": "P", "s2_paper_id": "p"}], None, citations, DAY
+    )
+    spark = sparkline(paper.per_year, so_far=paper.year_so_far)
+    assert "2024: 5, 2025: 7, 2026 so far (to 26 Nov): 3" in spark
+    assert spark.count('stroke-dasharray="3 2"') == 1 and 'fill="#fff"' in spark
+    year_end = sparkline(paper.per_year, so_far=None)
+    assert "stroke-dasharray" not in year_end and "2026: 3" in year_end

@@ -12,10 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.analysis.trends import (
+    NIGHTLY_POINTS,
     compute_trends,
     label_for,
     nearest_snapshot,
     trending_mask,
+    yearly_running_totals,
 )
 from pipeline.cli.main import main
 from pipeline.job.history import read_trend_history
@@ -176,7 +178,7 @@ def test_citations_per_year_come_from_the_citations_table() -> None:
     assert pd.isna(rows["b"]["citations_last_year"])
 
 
-def test_the_top_series_comes_from_citations_per_year_until_snapshots_span_a_month() -> None:
+def test_the_top_series_comes_from_citations_per_year_until_there_are_enough_nights() -> None:
     day = date(2026, 3, 1)
     history = pd.DataFrame([snapshot_row("a", day, 30)])
     citations = pd.DataFrame(
@@ -188,11 +190,48 @@ def test_the_top_series_comes_from_citations_per_year_until_snapshots_span_a_mon
     )
     result = compute_trends(history, citations)
     assert result.series_source == "citations_by_year"
-    assert result.series["citations"].tolist() == [10, 25, 30]  # cumulative
-    longer = history_of([0, 15, 31], {"a": 1})
-    result = compute_trends(longer, citations)
+    series = result.series
+    assert series["citations"].tolist() == [0, 10, 25, 30]  # cumulative
+    assert [d.date() for d in series["date"]] == [
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        date(2025, 12, 31),
+        day,  # 2026 so far: at the snapshot date, never at the year's end
+    ]
+    assert series["partial"].tolist() == [False, False, False, True]
+    # Snapshots spanning a month but few (the old 30-day rule's switch): still the years.
+    assert compute_trends(history_of([0, 15, 31], {"a": 1}), citations).series_source == (
+        "citations_by_year"
+    )
+    short = compute_trends(history_of(list(range(NIGHTLY_POINTS - 1)), {"a": 1}), citations)
+    assert short.series_source == "citations_by_year"
+    # NIGHTLY_POINTS nights, which span a day less: the nightly snapshots.
+    nights = list(range(NIGHTLY_POINTS))
+    result = compute_trends(history_of(nights, {"a": 1}), citations)
     assert result.series_source == "snapshots"
-    assert result.series["citations"].tolist() == [100, 115, 131]
+    assert result.series["citations"].tolist() == [100 + d for d in nights]
+    assert not result.series["partial"].any()
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [date(2026, 12, 6), date(2026, 1, 1), date(2026, 12, 31), date(2027, 2, 28), date(2023, 6, 1)],
+)
+def test_yearly_running_totals_never_pass_the_snapshot_date(snapshot: date) -> None:
+    per_year = pd.Series({2022: 4, 2024: 6, 2026: 3, 2027: 2})
+    totals = yearly_running_totals(per_year, snapshot)
+    days = [d.date() for d in totals["date"]]
+    assert days == sorted(days) and days[0] == date(2022, 1, 1) and days[-1] == snapshot
+    assert totals["citations"].iloc[0] == 0
+    assert totals["citations"].iloc[-1] == 15  # every citing paper, later-dated ones included
+    assert totals["citations"].is_monotonic_increasing
+    rows = zip(days, totals["citations"], totals["partial"], strict=True)
+    for day, total, partial in list(rows)[1:]:
+        if day != snapshot:  # a year over: its last day, its running total
+            assert (day.month, day.day) == (12, 31) and not partial
+            assert total == sum(n for y, n in per_year.items() if y <= day.year)
+        else:  # the snapshot's year: partial unless the snapshot is its last day
+            assert partial == ((day.month, day.day) != (12, 31))
 
 
 def test_trending_is_the_top_tenth_of_positive_velocities() -> None:
@@ -267,14 +306,14 @@ def test_the_trends_command_writes_the_table_and_deterministic_charts(
     table = pd.read_parquet(out / "trends.parquet").set_index("entry_id")
     assert table.loc["c", "citations_delta_30d"] == 3 * 30
     charts = sorted(p.name for p in (out / "charts").iterdir())
-    assert charts == sorted(f"{name}.png" for name in CHARTS)
+    assert charts == sorted(f"{name}.svg" for name in CHARTS)
     first = {name: (out / "charts" / name).read_bytes() for name in charts}
     assert main(["trends", "--history", str(history), "--out", str(tmp_path / "again")]) == 0
     assert first == {name: (tmp_path / "again" / "charts" / name).read_bytes() for name in charts}
     # report.html too: the 30-day change, the charts inlined, changes since the night before.
     report = (out / "report.html").read_text(encoding="utf-8")
     assert report == (tmp_path / "again" / "report.html").read_text(encoding="utf-8")
-    assert 'data-v="90">+90<' in report and report.count('src="data:image/png;base64,') == 4
+    assert 'data-v="90">+90<' in report and report.count('src="data:image/svg+xml;base64,') == 4
     assert "Since the snapshot of 2025-01-08." in report and 'class="banner"' not in report
 
 

@@ -8,6 +8,7 @@ import contextlib
 import fcntl
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from fakeapi.description import PaperRecord, WorldDescription, description_path
+from pipeline.analysis import charts
 from pipeline.cli.main import main
-from tests.conftest import SEED_LIST
+from tests.conftest import REAL_PNG_BYTES, REAL_SVG_BYTES, SEED_LIST
 from tests.fakes import seed_records
 
 NIGHTS = 3
@@ -73,7 +75,8 @@ def _run_demo(root: Path) -> DemoRun:
     small_description().save(description_path(list_path))
     out = root / "out"
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    # The charts drawn for real, whichever test asks first: tests read them as a user would.
+    with contextlib.redirect_stdout(printed), real_charts():
         status = main(
             [
                 "demo",
@@ -88,6 +91,16 @@ def _run_demo(root: Path) -> DemoRun:
             ]
         )
     return DemoRun(status, printed.getvalue(), out, list_path)
+
+
+@contextlib.contextmanager
+def real_charts() -> Iterator[None]:
+    """Charts drawn for real inside the block, even in a test that is not marked real_charts
+    (tests/conftest.py draws them as a tiny empty image there)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "svg_bytes", REAL_SVG_BYTES)
+        patch.setattr(charts, "png_bytes", REAL_PNG_BYTES)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pipeline.analysis.trends import yearly_running_totals
 from tests.demo.conftest import DemoRun
 
 pytestmark = pytest.mark.slow
@@ -24,7 +25,7 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
     demo_run: DemoRun, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocks = recipes()
-    assert len(blocks) == 7 and blocks[0].startswith('OUT = "demo-output"\n')
+    assert len(blocks) == 8 and blocks[0].startswith('OUT = "demo-output"\n')
     namespace: dict[str, Any] = {}
     for index, code in enumerate(blocks):
         if index == 0:
@@ -52,3 +53,13 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
     assert papers_sql == len(namespace["both"]) > 10
     assert namespace["stars_citations"] == pytest.approx(spearman)
     assert not pd.isna(spearman)
+
+    # The running totals as the chart dates them: never after the snapshot, each year's on its
+    # last day, the snapshot's year partial; the same points as the chart's series.
+    over_time, snapshot = namespace["over_time"], namespace["snapshot"]
+    assert over_time["as_of"].iloc[-1] == snapshot and over_time["partial"].iloc[-1]
+    assert all((d.month, d.day) == (12, 31) for d in over_time["as_of"].iloc[:-1])
+    per_paper = namespace["years"]
+    chart = yearly_running_totals(per_paper, snapshot)
+    assert [d.date() for d in chart["date"]][1:] == list(over_time["as_of"])
+    assert list(chart["citations"])[1:] == list(over_time["citations"])

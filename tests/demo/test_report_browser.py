@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from pipeline.analysis.charts import DISPLAY_SIZE
 from tests.demo.conftest import HOSTILE_TITLE, DemoRun
 
 pytestmark = pytest.mark.slow
@@ -86,3 +87,53 @@ def test_the_report_sorts_filters_and_stays_inert_in_chromium(
     page.screenshot(path=str(tmp_path / "report-phone.png"))
     assert errors == []
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+TICK_TEXT = '[id^="xtick_"] text, [id^="ytick_"] text'
+
+
+def test_the_charts_are_legible_at_the_size_the_report_shows_them(
+    demo_run: DemoRun, browser: Browser, tmp_path: Path
+) -> None:
+    """At 1400 px wide, two charts a row, each at the size it is drawn for; their axis labels
+    measured by chromium: 12 px or more. Screenshots in tmp_path."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((demo_run.out / "report.html").as_uri())
+    page.locator("#charts").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#charts img'))"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
+    shown = page.eval_on_selector_all(
+        "#charts figure",
+        """figures => figures.map(f => {
+            const i = f.querySelector('img'), r = i.getBoundingClientRect();
+            return {name: f.getAttribute('data-chart'), width: r.width, height: r.height,
+                    top: r.top, natural: i.naturalWidth};
+        })""",
+    )
+    assert len(shown) == 4
+    for chart in shown:
+        assert chart["width"] == chart["natural"] == DISPLAY_SIZE[0], chart
+        assert chart["height"] == DISPLAY_SIZE[1], chart
+    assert shown[0]["top"] == shown[1]["top"] < shown[2]["top"] == shown[3]["top"]  # 2 a row
+    page.locator("#charts").screenshot(path=str(tmp_path / "charts-1400.png"))
+    page.screenshot(path=str(tmp_path / "report-1400.png"), full_page=True)
+    assert (tmp_path / "charts-1400.png").stat().st_size > 50_000
+    # Each chart on its own (the same file the report inlines): the rendered size of its axis
+    # labels, times the report's scale (its width there over its own).
+    alone = browser.new_page(viewport={"width": 1400, "height": 900})
+    for chart in shown:
+        alone.goto((demo_run.out / "charts" / f"{chart['name']}.svg").as_uri())
+        sizes: list[float] = alone.eval_on_selector_all(
+            TICK_TEXT,
+            "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)",
+        )
+        heights: list[float] = alone.eval_on_selector_all(
+            TICK_TEXT, "ts => ts.map(t => t.getBoundingClientRect().height)"
+        )
+        scale = chart["width"] / chart["natural"]
+        assert sizes and min(sizes) * scale >= 12, (chart["name"], sizes)
+        assert min(heights) * scale >= 12, (chart["name"], heights)
+    alone.close()
+    page.close()
