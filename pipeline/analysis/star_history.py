@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pipeline.sources.github import RepoInfo, RepoStatus
@@ -27,6 +27,9 @@ from pipeline.sources.github_stars import StarHistory, StarOutcome, StarStatus
 
 DEFAULT_STAR_PAGES = 1000  # star-history pages (core requests) per run: 250 s of GitHub pacing
 QUOTA_RESERVE = 100  # core requests left for publishing and the next run's REST fallbacks
+# A repository whose star count is the one stored is not asked again until its weeks are this
+# old: a re-run spends nothing, and a quiet repository is still refreshed weekly.
+UNCHANGED_REFRESH_AFTER = timedelta(days=7)
 
 STAR_COLUMNS = (
     "repository",
@@ -79,21 +82,26 @@ def newest_week(rows: Sequence[Mapping[str, Any]]) -> date | None:
 @dataclass(frozen=True)
 class StarPlan:
     """What to ask for each repository: `refresh` (name -> newest stored week), `backfill`
-    (names, in order), and `recorded` (name -> status, no request: gone, blocked, no stars)."""
+    (names, in order), `recorded` (name -> status, no request: gone, blocked, no stars) and
+    `unchanged` (its star count is the one stored, its weeks recent: not asked)."""
 
     refresh: dict[str, date]
     backfill: list[str]
     recorded: dict[str, StarStatus]
+    unchanged: list[str]
 
 
 def plan_star_history(
-    repos: Mapping[str, RepoInfo], stored: Mapping[str, list[dict[str, Any]]]
+    repos: Mapping[str, RepoInfo], stored: Mapping[str, list[dict[str, Any]]], now: datetime
 ) -> StarPlan:
     """Refreshes first (one page each, usually), then backfills in list order. A repository
-    not known this run (an error) is not asked: its stored rows stay as they are."""
+    not known this run (an error) is not asked: its stored rows stay as they are; nor is one
+    whose star count has not moved since its weeks were read, less than
+    UNCHANGED_REFRESH_AFTER ago."""
     refresh: dict[str, date] = {}
     backfill: list[str] = []
     recorded: dict[str, StarStatus] = {}
+    unchanged: list[str] = []
     for name, info in repos.items():
         if info.status in {RepoStatus.NOT_FOUND, RepoStatus.BLOCKED}:
             recorded[name] = StarStatus(info.status.value)
@@ -102,13 +110,24 @@ def plan_star_history(
             continue
         _, rows = stored_for(stored, info)
         newest = newest_week(rows)
-        if newest is not None:
+        if newest is not None and _unchanged(rows, info, now):
+            unchanged.append(name)
+        elif newest is not None:
             refresh[name] = newest
         elif info.stars == 0:
             recorded[name] = StarStatus.EMPTY
         else:
             backfill.append(name)
-    return StarPlan(refresh, backfill, recorded)
+    return StarPlan(refresh, backfill, recorded, unchanged)
+
+
+def _unchanged(rows: Sequence[Mapping[str, Any]], info: RepoInfo, now: datetime) -> bool:
+    read = [r["fetched_at"] for r in rows if r.get("week_start") is not None]
+    if not read or info.stars is None or _previous_count(rows) != info.stars:
+        return False
+    newest = max(read)
+    newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)
+    return bool(now - newest < UNCHANGED_REFRESH_AFTER)
 
 
 def merge_weeks(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pipeline.analysis.star_history import DEFAULT_STAR_PAGES
@@ -87,7 +87,9 @@ def fetch_repositories(
             )
             skipped = {name: RepoInfo(name, RepoStatus.ERROR, reason=reason) for name in later}
         repos = github.get_repos(names, known_gone)
-        repos = fetch_star_histories(github, repos, inputs.star_weeks, pages=star_pages)
+        repos = fetch_star_histories(
+            github, repos, inputs.star_weeks, pages=star_pages, now=datetime.now(UTC)
+        )
     finally:
         github.http.close()
     ordered = {

@@ -56,13 +56,15 @@ def fetch_star_histories(
     stored_rows: Sequence[Mapping[str, Any]],
     *,
     pages: int,
+    now: datetime,
 ) -> dict[str, RepoInfo]:
     """`repos` with each one's StarOutcome (`star_history`) attached, where one was decided."""
     stored = stored_by_repository(stored_rows)
-    plan = plan_star_history(repos, stored)
+    plan = plan_star_history(repos, stored, now)
     outcomes: dict[str, StarOutcome] = {
         name: StarOutcome("recorded", reason=status.value) for name, status in plan.recorded.items()
     }
+    outcomes |= {name: StarOutcome("unchanged") for name in plan.unchanged}
     asked = [*plan.refresh, *plan.backfill]
     if asked and not github.has_token:
         outcomes |= {name: StarOutcome("waiting", reason="no token") for name in asked}
@@ -114,7 +116,7 @@ def star_history_line(repos: Mapping[str, RepoInfo]) -> str | None:
     for outcome in outcomes:
         counts[outcome.action] = counts.get(outcome.action, 0) + 1
     pages = sum(o.history.pages for o in outcomes if o.history is not None)
-    order = ("backfilled", "refreshed", "recorded", "waiting", "failed")
+    order = ("backfilled", "refreshed", "unchanged", "recorded", "waiting", "failed")
     detail = ", ".join(f"{counts[a]} {a}" for a in order if counts.get(a))
     line = f"github star history: {len(outcomes)} repositories: {detail}; {pages} pages"
     truncated = sum(1 for o in outcomes if o.history is not None and o.history.truncated)
