@@ -99,6 +99,16 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
                     endpoint="github_commits",
                     methods=["GET"],
                 ),
+                Rule(
+                    "/github/repos/<owner>/<name>/stargazers/history",
+                    endpoint="github_star_history",
+                    methods=["GET"],
+                ),
+                Rule(
+                    "/github/repositories/<int:repo_id>/stargazers/history",
+                    endpoint="github_star_history_by_id",
+                    methods=["GET"],
+                ),
                 Rule(  # what publish uses (github_git.py): git data, contents, pulls, releases
                     "/github/repos/<owner>/<name>/<path:rest>",
                     endpoint="github_git",

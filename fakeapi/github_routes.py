@@ -16,10 +16,15 @@ from werkzeug.wrappers import Request, Response
 from fakeapi.faults import Stats
 from fakeapi.github_git import GitHubGitRoutes
 from fakeapi.responses import json_response
+from fakeapi.stars import history_page
 from fakeapi.world import FakeRepo, World
 
 GITHUB_LIMIT_WITH_TOKEN = 5000
 GITHUB_LIMIT_WITHOUT_TOKEN = 60
+# GET /repos/{owner}/{repo}/stargazers/history (issue 25): weeks per page, at most and by
+# default, and the last page GitHub answers (past it, a 422).
+STAR_HISTORY_PER_PAGE = 30
+STAR_HISTORY_MAX_PAGES = 100
 
 
 class GitHubRoutes(GitHubGitRoutes):
@@ -163,6 +168,63 @@ class GitHubRoutes(GitHubGitRoutes):
             },
         }
         return self._github_json(request, [commit])
+
+    def github_star_history(self, request: Request, owner: str, name: str) -> Response:
+        """A repository's stars by week, newest first, paged (fakeapi/stars.py); a renamed
+        repository's old name answers 301 to /repositories/{id}/stargazers/history."""
+        key = f"{owner}/{name}".casefold()
+        if key in self._moved:
+            repo = self._moved[key]
+            url = f"{request.host_url.rstrip('/')}/github/repositories/{repo.repo_id}"
+            url += "/stargazers/history"
+            if request.query_string:
+                url += f"?{request.query_string.decode()}"
+            return json_response(
+                {"message": "Moved Permanently", "url": url}, 301, {"Location": url}
+            )
+        return self._star_history(request, self._repos.get(key))
+
+    def github_star_history_by_id(self, request: Request, repo_id: int) -> Response:
+        return self._star_history(request, self._repo_ids.get(repo_id))
+
+    def _star_history(self, request: Request, repo: FakeRepo | None) -> Response:
+        if repo is None or repo.status in {"not_found", "blocked"}:
+            return self._repo_answer(request, repo)  # 404, or 451 with its block object
+        try:
+            per_page = int(request.args.get("per_page", STAR_HISTORY_PER_PAGE))
+            page = int(request.args.get("page", 1))
+        except ValueError:
+            per_page, page = STAR_HISTORY_PER_PAGE, 1  # GitHub ignores what it cannot read
+        per_page = min(STAR_HISTORY_PER_PAGE, max(1, per_page))
+        page = max(1, page)
+        if page > STAR_HISTORY_MAX_PAGES:
+            return self._github_json(
+                request,
+                {
+                    "message": "In order to keep the API fast for everyone, pagination is "
+                    f"limited for this resource: {STAR_HISTORY_MAX_PAGES} pages at most.",
+                    "documentation_url": "https://docs.github.com/rest/activity/starring",
+                },
+                422,
+            )
+        weeks, pages = history_page(
+            repo, self.today, self.world.epoch_date, page=page, per_page=per_page
+        )
+        answer = self._github_json(request, weeks)
+        if answer.status_code == 200:
+            links = []
+            base = request.base_url
+            last = min(pages, STAR_HISTORY_MAX_PAGES)
+            if page < pages:
+                links.append(f'<{base}?per_page={per_page}&page={page + 1}>; rel="next"')
+            if page < last:
+                links.append(f'<{base}?per_page={per_page}&page={last}>; rel="last"')
+            if page > 1:
+                links.append(f'<{base}?per_page={per_page}&page={page - 1}>; rel="prev"')
+                links.append(f'<{base}?per_page={per_page}&page=1>; rel="first"')
+            if links:
+                answer.headers["Link"] = ", ".join(links)
+        return answer
 
     def github_rate_limit(self, request: Request) -> Response:
         headers, _ = self._github_budget_peek(request)

@@ -89,6 +89,11 @@ class FakeRepo:
     archived: bool = False
     pushed_at: str = "2024-01-01T00:00:00Z"
     last_commit_at: str | None = "2024-01-01T00:00:00Z"
+    # The star history (fakeapi/stars.py): the day the repository was made (its stars before
+    # the epoch were given since then), and how many of those early stars are taken back a day
+    # after the epoch (replaced by as many new ones: `stars_on` stays the count still present).
+    created_at: str | None = None
+    unstars_per_day: float = 0.0
 
     def stars_on(self, day: date, epoch: date) -> int:
         return self.stars_at_epoch + int(self.stars_per_day * max(0, (day - epoch).days))
@@ -266,6 +271,9 @@ def _repo(name: str, seed: int) -> FakeRepo:
         pushed_at=f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00Z",
     )
     repo.last_commit_at = repo.pushed_at
+    history = _rng("repo-stars", seed, name.casefold())  # drawn apart: the draws above stay
+    repo.created_at = f"{2016 + history.randint(0, 8)}-{history.randint(1, 12):02d}-15"
+    repo.unstars_per_day = round(history.uniform(0, 0.2), 3)
     if roll < 0.06:
         owner, repo_name = name.split("/")
         repo.old_names = [name]

@@ -41,6 +41,12 @@ class Tables:
       total, not all of it: S2 gives some citing papers a year only.
     - `trends`: trends.parquet, one row per entry of the latest snapshot (deltas, velocity,
       ranks; README "awesome-enrich trends").
+    - `star_weeks`: stars_by_week.parquet, per repository (`repository`, as GitHub names it
+      now; `listed_as`, as the list does) and week (`week_start`, its Sunday, a date): `stars`
+      given that week still present when it was read, `running_total`, the repository's
+      `stargazers` and `difference` (stargazers minus its newest running total: stars since
+      taken back in weeks read earlier), `status`, `complete`, `fetched_at`; sorted by
+      repository and week. A repository without any week has one row, `week_start` <NA>.
     - `synthetic`: the numbers come from the local fake API, not from the real APIs.
     """
 
@@ -50,6 +56,7 @@ class Tables:
     citations_by_month: pd.DataFrame
     trends: pd.DataFrame
     synthetic: bool
+    star_weeks: pd.DataFrame
 
 
 def typed(table: pa.Table) -> pd.DataFrame:
@@ -107,6 +114,34 @@ def citation_tables(raw: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFram
     return by_year, by_month.sort_values([*CITATION_KEYS, "month"]).reset_index(drop=True)
 
 
+STAR_WEEK_TYPES = {
+    "repository": pa.string(),
+    "listed_as": pa.string(),
+    "status": pa.string(),
+    "week_start": pa.date32(),
+    "stars": pa.int64(),
+    "running_total": pa.int64(),
+    "stargazers": pa.int64(),
+    "difference": pa.int64(),
+    "complete": pa.bool_(),
+    "fetched_at": pa.timestamp("us", tz="UTC"),
+    "synthetic": pa.bool_(),
+}
+
+
+def star_weeks(raw: pd.DataFrame | None) -> pd.DataFrame:
+    """stars_by_week.parquet's rows, sorted by repository and week; empty (typed) without it."""
+    if raw is None:
+        return typed(pa.schema(list(STAR_WEEK_TYPES.items())).empty_table())
+    return raw.sort_values(
+        ["repository", "week_start"], key=_folded, na_position="first", kind="stable"
+    ).reset_index(drop=True)
+
+
+def _folded(column: pd.Series) -> pd.Series:
+    return column.str.casefold() if column.name == "repository" else column
+
+
 def load(out_dir: str | Path) -> Tables:
     """The output folder's tables (see `Tables`). Raises FileNotFoundError when the folder
     has no papers.parquet (no run wrote it yet); the other tables are empty when absent."""
@@ -123,4 +158,5 @@ def load(out_dir: str | Path) -> Tables:
         citations_by_month=by_month,
         trends=trends if trends is not None else pd.DataFrame(),
         synthetic=bool(papers["synthetic"].fillna(False).any()) if len(papers) else False,
+        star_weeks=star_weeks(_read(folder / "stars_by_week.parquet")),
     )

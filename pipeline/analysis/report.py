@@ -66,6 +66,7 @@ class Report:
     synthetic: bool = False
     synthetic_banner: str = ""
     snapshots: int = 1  # snapshots in the history the trends come from
+    star_trends: str = ""  # the star trends section's HTML, escaped (star_report.py)
 
 
 def _value(value: Any) -> Any:
@@ -437,6 +438,8 @@ td.up { color: var(--up); } td.down { color: var(--down); }
   padding: 0 6px; margin: 1px 2px; font-size: .8em; white-space: nowrap; }
 .badge.hot { border-color: #e37400; color: #e37400; }
 .spark { color: #1a73e8; vertical-align: middle; }
+.risers-wrap { display: flex; flex-wrap: wrap; gap: 16px; margin-bottom: 12px; }
+table.risers { width: auto; } table.risers caption { text-align: left; font-weight: bold; }
 ul.sections { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 ul.sections button { font: inherit; padding: 4px 8px; border: 1px solid var(--line);
   border-radius: 6px; background: none; color: inherit; cursor: pointer; }
@@ -547,7 +550,8 @@ def render_report(report: Report) -> str:
             f"{len(report.papers)} entries, {resolved} with a citation count; trends from "
             f"{report.snapshots} snapshot{'s' if report.snapshots != 1 else ''}.</p>"
             '<nav><a href="#papers-section">Papers</a><a href="#charts">Charts</a>'
-            '<a href="#changes">Changes</a></nav></header>',
+            + ('<a href="#stars">Stars</a>' if report.star_trends else "")
+            + '<a href="#changes">Changes</a></nav></header>',
             f'<section id="sections"><h2>Sections</h2>{sections}</section>',
             '<section id="papers-section"><h2>Papers</h2><div class="controls">'
             '<input id="filter" type="search" placeholder="Filter by title, venue, repository…" '
@@ -559,6 +563,9 @@ def render_report(report: Report) -> str:
             '"365 days": change in citations against the snapshot nearest that many days '
             'before; "Per year": citing papers per year, from Semantic Scholar.</p></section>',
             f'<section id="charts"><h2>Trends</h2>{_charts(report.charts)}</section>',
+            f'<section id="stars"><h2>Star trends</h2>{report.star_trends}</section>'
+            if report.star_trends
+            else "",
             f'<section id="changes"><h2>Changes</h2>{changes_html(report.changes)}</section>',
             f"<script>{SCRIPT}</script>",
             "</body></html>",

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.analysis.star_history import DEFAULT_STAR_PAGES, QUOTA_RESERVE
 from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, list_location, local_list
 from pipeline.core.errors import PipelineError
 from pipeline.job.plan import CallEstimate, estimate_calls
@@ -69,7 +70,32 @@ def tonight(estimate: CallEstimate, settings: Settings, quota: GitHubQuota | Non
         checks.append(Check("tonight: GitHub", "warn", detail))
     else:
         checks.append(Check("tonight: GitHub", "ok", f"{detail}, {left} left this hour"))
+    checks.append(star_history_check(estimate, has_token, quota))
     return checks
+
+
+def star_history_check(estimate: CallEstimate, has_token: bool, quota: GitHubQuota | None) -> Check:
+    """The star-history pages a first night asks (core quota, one request a page), against the
+    run's page budget and the core quota left less the reserve the run keeps."""
+    name = "tonight: GitHub star history"
+    if not has_token:
+        return Check(name, "ok", "not asked without a GITHUB_TOKEN (backfilled by a run with one)")
+    pages = estimate.star_history_pages(has_token)
+    detail = (
+        f"at least {pages} page{'' if pages == 1 else 's'} (one per repository, one more per 30 "
+        f"weeks of history; later nights about one each), at most {DEFAULT_STAR_PAGES} a run"
+    )
+    if quota is None or quota.remaining is None:
+        return Check(name, "ok", f"{detail}; core quota left unknown")
+    usable = max(0, quota.remaining - QUOTA_RESERVE)
+    if usable < pages:
+        return Check(
+            name,
+            "warn",
+            f"{detail}; {quota.remaining} core requests left this hour ({QUOTA_RESERVE} kept): "
+            "the backfills left wait for a later run",
+        )
+    return Check(name, "ok", f"{detail}; {quota.remaining} core requests left this hour")
 
 
 def _folder(name: str, folder: Path | None) -> Check:

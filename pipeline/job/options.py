@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds, Rejection
+from pipeline.analysis.star_history import DEFAULT_STAR_PAGES
 from pipeline.core.errors import PipelineError
 from pipeline.listfile.model import ListDocument
 from pipeline.resolve.overrides import Overrides, load_overrides
@@ -20,6 +21,7 @@ from pipeline.sources.github import RepoInfo
 from pipeline.sources.http import CallStats
 from pipeline.store.citations import read_citations
 from pipeline.store.listio import read_list
+from pipeline.store.stars import read_star_weeks
 from pipeline.store.tables import (
     check_history,
     read_papers,
@@ -46,6 +48,7 @@ class JobOptions:
     sources: Collection[str] = SOURCES  # the APIs to ask; the others keep last run's values
     guard: GuardThresholds = field(default_factory=GuardThresholds)
     citation_pages: int = DEFAULT_PAGE_BUDGET  # S2 citation-list pages per run; 0: none
+    star_pages: int = DEFAULT_STAR_PAGES  # GitHub star-history pages per run; 0: none
     # The APIs side by side (S2, arXiv and GitHub on lanes of their own); False: one after
     # another, as before issue 15 (kept to compare, and as a fallback).
     overlap: bool = True
@@ -61,6 +64,7 @@ class Inputs:
     pins: dict[str, Pin]
     previous_rows: dict[str, dict[str, Any]]
     citations: list[dict[str, Any]] = field(default_factory=list)  # citations_by_year rows
+    star_weeks: list[dict[str, Any]] = field(default_factory=list)  # stars_by_week rows
 
 
 @dataclass
@@ -114,6 +118,7 @@ def read_inputs(options: JobOptions) -> Inputs:
         load_pins(options.out / "resolution.json"),
         read_papers(options.out / "papers.parquet"),
         read_citations(options.out / "citations_by_year.parquet"),
+        read_star_weeks(options.out / "stars_by_week.parquet"),
     )
     check_history(options.out / "history")
     return inputs

@@ -23,6 +23,7 @@ from pipeline.listfile.regenerate import regenerate
 from pipeline.resolve.records import ResolutionRun
 from pipeline.resolve.report import SYNTHETIC_BANNER, resolution_json, resolution_markdown
 from pipeline.store.citations import citations_parquet_bytes
+from pipeline.store.stars import stars_parquet_bytes
 from pipeline.store.tables import (
     papers_parquet_bytes,
     read_snapshot_before,
@@ -122,6 +123,14 @@ def write_citations(rows: Sequence[dict[str, Any]], folder: Path, *, synthetic: 
     return [path]
 
 
+def write_star_weeks(
+    rows: Sequence[dict[str, Any]], folder: Path, *, synthetic: bool
+) -> list[Path]:
+    path = folder / "stars_by_week.parquet"
+    write_bytes_atomic(path, stars_parquet_bytes(rows, synthetic=synthetic))
+    return [path]
+
+
 CHARTS = ("top_velocity", "citations_over_time", "stars_vs_citations", "entries_per_section")
 
 
@@ -195,8 +204,10 @@ def write_outputs(
     citations: dict[str, list[dict[str, Any]]] | None = None,
     rejections: Sequence[Rejection] = (),
     stale: Sequence[NotRefreshed] = (),
+    star_weeks: Sequence[dict[str, Any]] | None = None,
 ) -> tuple[list[Path], str]:
-    """Every output, each atomically; returns the files and changes.md's text."""
+    """Every output, each atomically; returns the files and changes.md's text. `star_weeks`
+    (None: stars_by_week.parquet is left as it is) is the whole new star table."""
     remove_stale_temporaries_under(options.out)  # a killed run's debris (we hold the lock)
     synthetic = is_synthetic(options.settings)
     history = options.out / "history"
@@ -221,6 +232,9 @@ def write_outputs(
     )
     if citations:
         written += write_citations(citation_rows, options.out, synthetic=synthetic)
+    star_rows = list(inputs.star_weeks if star_weeks is None else star_weeks)
+    if star_weeks:
+        written += write_star_weeks(star_weeks, options.out, synthetic=synthetic)
     written += write_trends(trends, options.out, synthetic=synthetic)
     changes = compute_changes(
         rows,
@@ -242,5 +256,6 @@ def write_outputs(
         charts=written,
         changes=changes,
         snapshots=len(set(snapshot_dates(history)) | {snapshot_date}),
+        star_weeks=star_rows,
     )
     return [*written, changes_path, report], changes_text

@@ -31,6 +31,12 @@ class CallEstimate:
         """At most: one title search for each entry S2 does not find."""
         return self.titles_only
 
+    def star_history_pages(self, has_token: bool) -> int:
+        """A first night's star-history pages, at least: one per repository (30 weeks each;
+        a repository older than that takes one more page per 30 weeks, up to 100). None are
+        asked without a token."""
+        return self.repositories if has_token else 0
+
     def github_requests(self, has_token: bool) -> int:
         if has_token:
             return math.ceil(self.repositories / GITHUB_GRAPHQL_BATCH)

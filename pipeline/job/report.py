@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.analysis.changes import Changes
 from pipeline.analysis.report import Report, render_report, report_papers
+from pipeline.analysis.star_report import star_trends_html
 from pipeline.listfile.model import Heading, ListDocument
 from pipeline.resolve.report import SYNTHETIC_BANNER
 from pipeline.store.writer import write_text_atomic
@@ -51,9 +52,12 @@ def write_report(
     charts: Iterable[Path] = (),
     changes: Changes | None = None,
     snapshots: int = 1,
+    star_weeks: Sequence[Mapping[str, Any]] = (),
 ) -> Path:
     """Write `folder`/report.html; `charts` are the chart files (SVG or PNG) to inline, by file
-    name."""
+    name; `star_weeks` are stars_by_week.parquet's rows."""
+    rows = list(rows)
+    repositories = list(dict.fromkeys(str(r["repo"]) for r in rows if r.get("repo")))
     report = Report(
         title=title,
         snapshot_date=snapshot_date,
@@ -65,6 +69,7 @@ def write_report(
         synthetic=synthetic,
         synthetic_banner=SYNTHETIC_BANNER,
         snapshots=snapshots,
+        star_trends=star_trends_html(star_weeks, repositories, snapshot_date),
     )
     path = folder / REPORT_NAME
     write_text_atomic(path, render_report(report))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from pipeline.analysis.star_history import DEFAULT_STAR_PAGES
 from pipeline.job.options import Inputs
+from pipeline.job.stars import fetch_star_histories
 from pipeline.listfile.identifiers import repo_ref
 from pipeline.listfile.model import Entry
 from pipeline.resolve.overrides import Overrides
@@ -55,8 +57,10 @@ def fetch_repositories(
     sources: Collection[str],
     limiter: Callable[[str], None] | None = None,
     log: Callable[[str], None] | None = None,
+    star_pages: int = DEFAULT_STAR_PAGES,
 ) -> tuple[dict[str, RepoInfo], CallStats, str]:
-    """GitHub GraphQL batches (REST without a token); returns the repos, calls, summary line.
+    """GitHub GraphQL batches (REST without a token), then each repository's star history
+    (pipeline.job.stars, within `star_pages` pages); returns the repos, calls, summary line.
 
     Without a token GitHub allows 60 REST requests an hour (two per repository): the run says
     up front what the list needs and refreshes the repositories refreshed longest ago first."""
@@ -83,6 +87,9 @@ def fetch_repositories(
             )
             skipped = {name: RepoInfo(name, RepoStatus.ERROR, reason=reason) for name in later}
         repos = github.get_repos(names, known_gone)
+        repos = fetch_star_histories(
+            github, repos, inputs.star_weeks, pages=star_pages, now=datetime.now(UTC)
+        )
     finally:
         github.http.close()
     ordered = {

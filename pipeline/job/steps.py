@@ -25,6 +25,7 @@ from pipeline.job.outputs import write_outputs
 from pipeline.job.papers import Papers, fetch_papers
 from pipeline.job.repositories import fetch_repositories
 from pipeline.job.rows import Assembled, assemble_rows, frozen_baseline, not_refreshed_line
+from pipeline.job.stars import star_history_line, star_rows
 from pipeline.job.summary import failed_sources, summary_lines
 from pipeline.resolve.records import MatchMethod, ResolutionRun
 from pipeline.sources.github import RepoInfo
@@ -78,7 +79,9 @@ def repositories_step(
     if signal is not None and not signal.wait():
         return {}, CallStats(), GITHUB_NOT_ASKED
     try:
-        return fetch_repositories(inputs, options.settings, options.sources, limiter, log)
+        return fetch_repositories(
+            inputs, options.settings, options.sources, limiter, log, star_pages=options.star_pages
+        )
     except ConfigError:  # the run's settings: the run fails, as documented
         raise
     except Exception as error:  # a bug or an unforeseen answer: this lane stops, not the run
@@ -114,6 +117,7 @@ def write_step(
     citations: dict[str, list[dict[str, Any]]],
     rejections: list[Rejection],
     stale: list[NotRefreshed],
+    star_weeks: list[dict[str, Any]] | None = None,
 ) -> tuple[list[str], str]:
     written, changes = write_outputs(
         options,
@@ -125,6 +129,7 @@ def write_step(
         citations=citations,
         rejections=rejections,
         stale=stale,
+        star_weeks=star_weeks,
     )
     return [str(path) for path in written], changes
 
@@ -168,6 +173,7 @@ class Steps:
             dict[str, list[dict[str, Any]]],
             list[Rejection],
             list[NotRefreshed],
+            list[dict[str, Any]] | None,
         ],
         tuple[list[str], str],
     ] = write_step
@@ -282,13 +288,21 @@ def run_steps(
     result.calls["github"] = github_calls
     result.failed = failed_sources(resolution, repo_line)
     result.deadline_reached = deadline_reached(options)
-    result.lines = summary_lines(result, repo_line, papers.history_line)
+    stars_line = star_history_line(result.repos)
+    result.lines = summary_lines(
+        result, repo_line, papers.history_line, *([stars_line] if stars_line else [])
+    )
     assembled = steps.assemble_rows(options, inputs, resolution, result.repos, now)
     result.rows, result.rejections = assembled.rows, assembled.rejections
     if any(rejection.source == "s2" for rejection in result.rejections) and citations:
         citations = {}  # the same source's citing papers are not believed either
         result.lines.append("s2 citation history: not saved (S2 rejected by the anomaly guard)")
     result.lines += [str(rejection) for rejection in result.rejections]
+    star_weeks = None
+    if any(rejection.source == "github" for rejection in result.rejections):
+        result.lines.append("github star history: not saved (GitHub rejected by the anomaly guard)")
+    elif result.repos:
+        star_weeks = star_rows(options, inputs, result.repos, now)
     if assembled.not_refreshed:
         result.lines.append(not_refreshed_line(assembled.not_refreshed))
     if result.deadline_reached:
@@ -307,6 +321,7 @@ def run_steps(
         citations,
         result.rejections,
         assembled.not_refreshed,
+        star_weeks,
     )
     hooks.publish_changes(changes)
     result.written = [Path(path) for path in written]

@@ -15,6 +15,7 @@ from pipeline.job.outputs import write_trends
 from pipeline.job.report import title_of_regenerated_list, write_report
 from pipeline.store.citations import read_citations
 from pipeline.store.lock import output_lock
+from pipeline.store.stars import read_star_weeks
 from pipeline.store.tables import read_snapshot, read_snapshot_before, snapshot_dates
 from pipeline.store.writer import OutputError
 
@@ -43,7 +44,10 @@ def refresh_trends(
         raise OutputError(f"the history is SYNTHETIC: its trends never go to {real_data_out}")
     with output_lock(out_dir):  # a nightly run may be writing the same files
         written = write_trends(result, out_dir, synthetic=synthetic)
-        written.append(_report(history_dir, out_dir, result, citation_rows, written, synthetic))
+        star_weeks = read_star_weeks(citations_path.parent / "stars_by_week.parquet")
+        written.append(
+            _report(history_dir, out_dir, result, citation_rows, written, synthetic, star_weeks)
+        )
     return TrendsRun(result, synthetic, written)
 
 
@@ -54,6 +58,7 @@ def _report(
     citation_rows: list[dict[str, Any]],
     charts: list[Path],
     synthetic: bool,
+    star_weeks: list[dict[str, Any]],
 ) -> Path:
     """report.html from the latest snapshot, its trends, and its changes since the one before."""
     days = snapshot_dates(history_dir)
@@ -73,4 +78,5 @@ def _report(
         charts=charts,
         changes=changes,
         snapshots=len(days),
+        star_weeks=star_weeks,
     )

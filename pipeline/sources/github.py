@@ -32,6 +32,7 @@ from pipeline.core.errors import (
 from pipeline.sources.batches import split_failing_batch
 from pipeline.sources.config import Secret, Settings
 from pipeline.sources.gates import ApiGate
+from pipeline.sources.github_stars import StarOutcome
 from pipeline.sources.http import (
     GITHUB_GRAPHQL_CACHE_TTL,
     GITHUB_MIN_INTERVAL_S,
@@ -89,6 +90,8 @@ class RepoInfo:
     default_branch: str | None = None
     reason: str | None = None  # why blocked or error
     source: str | None = None  # "graphql" or "rest"
+    # What its star history answered this run (pipeline.job.stars), when it was considered.
+    star_history: StarOutcome | None = None
 
 
 def _timestamp(value: Any) -> datetime | None:

@@ -17,9 +17,11 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 from fakeapi.server import FakeServer
+from pipeline.cli.doctor import star_history_check
 from pipeline.cli.main import main
 from pipeline.job.plan import estimate_calls
 from pipeline.listfile.identifiers import repo_ref
+from pipeline.sources.probe import GitHubQuota
 from pipeline.store.listio import read_list
 from pipeline.store.writer import OutputError, check_output_folder
 from tests.conftest import SEED_LIST
@@ -55,6 +57,8 @@ def test_against_the_fake_every_check_passes_for_one_request_per_paid_api(
     assert "a run creates it" in lines["output folder"]
     assert not (tmp_path / "new").exists()  # the doctor creates nothing
     assert "blocking" not in text
+    stars = lines["tonight: GitHub star history"]
+    assert stars.startswith("ok    at least 42 pages") and "core requests left" in stars
     requests = fake.app.snapshot()["requests"]
     assert sum(requests.values()) == 3
     assert requests["github GET github_rate_limit"] == 1  # the free endpoint
@@ -180,6 +184,21 @@ def test_the_estimate_counts_each_paper_once_and_each_repository_once() -> None:
     assert estimate.github_requests(has_token=True) == 1  # one GraphQL batch of 100
     assert estimate.github_requests(has_token=False) == 2 * len(repositories)
     assert estimate.s2_requests == 1 + estimate.titles_only
+    assert estimate.star_history_pages(has_token=True) == len(repositories)
+    assert estimate.star_history_pages(has_token=False) == 0  # not asked without a token
+
+
+def test_the_star_history_check_warns_when_the_core_quota_is_short() -> None:
+    estimate = estimate_calls(read_list(SEED_LIST))
+    short = star_history_check(
+        estimate, True, GitHubQuota(remaining=120, graphql_remaining=5000, has_token=True)
+    )
+    assert short.status == "warn" and "wait for a later run" in short.detail
+    ample = star_history_check(
+        estimate, True, GitHubQuota(remaining=5000, graphql_remaining=5000, has_token=True)
+    )
+    assert ample.status == "ok"
+    assert "not asked without" in star_history_check(estimate, False, None).detail
 
 
 @pytest.mark.parametrize("command", ["run", "demo", "trends"])

@@ -25,7 +25,7 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
     demo_run: DemoRun, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocks = recipes()
-    assert len(blocks) == 8 and blocks[0].startswith('OUT = "demo-output"\n')
+    assert len(blocks) == 12 and blocks[0].startswith('OUT = "demo-output"\n')
     namespace: dict[str, Any] = {}
     for index, code in enumerate(blocks):
         if index == 0:
@@ -63,3 +63,17 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
     chart = yearly_running_totals(per_paper, snapshot)
     assert [d.date() for d in chart["date"]][1:] == list(over_time["as_of"])
     assert list(chart["citations"])[1:] == list(over_time["citations"])
+    # issue 25: star trends from the first night (a three-night demo)
+    trend = namespace["trend"]
+    assert len(trend) > 30 and trend["running_total"].is_monotonic_increasing
+    assert str(trend["week_start"].dtype) == "date32[day][pyarrow]"
+    star_risers, star_risers_sql = namespace["star_risers"], namespace["star_risers_sql"]
+    assert len(star_risers) == 10 and star_risers["gained_4w"].iloc[0] > 0
+    assert str(star_risers["gained_4w"].dtype) == "Int64"
+    assert list(star_risers["repository"]) == list(star_risers_sql["repository"])
+    assert list(star_risers["gained_4w"]) == list(star_risers_sql["gained_4w"])
+    assert list(star_risers["gained_12w"]) == list(star_risers_sql["gained_12w"])
+    assert (star_risers["gained_12w"] >= star_risers["gained_4w"]).all()
+    stars_over_time = namespace["stars_over_time"]
+    assert stars_over_time.groupby("title")["year"].nunique().max() >= 2  # a history, not a point
+    assert stars_over_time.groupby("title")["stars"].is_monotonic_increasing.all()

@@ -44,3 +44,28 @@ def test_nights_grow_the_counts_and_move_the_list_without_a_false_alarm(demo_run
     assert set(last["repo"]) == {new} and set(last["repo_status"]) == {"renamed"}
     changes = (demo_run.out / "changes.md").read_text(encoding="utf-8")
     assert changes.startswith("> **SYNTHETIC") and "## Removed entries" in changes
+
+
+def test_three_nights_show_a_star_trend_for_every_repository_with_stars(
+    demo_run: DemoRun,
+) -> None:
+    """Issue 25's Done-when: a star trend from the first nights, and stars_by_week's running
+    total plus its documented difference is each repository's stargazer count."""
+    tables = load(demo_run.out)
+    papers = tables.papers.dropna(subset=["repo"]).drop_duplicates("repo")
+    starred = papers[papers["stars"].fillna(0) > 0]
+    assert len(starred) >= 10
+    weeks = tables.star_weeks.dropna(subset=["week_start"])
+    newest = weeks.groupby("repository").tail(1).set_index("repository")
+    for repo, stars in zip(starred["repo"], starred["stars"], strict=True):
+        assert repo in newest.index, repo
+        assert int(newest.at[repo, "running_total"] + newest.at[repo, "difference"]) == stars
+        assert (weeks["repository"] == repo).sum() > 4  # weeks before the first night
+    assert weeks["week_start"].min() < START - timedelta(days=365)
+    report = (demo_run.out / "report.html").read_text(encoding="utf-8")
+    assert report.count('class="spark stars"') == len(starred)
+    assert 'id="risers-4"' in report and 'id="risers-12"' in report
+    gone = tables.star_weeks[tables.star_weeks["status"].isin(["not_found", "blocked"])]
+    assert set(gone["listed_as"]) >= set(
+        papers.loc[papers["repo_status"].isin(["not_found", "blocked"]), "repo"]
+    )

@@ -60,6 +60,7 @@ OUTPUTS = (  # what a run writes, in the order it writes them
     "resolution.json",
     "resolution.md",
     "citations_by_year.parquet",
+    "stars_by_week.parquet",
     "trends.parquet",
     "charts/top_velocity.svg",
     "charts/citations_over_time.svg",

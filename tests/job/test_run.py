@@ -57,6 +57,7 @@ def test_a_clean_run_writes_labelled_outputs(
         "report.html",
         "resolution.json",
         "resolution.md",
+        "stars_by_week.parquet",
         "trends.parquet",
     ]
     assert "s2 citation history: 48 papers fetched in 48 calls" in printed

@@ -1,0 +1,80 @@
+"""stars_by_week.parquet: its schema, checksummed bytes, and reading it back.
+
+One row per repository and week of its star history (GitHub's weeks start on Sunday), oldest
+first: `stars` given that week (still present when the week was read), `running_total` since
+the first stored week, today's `stargazers` count and `difference` = stargazers minus the
+newest running total (pipeline.analysis.star_history says why they differ). A repository
+without any week (gone before its history was read, or without stars) has one row with
+`week_start` null.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.store.tables import (
+    TIMESTAMP,
+    UNREADABLE,
+    TableError,
+    read_parquet_checked,
+    with_pandas_types,
+)
+
+STARS_SCHEMA_NAME = "awesome-enrich/stars_by_week"
+STARS_SCHEMA_VERSION = 1
+STARS_SCHEMA = pa.schema(
+    [
+        pa.field("repository", pa.string(), nullable=False),  # owner/name as GitHub knows it
+        pa.field("listed_as", pa.string(), nullable=False),  # owner/name as the list gives it
+        pa.field("status", pa.string(), nullable=False),  # ok|renamed|not_found|blocked|empty
+        pa.field("week_start", pa.date32()),  # the week's Sunday; null: no week
+        pa.field("stars", pa.int64(), nullable=False),  # given that week, still present
+        pa.field("running_total", pa.int64(), nullable=False),
+        pa.field("stargazers", pa.int64()),  # the repository's star count of the latest run
+        pa.field("difference", pa.int64()),  # stargazers - the newest running_total
+        pa.field("complete", pa.bool_(), nullable=False),  # the weeks reach the first star
+        pa.field("fetched_at", TIMESTAMP, nullable=False),
+        pa.field("synthetic", pa.bool_(), nullable=False),
+    ],
+    metadata={
+        b"awesome_enrich.schema": STARS_SCHEMA_NAME.encode(),
+        b"awesome_enrich.version": str(STARS_SCHEMA_VERSION).encode(),
+    },
+)
+
+
+def stars_parquet_bytes(rows: Sequence[Mapping[str, Any]], *, synthetic: bool) -> bytes:
+    columns = {field.name: [row.get(field.name) for row in rows] for field in STARS_SCHEMA}
+    schema = STARS_SCHEMA.with_metadata(
+        {**STARS_SCHEMA.metadata, b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(
+        with_pandas_types(pa.table(columns, schema=schema)),
+        buffer,
+        compression="zstd",
+        write_page_checksum=True,
+    )
+    return buffer.getvalue()
+
+
+def read_star_weeks(path: Path) -> list[dict[str, Any]]:
+    """The previous stars_by_week.parquet; empty when there is none."""
+    if not path.exists():
+        return []
+    try:
+        table = read_parquet_checked(path)
+    except UNREADABLE as error:
+        raise TableError(
+            f"{path}: the star history is unreadable ({error}); move it away to start afresh"
+        ) from None
+    if (table.schema.metadata or {}).get(b"awesome_enrich.schema") != STARS_SCHEMA_NAME.encode():
+        raise TableError(f"{path}: not an awesome-enrich stars_by_week table")
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
