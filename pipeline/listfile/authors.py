@@ -33,7 +33,11 @@ TITLE_NOUN = re.compile(
 )
 # A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
 _PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
-NAME_WORD = rf"(?:[A-Z][\w'\u00c0-\u024f-]*\.?|{_PARTICLE})"  # Li, J., Shu-Tao, van, de
+# Li, J., Shu-Tao, Łukasz, Émile, van, de
+NAME_WORD = (
+    rf"(?:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f][\w'\u00c0-\u024f-]*\.?(?:-[A-Z]\.)?"
+    rf"|{_PARTICLE})"  # and `F.-F.`
+)
 NAME = re.compile(rf"^{NAME_WORD}(?: {NAME_WORD})*$")
 
 

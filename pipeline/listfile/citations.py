@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.listfile.authors import TITLE_NOUN, TITLE_WORDS
 from pipeline.listfile.links import is_link_word
+from pipeline.listfile.markdown import word_count
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -40,9 +41,11 @@ _NAME_FORMS = (
     # `Smith JK`, `Kyriazopoulou Panagiotopoulou S`, `Avsec Ž`, `Lee S-I` (Vancouver)
     rf"{_SURNAME}(?:\s{_SURNAME})?\s(?:{_CAP}{{1,2}}|{_CAP}-{_CAP})(?![\w'-]|\.\w)",
     # `Glorot, Xavier, and`, `Oord, Aaron van den, et al.` (MLA's first author: the given
-    # name after the surname, with no initial, only before more names or a quoted title)
+    # name after the surname, with no initial, only before more names or a quoted title),
+    # `Rosenzweig, Roy (2003).` (Chicago author-date: before the year)
     rf"{_SURNAME},\s{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN}|van|von|de|den|der|da|di))*"
-    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|\.\s+[\"\u201c])",
+    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|\.\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\))"
+    rf"|{_SURNAME},\s{_GIVEN}(?=,\s{_INITIALS}\s?{_SURNAME})",  # `Brown, Susan, S. Fisher`
     # `John Smith`, `Peter K. Koo`, `Mary Ann Lee` (full names)
     rf"{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN})){{0,2}}\s{_SURNAME}",
 )
@@ -143,7 +146,7 @@ def only_names(text: str, *, marked: bool = False) -> bool:
 
 
 def _title_words(title: str) -> int:
-    return len(title.split())
+    return word_count(title)  # an ideograph a word: `基于深度学习的图像分割` is a title
 
 
 # Words of a journal's or a proceedings' name: `ACM Computing Surveys`, `IEEE Signal Letters`

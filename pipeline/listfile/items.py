@@ -54,9 +54,11 @@ _LEADING_TAG = re.compile(
     r"^\s*(?:"
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
     r"|\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
+    # **[Doe et al. (2020) [@doe2020] (PRD)]**: a label holding a cite key in brackets
+    r"|\*{0,2}\[[^\[\]]{1,60}\[@[^\[\]]{1,60}\][^\[\]]{0,40}\](?!\()\*{0,2}"
     r"|`[^`]{1,30}`"  # `tag`
     r"|\{[^{}\n]{1,30}\}(?=\s)"  # {Related}
-    r"|\((?:\*\*)?[^()*]{1,40}(?:\*\*)?\)(?=\s)"  # (Arxiv 24.02.01), (**CVPR24**)
+    r"|\((?:\*\*)?[^()*]{1,40}(?:\*\*)?\)(?:\*\*)?(?=\s)"  # (Arxiv 24.02.01), (**CVPR24**)
     r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
     r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
@@ -447,9 +449,13 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     inner = _INNER_BOLD.search(text.split("](", 1)[0])
     if inner and looks_like_authors(text[: inner.start()].strip(" ,.:;-")):
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
-        return _clean_title(inner.group(2)), text[inner.end() :], []
+        after = text[inner.end() :]
+        year_before = year_from_text(text[: inner.start()])
+        if year_before is not None and year_from_text(_without_urls(after)) is None:
+            after = f"{after} ({year_before})"  # `Doe, J. (1987a). **Title**. **Venue** 2: 7-12.`
+        return _clean_title(inner.group(2)), after, []
     plain = text.split("[", 1)[0]
-    reference = read_citation(reference_text(text) if text.lstrip().startswith("[") else plain)
+    reference = read_citation(reference_text(text if text.lstrip().startswith("[") else plain))
     if reference is not None and reference.title in text:
         # `Smith J, Roe K. Title. Nature. 2020;1:2.`, `J. Smith and K. Roe, "Title," in X`
         start = text.index(reference.title)
@@ -565,6 +571,22 @@ _UNKNOWN_VENUE = re.compile(
 )
 
 
+# `**Literary and Linguistic Computing** 6: 127-30`, `*Journal*, *6*(2), 127-130`,
+# `**American Historical Review** 108, 3 (June): 735-62`: a journal, its volume and its pages
+_JOURNAL_VOLUME = re.compile(
+    r"(\*\*|\*|_)(?=[A-Z])([^*_\n]{3,100}?)\1,?\s+[*_]*\d{1,4}[*_]*"
+    r"(?:\s*[,(]\s*\d{1,4}\)?)?(?:\s*\([^()]{1,20}\))?\s*[:,]\s*(?:pp?\.\s*)?"
+    r"\d{1,5}\s*[-\u2013]\s*\d{1,5}"
+)
+# `. Cambridge, MA: Harvard University Press.`, `. London: Phaidon.`: where a book was published
+# and by whom, and nothing else after its title (no journal, volume, pages or `In ...`)
+_PUBLISHER_ONLY = re.compile(
+    r"^[\s.,*_]*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*[A-Z][\w.]*)?"
+    r"(?:\s+and\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)?\s*:\s*[A-Z][^:\d()]{1,80}?"
+    r"[\s.]*(?:\((?:19|20)\d\d[a-z]?\))?[\s.]*$"
+)
+
+
 def dated_venue(text: str) -> bool:
     """`CVPR 2005`, `IEEE Transactions on Medical Imaging 2020`: a venue and its year, alone."""
     plain = plain_text(text).strip(" .,*_")
@@ -594,6 +616,9 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
         venue = next(
             (plain_text(c) for c in candidates if _UNKNOWN_VENUE.match(plain_text(c))), None
         )
+    journal = _JOURNAL_VOLUME.search(text) if venue is None else None
+    if journal is not None:
+        venue = plain_text(journal.group(2)).strip(" ,.")
     if venue is None:
         words = "; ".join([*(plain_text(tag) for tag in tags), plain_text(text)])
         for piece in re.split(r"[,.;|()\[\]]", words):
@@ -768,6 +793,12 @@ def read_item(
         # `; ` ends a piece: a venue is never read across lines (`*A. Author* \ ICML 2023.`).
         lines = [_TRAILING_BREAK.sub("", line) for line in (after_title, *continuation)]
         venue, year_text = _venue_and_year("; ".join(lines), tags)
+    if paper_url is None and not links and (venue or year_text):
+        # `Doe, J. (2002). **Title**. **Journal** 70: 25-43. At <url>.`: a reference's one
+        # address is where the paper is, on whatever host
+        address = next((url for url in bare if not on_code_host(url)), None)
+        if address is not None and read_citation(reference_text(_without_urls(whole))):
+            paper_url = address
     if title and title_link is None:
         stripped, tail_venue, tail_year = _venue_at_end(title)
         if venue is None and year_text is None:
@@ -814,6 +845,8 @@ def read_item(
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
+    if paper_url is None and not code_urls and _PUBLISHER_ONLY.match(plain_text(after_title)):
+        return ItemReading(title=title, skip=SkipReason.BOOK, has_links=has_links)
     if paper_url is None and venue is None and year_text is None and not placeholder:
         if code_urls:
             skip = SkipReason.CODE_ONLY

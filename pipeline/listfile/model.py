@@ -184,6 +184,7 @@ class SkipReason(StrEnum):
     NO_PAPER_LINK = "no-paper-link"
     CODE_ONLY = "code-only"
     TITLE_ONLY = "title-only"  # a title without link, venue or year
+    BOOK = "book"  # a reference to a book: a place and a publisher after the title
     NOT_A_PAPER = "not-a-paper"  # no title, link or venue: prose
     SITE_ACRONYM = "site-acronym"
     NAME_WITHOUT_LINK = "name-without-link"
@@ -211,6 +212,7 @@ SKIP_MESSAGES: dict[SkipReason, str] = {
     SkipReason.NO_PAPER_LINK: "no paper link, venue or year (not a paper?)",
     SkipReason.CODE_ONLY: "a code link but no paper link, venue or year (a tool or repository?)",
     SkipReason.TITLE_ONLY: "no link, venue or year",
+    SkipReason.BOOK: "a book: a place and a publisher after the title",
     SkipReason.NOT_A_PAPER: "not a paper: no title, link or venue",
     SkipReason.SITE_ACRONYM: "an acronym linked to a site, not a paper (a venue, tool or project?)",
     SkipReason.NAME_WITHOUT_LINK: (

@@ -40,15 +40,20 @@ from pipeline.listfile.markdown import (
     word_count,
 )
 from pipeline.listfile.model import (
+    Block,
     BulletEntry,
     Cell,
     Entry,
     Heading,
+    HtmlTable,
     Line,
     ListDocument,
     Severity,
     Skipped,
     SkipReason,
+    Table,
+    TableRow,
+    TextBlock,
 )
 from pipeline.listfile.nonpapers import (
     is_non_paper_heading,
@@ -82,6 +87,46 @@ def split_lines(text: str) -> list[Line]:
     if cursor < len(text):
         lines.append(Line(len(lines) + 1, text[cursor:], ""))
     return lines
+
+
+# A block quote's markers (`> `, `> > `): what follows them is Markdown like any other line's
+_QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ ]?)+")
+
+
+def _unquoted(lines: list[Line]) -> tuple[list[Line], dict[int, str]]:
+    """The lines as the reader reads them, block-quote markers taken off (`> ###### 1) *"Title"*
+    [[paper](url)]` is a heading inside a quote), and each quoted line's markers by number."""
+    markers: dict[int, str] = {}
+    read: list[Line] = []
+    for line in lines:
+        quoted = _QUOTE_MARKERS.match(line.text)
+        if quoted is None:
+            read.append(line)
+            continue
+        markers[line.number] = quoted.group(0)
+        read.append(replace(line, text=line.text[quoted.end() :]))
+    return read, markers
+
+
+def _requoted(block: Block, source: dict[int, Line], markers: dict[int, str]) -> Block:
+    """The block with its lines as written: the quote markers the reader took off put back."""
+    if isinstance(block, TextBlock):
+        return TextBlock(tuple(source[line.number] for line in block.lines))
+    if isinstance(block, BulletEntry | Heading):
+        return replace(block, line=source[block.line.number])
+    if isinstance(block, Table):
+
+        def row(cells: TableRow) -> TableRow:
+            number = cells.line.number
+            leading = markers.get(number, "") + cells.leading
+            return replace(cells, line=source[number], leading=leading)
+
+        rows = tuple(row(cells) for cells in block.rows)
+        return replace(block, header=row(block.header), delimiter=row(block.delimiter), rows=rows)
+    slots = tuple(
+        replace(slot, column=slot.column + len(markers.get(slot.line, ""))) for slot in block.slots
+    )
+    return HtmlTable(tuple(source[line.number] for line in block.lines), slots)
 
 
 def _item_lines(lines: list[Line], index: int) -> int:
@@ -414,7 +459,13 @@ def _a_described_site(reading: ItemReading, content: str) -> bool:
 
 # What an item skipped with a link says it is, when nothing in it names a paper: no warning.
 _KNOWN_NON_PAPERS = frozenset(
-    {SkipReason.CONTENTS, SkipReason.TASK_LIST, SkipReason.TAGGED, SkipReason.BLOG_POST}
+    {
+        SkipReason.CONTENTS,
+        SkipReason.TASK_LIST,
+        SkipReason.TAGGED,
+        SkipReason.BLOG_POST,
+        SkipReason.BOOK,
+    }
 )
 
 
@@ -938,7 +989,8 @@ def _take_entry(
 
 def parse_list(text: str, source: str = "<string>") -> ListDocument:
     """Parse a Markdown list. Pure: no I/O; `source` only names the input in diagnostics."""
-    lines = split_lines(text)
+    written = split_lines(text)
+    lines, markers = _unquoted(written)
     state = ParseState(source)
     index = 0
     while index < len(lines):
@@ -1016,6 +1068,9 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         index += 1
     state.flush()
     blocks, entries = tuple(state.blocks), tuple(state.entries)
+    if markers:
+        by_number = {line.number: line for line in written}
+        blocks = tuple(_requoted(block, by_number, markers) for block in blocks)
     known = [state.section_at(item.line) for item in state.skipped if not item.doubtful]
     dropped = resource_entries(entries, known)
     if dropped:

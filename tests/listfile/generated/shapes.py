@@ -522,6 +522,71 @@ def references(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+CITIES = ("London", "Cambridge, MA", "Oxford and New York", "Ann Arbor", "Chicago")
+PUBLISHERS = ("Phaidon", "Harvard University Press", "Routledge", "University of Michigan Press")
+
+
+def author_date_references(draw: st.DrawFn) -> Chunk:
+    """A humanities bibliography: one author-date reference a paragraph, `Surname, Given and
+    G. Other (1997). **Title**. **Journal** 31, 2: 271-84. At <url>.`, the article's address
+    on any host when there is one; books (`... **Title**. City: Publisher.`) between them
+    are not papers."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, maximum=5):
+        if lines:
+            lines += ["", ""]
+        names = [_split_name(author) for author in paper.authors]
+        (given, surname), *others = names
+        first = f"{surname}, {pick(draw, (given, _initial(given, dotted=True)))}"
+        people = _joined([first, *(f"{_initial(g, dotted=True)} {s}" for g, s in others)], " and ")
+        stop = "" if paper.title.endswith("?") else "."
+        head = f"{people} ({paper.year}{pick(draw, ('', 'a', 'b'))}). **{paper.title}**{stop}"
+        if flip(draw) and num(draw, 0, 2) == 0:
+            lines.append(f"{head} {pick(draw, CITIES)}: {pick(draw, PUBLISHERS)}. ")
+            continue  # a book
+        journal = pick(draw, ("Computers and the Humanities", "Literary and Linguistic Computing"))
+        issue = pick(draw, ("", f", {num(draw, 1, 4)}", f", {num(draw, 1, 4)} (June)"))
+        pages = f"{num(draw, 10, 99)}-1{num(draw, 10, 99)}"
+        text = f"{head} **{journal}** {num(draw, 1, 90)}{issue}: {pages}."
+        address = None
+        if flip(draw):
+            address = f"https://journals.example.org/{surname.lower()}/{paper.year}.html"
+            text += pick(draw, (" At <{}>.", " Available at <{}>.", " {}")).format(address)
+        lines.append(text + " ")
+        expected.append(
+            Expected(
+                paper.title, address, frozenset(), UNCHECKED, paper.year, offset=len(lines) - 1
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def cite_key_labels(draw: st.DrawFn) -> Chunk:
+    """A survey's reading list generated from its BibTeX: `- **[Doe et al. (2020) [@doe2020]
+    (PRD)]** - Title`, no links; the label says who, when and where."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, item=True):
+        surname = _split_name(paper.authors[0])[1]
+        who = pick(draw, (f"{surname} et al.", surname, f"{surname} & Sun"))
+        key = f"{surname.lower()}{paper.year}"
+        where = pick(draw, ("PRD", "PhD Thesis", "ApJ", "2007.08732"))
+        label = pick(
+            draw,
+            (
+                f"**[{who} ({paper.year}) [@{key}] ({where})]**",
+                f"**[{who} ({paper.year})] [@{key}] ({where})**",
+            ),
+        )
+        title = bare_title(draw, paper.title)
+        expected.append(
+            Expected(title, None, frozenset(), UNCHECKED, paper.year, offset=len(lines))
+        )
+        lines.append(f"- {label} - {title}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def bold_wrapped_titles(draw: st.DrawFn) -> Chunk:
     """A README generated from BibTeX: `**A title wrapped`, indented lines going on with it
     up to its closing `**`, then ` - **2025** - *Authors* - journal - [arXiv](url) - ` and an
@@ -1198,6 +1263,34 @@ def toolbox(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def heading_items(draw: st.DrawFn) -> Chunk:
+    """Each paper a small heading of its own with its links on it, numbered, the title quoted in
+    italics: `###### 4) *"Title"* [[paper](url)] [[github](url)]`."""
+    level = pick(draw, ("####", "#####", "######"))
+    numbering = pick(draw, ("{}) ", "{}. ", ""))
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for number, record in enumerate(unique_papers(draw, need_paper=True), start=1):
+        # four words at least: a shorter heading names a section (docs/list-format.md)
+        paper = replace(record, title=bare_title(draw, record.title))
+        assert paper.paper is not None
+        title = pick(draw, ('*"{}"*', '"{}"', "*{}*")).format(paper.title)
+        links = [paper.paper, *paper.code]
+        expected.append(expect(paper, len(lines)))
+        lines.append(f"{level} {numbering.format(number)}{title} {link_group(draw, links)}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def quoted(draw: st.DrawFn) -> Chunk:
+    """Another shape's lines inside a block quote (`> `, `>`, `> > `): read as if unquoted."""
+    inner = PAPER_SHAPES[pick(draw, _QUOTABLE)](draw)
+    marker = pick(draw, ("> ", "> ", ">", "> > "))
+    lines = tuple((marker + line).rstrip() if line else marker.rstrip() for line in inner.lines)
+    return Chunk(lines, inner.expected)
+
+
+_QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
+
 PaperShape = Callable[[st.DrawFn], Chunk]
 
 PAPER_SHAPES: dict[str, PaperShape] = {
@@ -1225,4 +1318,8 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "table_citation_cells": table_citation_cells,
     "html_table": html_table,
     "details": details,
+    "heading_items": heading_items,
+    "author_date_references": author_date_references,
+    "cite_key_labels": cite_key_labels,
+    "quoted": quoted,
 }
