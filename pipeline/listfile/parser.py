@@ -855,7 +855,10 @@ def _html_link_entry(lines: list[Line], index: int, state: ParseState) -> tuple[
         end += 1
     texts = [line.text for line in lines[index:end]]
     joined = " ".join(texts)
-    cut = _HTML_DESCRIPTION.search(joined, len(texts[0]) if len(texts) > 1 else 0)
+    opening = _HTML_TITLE_LINK.match(texts[0])
+    # a description after the title link, not the `<p>` or `<li>` that opens the line
+    start = len(texts[0]) if len(texts) > 1 else (opening.end() if opening else 0)
+    cut = _HTML_DESCRIPTION.search(joined, start)
     if cut is not None:
         joined = joined[: cut.start()]
     markdown = _HTML_ANCHOR.sub(lambda m: f"[{m.group(3).strip()}]({m.group(2).strip()})", joined)

@@ -473,3 +473,16 @@ def test_a_database_table_keeps_only_rows_that_link_a_paper() -> None:
         "|[Widget Anti-Spoofing via Gadget Cues](https://arxiv.org/abs/2301.04321)|CVPR 2021|\n"
     )
     assert [line for line, *_ in _read(text)] == [6, 10]
+
+
+def test_a_paragraph_of_one_html_link_is_read() -> None:
+    text = (
+        "## Papers\n\n"
+        '<p><a href="https://arxiv.org/abs/2301.00001">Widget Nets for Gadget Parsing</a></p>\n\n'
+        '<p><a href="https://arxiv.org/abs/2301.00002">Gadget Nets for Widget Parsing</a>'
+        " by <i>A. Smith</i></p>\n"
+    )
+    assert _read(text) == [
+        (3, "Widget Nets for Gadget Parsing", "https://arxiv.org/abs/2301.00001", ()),
+        (5, "Gadget Nets for Widget Parsing", "https://arxiv.org/abs/2301.00002", ()),
+    ]
