@@ -9,21 +9,13 @@ rows; `pipeline.analysis.load` gives the totals per year and the months as separ
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline.store.tables import (
-    TIMESTAMP,
-    UNREADABLE,
-    TableError,
-    read_parquet_checked,
-    with_pandas_types,
-)
+from pipeline.store.tables import TIMESTAMP, read_side_table, side_table_bytes
 
 CITATIONS_SCHEMA_NAME = "awesome-enrich/citations_by_year"
 CITATIONS_SCHEMA_VERSION = 2  # 2: the granularity column
@@ -55,35 +47,9 @@ def granularity(year: int | None, month: int | None) -> str:
 def citations_parquet_bytes(rows: Sequence[Mapping[str, Any]], *, synthetic: bool) -> bytes:
     columns = {field.name: [row.get(field.name) for row in rows] for field in CITATIONS_SCHEMA}
     columns["granularity"] = [granularity(row.get("year"), row.get("month")) for row in rows]
-    schema = CITATIONS_SCHEMA.with_metadata(
-        {
-            **CITATIONS_SCHEMA.metadata,
-            b"awesome_enrich.synthetic": b"true" if synthetic else b"false",
-        }
-    )
-    buffer = io.BytesIO()
-    pq.write_table(
-        with_pandas_types(pa.table(columns, schema=schema)),
-        buffer,
-        compression="zstd",
-        write_page_checksum=True,
-    )
-    return buffer.getvalue()
+    return side_table_bytes(columns, CITATIONS_SCHEMA, synthetic=synthetic)
 
 
 def read_citations(path: Path) -> list[dict[str, Any]]:
     """The previous citations_by_year.parquet; empty when there is none."""
-    if not path.exists():
-        return []
-    try:
-        table = read_parquet_checked(path)
-    except UNREADABLE as error:
-        raise TableError(
-            f"{path}: the citation history is unreadable ({error}); move it away to start afresh"
-        ) from None
-    if (table.schema.metadata or {}).get(
-        b"awesome_enrich.schema"
-    ) != CITATIONS_SCHEMA_NAME.encode():
-        raise TableError(f"{path}: not an awesome-enrich citations_by_year table")
-    rows: list[dict[str, Any]] = table.to_pylist()
-    return rows
+    return read_side_table(path, CITATIONS_SCHEMA_NAME, "citations_by_year", "citation history")

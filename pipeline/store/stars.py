@@ -10,21 +10,13 @@ without any week (gone before its history was read, or without stars) has one ro
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline.store.tables import (
-    TIMESTAMP,
-    UNREADABLE,
-    TableError,
-    read_parquet_checked,
-    with_pandas_types,
-)
+from pipeline.store.tables import TIMESTAMP, read_side_table, side_table_bytes
 
 STARS_SCHEMA_NAME = "awesome-enrich/stars_by_week"
 STARS_SCHEMA_VERSION = 1
@@ -51,30 +43,9 @@ STARS_SCHEMA = pa.schema(
 
 def stars_parquet_bytes(rows: Sequence[Mapping[str, Any]], *, synthetic: bool) -> bytes:
     columns = {field.name: [row.get(field.name) for row in rows] for field in STARS_SCHEMA}
-    schema = STARS_SCHEMA.with_metadata(
-        {**STARS_SCHEMA.metadata, b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
-    )
-    buffer = io.BytesIO()
-    pq.write_table(
-        with_pandas_types(pa.table(columns, schema=schema)),
-        buffer,
-        compression="zstd",
-        write_page_checksum=True,
-    )
-    return buffer.getvalue()
+    return side_table_bytes(columns, STARS_SCHEMA, synthetic=synthetic)
 
 
 def read_star_weeks(path: Path) -> list[dict[str, Any]]:
     """The previous stars_by_week.parquet; empty when there is none."""
-    if not path.exists():
-        return []
-    try:
-        table = read_parquet_checked(path)
-    except UNREADABLE as error:
-        raise TableError(
-            f"{path}: the star history is unreadable ({error}); move it away to start afresh"
-        ) from None
-    if (table.schema.metadata or {}).get(b"awesome_enrich.schema") != STARS_SCHEMA_NAME.encode():
-        raise TableError(f"{path}: not an awesome-enrich stars_by_week table")
-    rows: list[dict[str, Any]] = table.to_pylist()
-    return rows
+    return read_side_table(path, STARS_SCHEMA_NAME, "stars_by_week", "star history")

@@ -125,6 +125,39 @@ def with_pandas_types(
 UNREADABLE = (OSError, pa.ArrowException, UnicodeDecodeError, ValueError, RecursionError)
 
 
+def side_table_bytes(columns: dict[str, list[Any]], schema: pa.Schema, *, synthetic: bool) -> bytes:
+    """A side table (citations_by_year, stars_by_week) as Parquet bytes, marked synthetic or not,
+    compressed and checksummed like papers.parquet."""
+    marked = schema.with_metadata(
+        {**(schema.metadata or {}), b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(
+        with_pandas_types(pa.table(columns, schema=marked)),
+        buffer,
+        compression="zstd",
+        write_page_checksum=True,
+    )
+    return buffer.getvalue()
+
+
+def read_side_table(path: Path, schema_name: str, table: str, what: str) -> list[dict[str, Any]]:
+    """The rows of a previous side table (`table`, written with `schema_name`; `what` it holds,
+    in errors); empty when there is none."""
+    if not path.exists():
+        return []
+    try:
+        arrow = read_parquet_checked(path)
+    except UNREADABLE as error:
+        raise TableError(
+            f"{path}: the {what} is unreadable ({error}); move it away to start afresh"
+        ) from None
+    if (arrow.schema.metadata or {}).get(b"awesome_enrich.schema") != schema_name.encode():
+        raise TableError(f"{path}: not an awesome-enrich {table} table")
+    rows: list[dict[str, Any]] = arrow.to_pylist()
+    return rows
+
+
 def read_parquet_checked(path: Path) -> pa.Table:
     """A Parquet file or directory, its page checksums verified when it has them."""
     return pq.read_table(path, page_checksum_verification=True)
