@@ -52,6 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.limits import ensure_limits, limiter_for, uses_shared_limits
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
+from pipeline.analysis.star_history import DEFAULT_STAR_PAGES
 from pipeline.core.errors import PipelineError
 from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
@@ -157,6 +158,11 @@ class EnrichParams(BaseModel):
         default=DEFAULT_PAGE_BUDGET,
         ge=0,
         description="S2 citation-list pages (calls) per run for citations_by_year; 0: none",
+    )
+    star_pages: int = Field(
+        default=DEFAULT_STAR_PAGES,
+        ge=0,
+        description="GitHub star-history pages (calls) per run for stars_by_week; 0: none",
     )
     sort_by: Literal["citations", "stars"] | None = Field(
         default=None, description="sort each table of the regenerated list"
@@ -375,6 +381,7 @@ def _options(
         sources=tuple(params.sources),
         guard=params.guard.thresholds(),
         citation_pages=params.citation_pages,
+        star_pages=params.star_pages,
         extras=ListExtras(sort_by=params.sort_by, trending_marker=params.trending_marker),
         overlap=params.overlap,
     )

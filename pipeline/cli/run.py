@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
+from pipeline.analysis.star_history import DEFAULT_STAR_PAGES
 from pipeline.cli.arguments import (
     DEFAULT_LIST,
     DEFAULT_OUT,
@@ -107,6 +108,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
             no_cache=args.no_cache,
             guard=GuardParams(**vars(guard)),
             citation_pages=args.citation_pages,
+            star_pages=args.star_pages,
             sort_by=args.sort_by,
             trending_marker=args.trending_marker,
             deadline=args.deadline,
@@ -218,6 +220,14 @@ def add_parser(commands: Subparsers) -> None:
         default=DEFAULT_PAGE_BUDGET,
         help="S2 citation-list pages (calls) per run for citations_by_year.parquet; papers "
         f"are fetched once, then monthly (default: {DEFAULT_PAGE_BUDGET}; 0: none)",
+    )
+    run.add_argument(
+        "--star-pages",
+        type=whole_number(0),
+        default=DEFAULT_STAR_PAGES,
+        help="GitHub star-history pages (calls) per run for stars_by_week.parquet, within the "
+        "hour's quota: each repository is read whole once, then from its newest page "
+        f"(default: {DEFAULT_STAR_PAGES}; 0: none)",
     )
     run.add_argument(
         "--guard",

@@ -191,3 +191,20 @@ def test_without_a_token_no_history_is_asked_and_the_run_says_so_once(
     said = [x for x in result.lines if "GITHUB_TOKEN" in x and "star history" in x]
     assert len(said) == 1 and said[0].startswith("github star history: not asked")
     assert load(out).star_weeks["week_start"].dropna().empty
+
+
+@pytest.mark.parametrize("pages", [0, 5])
+def test_the_command_line_sets_the_star_page_budget(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pages: int
+) -> None:
+    from pipeline.cli.main import main
+    from tests.fakes import fake_in_env
+
+    with fake_in_env(monkeypatch) as server:
+        out = tmp_path / "out"
+        args = ["run", "--list", str(SEED_LIST), "--out", str(out), "--no-cache"]
+        assert main([*args, "--citation-pages", "0", "--star-pages", str(pages)]) == 0
+        assert star_requests(server) == pages
+    with pytest.raises(SystemExit) as refused:  # a whole number, 0 or more
+        main(["run", "--star-pages", "-1"])
+    assert refused.value.code == 2
