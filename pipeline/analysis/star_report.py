@@ -181,3 +181,81 @@ def star_trends_html(
         "stored running total (stars taken back in weeks read earlier; docs/outputs.md).</p>"
     )
     return f'<div class="risers-wrap">{risers}</div>{table}{note}'
+
+
+AGAINST_YEARS = 5  # the years shown in "stars against citations", the snapshot's last
+AGAINST_PAPERS = 10
+
+
+def _year_end_totals(points: Iterable[tuple[date, int]], years: Sequence[int]) -> list[int | None]:
+    """A running total as it stood at each year's end (the last point on or before it), or
+    None before the first point."""
+    ordered = sorted(points)
+    totals: list[int | None] = []
+    for year in years:
+        before = [total for day, total in ordered if day <= date(year, 12, 31)]
+        totals.append(before[-1] if before else None)
+    return totals
+
+
+def stars_against_citations_html(
+    papers: Iterable[Mapping[str, Any]],
+    star_rows: Iterable[Mapping[str, Any]],
+    citation_rows: Iterable[Mapping[str, Any]],
+    latest: date,
+) -> str:
+    """A table of the most cited papers with a repository: at the end of each of the last
+    AGAINST_YEARS years (the snapshot's year to its date), the repository's stars and the
+    paper's citations so far. Empty when no paper has both."""
+    weeks: dict[str, list[tuple[date, int]]] = {}
+    for row in star_rows:
+        if row.get("week_start") is not None and row["week_start"] <= latest:
+            weeks.setdefault(str(row["repository"]).casefold(), []).append(
+                (row["week_start"], int(row["running_total"]))
+            )
+    per_year: dict[str, dict[int, int]] = {}
+    for row in citation_rows:
+        if row.get("year") is None:
+            continue
+        year = min(int(row["year"]), latest.year)  # dated after the snapshot: counted in its year
+        counts = per_year.setdefault(str(row["s2_paper_id"]), {})
+        counts[year] = counts.get(year, 0) + int(row["citations"])
+    years = list(range(latest.year - AGAINST_YEARS + 1, latest.year + 1))
+    chosen: list[tuple[Mapping[str, Any], list[int | None], list[int | None]]] = []
+    ranked = sorted(papers, key=lambda p: -(_int(p.get("citation_count")) or 0))
+    for paper in ranked:
+        repo, paper_id = paper.get("repo"), paper.get("s2_paper_id")
+        if not repo or not paper_id or str(repo).casefold() not in weeks:
+            continue
+        by_year = per_year.get(str(paper_id))
+        if not by_year or any(str(repo) == str(c[0].get("repo")) for c in chosen):
+            continue
+        running, cited = 0, []
+        for day_year in sorted(by_year):
+            running += by_year[day_year]
+            cited.append((date(day_year, 12, 31), running))
+        stars = _year_end_totals(weeks[str(repo).casefold()], years)
+        chosen.append((paper, stars, _year_end_totals(cited, years)))
+        if len(chosen) == AGAINST_PAPERS:
+            break
+    if not chosen:
+        return ""
+    heads = "".join(
+        f'<th scope="col">{year}{" so far" if year == latest.year else ""}</th>' for year in years
+    )
+    body = "".join(
+        f"<tr><td>{_esc(paper.get('title') or '')}</td><td>{_repo_link(str(paper['repo']))}</td>"
+        + "".join(
+            f"<td>{'&ndash;' if s is None else f'{s:,}'} / {'&ndash;' if c is None else f'{c:,}'}"
+            "</td>"
+            for s, c in zip(stars, cited, strict=True)
+        )
+        + "</tr>"
+        for paper, stars, cited in chosen
+    )
+    return (
+        '<div class="table-wrap"><table id="stars-against-citations"><caption>Stars against '
+        f"citations: stars / citations at each year's end ({latest.year} to "
+        f'{latest.isoformat()})</caption><thead><tr><th scope="col">Paper</th>'
+        f'<th scope="col">Repository</th>{heads}</tr></thead><tbody>{body}</tbody></table></div>'
+    )

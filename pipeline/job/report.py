@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.analysis.changes import Changes
 from pipeline.analysis.report import Report, render_report, report_papers
-from pipeline.analysis.star_report import star_trends_html
+from pipeline.analysis.star_report import star_trends_html, stars_against_citations_html
 from pipeline.listfile.model import Heading, ListDocument
 from pipeline.resolve.report import SYNTHETIC_BANNER
 from pipeline.store.writer import write_text_atomic
@@ -69,7 +69,8 @@ def write_report(
         synthetic=synthetic,
         synthetic_banner=SYNTHETIC_BANNER,
         snapshots=snapshots,
-        star_trends=star_trends_html(star_weeks, repositories, snapshot_date),
+        star_trends=star_trends_html(star_weeks, repositories, snapshot_date)
+        + stars_against_citations_html(rows, star_weeks, citations, snapshot_date),
     )
     path = folder / REPORT_NAME
     write_text_atomic(path, render_report(report))

@@ -3,10 +3,11 @@ total and its difference to the star count, the plan, gains, and the report's es
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from pipeline.analysis.star_history import gained_since, plan_star_history, star_table
-from pipeline.analysis.star_report import star_trends_html
+from pipeline.analysis.star_report import star_trends_html, stars_against_citations_html
 from pipeline.sources.github import RepoInfo, RepoStatus
 from pipeline.sources.github_stars import StarHistory, StarOutcome, StarStatus, StarWeek
 
@@ -131,3 +132,31 @@ def test_the_star_section_escapes_names_and_draws_one_sparkline_per_repository()
     assert html.count('class="spark stars"') == 1
     assert 'id="risers-4"' in html and "+40" in html
     assert star_trends_html([], ["a/b"], date(2026, 11, 4)) == ""
+
+
+def test_stars_against_citations_stand_at_each_years_end() -> None:
+    papers = [
+        {"title": "Widget Nets", "repo": "a/widget", "s2_paper_id": "W", "citation_count": 6},
+        {"title": "No Stars Here", "repo": "b/none", "s2_paper_id": "N", "citation_count": 99},
+        {"title": "No Repo", "repo": None, "s2_paper_id": "R", "citation_count": 50},
+    ]
+    weeks = [
+        {"repository": "a/widget", "week_start": date(2024, 3, 3), "running_total": 10},
+        {"repository": "a/widget", "week_start": date(2024, 12, 29), "running_total": 40},
+        {"repository": "a/widget", "week_start": date(2026, 11, 29), "running_total": 75},
+        {"repository": "a/widget", "week_start": date(2026, 12, 13), "running_total": 99},  # after
+    ]
+    citations = [
+        {"s2_paper_id": "W", "year": 2023, "citations": 3},
+        {"s2_paper_id": "W", "year": 2025, "citations": 2},
+        {"s2_paper_id": "W", "year": 2027, "citations": 1},  # dated after the snapshot
+        {"s2_paper_id": "W", "year": None, "citations": 7},  # no year: not placed
+        {"s2_paper_id": "N", "year": 2024, "citations": 99},
+    ]
+    html_text = stars_against_citations_html(papers, weeks, citations, date(2026, 12, 6))
+    rows = re.findall(r"<tr><td>(.*?)</tr>", html_text)
+    assert len(rows) == 1 and rows[0].startswith("Widget Nets</td>")
+    cells = re.findall(r"<td>([^<]*)</td>", rows[0])  # the year cells: the others hold tags
+    assert cells == ["&ndash; / &ndash;", "&ndash; / 3", "40 / 3", "40 / 5", "75 / 6"]
+    assert "2026 so far" in html_text and "2022</th>" in html_text
+    assert stars_against_citations_html(papers[1:], weeks, citations, date(2026, 12, 6)) == ""

@@ -65,6 +65,12 @@ def test_three_nights_show_a_star_trend_for_every_repository_with_stars(
     report = (demo_run.out / "report.html").read_text(encoding="utf-8")
     assert report.count('class="spark stars"') == len(starred)
     assert 'id="risers-4"' in report and 'id="risers-12"' in report
+    # stars against citations over time: the most cited papers with a repository, by year
+    against = report.split('id="stars-against-citations"', 1)[1].split("</table>", 1)[0]
+    assert (
+        against.count("<tr><td>") == 10
+        and f"{tables.papers['snapshot_date'].max().year} so far" in against
+    )
     gone = tables.star_weeks[tables.star_weeks["status"].isin(["not_found", "blocked"])]
     assert set(gone["listed_as"]) >= set(
         papers.loc[papers["repo_status"].isin(["not_found", "blocked"]), "repo"]
