@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from pipeline.analysis.star_history import gained_since, plan_star_history, star_table
 from pipeline.analysis.star_report import star_trends_html, stars_against_citations_html
@@ -135,7 +136,7 @@ def test_the_star_section_escapes_names_and_draws_one_sparkline_per_repository()
 
 
 def test_stars_against_citations_stand_at_each_years_end() -> None:
-    papers = [
+    papers: list[dict[str, Any]] = [
         {"title": "Widget Nets", "repo": "a/widget", "s2_paper_id": "W", "citation_count": 6},
         {"title": "No Stars Here", "repo": "b/none", "s2_paper_id": "N", "citation_count": 99},
         {"title": "No Repo", "repo": None, "s2_paper_id": "R", "citation_count": 50},
@@ -146,7 +147,7 @@ def test_stars_against_citations_stand_at_each_years_end() -> None:
         {"repository": "a/widget", "week_start": date(2026, 11, 29), "running_total": 75},
         {"repository": "a/widget", "week_start": date(2026, 12, 13), "running_total": 99},  # after
     ]
-    citations = [
+    citations: list[dict[str, Any]] = [
         {"s2_paper_id": "W", "year": 2023, "citations": 3},
         {"s2_paper_id": "W", "year": 2025, "citations": 2},
         {"s2_paper_id": "W", "year": 2027, "citations": 1},  # dated after the snapshot
