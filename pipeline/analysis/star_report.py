@@ -246,8 +246,8 @@ def stars_against_citations_html(
     body = "".join(
         f"<tr><td>{_esc(paper.get('title') or '')}</td><td>{_repo_link(str(paper['repo']))}</td>"
         + "".join(
-            f"<td>{'&ndash;' if s is None else f'{s:,}'} / {'&ndash;' if c is None else f'{c:,}'}"
-            "</td>"
+            f'<td class="num pair">{"&ndash;" if s is None else f"{s:,}"}&nbsp;/ '
+            f"{'&ndash;' if c is None else f'{c:,}'}</td>"
             for s, c in zip(stars, cited, strict=True)
         )
         + "</tr>"
@@ -255,7 +255,7 @@ def stars_against_citations_html(
     )
     return (
         '<div class="table-wrap"><table id="stars-against-citations"><caption>Stars against '
-        f"citations: stars / citations at each year's end ({latest.year} to "
+        f"citations: stars / citations at each year's end ({latest.year}: up to "
         f'{latest.isoformat()})</caption><thead><tr><th scope="col">Paper</th>'
         f'<th scope="col">Repository</th>{heads}</tr></thead><tbody>{body}</tbody></table></div>'
     )

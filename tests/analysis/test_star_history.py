@@ -157,7 +157,8 @@ def test_stars_against_citations_stand_at_each_years_end() -> None:
     html_text = stars_against_citations_html(papers, weeks, citations, date(2026, 12, 6))
     rows = re.findall(r"<tr><td>(.*?)</tr>", html_text)
     assert len(rows) == 1 and rows[0].startswith("Widget Nets</td>")
-    cells = re.findall(r"<td>([^<]*)</td>", rows[0])  # the year cells: the others hold tags
-    assert cells == ["&ndash; / &ndash;", "&ndash; / 3", "40 / 3", "40 / 5", "75 / 6"]
+    cells = re.findall(r'<td class="num pair">([^<]*)</td>', rows[0])
+    pairs = ["&ndash; / &ndash;", "&ndash; / 3", "40 / 3", "40 / 5", "75 / 6"]
+    assert [cell.replace("&nbsp;", " ") for cell in cells] == pairs
     assert "2026 so far" in html_text and "2022</th>" in html_text
     assert stars_against_citations_html(papers[1:], weeks, citations, date(2026, 12, 6)) == ""
