@@ -4,8 +4,10 @@ the recorded responses in ../shared/contracts (formats described in its SOURCES.
 from __future__ import annotations
 
 import ast
+import http.server
 import io
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -327,3 +329,24 @@ def fake_in_env(
             monkeypatch.setenv("GITHUB_TOKEN", github_token)
         monkeypatch.delenv("S2_API_KEY", raising=False)
         yield server
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A loopback HTTP server of a folder's files, quiet; its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

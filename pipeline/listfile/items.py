@@ -845,7 +845,12 @@ def read_item(
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
-    if paper_url is None and not code_urls and _PUBLISHER_ONLY.match(plain_text(after_title)):
+    if (
+        paper_url is None
+        and not code_urls
+        and ":" in after_title  # `City: Publisher.`: cheap before the pattern
+        and _PUBLISHER_ONLY.match(plain_text(after_title))
+    ):
         return ItemReading(title=title, skip=SkipReason.BOOK, has_links=has_links)
     if paper_url is None and venue is None and year_text is None and not placeholder:
         if code_urls:

@@ -69,10 +69,12 @@ def small_description() -> WorldDescription:
     )
 
 
-def _run_demo(root: Path) -> DemoRun:
+def run_demo(root: Path, text: str, description: WorldDescription, nights: int = NIGHTS) -> DemoRun:
+    """`awesome-enrich demo` on the list `text` and its world `description`, in `root`, from
+    START for `nights` nights."""
     list_path = root / "list.md"
-    list_path.write_text(small_list(), encoding="utf-8")
-    small_description().save(description_path(list_path))
+    list_path.write_text(text, encoding="utf-8")
+    description.save(description_path(list_path))
     out = root / "out"
     printed = io.StringIO()
     # The charts drawn for real, whichever test asks first: tests read them as a user would.
@@ -85,12 +87,16 @@ def _run_demo(root: Path) -> DemoRun:
                 "--out",
                 str(out),
                 "--nights",
-                str(NIGHTS),
+                str(nights),
                 "--start-date",
                 START.isoformat(),
             ]
         )
     return DemoRun(status, printed.getvalue(), out, list_path)
+
+
+def _run_demo(root: Path) -> DemoRun:
+    return run_demo(root, small_list(), small_description())
 
 
 @contextlib.contextmanager

@@ -6,8 +6,6 @@ a year's total sits at the end of its year, and `demo --nights 30` draws the nig
 from __future__ import annotations
 
 import base64
-import contextlib
-import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,10 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fakeapi.description import WorldDescription, description_path
-from pipeline.cli.main import main
+from fakeapi.description import WorldDescription
 from tests.chart_svg import Chart, dates_of_labels, day_label, read_chart
-from tests.demo.conftest import START, DemoRun, real_charts, small_description, small_list
+from tests.demo.conftest import START, DemoRun, run_demo, small_description, small_list
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_charts]
 
@@ -109,28 +106,9 @@ def thirty_nights(tmp_path_factory: pytest.TempPathFactory, prefect_harness: obj
     lines = small_list().splitlines(keepends=True)
     rows = [i for i, line in enumerate(lines) if line.startswith("| [")]
     text = "".join(lines[: rows[LONG_ROWS - 1] + 1])
-    list_path = root / "list.md"
-    list_path.write_text(text, encoding="utf-8")
     records = small_description().papers[:LONG_ROWS]
-    WorldDescription("list.md", "the first rows of the small list", records).save(
-        description_path(list_path)
-    )
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), real_charts():
-        status = main(
-            [
-                "demo",
-                "--list",
-                str(list_path),
-                "--out",
-                str(root / "out"),
-                "--nights",
-                str(LONG_NIGHTS),
-                "--start-date",
-                START.isoformat(),
-            ]
-        )
-    return DemoRun(status, printed.getvalue(), root / "out", list_path)
+    description = WorldDescription("list.md", "the first rows of the small list", records)
+    return run_demo(root, text, description, LONG_NIGHTS)
 
 
 def test_demo_of_30_nights_draws_the_nightly_snapshots(thirty_nights: DemoRun) -> None:

@@ -3,8 +3,6 @@ outputs may live (a path, a file:// URL; the list also an http(s) URL)."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from pipeline.core.errors import ConfigError, ListReadError
 from pipeline.job.lists import load_lists
 from pipeline.store.locations import DOWNLOADED_LIST, list_file, output_folder
+from tests.fakes import serve_folder
 
 GOOD = """\
 work_pool: local-pool
@@ -98,21 +97,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     site = tmp_path / "site"
     site.mkdir()
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(site), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(site) as base:
+        yield base
 
 
 @pytest.mark.slow

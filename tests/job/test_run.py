@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +16,7 @@ from pipeline.resolve.bibtex import parse_bibliography
 from pipeline.resolve.report import SYNTHETIC_BANNER
 from pipeline.store.locations import DOWNLOADED_LIST
 from tests.conftest import SEED_LIST
-from tests.fakes import fake_in_env
+from tests.fakes import fake_in_env, serve_folder
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -82,21 +80,8 @@ def served_list(tmp_path: Path) -> Iterator[str]:
     site.mkdir(parents=True)
     (site / "README.md").write_bytes(SEED_LIST.read_bytes())
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(tmp_path / "site"), **kwargs)  # type: ignore[arg-type]
-
-        def log_message(self, format: str, *args: object) -> None:
-            return
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/owner/repo/README.md"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(tmp_path / "site") as base:
+        yield f"{base}/owner/repo/README.md"
 
 
 def test_a_raw_url_on_the_command_line_is_fetched_as_written(
