@@ -208,6 +208,18 @@ def test_a_pinned_id_that_is_gone_is_resolved_again() -> None:
     assert "S2 does not know vanished" in r.notes
 
 
+def test_a_failed_arxiv_search_is_not_called_no_match() -> None:
+    """Issue 27: "arXiv title search failed: ...; arXiv has no title match" contradicted
+    itself. A search that failed says so; one that answered nothing says "no title match"."""
+    failed = resolve(world(), one_row(), faults=_down("arxiv")).resolutions[0]
+    assert failed.method is MatchMethod.UNRESOLVED
+    assert any(note.startswith("arXiv title search failed") for note in failed.notes)
+    assert "arXiv has no title match" not in failed.notes
+    answered = resolve(world(), one_row()).resolutions[0]
+    assert "arXiv has no title match" in answered.notes
+    assert not any("search failed" in note for note in answered.notes)
+
+
 def test_s2_down_keeps_the_previous_resolution() -> None:
     previous = {
         title_key(TITLE): Pin(
@@ -373,8 +385,10 @@ def test_title_matching_reports_progress() -> None:
             ArxivClient.from_settings(settings),
             progress=lambda *call: calls.append(call),
         ).resolve(parse_list(one_row() + "\n" + one_row(title="Another")).entries, Overrides(), {})
-    # what was found, not only what was tried: the world holds one of the two titles
-    assert [call[:3] for call in calls] == [("title searches", 1, 2), ("title searches", 2, 2)]
+    # what was found, not only what was tried: the world holds one of the two titles; no
+    # entry had an id to look up (the run's progress line adds both labels' counts)
+    assert calls[0] == ("id lookups", 0, 0, 0)
+    assert [call[:3] for call in calls[1:]] == [("title searches", 1, 2), ("title searches", 2, 2)]
     assert calls[-1][3] == 1
 
 
