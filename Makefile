@@ -6,14 +6,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint format lock clean
 
+# uv installs the pinned set in seconds where pip takes minutes; both read requirements.lock.
+# --compile-bytecode: uv does not write .pyc files (pip does), and where they cannot be
+# written at import time (PYTHONDONTWRITEBYTECODE=1, a read-only venv) every process would
+# compile Prefect, pandas and matplotlib anew: about 5 s of CPU per `awesome-enrich run`
+# (benchmarks/RESULTS.md, "cpu-profile"), and per test that starts one.
+# (Comments stay outside the recipes: a recipe's comment line goes to the shell, and make
+# echoes it.)
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("awesome-enrich needs Python >= 3.11 (set PYTHON=python3.11)" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	# uv installs the pinned set in seconds where pip takes minutes; both read requirements.lock.
-	# --compile-bytecode: uv does not write .pyc files (pip does), and where they cannot be
-	# written at import time (PYTHONDONTWRITEBYTECODE=1, a read-only venv) every process would
-	# compile Prefect, pandas and matplotlib anew: about 5 s of CPU per `awesome-enrich run`
-	# (benchmarks/RESULTS.md, "cpu-profile"), and per test that starts one.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .

@@ -131,6 +131,49 @@ def test_an_entry_only_arxiv_knows() -> None:
     assert r.bibtex is not None and "eprint = {2303.01267}" in r.bibtex
 
 
+def test_a_paper_s2_misses_by_title_gains_its_s2_record_by_its_arxiv_id() -> None:
+    """Issue 27: S2 knows the paper under another title (its published one); arXiv finds it by
+    the list's title, and S2's batch, asked by `ARXIV:<id>`, gives its record and count."""
+    published = paper(
+        "s2rec",
+        title="Class Token Contrast Across Images for Segmentation",
+        arxiv_id="2303.01267",
+        citations_at_epoch=42,
+    )
+    preprint = paper(
+        "arxiv-record",
+        arxiv_id="2303.01267",
+        in_s2=False,
+        in_arxiv=True,
+        arxiv_published="2023-03-02T00:00:00Z",
+    )
+    [r] = resolve(world(published, preprint), one_row()).resolutions
+    assert (r.method, r.s2_paper_id) == (MatchMethod.ARXIV_TITLE, "s2rec")
+    assert r.s2 is not None and r.s2.citation_count == 42
+
+
+def test_every_paper_found_on_arxiv_by_title_is_asked_of_s2_by_its_arxiv_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo's measure (issue 27): on the seed list, each `arxiv_title` entry is asked of
+    S2 by `ARXIV:<id>`; those that gain an S2 record are those the fake's S2 holds."""
+    asked: list[str] = []
+    real = SemanticScholarClient.get_papers
+
+    def spy(self: SemanticScholarClient, ids: list[str], *args: object, **kwargs: object) -> object:
+        asked.extend(ids)
+        return real(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(SemanticScholarClient, "get_papers", spy)
+    seed = seed_world()
+    run = resolve(seed, SEED_LIST.read_text(encoding="utf-8"))
+    found = [r for r in run.resolutions if r.method is MatchMethod.ARXIV_TITLE]
+    assert len(found) == 7
+    assert {f"ARXIV:{r.arxiv_id}" for r in found} <= set(asked)
+    in_s2 = {p.arxiv_id for p in seed.papers if p.in_s2 and p.arxiv_id}
+    assert sum(r.s2 is not None for r in found) == sum(r.arxiv_id in in_s2 for r in found) == 0
+
+
 def test_an_arxiv_only_paper_whose_title_opens_many_others_is_found() -> None:
     """arXiv's title search answers a page of phrase matches, most relevant first: with more
     than five papers whose titles extend the entry's, the entry's own is still on the page."""
