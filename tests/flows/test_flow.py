@@ -41,8 +41,12 @@ def params(out: Path, **values: object) -> EnrichParams:
 
 
 def artifact(key: str) -> str:
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    # By key: the session's server holds every worker's artifacts, more than a page of them.
+    wanted = ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
     with get_client(sync_client=True) as client:
-        found = [a for a in client.read_artifacts() if a.key == key]
+        found = client.read_artifacts(artifact_filter=wanted)
     assert found, f"no artifact {key}"
     return str(max(found, key=lambda a: str(a.created)).data)
 
