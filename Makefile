@@ -28,19 +28,21 @@ run: $(STAMP)
 # through Playwright (no browser download). Installed here when absent, as .ci/run does: with
 # apt-get as root, else through sudo; where neither can, one line says how, and that test
 # skips with the same line (the only test that skips for the machine; .ci/run makes it fail).
+# Playwright's own driver (a bundled node) needs libatomic1, which a minimal Debian lacks.
 CHROMIUM := /usr/bin/chromium
-APT_CHROMIUM := apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium
+APT_BROWSER := apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium libatomic1
+HAS_LIBATOMIC := { /sbin/ldconfig -p 2>/dev/null || ldconfig -p; } | grep -q 'libatomic\.so\.1'
 
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "make: installing Debian's chromium for the browser test of report.html (apt-get)"; \
+	@if [ ! -x $(CHROMIUM) ] || ! $(HAS_LIBATOMIC); then \
+	  echo "make: installing Debian's chromium and libatomic1 for the browser test of report.html (apt-get)"; \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    DEBIAN_FRONTEND=noninteractive sh -c '$(APT_CHROMIUM)' >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive sh -c '$(APT_BROWSER)' >/dev/null; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
-	    sudo DEBIAN_FRONTEND=noninteractive sh -c '$(APT_CHROMIUM)' >/dev/null; \
+	    sudo DEBIAN_FRONTEND=noninteractive sh -c '$(APT_BROWSER)' >/dev/null; \
 	  else \
 	    echo "make: cannot install chromium (not root, no sudo): the browser test will skip;" \
-	      "run 'sudo apt-get install chromium' to run it"; \
+	      "run 'sudo apt-get install chromium libatomic1' to run it"; \
 	  fi; \
 	fi
 

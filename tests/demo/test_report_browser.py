@@ -3,6 +3,7 @@ Playwright through its `executable_path` (no browser download; .ci/run installs 
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +22,13 @@ VISIBLE = "#papers tbody tr:not([hidden])"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
+    # Playwright's bundled node driver needs libatomic1 (a minimal Debian lacks it).
+    if not CHROMIUM.exists() or ctypes.util.find_library("atomic") is None:
         # The one test that depends on the machine: `make test` installs chromium where it can
         # (as root, or with sudo); CI (.ci/run) sets AWESOME_ENRICH_REQUIRE_BROWSER: a failure.
         missing = (
-            "Debian's chromium is missing: run `sudo apt-get install chromium` (or `make test` "
-            "as root) to run the browser test of report.html"
+            "Debian's chromium or libatomic1 is missing: run `sudo apt-get install chromium "
+            "libatomic1` (or `make test` as root) to run the browser test of report.html"
         )
         if os.environ.get("AWESOME_ENRICH_REQUIRE_BROWSER"):
             pytest.fail(missing)
