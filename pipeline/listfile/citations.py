@@ -62,11 +62,15 @@ _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 _MONTH = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)?"
 # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard), `Baldwin, B. 1963. `
 # (the names' own period before the year)
-_AFTER_AUTHORS = re.compile(
-    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+_AFTER_AUTHORS = re.compile(  # `(2020) -- Title` (an en or em dash): a dash after the year too
+    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
     rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
-_LEAD_NUMBER = re.compile(r"^\s*(?:\\?\[\s*\d{1,4}\s*\\?\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s))\s*")
+# `[12]`, `(12)`, `12.`, and a cite key: `[zhang2020]`, `[li2022a]`, `[Doe:2019]`
+_LEAD_NUMBER = re.compile(
+    r"^\s*(?:\\?\[\s*\d{1,4}\s*\\?\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s)"
+    r"|\\?\[[A-Za-z][\w:+-]{0,40}?(?:19|20)?\d\d[a-z]?\\?\](?=\s))\s*"
+)
 # `"Title,"`, curly double quotes, and single quotes, straight or curly, that are no apostrophes
 _QUOTE = re.compile(
     r'["\u201c\u201e]\s*([^"\u201c\u201d\u201e]{6,400}?)\s*["\u201d]'
@@ -310,6 +314,9 @@ def read_citation(text: str) -> Citation | None:
         elif title_start < len(body):
             ends = _comma_title_end if by_comma else _title_end
             title_end = ends(body, title_start)
+            if title_end is None and re.search(r"[\u2013\u2014]\s*$", body[end:title_start]):
+                # `(2020) -- Title` (en or em dash) sets the title off; no full stop need end it
+                title_end = _comma_title_end(body, title_start)
             year_after = _YEAR_AFTER.search(body, title_start, title_end or 0)
             if title_end is not None and year_after is not None:
                 title_end = year_after.start()  # `Authors. *Venue*, 2022.`: no title's year

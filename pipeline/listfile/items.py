@@ -423,10 +423,14 @@ _DOCUMENT_TYPE = re.compile(r"(?<=\S)\[(?:J|C|M|D|A|R|P|S|N|Z|EB/OL|J/OL|C/OL|M/
 
 
 def _one_run_and_year(sentence: str) -> bool:
-    """`Diffusion Self-Supervised Learning Methods, 2005`: one run of four words or more and
-    a year is a title with its year; names come two or three words each, in lists."""
-    found = re.fullmatch(r"\s*([^,;&]+?),\s*(?:19|20)\d\d\W*", sentence)
-    return found is not None and len(found.group(1).split()) >= _MIN_TITLE_WORDS + 2
+    """`Diffusion Self-Supervised Learning Methods, 2005` (`, CVPR` after it or not): one run
+    of four words or more and a year is a title with its year; names come two or three words
+    each, in lists."""
+    found = re.fullmatch(r"\s*([^,;&]+?),\s*(?:19|20)\d\d\b(.*)", sentence)
+    if found is None or len(found.group(1).split()) < _MIN_TITLE_WORDS + 2:
+        return False
+    tail = found.group(2).strip(" ,.;")  # `Title, 2005, CVPR`: the venue may follow the year
+    return not re.search(r"\w", tail) or find_venue(tail) is not None
 
 
 def _a_person(text: str, url: str) -> bool:
@@ -626,17 +630,26 @@ _PUBLISHED_BY = re.compile(
 # book a chapter is `In`, its editors
 _NOT_A_BOOK = re.compile(
     r"\d\s*[:(]\s*\d|\b[Ii]n:?\s+(?:[A-Z]|v[ao]n\s|de\s|the\s)|\(eds?\.?\)|\bpp?\.\s*\d"
-    r"|(?i:\bjournal\b|\bproceedings\b|\bdoi\b)"
+    r"|(?i:\bjournal\b|\bproceedings\b|\bconference\b|\bsymposium\b|\bworkshop\b|\bdoi\b)"
+)
+
+
+# `Sinauer Associates, Sunderland, MA.`, `Springer. ISBN: 0-387-32914-5.`: a publisher named
+_PUBLISHER = re.compile(
+    r"\b(?:(?:University )?Press|Publish(?:ers?|ing)|Associates|Verlag|Books|Sons|Springer|"
+    r"Wiley|Elsevier|Routledge|Macmillan|ISBN)\b"
 )
 
 
 def _a_book(after_title: str) -> bool:
     """What follows a reference's title says it is a book: a place and a publisher close it
-    (an edition or a series may come before them), and nothing says journal or chapter."""
-    if ":" not in after_title:  # cheap before the patterns
-        return False
+    (an edition or a series may come before them), or a publisher or an ISBN is named, and
+    nothing says journal or chapter."""
     text = plain_text(after_title)
-    return _PUBLISHED_BY.search(text) is not None and _NOT_A_BOOK.search(text) is None
+    published = _PUBLISHER.search(text) is not None or (
+        ":" in text and _PUBLISHED_BY.search(text) is not None
+    )
+    return published and _NOT_A_BOOK.search(text) is None
 
 
 def dated_venue(text: str) -> bool:
@@ -916,7 +929,7 @@ def read_item(
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
-    if paper_url is None and not code_urls and _a_book(after_title):
+    if paper_url is None and not code_urls and venue is None and _a_book(after_title):
         return ItemReading(title=title, skip=SkipReason.BOOK, has_links=has_links)
     if paper_url is None and venue is None and year_text is None and not placeholder:
         if code_urls:

@@ -453,13 +453,14 @@ def _joined(names: Sequence[str], last: str) -> str:
 
 def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
     """The paper as a reference in one of the styles reference lists use (IEEE, APA,
-    Vancouver, Nature, MLA, ACM, Harvard, surname-then-initials, British with single quotes),
+    Vancouver, Nature, MLA, ACM, Harvard, surname-then-initials, British with single quotes,
+    notes with a dash before the title),
     rendered here from the record, never by the reader."""
     names = [_split_name(author) for author in paper.authors]
     title, year = paper.title, paper.year
     stop = "" if title.endswith("?") else "."
     styles = ("ieee", "apa", "vancouver", "nature", "mla", "acm", "harvard", "surname-initials")
-    style = pick(draw, (*styles, "british"))
+    style = pick(draw, (*styles, "british", "notes"))
     if style == "ieee":
         people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
         comma = "" if title.endswith("?") else ","
@@ -504,6 +505,9 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
         opening, closing = pick(draw, quotes)
         pages = f"{num(draw, 1, 60)}, {num(draw, 10, 99)}\u20131{num(draw, 10, 99)}"
         return f"{people} ({year}), {opening}{title}{closing}, {venue}, {pages}"
+    if style == "notes":  # `K. Zhang and M. Li (2020) \u2013 Title`: no stop, no venue
+        people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
+        return f"{people} ({year}) \u2013 {title}"
     people = _joined([f"{g} {s}" for g, s in names], ", and ")
     return f"{people}. {year}. {title}{stop} In {venue}."
 
@@ -536,7 +540,7 @@ def references(draw: st.DrawFn) -> Chunk:
     none, or set in bold after a `<br>`."""
     lines: list[str] = []
     expected: list[Expected] = []
-    numbering = pick(draw, ("", "[{}] ", "\\[{}\\] "))
+    numbering = pick(draw, ("", "[{}] ", "\\[{}\\] ", "[key] "))  # `[key]`: a cite key
     drawn = unique_papers(draw, maximum=5, need_venue=True)
     records = [p for p in drawn if not re.search(r"[\u4e00-\u9fff]", p.title)]  # no CJK
     assume(records)
@@ -546,7 +550,10 @@ def references(draw: st.DrawFn) -> Chunk:
             lines.append("")
         first = len(lines)
         text = reference_text(draw, paper, paper.venue.name)
-        if numbering:
+        if numbering == "[key] ":
+            surname = _split_name(paper.authors[0])[1].lower()
+            text = f"[{surname}{paper.year}{'abc'[index % 3]}] {text}"
+        elif numbering:
             text = numbering.format(index + 1) + text
         link = paper.paper if paper.paper is not None and flip(draw) else None
         if link is not None:
@@ -597,7 +604,16 @@ def author_date_references(draw: st.DrawFn) -> Chunk:
         head = f"{people} ({paper.year}{pick(draw, ('', 'a', 'b'))}). **{paper.title}**{stop}"
         if flip(draw) and num(draw, 0, 2) == 0:  # a book: `City: Publisher.` or the other way
             city, publisher = pick(draw, CITIES), pick(draw, PUBLISHERS)
-            where = pick(draw, (f"{city}: {publisher}.", f"{publisher}: {city}."))
+            named = pick(draw, ("Harvard University Press", "Sinauer Associates", "Springer"))
+            where = pick(
+                draw,
+                (
+                    f"{city}: {publisher}.",
+                    f"{publisher}: {city}.",
+                    f"{named}, {city}.",  # `Sinauer Associates, Sunderland, MA.`
+                    f"{named}. ISBN: 0-387-{num(draw, 10000, 99999)}-5.",
+                ),
+            )
             lines.append(f"{head} {pick(draw, BOOK_NOTES)}{where} ")
             continue
         journal = pick(draw, ("Computers and the Humanities", "Literary and Linguistic Computing"))
