@@ -4,7 +4,8 @@ in one command (issue 26).
     python -m benchmarks.cpu --size 10000 --runs 3 --before ee81d42 --out benchmarks/RESULTS.md
 
 One SYNTHETIC list and world; one long-lived local Prefect server; for each version (`--before`
-REF, exported with `git archive` into a temporary folder, and this working tree) and each of
+and `--after` REF, each exported with `git archive` into a temporary folder, so editing the
+working tree meanwhile changes nothing) and each of
 `--runs` repetitions, interleaved (before, after, before, after, ...) so a change of load on the
 machine falls on both: a cold night (empty cache, no previous outputs) and a warm one (the next
 night: a new cache, yesterday's outputs). Each run is `awesome-enrich run` in its own process
@@ -145,7 +146,7 @@ def render(
     load: tuple[str, str],
     idle: float,
 ) -> str:
-    before, after = f"before ({args.before})", "after"
+    before, after = f"before ({args.before})", f"after ({args.after})"
     lines = [
         f"## CPU of a night with the shared rate limits on: {args.size:,} papers, before and after",
         "",
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", default="main", help="the git ref to compare with")
+    parser.add_argument("--after", default="HEAD", help="the git ref compared")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
     parser.add_argument("--section", default="cpu-slots")
     args = parser.parse_args(argv)
@@ -206,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     samples: list[Sample] = []
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
-        versions = {f"before ({args.before})": export(args.before, work / "before"), "after": REPO}
+        versions = {
+            f"before ({args.before})": export(args.before, work / "before"),
+            f"after ({args.after})": export(args.after, work / "after"),
+        }
         records = make_records(args.size)
         list_path = work / "list.md"
         list_path.write_text(render_list(records), encoding="utf-8")
