@@ -105,6 +105,12 @@ def make_session(
             allowable_codes=(200, 301, 404),
             # Never part of a cache key, and redacted from the cached request.
             ignored_parameters=("Authorization", "x-api-key"),
+            # Write-ahead log, synchronous=NORMAL: each answer is still committed as it arrives
+            # (a killed run keeps what it fetched), without an fsync per answer; a power cut
+            # may lose the last answers, never the file. Measured per uncached request (a
+            # loaded 2-core machine, issue 26): 2.4 ms of CPU and 22 ms of wall time before,
+            # 1.2 ms and 7 ms with it.
+            wal=True,
         )
         # Bounded growth: expired answers are kept for ETag revalidation, but not for ever.
         session.cache.delete(older_than=CACHE_MAX_AGE)
