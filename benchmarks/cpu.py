@@ -53,8 +53,9 @@ class Sample:
     status: int
 
 
-def tree_cpu(root: int) -> float:
-    """User + system CPU seconds of `root` and every process below it (live ones)."""
+def tree_cpu(root: int, *, ended_children: bool = False) -> float:
+    """User + system CPU seconds of `root` and every live process below it; with
+    `ended_children`, also of the children they have waited for (a worker's flow runs)."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -67,7 +68,10 @@ def tree_cpu(root: int) -> float:
         fields = stat[stat.rindex(")") + 2 :].split()
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        times[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+        used = int(fields[11]) + int(fields[12])
+        if ended_children:
+            used += int(fields[13]) + int(fields[14])
+        times[pid] = used / TICKS
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()
