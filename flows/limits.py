@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -281,9 +282,16 @@ def _until_free(limit: RateLimit, slots: int) -> float:
     return seconds_until_free(found.active_slots, found.limit, slots, 1.0 / decay, since)
 
 
-def take_block(limit: RateLimit, sleep: Callable[[float], None], slots: int) -> None:
+def take_block(
+    limit: RateLimit,
+    sleep: Callable[[float], None],
+    slots: int,
+    wait: Callable[[float], None] = time.sleep,
+) -> None:
     """`slots` of the shared limit at once: asked; when refused, asked again once a read says
-    they are free (leases.take_when_free); a busy server's errors are asked again (take_slot)."""
+    they are free (leases.take_when_free; `wait` sleeps that, in real seconds as the server
+    counts them, whatever the run's time scale); a busy server's errors are asked again after
+    `sleep` (take_slot)."""
 
     def ask(n: int) -> bool:
         try:
@@ -294,7 +302,7 @@ def take_block(limit: RateLimit, sleep: Callable[[float], None], slots: int) -> 
             raise
         return True
 
-    take_when_free(ask, lambda n: _until_free(limit, n) + ASK_MARGIN_S, sleep, slots)
+    take_when_free(ask, lambda n: _until_free(limit, n) + ASK_MARGIN_S, wait, slots)
 
 
 def take_slot(name: str, sleep: Callable[[float], None], occupy: int = 1) -> None:
