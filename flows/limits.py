@@ -287,11 +287,11 @@ def take_block(
     sleep: Callable[[float], None],
     slots: int,
     wait: Callable[[float], None] = time.sleep,
-) -> None:
+) -> float:
     """`slots` of the shared limit at once: asked; when refused, asked again once a read says
     they are free (leases.take_when_free; `wait` sleeps that, in real seconds as the server
     counts them, whatever the run's time scale); a busy server's errors are asked again after
-    `sleep` (take_slot)."""
+    `sleep` (take_slot). Returns when (time.monotonic) the granted ask was sent."""
 
     def ask(n: int) -> bool:
         try:
@@ -302,7 +302,8 @@ def take_block(
             raise
         return True
 
-    take_when_free(ask, lambda n: _until_free(limit, n) + ASK_MARGIN_S, wait, slots)
+    until_free = lambda n: _until_free(limit, n) + ASK_MARGIN_S  # noqa: E731
+    return take_when_free(ask, until_free, wait, slots, time.monotonic)
 
 
 def take_slot(name: str, sleep: Callable[[float], None], occupy: int = 1) -> None:

@@ -18,13 +18,14 @@ So a run asks for a block of N slots (one round trip to the server per N request
 request), never before `received + N * interval` (the previous block's answer came back at
 `received`, so the server granted it at or before then, and its N slots have decayed by the
 time this ask arrives: no refusal, no reset, when no other run asks), and spends the block on
-requests spaced one interval apart, from the grant's answer to `received + (N - 1) * interval`
-(and a tenth of an interval of slack, for the sends' drift on a busy machine) at the latest. Any
-other run's block is granted at least N intervals after this one's grant, which came at or after
-`asked`: so its first send is at least 0.9 interval, less this block's round trip to the server
-(milliseconds), after this block's last, across machines, and a whole interval in the usual case
-of no drift; on one machine the machine pacer keeps the whole interval. Slots a lane did not
-use in time lapse, never carried over.
+requests spaced one interval apart, from the grant's answer to `asked + (N - 1) * interval`
+(and a tenth of an interval of slack, for the sends' drift on a busy machine) at the latest,
+`asked` being when the granted ask was sent. Any other run's block is granted at least N
+intervals after this one's grant, which came at or after `asked`: so its first send is at least
+0.9 interval after this block's last, across machines, whatever the round trips took (a whole
+interval when nothing drifted); on one machine the machine pacer keeps the whole interval. A
+block whose grant took longer than the slack to come back loses its last slot. Slots a lane did
+not use in time lapse, never carried over.
 
 When other runs share the quota, an ask can still be refused (another run's block, or its
 refusal, came last). Then the run does not sleep the server's Retry-After (seconds, and every
@@ -72,10 +73,12 @@ class QuotaLease:
         self,
         interval_s: float,
         block: int,
-        take: Callable[[int], None],
+        take: Callable[[int], float | None],
         clock: Clock,
         margin_s: float = ASK_MARGIN_S,
     ) -> None:
+        """`take(n)` gets n slots from the server; it returns when (on `clock`) it sent the ask
+        that was granted, or None (then the call's start stands for it)."""
         if block < 1:
             raise ValueError(f"a block holds at least one slot, not {block}")
         self.interval_s = interval_s
@@ -87,7 +90,8 @@ class QuotaLease:
         self._take = take
         self._clock = clock
         self._lock = threading.Lock()
-        self._received: float | None = None  # when the current block's grant came back
+        self._asked: float | None = None  # when the current block's granted ask was sent
+        self._received: float | None = None  # when its grant came back
         self._used = 0
         self.blocks = 0  # blocks taken: the run's round trips to the server for this quota
 
@@ -95,8 +99,10 @@ class QuotaLease:
         """A slot for a request about to be sent now (the caller's pacer has spaced it)."""
         with self._lock:
             now = self._clock.monotonic()
-            received = self._received
-            last_due = None if received is None else received + (self.block - 1) * self.interval_s
+            asked, received = self._asked, self._received
+            # The server granted the block at or after `asked`; another run's next block comes
+            # N intervals after that grant, so this block's last send is due by then.
+            last_due = None if asked is None else asked + (self.block - 1) * self.interval_s
             if last_due is not None and self._used < self.block and now <= last_due + self.slack_s:
                 self._used += 1
                 return
@@ -105,7 +111,9 @@ class QuotaLease:
                 if remaining > 0:
                     self._clock.sleep(remaining)
             self._used = self.block  # this block is spent, whatever the ask gives
-            self._take(self.block)  # may wait (another run's block), may raise
+            started = self._clock.monotonic()
+            granted_ask = self._take(self.block)  # may wait (another run's block), may raise
+            self._asked = started if granted_ask is None else granted_ask
             self._received = self._clock.monotonic()
             self._used = 1
             self.blocks += 1
@@ -116,11 +124,15 @@ def take_when_free(
     until_free: Callable[[int], float],
     sleep: Callable[[float], None],
     slots: int,
-) -> None:
+    now: Callable[[], float],
+) -> float:
     """Ask for `slots` (`ask`: one round trip, False when refused); after a refusal, read how
     long until they are free (`until_free`, seconds: a read, which restarts no decay), sleep
-    that, and ask again."""
-    while not ask(slots):
+    that, and ask again. Returns when (`now`) the granted ask was sent."""
+    while True:
+        sent = now()
+        if ask(slots):
+            return sent
         wait = until_free(slots)
         if wait > 0:
             sleep(wait)

@@ -98,9 +98,15 @@ class FakeRateLimitServer:
     set `updated`, a read changes nothing. Each call is a round trip of `rtts` (cycled)."""
 
     def __init__(
-        self, clock: VirtualClock, limit: int, interval_s: float, rtts: tuple[float, ...]
+        self,
+        clock: VirtualClock,
+        limit: int,
+        interval_s: float,
+        rtts: tuple[float, ...],
+        going: float = 0.5,
     ) -> None:
         self.clock = clock
+        self.going = going  # the share of a round trip before the server acts
         self.limit = limit
         self.interval_s = interval_s
         self._rtts = itertools.cycle(rtts)
@@ -117,7 +123,7 @@ class FakeRateLimitServer:
         """POST /v2/concurrency_limits/increment, mode rate_limit: True when granted."""
         assert slots <= self.limit
         rtt = next(self._rtts)
-        self.clock.sleep(rtt / 2)
+        self.clock.sleep(rtt * self.going)
         now = self.clock.monotonic()
         active = self._decayed(now)
         self.updated = now
@@ -127,7 +133,7 @@ class FakeRateLimitServer:
             self.grants += 1
         else:
             self.refusals += 1
-        self.clock.sleep(rtt / 2)
+        self.clock.sleep(rtt * (1 - self.going))
         return granted
 
     def until_free(self, slots: int) -> float:
@@ -141,9 +147,11 @@ class FakeRateLimitServer:
         since = self.clock.monotonic() - updated
         return seconds_until_free(active, self.limit, slots, self.interval_s, since)
 
-    def take(self, slots: int) -> None:
+    def take(self, slots: int) -> float:
         """The lease's take: asked, and after a refusal read and asked again when free."""
-        take_when_free(self.ask, self.until_free, self.clock.sleep, slots)
+        return take_when_free(
+            self.ask, self.until_free, self.clock.sleep, slots, self.clock.monotonic
+        )
 
     def take_sleeping_retry_after(self, slots: int) -> None:
         """Prefect's own rate_limit(): a refusal sleeps the Retry-After (no jitter here)."""
@@ -229,12 +237,24 @@ def test_asking_one_interval_after_the_previous_ask_is_refused_and_loses_time() 
     assert mean_leased < mean_eager - 0.03
 
 
-def test_two_machines_share_one_quota_through_the_server_without_violations() -> None:
+@pytest.mark.parametrize(
+    ("rtts", "going"),
+    [
+        ((0.03, 0.01), 0.5),
+        # grants whose answers come back slowly, some (the Prefect client's event loop on a
+        # busy machine): a block's sends counted from its answer would run into the next
+        # block, which the other machine, answered quickly, starts at once
+        ((0.6, 0.02, 0.3), 0.05),
+    ],
+)
+def test_two_machines_share_one_quota_through_the_server_without_violations(
+    rtts: tuple[float, ...], going: float
+) -> None:
     """Two runs on two machines (each its own lease and pacer: nothing shared but the server),
-    both with work waiting: no two sends closer than the interval, each run sends, and the
-    quota is spent (the server grants blocks back to back, not interval plus refusals)."""
+    both with work waiting: no two sends closer than 0.9 interval (leases.py), each run sends,
+    and the quota is spent (blocks back to back, not interval plus refusals)."""
     clock, interval, block = VirtualClock(), 1.0, 5
-    server = FakeRateLimitServer(clock, block, interval, (0.03, 0.01))
+    server = FakeRateLimitServer(clock, block, interval, rtts, going)
     first: list[float] = []
     second: list[float] = []
     clock.run(
@@ -242,10 +262,10 @@ def test_two_machines_share_one_quota_through_the_server_without_violations() ->
         lane(clock, QuotaLease(interval, block, server.take, clock), interval, 30, 0.3, second),
     )
     assert len(first) == len(second) == 30
-    # across machines: at least the interval less a block's round trip (leases.py)
-    assert min(gaps(first + second)) >= interval - 0.03 - 1e-9
+    # across machines: at least the interval less the slack for late sends (leases.py)
+    assert min(gaps(first + second)) >= 0.9 * interval - 1e-9
     span = max(first + second) - min(first + second)
-    assert span <= 60 * interval * 1.1  # the quota spent, not lost to refusals' resets
+    assert span <= 60 * interval * 1.25  # the quota spent, not lost to refusals' resets
     assert server.refusals <= server.grants  # a refused run reads, then asks when free
 
 
@@ -315,3 +335,25 @@ def test_the_pacer_counts_the_interval_from_the_send() -> None:
 )
 def test_a_block_is_about_five_seconds_of_the_quota(interval: float, block: int) -> None:
     assert block_size(interval) == block
+
+
+def test_a_block_answered_late_ends_when_its_grant_says_not_its_answer() -> None:
+    """The server granted the block at or after the ask was sent, and another machine's block
+    can come N intervals after that grant: so the block's last send is due N - 1 intervals after
+    the ask (and a tenth of an interval of slack), however late the answer came back."""
+    clock = FakeClock()
+    asks: list[float] = []
+
+    def take(n: int) -> float:
+        sent = clock.monotonic()
+        asks.append(sent)
+        clock.advance(0.6)  # granted at once; the answer came back 0.6 s later
+        return sent
+
+    lease = QuotaLease(1.0, 5, take, clock)
+    for _ in range(4):
+        lease.turn()  # sends at 0.6, 1.6, 2.6, 3.6: within the block
+        clock.advance(1.0)
+    assert lease.blocks == 1
+    lease.turn()  # 4.6 is past 4.1 (4 intervals after the ask, and the slack): a new block
+    assert lease.blocks == 2 and len(asks) == 2
