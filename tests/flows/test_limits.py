@@ -331,13 +331,15 @@ def test_blocks_from_two_machines_never_overlap_on_a_real_server() -> None:
         alone = threading.Thread(target=machine, name="alone")
         alone.start()
         alone.join(timeout=60)
-        assert refused == [] and len(grants) == 3
+        # three blocks at least (a block answered later than its slack loses its last slot)
+        assert refused == [] and len(grants) >= 3
+        alone_blocks = len(grants)
         threads = [threading.Thread(target=machine, name=f"m{i}") for i in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-    assert len(grants) == 9
+    assert len(grants) >= alone_blocks + 6
     # A block is granted after it was asked for and before its answer: one asked for after the
     # previous one's answer was granted a whole block's decay after that one (the server's
     # timestamps are in milliseconds: 2 ms of rounding).
