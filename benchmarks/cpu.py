@@ -224,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         prefect = PrefectServer(work / "prefect")
         fake = Fake(world_path)
         idle = idle_rate(prefect.process.pid)
+        print(f"server idle: {idle:.3f} s of CPU a second", flush=True)
         env = {
             **prefect.env,
             **fake.env,
