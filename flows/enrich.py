@@ -28,12 +28,12 @@ import functools
 import hashlib
 import os
 import re
-import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TextIO, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -43,6 +43,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
+from prefect.exceptions import PrefectException
 from prefect.futures import PrefectFuture
 from prefect.states import Completed, Failed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -57,7 +58,8 @@ from pipeline.core.errors import PipelineError
 from pipeline.job.lanes import PaperSignal
 from pipeline.job.options import Inputs, JobOptions, JobResult, ListExtras, read_inputs
 from pipeline.job.papers import Papers
-from pipeline.job.progress import ProgressReporter
+from pipeline.job.plan import estimate_calls
+from pipeline.job.progress import ProgressReporter, pace_for
 from pipeline.job.publish import (
     DEFAULT_BRANCH,
     PublishError,
@@ -237,13 +239,39 @@ def _limiter(settings: Settings) -> Callable[[str], None] | None:
     return limiter_for(settings)
 
 
+# The run's progress reporter, set by the flow for its tasks (Prefect runs them in a copy of
+# the flow's context, the lanes in a copy of the task's).
+_PROGRESS: ContextVar[ProgressReporter | None] = ContextVar("awesome_enrich_progress", default=None)
+# Where `run_in_process` wants the progress lines too (the console of `awesome-enrich run`).
+_CONSOLE: ContextVar[TextIO | None] = ContextVar("awesome_enrich_console", default=None)
+
+
+def _counted(limiter: Callable[[str], None] | None) -> Callable[[str], None] | None:
+    progress = _PROGRESS.get()
+    return limiter if progress is None else progress.counting(limiter)
+
+
 @task(name="resolve-papers", cache_policy=NO_CACHE)
 def resolve_papers_task(
     options: JobOptions, inputs: Inputs, now: datetime, signal: PaperSignal | None
 ) -> Papers:
-    progress = ProgressReporter(get_run_logger().info, terminal=sys.stderr.isatty())
+    progress = _PROGRESS.get()
+    if progress is not None:
+        progress.plan(
+            pace_for(
+                estimate_calls(inputs.document),
+                options.settings,
+                star_pages=options.star_pages,
+                sources=options.sources,
+            )
+        )
     return resolve_step(
-        options, inputs, now, signal, limiter=_limiter(options.settings), progress=progress
+        options,
+        inputs,
+        now,
+        signal,
+        limiter=_counted(_limiter(options.settings)),
+        progress=progress,
     )
 
 
@@ -252,7 +280,11 @@ def fetch_repositories_task(
     options: JobOptions, inputs: Inputs, signal: PaperSignal | None
 ) -> RepoAnswer:
     return repositories_step(
-        options, inputs, signal, limiter=_limiter(options.settings), log=get_run_logger().info
+        options,
+        inputs,
+        signal,
+        limiter=_counted(_limiter(options.settings)),
+        log=get_run_logger().info,
     )
 
 
@@ -366,7 +398,57 @@ def enrich_awesome_list(params: EnrichParams | None = None) -> dict[str, Any]:
         # A failure the run explains itself (no paper source answered, an input or output it
         # cannot use): the Failed state carries its text, once, without a traceback; callers
         # get the error as the state's data.
-        return cast(dict[str, Any], Failed(message=str(error), data=error))
+        return cast(dict[str, Any], failed_state(str(error), error))
+    except Exception as error:
+        # Unforeseen: Prefect fails the run with the traceback in its log; the one line is
+        # announced first, so `deployment run --watch` shows it too.
+        if not isinstance(error, PrefectException):  # not a cancellation or a pause
+            announce_failure(f"{type(error).__name__}: {error}")
+        raise
+
+
+FAILURE_EVENT = "awesome-enrich.run.failed"
+_CAUSE_LIMIT = 1000  # characters of the cause in the event (a label, not a log)
+_DRAIN_S = 15.0  # at most this long to send the pending events before the run ends
+
+
+def failed_state(cause: str, error: BaseException) -> State[Any]:
+    """The run's final state when it fails for a reason it explains: Failed, with the one-line
+    cause as its message, which the UI and `prefect flow-run inspect` show; announced as an
+    event first, for `prefect deployment run --watch` (see `announce_failure`)."""
+    announce_failure(cause)
+    return Failed(message=cause, data=error)
+
+
+def announce_failure(cause: str) -> None:
+    """Emit `awesome-enrich.run.failed` about this flow run, its resource named by the cause.
+
+    `prefect deployment run --watch` prints a flow run's events (`<event> * <resource name>`)
+    but neither its final state's message nor, on a server that does not stream logs out (the
+    default), its log: this event is how the cause reaches the terminal that watches."""
+    from prefect.events import emit_event
+    from prefect.events.worker import EventsWorker
+    from prefect.runtime import flow_run
+
+    line = " ".join(cause.split())[:_CAUSE_LIMIT] or "unknown cause"
+    emit_event(
+        event=FAILURE_EVENT,
+        resource={
+            "prefect.resource.id": f"awesome-enrich.run.{flow_run.id}",
+            "prefect.resource.name": line,
+        },
+        related=[
+            {
+                "prefect.resource.id": f"prefect.flow-run.{flow_run.id}",
+                "prefect.resource.role": "flow-run",
+            }
+        ],
+        payload={"cause": line},
+    )
+    # Sent before the final state is proposed, and the task runs' events with it: the watcher
+    # stops a few seconds after the terminal state, and a slow start of the events connection
+    # on a busy machine would otherwise deliver them after it has gone.
+    EventsWorker.drain_all(timeout=_DRAIN_S, at_exit=False)
 
 
 def _options(
@@ -417,6 +499,11 @@ def _enrich(options: JobOptions, publish: PublishSpec | None = None) -> dict[str
     logger = get_run_logger()
     if uses_shared_limits(options.settings):
         ensure_limits(options.settings)
+    console = _CONSOLE.get()
+    sinks: list[Callable[[str], None]] = [logger.info]
+    if console is not None:
+        sinks.append(functools.partial(_print_line, console))
+    _PROGRESS.set(ProgressReporter(sinks))
     steps = Steps(
         read_inputs=_quoting(read_inputs_task),
         resolve_papers=_quoting(resolve_papers_task),
@@ -455,9 +542,20 @@ def _enrich(options: JobOptions, publish: PublishSpec | None = None) -> dict[str
     return summary
 
 
-def run_in_process(params: EnrichParams) -> dict[str, Any] | BaseException:
+def _print_line(stream: TextIO, line: str) -> None:
+    print(line, file=stream, flush=True)
+
+
+def run_in_process(
+    params: EnrichParams, progress: TextIO | None = None
+) -> dict[str, Any] | BaseException:
     """Run the flow here (the CLI's `run` and `demo`): its summary, or the exception it failed
-    with (NoPaperSource when no paper source answered), never raised."""
-    state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
+    with (NoPaperSource when no paper source answered), never raised. With `progress`, the
+    run's throttled progress lines go there too (they always go to the flow's log)."""
+    token = _CONSOLE.set(progress)
+    try:
+        state = cast("State[Any]", enrich_awesome_list(params, return_state=True))
+    finally:
+        _CONSOLE.reset(token)
     result = state.result(raise_on_failure=False)
     return cast("dict[str, Any] | BaseException", result)

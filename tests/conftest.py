@@ -4,10 +4,12 @@ import fcntl
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,23 +166,137 @@ def seed_prefect_home(home: Path, migrated: Path) -> Path:
     return home
 
 
+SHARED_SERVER = "prefect-shared-server"  # its folder in the session's shared temporary folder
+
+
+def _session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole session: the controller's, which holds each xdist
+    worker's own folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _shared_prefect_api(tmp_path_factory: pytest.TempPathFactory, migrated: Path) -> str:
+    """The API URL of one Prefect server for the whole session, shared by the xdist workers
+    (issue 27: a server per worker cost each its start-up). The first worker that needs it
+    starts it, under a file lock, on the migrated database; the others read its URL; the
+    session's controller stops it (pytest_unconfigure)."""
+    import requests
+
+    folder = _session_folder(tmp_path_factory) / SHARED_SERVER
+    folder.mkdir(exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        url_file = folder / "api-url"
+        if url_file.exists():
+            return url_file.read_text(encoding="utf-8")
+        port = _free_port()
+        env = {
+            **os.environ,
+            "PREFECT_HOME": str(seed_prefect_home(folder / "home", migrated)),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_UI_ENABLED": "false",
+        }
+        for name in (
+            "PREFECT_API_URL",
+            "PREFECT_API_DATABASE_CONNECTION_URL",
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL",
+        ):
+            env.pop(name, None)
+        prefect = Path(sys.executable).parent / "prefect"
+        with (folder / "server.log").open("wb") as log:
+            server = subprocess.Popen(
+                [
+                    str(prefect),
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--analytics-off",
+                    "--no-ui",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # outlives this worker; the controller stops it
+            )
+        (folder / "pid").write_text(str(server.pid), encoding="ascii")
+        api = f"http://127.0.0.1:{port}/api"
+        for _ in range(600):  # a hang guard only: the server is up in about 10 s
+            if server.poll() is not None:
+                raise RuntimeError(f"the shared Prefect server exited; see {folder}/server.log")
+            try:
+                if requests.get(f"{api}/health", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"the shared Prefect server did not start; see {folder}")
+        url_file.write_text(api, encoding="utf-8")
+        return api
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's controller (or the one process without xdist) stops the shared server."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    pid_file = factory.getbasetemp() / SHARED_SERVER / "pid"
+    if not pid_file.exists():
+        return
+    pid = int(pid_file.read_text(encoding="ascii"))
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        for _ in range(100):  # up to 10 s for it to end, then the kill
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness(
     tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path
 ) -> Iterator[None]:
-    """One temporary Prefect API for the session, never the user's ~/.prefect. Its database
-    starts migrated (see _migrated_prefect_database): the server is up in about 9 s, not 22."""
+    """The session's Prefect API (one server shared by the workers, _shared_prefect_api), as
+    prefect_test_harness would set it up, never the user's ~/.prefect: this process's settings
+    point at it, its PREFECT_HOME is a folder of its own."""
+    import prefect.context
+    import prefect.settings
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    api = _shared_prefect_api(tmp_path_factory, migrated_prefect_db)
     home = tmp_path_factory.mktemp("prefect-home")
-    database = tmp_path_factory.mktemp("prefect-harness-db")
-    shutil.copyfile(migrated_prefect_db, database / "prefect-test.db")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREFECT_HOME", str(home))
         patch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         patch.setenv("DO_NOT_TRACK", "1")
         patch.setenv("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-        from prefect.testing import utilities
-
-        # The harness puts its database in a new temporary folder: ours, already migrated.
-        patch.setattr(utilities, "mkdtemp", lambda: str(database))
-        with utilities.prefect_test_harness(server_startup_timeout=90):
+        with (
+            prefect.settings.temporary_settings(updates={prefect.settings.PREFECT_API_URL: api}),
+            # as the harness does: code in a context copied earlier sees the server too
+            prefect.context._temporary_global_settings_context(
+                prefect.context.get_settings_context()
+            ),
+        ):
             yield
+            # What the runs still send, sent before the settings go (as the harness does).
+            APILogWorker.drain_all(timeout=30)
+            EventsWorker.drain_all(timeout=30)

@@ -89,3 +89,27 @@ def test_every_make_target_named_exists() -> None:
     targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, flags=re.MULTILINE))
     named = {t for doc in DOCS for _, _, code in _lines(doc) for t in MAKE.findall(f"`{code}")}
     assert named and named <= targets, named - targets
+
+
+def test_make_echoes_no_comment_lines(tmp_path: Path) -> None:
+    """Issue 27: a comment line inside a recipe goes to the shell, and make prints it at set-up.
+    `make -n` prints every command a target would run (nothing runs): the set-up's and the test
+    targets' hold no comment."""
+    import shutil
+    import subprocess
+
+    make = shutil.which("make")
+    if make is None:
+        pytest.fail("make is missing: the README's commands need it (Debian package 'make')")
+    venv = tmp_path / "venv"
+    printed = subprocess.run(
+        [make, "-n", "-B", f"VENV={venv}", f"{venv}/.installed", "test", "test-fast"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert f"{venv}/bin/uv pip install" in printed  # the set-up's commands were printed
+    comments = [line for line in printed.splitlines() if line.lstrip().startswith("#")]
+    assert comments == []

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.changes import Changes, Mover
 from pipeline.core.lazy import lazy_module
+from pipeline.listfile.regenerate import ARXIV_ONLY, ARXIV_ONLY_WHY, arxiv_only
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,7 @@ class ReportPaper:
     last_commit: date | None = None
     status: tuple[str, ...] = ()
     trending: bool = False
+    arxiv_only: bool = False  # no citation count: known to arXiv alone (regenerate.arxiv_only)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def report_papers(
                 last_commit=_day(row.get("last_commit_at")),
                 status=_status(row, day),
                 trending=bool(_value(trend.get("trending")) or False),
+                arxiv_only=arxiv_only({k: _value(v) for k, v in row.items()}),
             )
         )
     return papers
@@ -277,7 +280,12 @@ def _paper_row(paper: ReportPaper) -> str:
             + "</td>",
             f'<td data-v="{esc(paper.section or "")}">{esc(paper.section or "")}</td>',
             _number_cell(paper.year, plain=True),
-            _number_cell(paper.citations),
+            (
+                f'<td class="num" data-v="" title="{esc(ARXIV_ONLY_WHY)}">'
+                f'<span class="muted">{esc(ARXIV_ONLY)}</span></td>'
+                if paper.arxiv_only
+                else _number_cell(paper.citations)
+            ),
             _number_cell(paper.delta_30d, signed=True),
             _number_cell(paper.delta_365d, signed=True),
             f'<td data-v="{spark_total if paper.per_year else ""}">'
@@ -565,7 +573,10 @@ def render_report(report: Report) -> str:
             _papers_table(report.papers),
             '<p class="muted">Click a column heading to sort (again to reverse). "30 days" and '
             '"365 days": change in citations against the snapshot nearest that many days '
-            'before; "Per year": citing papers per year, from Semantic Scholar.</p></section>',
+            'before; "Per year": citing papers per year, from Semantic Scholar. A citation '
+            f'count reads "{esc(ARXIV_ONLY)}" for a paper {esc(ARXIV_ONLY_WHY)}; '
+            "&ndash;: no count yet (no source placed the entry, or none answered for it).</p>"
+            "</section>",
             f'<section id="charts"><h2>Trends</h2>{_charts(report.charts)}</section>',
             f'<section id="stars"><h2>Star trends</h2>{report.star_trends}</section>'
             if report.star_trends

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -57,7 +58,9 @@ def run_flow(params: Any, out: TextIO, *, verbose: bool = False) -> int:
     # Prefect starts with the flow module: imported here, so `check` and `--help` stay fast.
     from flows.enrich import run_in_process
 
-    result = run_in_process(params)
+    # Without -v, the flow's throttled progress lines on the console too (stderr: stdout keeps
+    # the summary); with -v they are in Prefect's log there already.
+    result = run_in_process(params, progress=None if verbose else sys.stderr)
     if isinstance(result, NoPaperSource):
         print(result, file=out)
         return 1

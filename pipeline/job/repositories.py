@@ -133,8 +133,21 @@ def anonymous_plan(
         f"{budget} of {ANONYMOUS_HOURLY} left this hour"
     )
     if later:
-        line += (
-            f": refreshing the {len(now)} refreshed longest ago, "
-            f"{len(later)} keep their previous values"
-        )
+        # What waits for a later run: values kept, or none yet ("never fetched", as changes.md
+        # says): a first run has no previous value to keep.
+        kept = sum(names[i].casefold() in fetched for i in later)
+        never = len(later) - kept
+        waiting = [f"{kept} keep their previous values"] if kept else []
+        waiting += [f"{never} never fetched wait for a later run"] if never else []
+        asked_before = sum(names[i].casefold() in fetched for i in now)
+        if asked_before == 0:
+            asking = f"asking {len(now)} never fetched"
+        elif asked_before == len(now):
+            asking = f"refreshing the {len(now)} refreshed longest ago"
+        else:
+            asking = (
+                f"asking the {len(now) - asked_before} never fetched and refreshing the "
+                f"{asked_before} refreshed longest ago"
+            )
+        line += f": {asking}, {', '.join(waiting)}"
     return [names[i] for i in now], [names[i] for i in later], line

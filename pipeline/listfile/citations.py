@@ -40,6 +40,8 @@ _NAME_FORMS = (
     rf"{_INITIALS}\s?{_SURNAME}(?:\s{_SURNAME}(?=\s*(?:[,;.&]|\sand\s)))?",
     # `Smith JK`, `Kyriazopoulou Panagiotopoulou S`, `Avsec Ž`, `Lee S-I` (Vancouver)
     rf"{_SURNAME}(?:\s{_SURNAME})?\s(?:{_CAP}{{1,2}}|{_CAP}-{_CAP})(?![\w'-]|\.\w)",
+    # `Ashby W. R.`, `Barceló J.A.`, `Chang S.-F.` (surname first, initials with periods)
+    rf"{_SURNAME}(?:\s{_SURNAME})?\s{_INITIALS}",
     # `Glorot, Xavier, and`, `Oord, Aaron van den, et al.` (MLA's first author: the given
     # name after the surname, with no initial, only before more names or a quoted title),
     # `Rosenzweig, Roy (2003).` (Chicago author-date: before the year)
@@ -58,11 +60,20 @@ _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 # Where the authors end: `. `, `, `, `: `, or APA's `(2020). ` / ACM's `. 2020. `
 _MONTH = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)?"
-_AFTER_AUTHORS = re.compile(  # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard)
-    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?)\s*"
+# `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard), `Baldwin, B. 1963. `
+# (the names' own period before the year)
+_AFTER_AUTHORS = re.compile(
+    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+    rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
 _LEAD_NUMBER = re.compile(r"^\s*(?:\\?\[\s*\d{1,4}\s*\\?\]|\(\d{1,4}\)|\d{1,4}[.)](?=\s))\s*")
-_QUOTE = re.compile(r'["\u201c\u201e]\s*([^"\u201c\u201d\u201e]{6,400}?)\s*["\u201d]')
+# `"Title,"`, curly double quotes, and single quotes, straight or curly, that are no apostrophes
+_QUOTE = re.compile(
+    r'["\u201c\u201e]\s*([^"\u201c\u201d\u201e]{6,400}?)\s*["\u201d]'
+    r"|(?<!\w)['\u2018]\s*([^\u2018\u2019]{6,400}?)\s*['\u2019](?!\w)"
+)
+# What may stand between the names and a quoted title: `, `, `. `, `(1962), `, `. 1998. `
+_BEFORE_QUOTE = re.compile(r"[\s,.:;]*(?:\(?(?:19|20)\d\d[a-z]?\)?[\s,.:;]*)?")
 # Where an unquoted title ends: a sentence end, or `, In` / `, in Proc.` before a venue.
 # Not after `vs.`, `e.g.`, `i.e.`, `al.`, `cf.` or a one-letter word (`Part A.`), but after
 # `RGB-D.`.
@@ -134,6 +145,32 @@ def _authors_at(text: str, start: int) -> tuple[int, int, bool] | None:
         end, count, others_marked = following
         return end, count + 1, marked or others_marked
     return None
+
+
+# Who, as an author-date citation names them: `Otero, et al.`, `Delorme & Makeig`,
+# `Solder Dominguez, Gonzalez`, `Yu et al.,`, `Doma`
+_WHO = re.compile(
+    rf"{_SURNAME}(?:\s{_SURNAME})?"
+    rf"(?:(?:,\s*|\s*&\s*|\s+and\s+){_SURNAME}(?:\s{_SURNAME})?){{0,3}}"
+    r"(?:,?\s+et\s+al\.?)?,?"
+)
+_WHEN = re.compile(r"\(\s*((?:19|20)\d\d)[a-z]?\s*\)\s*[.,:]?\s*")
+_LEAD_SEARCH = 120  # who and when come first, in a few words
+
+
+def author_date_lead(text: str) -> tuple[int, int] | None:
+    """`Otero, et al. (2020) Title`, `Delorme & Makeig (2004) Title`, `Rakhmatulin, I.
+    (2024). Title`: who and when written before a title (a short citation); where the title
+    starts and the year, or None."""
+    when = _WHEN.search(text, 0, _LEAD_SEARCH)
+    if when is None:
+        return None
+    who = text[: when.start()].strip()
+    if not who or not (_WHO.fullmatch(who) or only_names(who)):
+        return None
+    if word_count(text[when.end() :]) < _MIN_TITLE_WORDS:
+        return None
+    return when.end(), int(when.group(1))
 
 
 def only_names(text: str, *, marked: bool = False) -> bool:
@@ -262,12 +299,12 @@ def read_citation(text: str) -> Citation | None:
                 title_start = len(body)
         # `..., and C. Author, "Title," in ...`: the quoted title, wherever the names end
         quoted = _QUOTE.search(body, end)
-        if quoted is not None and not body[end : quoted.start()].strip(" ,.:;("):
-            title = quoted.group(1).rstrip(" ,.;:")
+        if quoted is not None and _BEFORE_QUOTE.fullmatch(body, end, quoted.start()):
+            title = (quoted.group(1) or quoted.group(2)).rstrip(" ,.;:")
             rest = body[quoted.end() :].strip(" ,.;")
             if _a_title(title):
                 score = _score(count, initialled, title, rest) + 2
-                year = year_from_text(rest)
+                year = year_from_text(body[end : quoted.start()]) or year_from_text(rest)
                 cited = Citation(names, title, rest, year, count, True, True)
                 readings.append((score, cited))
         elif title_start < len(body):

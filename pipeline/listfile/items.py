@@ -22,12 +22,18 @@ from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
 from pipeline.listfile.cells import PRESENTATION_MARK
-from pipeline.listfile.citations import only_names, read_citation, reference_text
+from pipeline.listfile.citations import (
+    author_date_lead,
+    only_names,
+    read_citation,
+    reference_text,
+)
 from pipeline.listfile.links import (
     PAPER_HOSTS,
     host_matches,
     is_link_word,
     link_kind,
+    link_word_kind,
     names_a_paper,
     on_code_host,
 )
@@ -331,6 +337,10 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     if lead and len(text[lead.end() :].split()) >= _MIN_TITLE_WORDS:
         tags.append(lead.group(1))
         text = text[lead.end() :]
+    who_and_when = author_date_lead(plain_text(text))
+    if who_and_when is not None:  # `[Otero, et al. (2020) Title](url)`: who and when, then title
+        title_start, year = who_and_when
+        return _clean_title(plain_text(text)[title_start:]), [*tags, str(year)]
     tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
     if tail and year_from_text(tail.group(1)) and word_count(text[: tail.start()]) >= 2:
         tags.append(tail.group(1))
@@ -419,6 +429,29 @@ def _one_run_and_year(sentence: str) -> bool:
     return found is not None and len(found.group(1).split()) >= _MIN_TITLE_WORDS + 2
 
 
+def _a_person(text: str, url: str) -> bool:
+    """`Schwefel, H.P.`, `J. Smith`, `Wayne Wu`: a link text that is one person's name (two
+    or three capitalised words that no title word is among, to a page that is no paper's)."""
+    if only_names(text, marked=True):
+        return True
+    words = text.split()
+    return (
+        2 <= len(words) <= 3
+        and only_names(text)
+        and find_venue(text) is None
+        and not names_a_paper(url)
+    )
+
+
+def _labelled_paper(link: Link) -> bool:
+    """`[PDF](url)`, `[Paper](url)`, `[CVPR 2023](url)`: text that says the link is the paper
+    (not a badge's picture, whose text is only its alt text)."""
+    if _BADGE_TEXT.fullmatch(link.text):
+        return False
+    label = plain_text(link.text)
+    return link_word_kind(label) == "paper" or find_venue(label) is not None
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
@@ -436,6 +469,10 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         if whole is not None and whole.title in inside:  # `**Smith J. Title. Nature. 2020.**`
             dated = f" ({whole.year})" if whole.year and not year_from_text(whole.rest) else ""
             return _clean_title(whole.title), f"{whole.rest}{dated} {text[bold.end() :]}", []
+        lead = author_date_lead(plain_text(inside))
+        if lead is not None:  # `**Smith et al. (2020) Title**`
+            title = _clean_title(plain_text(inside)[lead[0] :])
+            return title, f"{text[bold.end() :]} ({lead[1]})", []
         full = _full_title_after_name(plain_text(inside), text[bold.end() :])
         if full is not None:
             return _clean_title(full.group(1)), text[bold.end() + full.end() :], []
@@ -578,18 +615,35 @@ _JOURNAL_VOLUME = re.compile(
     r"(?:\s*[,(]\s*\d{1,4}\)?)?(?:\s*\([^()]{1,20}\))?\s*[:,]\s*(?:pp?\.\s*)?"
     r"\d{1,5}\s*[-\u2013]\s*\d{1,5}"
 )
-# `. Cambridge, MA: Harvard University Press.`, `. London: Phaidon.`: where a book was published
-# and by whom, and nothing else after its title (no journal, volume, pages or `In ...`)
-_PUBLISHER_ONLY = re.compile(
-    r"^[\s.,*_]*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*(?:,\s*[A-Z][\w.]*)?"
+# `. Cambridge, MA: Harvard University Press.`, `. London: Phaidon.`, `John Wiley & Sons:
+# Hoboken, NJ.`: where a book was published and by whom, closing the reference
+_PUBLISHED_BY = re.compile(
+    r"(?:^|[.,]\s+)[\s*_]*[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|&|of))*(?:,\s*[A-Z][\w.]*)?"
     r"(?:\s+and\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*)?\s*:\s*[A-Z][^:\d()]{1,80}?"
     r"[\s.]*(?:\((?:19|20)\d\d[a-z]?\))?[\s.]*$"
 )
+# What a book's reference never holds: a journal's volume and pages (`43: 256`, `10(2)`), the
+# book a chapter is `In`, its editors
+_NOT_A_BOOK = re.compile(
+    r"\d\s*[:(]\s*\d|\b[Ii]n:?\s+(?:[A-Z]|v[ao]n\s|de\s|the\s)|\(eds?\.?\)|\bpp?\.\s*\d"
+    r"|(?i:\bjournal\b|\bproceedings\b|\bdoi\b)"
+)
+
+
+def _a_book(after_title: str) -> bool:
+    """What follows a reference's title says it is a book: a place and a publisher close it
+    (an edition or a series may come before them), and nothing says journal or chapter."""
+    if ":" not in after_title:  # cheap before the patterns
+        return False
+    text = plain_text(after_title)
+    return _PUBLISHED_BY.search(text) is not None and _NOT_A_BOOK.search(text) is None
 
 
 def dated_venue(text: str) -> bool:
-    """`CVPR 2005`, `IEEE Transactions on Medical Imaging 2020`: a venue and its year, alone."""
+    """`CVPR 2005`, `(IEEE Transactions on Medical Imaging 2020)`: a venue and its year, alone."""
     plain = plain_text(text).strip(" .,*_")
+    if re.fullmatch(r"\(.*\)|\[.*\]", plain):
+        plain = plain[1:-1].strip(" .,*_")
     if not year_from_text(plain):
         return False
     return _UNKNOWN_VENUE.match(plain) is not None or (
@@ -758,6 +812,8 @@ def read_item(
             title, after_title = segment, ""
 
     paper_url = None
+    labelled_url = None  # the first link whose label says it is the paper
+    worded_url = None  # the first paper link written in words, not a badge's picture
     code_urls: list[str] = []
     for link in links:
         is_title = title_link is not None and (link.text, link.url) == (
@@ -765,16 +821,31 @@ def read_item(
             title_link.url,
         )
         kind = "title" if is_title else link_kind(link)
-        if not is_title and only_names(plain_text(link.text), marked=True):
-            continue  # `[Schwefel, H.P.](homepage)`: a person's page, not the paper's
+        if not is_title and _a_person(plain_text(link.text), link.url.strip()):
+            continue  # `[Schwefel, H.P.](homepage)`, `[Wayne Wu](url)`: a person's page
         url = link.url.strip()
         if not is_http_url(url):
             continue
         if kind == "code" or (kind == "title" and on_code_host(url)):
             if url not in code_urls:
                 code_urls.append(url)
-        elif kind in {"paper", "title"} and paper_url is None:
-            paper_url = url
+        elif kind in {"paper", "title"}:
+            badge = _BADGE_TEXT.fullmatch(link.text) is not None
+            if paper_url is None:
+                paper_url = url
+            if worded_url is None and not badge:
+                worded_url = url
+            if labelled_url is None and kind == "paper" and _labelled_paper(link):
+                labelled_url = url
+    if worded_url is not None and paper_url != worded_url:
+        paper_url = worded_url  # `[![DOI](svg)](data's DOI) [paper](url)`: a badge comes last
+    if (
+        labelled_url is not None
+        and paper_url != labelled_url
+        and not names_a_paper(paper_url or "")
+    ):
+        # `[Title](project page) [[PDF]](url)`: a label saying `paper` wins over the place
+        paper_url = labelled_url
     official = [
         link.url.strip()
         for link in links
@@ -845,12 +916,7 @@ def read_item(
     blog = next((link for link in links if _BLOG_LABEL.match(plain_text(link.text))), None)
     if paper_url is None and blog is not None and title_link is None:
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
-    if (
-        paper_url is None
-        and not code_urls
-        and ":" in after_title  # `City: Publisher.`: cheap before the pattern
-        and _PUBLISHER_ONLY.match(plain_text(after_title))
-    ):
+    if paper_url is None and not code_urls and _a_book(after_title):
         return ItemReading(title=title, skip=SkipReason.BOOK, has_links=has_links)
     if paper_url is None and venue is None and year_text is None and not placeholder:
         if code_urls:

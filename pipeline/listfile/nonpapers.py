@@ -32,7 +32,8 @@ _RESOURCE = (
     r"leaderboards?|video lectures?|lecture notes|online courses?|contacts?|contact (?:me|us)|"
     r"feedback|workshops?|conferences?|events?|datasets?|databases?|corpora|benchmarks?|notebooks?|"
     r"(?:jupyter|colab)(?: notebooks?| tutorials?)?|"
-    r"(?:github )?repositories|repos"
+    r"(?:github )?repositories|repos|"
+    r"laborator(?:y|ies)|labs?|(?:research )?groups|research labs|people|researchers|products"
 )
 _RESOURCES = rf"(?:{_RESOURCE})(?:\s*(?:and|&|,|/)\s*(?:{_RESOURCE}))*"
 # Words that name resources only beside a resource word (`Articles and Blogs`), or alone

@@ -52,9 +52,30 @@ def _last_commit(row: Mapping[str, Any]) -> str:
     return value.strftime("%Y-%m-%d") if isinstance(value, datetime) else ""
 
 
+# The Citations cell of a paper known to arXiv alone: the counts come from Semantic Scholar,
+# which was asked by the title and by the arXiv id (ARXIV:<id>) and knows neither (issue 27).
+ARXIV_ONLY = "arXiv only"
+ARXIV_ONLY_WHY = (
+    "known to arXiv only: Semantic Scholar, where citation counts come from, was asked by the "
+    "title and by the arXiv id and has no record of it"
+)
+
+
+def arxiv_only(row: Mapping[str, Any]) -> bool:
+    """A placed paper without a citation count because only arXiv knows it."""
+    return (
+        row.get("citation_count") is None
+        and not row.get("s2_paper_id")
+        and bool(row.get("arxiv_id"))
+        and row.get("match_method") not in (None, "unresolved", "not_a_paper")
+    )
+
+
 def _citations(row: Mapping[str, Any]) -> str:
     count = row.get("citation_count")
-    return f"{count:,}" if count is not None else ""
+    if count is None:
+        return ARXIV_ONLY if arxiv_only(row) else ""
+    return f"{count:,}"
 
 
 _VALUES = {"citations": _citations, "stars": _stars, "last_commit": _last_commit}
@@ -128,7 +149,10 @@ def regenerate(
 # --- recognising the enrichment regenerate added ----------------------------------------------
 _ADDED = tuple(_HEADERS[name] for name in DEFAULT_COLUMNS)
 _NUMBER = rf"\d{{1,3}}(?:,\d{{3}})*(?: \(archived\))?(?: {TRENDING_MARKER})?"
-_VALUE = rf"(?:{_NUMBER}|{TRENDING_MARKER}|gone|blocked|empty repository|\d{{4}}-\d{{2}}-\d{{2}})"
+_VALUE = (
+    rf"(?:{_NUMBER}|{TRENDING_MARKER}|{ARXIV_ONLY}|gone|blocked|empty repository"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})"
+)
 _PART = rf"(?:Citations|Stars|Last commit): {_VALUE}"
 # What _render_bullet appends: " — Citations: 1,234 · Stars: 56 · Last commit: 2026-11-30",
 # before a hard break at the end of the line, if any.

@@ -117,6 +117,9 @@ def _verdict_note(step: str, title: str, year: int | None, verdict: Verdict) -> 
     return f"{step} candidate {shown} rejected: {'; '.join(verdict.reasons)}"
 
 
+_NOT_PLACED = (MatchMethod.UNRESOLVED, MatchMethod.NOT_A_PAPER)
+
+
 class Resolver:
     """Resolves a list's entries. With `lanes`, arXiv's requests run on a thread of their own
     (the arXiv lane) while S2's run on the caller's, its title searches on S2_TITLE_WORKERS
@@ -249,6 +252,9 @@ class Resolver:
             if title_lane is not None:  # no id to look up: to the title search at once
                 by_title([p for p in sorted(pending) if not pending[p]])
             self._lookup_ids(pending, by_position, previous, results, notes)
+            if self.progress is not None:  # entries settled before any title search
+                placed = sum(r.method not in _NOT_PLACED for r in results.values())
+                self.progress("id lookups", len(results), len(results), placed)
             by_title([p for p in sorted(pending) if p not in results and p not in searching])
             searched.update({p: search_done.result() for p, search_done in searching.items()})
             later = {p: s for p, s in sorted(searched.items()) if isinstance(s, Future)}
@@ -518,6 +524,7 @@ class Resolver:
         )
         searched = state.searched
         if "arxiv" not in self.failures:
+            answered = True
             try:
                 found = self.arxiv.search_title(title)
             except ApiError as error:
@@ -525,7 +532,7 @@ class Resolver:
                     self.failures["arxiv"] = error.detail  # stop asking arXiv
                 self._item_failures["arxiv"] = error.detail
                 notes.append(f"arXiv title search failed: {error.message}")
-                found = []
+                found, answered = [], False
             judged = [(self._judge_arxiv(title, year, candidate), candidate) for candidate in found]
             accepted = [(v, c) for v, c in judged if v.accepted]
             if accepted:
@@ -547,7 +554,7 @@ class Resolver:
                 notes.append(
                     _verdict_note("arXiv", candidate.title, candidate.published.year, verdict)
                 )
-            if not found:
+            if not found and answered:  # a failed search is no answer, not "no match"
                 notes.append("arXiv has no title match")
         unresolved = self._unresolved(entry, entry_id, notes, "no candidate passed the match guard")
         return replace(unresolved, rejected=searched.rejected)

@@ -155,3 +155,27 @@ def test_the_sparkline_runs_to_the_snapshot_year_and_draws_it_as_partial() -> No
     assert spark.count('stroke-dasharray="3 2"') == 1 and 'fill="#fff"' in spark
     year_end = sparkline(paper.per_year, so_far=None)
     assert "stroke-dasharray" not in year_end and "2026: 3" in year_end
+
+
+def test_a_blank_citation_count_says_when_only_arxiv_knows_the_paper() -> None:
+    """Issue 27: the Citations cell of a paper on arXiv alone says so (and the tooltip why);
+    an entry no source placed keeps the dash; the note under the table explains both."""
+    from pipeline.listfile.regenerate import ARXIV_ONLY_WHY
+
+    only = {
+        "entry_id": "c",
+        "position": 2,
+        "title": "On arXiv alone",
+        "section": "2023",
+        "arxiv_id": "2301.00002",
+        "citation_count": None,
+        "match_method": "arxiv_title",
+    }
+    papers = report_papers([*rows(), only], None, None, DAY)
+    assert [p.arxiv_only for p in papers] == [False, False, True]
+    page = render_report(replace(report(), papers=papers))
+    row_c = next(r for r in page.split("<tr ") if 'data-pos="2"' in r)
+    assert f'title="{ARXIV_ONLY_WHY}"><span class="muted">arXiv only</span>' in row_c
+    row_b = next(r for r in page.split("<tr ") if 'data-pos="1"' in r)
+    assert "arXiv only" not in row_b and '<td class="num" data-v="">&ndash;</td>' in row_b
+    assert 'A citation count reads "arXiv only" for a paper known to arXiv only' in page

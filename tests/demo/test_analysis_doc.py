@@ -45,6 +45,8 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
 
     per_year, per_year_sql = namespace["per_year"], namespace["per_year_sql"]
     assert len(per_year) >= 2 and str(per_year.dtype) == "Int64"
+    # issue 27: the DuckDB sum comes back as whole numbers too, not floats
+    assert pd.api.types.is_integer_dtype(per_year_sql["citations"])
     assert per_year.to_dict() == dict(
         zip(per_year_sql["year"], per_year_sql["citations"], strict=True)
     )
@@ -77,3 +79,20 @@ def test_every_recipe_runs_on_the_demo_and_pandas_and_duckdb_agree(
     stars_over_time = namespace["stars_over_time"]
     assert stars_over_time.groupby("title")["year"].nunique().max() >= 2  # a history, not a point
     assert stars_over_time.groupby("title")["stars"].is_monotonic_increasing.all()
+
+
+def test_the_outputs_guides_example_runs_on_the_demos_output(demo_run: DemoRun) -> None:
+    """docs/outputs.md's example reads the folder the demo writes, not data/enriched, which
+    does not exist before a real run (issue 27)."""
+    doc = DOC.parent / "outputs.md"
+    text = doc.read_text(encoding="utf-8")
+    start = text.index("```python\nimport duckdb")
+    code = text[start + len("```python\n") : text.index("```", start + 10)]
+    code = code.replace('OUT = "demo-output"', f"OUT = {str(demo_run.out)!r}", 1)
+    assert repr(str(demo_run.out)) in code
+    namespace: dict[str, Any] = {}
+    exec(compile(code, str(doc), "exec"), namespace)  # noqa: S102 - our own documentation
+    per_paper, trend, history = namespace["per_paper"], namespace["trend"], namespace["history"]
+    assert per_paper.shape[1] == 3  # the demo's three nights
+    assert len(trend) == len(history) > 0  # DuckDB reads the rows pandas does
+    assert trend["snapshot_date"].nunique() == 3

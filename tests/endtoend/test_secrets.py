@@ -4,7 +4,9 @@ appear in no output, log, cache file, Prefect artifact, flow-run parameter or er
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -32,14 +34,33 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
         yield server
 
 
-def prefect_texts() -> list[str]:
-    """Everything the Prefect API stored: artifacts, flow-run parameters and states, logs."""
+def prefect_texts(since: datetime) -> list[str]:
+    """Everything the Prefect API stored for the flow runs started since `since` (the session's
+    server holds every worker's runs, more than a page): their parameters and states,
+    artifacts and logs."""
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterStartTime,
+        LogFilterFlowRunId,
+    )
+
     with get_client(sync_client=True) as client:
-        texts = [str(a.data) + str(a.description) for a in client.read_artifacts()]
-        runs = client.read_flow_runs()
-        texts += [str(run.parameters) + str(run.state) for run in runs]
-        texts += [log.message for log in client.read_logs(log_filter=LogFilter())]
-    assert texts
+        started = FlowRunFilter(start_time=FlowRunFilterStartTime(after_=since))  # type: ignore[arg-type]
+        runs = client.read_flow_runs(flow_run_filter=started)
+        ids = [run.id for run in runs]
+        texts = [str(run.parameters) + str(run.state) for run in runs]
+        ours = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=ids))
+        texts += [
+            str(a.data) + str(a.description) for a in client.read_artifacts(artifact_filter=ours)
+        ]
+        logs = LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids))
+        offset = 0
+        while page := client.read_logs(log_filter=logs, limit=200, offset=offset):
+            texts += [log.message for log in page]
+            offset += len(page)
+    assert ids and texts
     return texts
 
 
@@ -59,6 +80,7 @@ def test_sentinel_tokens_from_the_environment_go_only_to_their_own_host(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    since = datetime.now(UTC)
     monkeypatch.setenv("S2_API_KEY", S2_KEY)
     monkeypatch.setenv("GITHUB_TOKEN", GH_TOKEN)
     fake.app.faults.error_rate = 0.2  # retries, their log lines and error texts too
@@ -76,12 +98,29 @@ def test_sentinel_tokens_from_the_environment_go_only_to_their_own_host(
     texts = [captured.out, captured.err, *(r.getMessage() for r in caplog.records)]
     texts += [str(r.exc_info) for r in caplog.records if r.exc_info]
     assert any("FAILED" in text for text in texts)
-    assert_nowhere([S2_KEY, GH_TOKEN], [*texts, *prefect_texts()], tmp_path)
+    assert_nowhere([S2_KEY, GH_TOKEN], [*texts, *prefect_texts(since)], tmp_path)
+
+
+@pytest.fixture
+def private_prefect_api(
+    tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path
+) -> Iterator[None]:
+    """A Prefect server of this test's own: the Secret block it saves is read by every run on
+    its server, and the session's server serves the other workers' runs at the same time."""
+    from prefect.testing import utilities
+
+    database = tmp_path_factory.mktemp("private-prefect-db")
+    shutil.copyfile(migrated_prefect_db, database / "prefect-test.db")  # migrated already
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(utilities, "mkdtemp", lambda: str(database))
+        with utilities.prefect_test_harness(server_startup_timeout=90):
+            yield
 
 
 def test_a_token_from_a_prefect_secret_block_is_used_and_kept_secret(
-    fake: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake: FakeServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_prefect_api: None
 ) -> None:
+    since = datetime.now(UTC)
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("S2_API_KEY", raising=False)
     Secret(value=SecretStr(BLOCK_TOKEN)).save("github-token", overwrite=True)
@@ -91,7 +130,7 @@ def test_a_token_from_a_prefect_secret_block_is_used_and_kept_secret(
     finally:
         Secret.delete("github-token")  # later runs without a token must not find one
     assert fake.app.stats.credentials["github"] == {f"Bearer {BLOCK_TOKEN}"}
-    assert_nowhere([BLOCK_TOKEN], prefect_texts(), tmp_path)
+    assert_nowhere([BLOCK_TOKEN], prefect_texts(since), tmp_path)
 
 
 def test_tokens_are_not_flow_parameters() -> None:

@@ -7,8 +7,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import requests
@@ -17,6 +18,7 @@ from tests.conftest import seed_prefect_home
 from tests.fakes import records
 
 BIN = Path(sys.executable).parent
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -35,6 +37,17 @@ def wait_for(check: object, timeout: float, what: str) -> None:
             pass
         time.sleep(0.5)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_until(fetch: Callable[[], T], what: str, timeout: float = 60) -> T:
+    """Poll `fetch` until it returns something truthy (a handshake, not a timed assert: the
+    timeout only ends a test that would otherwise hang)."""
+    deadline = time.monotonic() + timeout
+    while not (found := fetch()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+    return found
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

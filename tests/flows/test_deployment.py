@@ -19,8 +19,30 @@ from tests.fakes import seed_world
 from tests.flows.conftest import BIN, stop, wait_for
 
 
+def deployment_run(env: dict[str, str], params: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`prefect deployment run enrich-awesome-list/nightly -p params=... --watch`."""
+    return subprocess.run(
+        [
+            str(BIN / "prefect"),
+            "deployment",
+            "run",
+            "enrich-awesome-list/nightly",
+            "-p",
+            f"params={json.dumps(params)}",
+            "--watch",
+            "--watch-timeout",
+            "180",
+        ],
+        env={**env, "COLUMNS": "1000"},  # rich wraps at 80 columns without a terminal
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
 @pytest.mark.slow
-def test_a_deployment_run_completes_against_the_fake_apis(
+def test_a_deployment_run_completes_against_the_fake_apis_and_a_failed_one_says_why(
     prefect_server: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
@@ -53,31 +75,18 @@ def test_a_deployment_run_completes_against_the_fake_apis(
                 60,
                 "the nightly deployment",
             )
-            params = json.dumps(
-                {"list_path": str(SEED_LIST), "out": str(out), "snapshot_date": "2026-11-26"}
+            run = deployment_run(
+                env, {"list_path": str(SEED_LIST), "out": str(out), "snapshot_date": "2026-11-26"}
             )
-            run = subprocess.run(
-                [
-                    str(BIN / "prefect"),
-                    "deployment",
-                    "run",
-                    "enrich-awesome-list/nightly",
-                    "-p",
-                    f"params={params}",
-                    "--watch",
-                    "--watch-interval",
-                    "1",
-                    "--watch-timeout",
-                    "180",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=240,
-                check=False,
-            )
+            # A run that fails: its one-line cause reaches the terminal that watches it.
+            missing = tmp_path / "missing.md"
+            failed = deployment_run(env, {"list_path": str(missing), "out": str(tmp_path / "o")})
         finally:
             stop(serve)
+    watched = failed.stdout + failed.stderr
+    assert failed.returncode == 1, watched
+    assert f"awesome-enrich.run.failed * {missing}: no such file" in watched
+    assert "Flow run finished in state 'Failed'" in watched
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Completed" in run.stdout + run.stderr
     table = pq.read_table(out / "papers.parquet")

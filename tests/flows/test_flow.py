@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,13 @@ from fakeapi.app import FakeApi
 from fakeapi.server import FakeServer
 from fakeapi.world import world_from_records
 from flows import enrich
-from flows.enrich import EnrichParams, artifact_key, enrich_awesome_list
+from flows.enrich import FAILURE_EVENT, EnrichParams, artifact_key, enrich_awesome_list
 from pipeline.job.options import NoPaperSource
+from pipeline.job.progress import ProgressReporter
 from pipeline.store.lock import LOCK_NAME
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
-from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS
+from tests.flows.conftest import TWO_PAPERS, TWO_RECORDS, wait_until
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -37,8 +41,12 @@ def params(out: Path, **values: object) -> EnrichParams:
 
 
 def artifact(key: str) -> str:
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    # By key: the session's server holds every worker's artifacts, more than a page of them.
+    wanted = ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
     with get_client(sync_client=True) as client:
-        found = [a for a in client.read_artifacts() if a.key == key]
+        found = client.read_artifacts(artifact_filter=wanted)
     assert found, f"no artifact {key}"
     return str(max(found, key=lambda a: str(a.created)).data)
 
@@ -167,6 +175,82 @@ def test_no_paper_source_fails_the_flow_and_writes_nothing(
     assert "left untouched" in str(error)
     assert state.message == str(error)  # the state carries the summary the CLI prints
     assert [p.name for p in (tmp_path / "out").iterdir()] == [LOCK_NAME]  # the run lock only
+
+
+def _failure_events(flow_run_id: object) -> list[Any]:
+    from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+
+    flt = EventFilter(
+        event=EventNameFilter(name=[FAILURE_EVENT]),
+        related=EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"]),
+    )
+    with get_client(sync_client=True) as client:
+        return list(client.read_events(filter=flt, limit=50).events)
+
+
+def test_a_failed_run_carries_its_cause_as_its_final_state_and_announces_it(
+    tmp_path: Path,
+) -> None:
+    """Issue 27: the one-line cause is the stored flow run's state message (the UI, `prefect
+    flow-run inspect`), and an event names it (`prefect deployment run --watch` prints events)."""
+    from prefect.events.worker import EventsWorker
+
+    missing = tmp_path / "missing.md"
+    state = enrich_awesome_list(
+        EnrichParams(list_path=str(missing), out=str(tmp_path / "out")), return_state=True
+    )
+    assert state.is_failed()
+    cause = f"{missing}: no such file"
+    assert state.message == cause
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    with get_client(sync_client=True) as client:
+        stored = client.read_flow_run(flow_run_id)
+    assert stored.state is not None and stored.state.is_failed()
+    assert stored.state.message == cause
+    EventsWorker.drain_all()  # the event is sent; the server persists it on its own beat
+    events = wait_until(lambda: _failure_events(flow_run_id), "the failure event")
+    assert [event.resource.get("prefect.resource.name") for event in events] == [cause]
+    assert events[0].payload == {"cause": cause}
+
+
+def test_an_unforeseen_error_is_announced_in_one_line_and_still_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(enrich, "_enrich", broken)
+    announced: list[str] = []
+    monkeypatch.setattr(enrich, "announce_failure", announced.append)
+    state = enrich_awesome_list(EnrichParams(out=str(tmp_path / "out")), return_state=True)
+    assert state.is_failed()
+    assert isinstance(state.result(raise_on_failure=False), KeyError)
+    assert announced == ["KeyError: 'a bug'"]
+
+
+def test_the_progress_line_reaches_the_console_and_the_flow_log(
+    fake: FakeServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 27: `run` without -v prints the throttled progress line (here unthrottled), and
+    the flow's log has the same lines; the GitHub lane's requests are counted too (its task
+    runs in a copy of the flow's context)."""
+    monkeypatch.setattr(enrich, "ProgressReporter", partial(ProgressReporter, every_s=0.0))
+    console = io.StringIO()
+    with caplog.at_level(logging.INFO):
+        result = enrich.run_in_process(params(tmp_path / "out"), progress=console)
+    assert isinstance(result, dict), result
+    lines = console.getvalue().splitlines()
+    assert lines and all(line.startswith("progress: ") for line in lines)
+    counts = [re.search(r"(\d+) of 56 entries resolved", line) for line in lines]
+    resolved = [int(found.group(1)) for found in counts if found]
+    assert len(resolved) == len(lines) and resolved == sorted(resolved) and resolved[-1] > 40
+    assert any(re.search(r"github [1-9]", line) for line in lines)
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("progress: ")]
+    assert logged == lines
 
 
 def test_the_call_budget_caps_requests_per_api(fake: FakeServer, tmp_path: Path) -> None:

@@ -33,9 +33,25 @@ def test_the_anonymous_budget_goes_to_the_repositories_refreshed_longest_ago() -
     assert later == names[20:30]
     assert line == (
         "github: no GITHUB_TOKEN: 40 repositories need about 80 requests; 60 of 60 left this "
-        "hour: refreshing the 30 refreshed longest ago, 10 keep their previous values"
+        "hour: asking the 10 never fetched and refreshing the 20 refreshed longest ago, "
+        "10 keep their previous values"
     )
     assert anonymous_plan(names[:5], {}, remaining=8)[:2] == (names[:4], names[4:5])
+    rotating = {f"e{i}": {"repo": f"lab/r{i}", "github_fetched_at": NOW} for i in range(40)}
+    assert anonymous_plan(names, rotating, remaining=None)[2].endswith(
+        "refreshing the 30 refreshed longest ago, 10 keep their previous values"
+    )
+
+
+def test_a_first_run_without_a_token_keeps_no_values_it_never_had() -> None:
+    """Issue 27: nothing was fetched before, so nothing "keeps its previous values"."""
+    names = [f"lab/r{i}" for i in range(42)]
+    line = anonymous_plan(names, {}, remaining=None)[2]
+    assert line == (
+        "github: no GITHUB_TOKEN: 42 repositories need about 84 requests; 60 of 60 left this "
+        "hour: asking 30 never fetched, 12 never fetched wait for a later run"
+    )
+    assert "previous values" not in line
 
 
 @pytest.fixture

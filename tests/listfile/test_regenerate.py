@@ -204,3 +204,28 @@ def test_sorting_and_trending_together_keep_the_marker_with_its_paper() -> None:
         "- [D](https://x.org/d) — Citations: 9",
         f"- [C](https://x.org/c) — Citations: 1 {TRENDING_MARKER}",
     ]
+
+
+def test_a_blank_citation_count_says_when_only_arxiv_knows_the_paper() -> None:
+    """Issue 27: a paper found on arXiv alone had a blank Citations cell and no word why."""
+    from pipeline.listfile.regenerate import ARXIV_ONLY, strip_enrichment
+
+    table = (
+        "| Title | Venue |\n|---|---|\n"
+        "| [On arXiv alone](https://example.org/a) | CVPR 2024 |\n"
+        "| [Nowhere](https://example.org/b) | CVPR 2024 |\n"
+        "| [Counted](https://example.org/c) | CVPR 2024 |\n"
+    )
+    bullets = "- [On arXiv alone](https://example.org/a)\n- [Nowhere](https://example.org/b)\n"
+    only = {"match_method": "arxiv_title", "arxiv_id": "2401.00001", "s2_paper_id": None}
+    rows = [
+        {"position": 0, "citation_count": None, **only},
+        {"position": 1, "citation_count": None, "match_method": "unresolved"},
+        {"position": 2, "citation_count": 7, **only, "s2_paper_id": "s2c"},
+    ]
+    text = regenerate(parse_list(table), rows, columns=("citations",))
+    cells = [line.rsplit("|", 2)[1].strip() for line in text.splitlines()[2:]]
+    assert cells == [ARXIV_ONLY, "", "7"]
+    listed = regenerate(parse_list(bullets), rows[:2], columns=("citations",))
+    assert listed.splitlines()[0].endswith(f" — Citations: {ARXIV_ONLY}")
+    assert strip_enrichment(parse_list(listed)) == bullets  # read back: the note goes

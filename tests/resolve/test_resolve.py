@@ -131,6 +131,49 @@ def test_an_entry_only_arxiv_knows() -> None:
     assert r.bibtex is not None and "eprint = {2303.01267}" in r.bibtex
 
 
+def test_a_paper_s2_misses_by_title_gains_its_s2_record_by_its_arxiv_id() -> None:
+    """Issue 27: S2 knows the paper under another title (its published one); arXiv finds it by
+    the list's title, and S2's batch, asked by `ARXIV:<id>`, gives its record and count."""
+    published = paper(
+        "s2rec",
+        title="Class Token Contrast Across Images for Segmentation",
+        arxiv_id="2303.01267",
+        citations_at_epoch=42,
+    )
+    preprint = paper(
+        "arxiv-record",
+        arxiv_id="2303.01267",
+        in_s2=False,
+        in_arxiv=True,
+        arxiv_published="2023-03-02T00:00:00Z",
+    )
+    [r] = resolve(world(published, preprint), one_row()).resolutions
+    assert (r.method, r.s2_paper_id) == (MatchMethod.ARXIV_TITLE, "s2rec")
+    assert r.s2 is not None and r.s2.citation_count == 42
+
+
+def test_every_paper_found_on_arxiv_by_title_is_asked_of_s2_by_its_arxiv_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo's measure (issue 27): on the seed list, each `arxiv_title` entry is asked of
+    S2 by `ARXIV:<id>`; those that gain an S2 record are those the fake's S2 holds."""
+    asked: list[str] = []
+    real = SemanticScholarClient.get_papers
+
+    def spy(self: SemanticScholarClient, ids: list[str], *args: object, **kwargs: object) -> object:
+        asked.extend(ids)
+        return real(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(SemanticScholarClient, "get_papers", spy)
+    seed = seed_world()
+    run = resolve(seed, SEED_LIST.read_text(encoding="utf-8"))
+    found = [r for r in run.resolutions if r.method is MatchMethod.ARXIV_TITLE]
+    assert len(found) == 7
+    assert {f"ARXIV:{r.arxiv_id}" for r in found} <= set(asked)
+    in_s2 = {p.arxiv_id for p in seed.papers if p.in_s2 and p.arxiv_id}
+    assert sum(r.s2 is not None for r in found) == sum(r.arxiv_id in in_s2 for r in found) == 0
+
+
 def test_an_arxiv_only_paper_whose_title_opens_many_others_is_found() -> None:
     """arXiv's title search answers a page of phrase matches, most relevant first: with more
     than five papers whose titles extend the entry's, the entry's own is still on the page."""
@@ -206,6 +249,18 @@ def test_a_pinned_id_that_is_gone_is_resolved_again() -> None:
     [r] = resolve(world(real), one_row(), previous=previous).resolutions
     assert (r.method, r.s2_paper_id) == (MatchMethod.S2_TITLE, "real")
     assert "S2 does not know vanished" in r.notes
+
+
+def test_a_failed_arxiv_search_is_not_called_no_match() -> None:
+    """Issue 27: "arXiv title search failed: ...; arXiv has no title match" contradicted
+    itself. A search that failed says so; one that answered nothing says "no title match"."""
+    failed = resolve(world(), one_row(), faults=_down("arxiv")).resolutions[0]
+    assert failed.method is MatchMethod.UNRESOLVED
+    assert any(note.startswith("arXiv title search failed") for note in failed.notes)
+    assert "arXiv has no title match" not in failed.notes
+    answered = resolve(world(), one_row()).resolutions[0]
+    assert "arXiv has no title match" in answered.notes
+    assert not any("search failed" in note for note in answered.notes)
 
 
 def test_s2_down_keeps_the_previous_resolution() -> None:
@@ -373,8 +428,10 @@ def test_title_matching_reports_progress() -> None:
             ArxivClient.from_settings(settings),
             progress=lambda *call: calls.append(call),
         ).resolve(parse_list(one_row() + "\n" + one_row(title="Another")).entries, Overrides(), {})
-    # what was found, not only what was tried: the world holds one of the two titles
-    assert [call[:3] for call in calls] == [("title searches", 1, 2), ("title searches", 2, 2)]
+    # what was found, not only what was tried: the world holds one of the two titles; no
+    # entry had an id to look up (the run's progress line adds both labels' counts)
+    assert calls[0] == ("id lookups", 0, 0, 0)
+    assert [call[:3] for call in calls[1:]] == [("title searches", 1, 2), ("title searches", 2, 2)]
     assert calls[-1][3] == 1
 
 

@@ -4,12 +4,12 @@ answered" shared by every client of the API, from any thread."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
 
 from pipeline.core.errors import ApiError, BudgetSpent, RateLimited
+from pipeline.sources import gates
 from pipeline.sources.gates import ApiGate, ScaledClock
 from pipeline.sources.http import ApiProfile, HttpClient, RetryPolicy
 from tests.fakes import Canned, FakeClock, ReplayAdapter
@@ -98,18 +98,38 @@ class SpyClock(ScaledClock):
         super().sleep(seconds)
 
 
-def test_a_scaled_clock_counts_real_time_at_the_scaled_rate() -> None:
+class RealTime:
+    """The real time a ScaledClock reads and sleeps, moved by the test alone (issue 27: on a
+    busy machine, the real time between two calls is anything)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_scaled_clock_counts_real_time_at_the_scaled_rate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = RealTime()
+    monkeypatch.setattr(gates, "time", real)
     clock = SpyClock(0.01)  # 1 s takes 10 ms
     before = clock.monotonic()
-    time.sleep(0.01)
-    assert clock.monotonic() - before >= 1.0
+    real.sleep(0.01)
+    assert clock.monotonic() - before == pytest.approx(1.0)
     gate = ApiGate("test", 1.0, clock)
     gate.wait_turn(None)
-    time.sleep(0.02)  # two scaled seconds pass between the requests
+    real.sleep(0.02)  # two scaled seconds pass between the requests
     gate.wait_turn(None)
     assert clock.sleeps == []  # the real time counted towards the interval: no wait
+    real.sleep(0.004)  # 0.4 scaled seconds: the next request waits the other 0.6
     gate.wait_turn(None)
-    assert len(clock.sleeps) == 1 and 0 < clock.sleeps[0] <= 1.0
+    assert clock.sleeps == [pytest.approx(0.6)]
+    assert real.now == pytest.approx(1000.0 + 0.01 + 0.02 + 0.004 + 0.006)  # slept 6 ms
 
 
 def test_a_rate_limits_wait_holds_every_thread_of_the_api() -> None:

@@ -10,20 +10,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from pipeline.core.errors import ConfigError
+from pipeline.sources import machine_pacing
 from pipeline.sources.machine_pacing import MachinePacer
 from tests.conftest import REPO
 
 INTERVAL = 0.2
 WAITS = 6
+# Each child says it is ready (imported, its pacer made) and waits for the go: both then start
+# their sequences at once, however long each took to start (a handshake, not a head start).
 CHILD = """
 import json, sys, time
 from pathlib import Path
 from pipeline.sources.machine_pacing import MachinePacer
 pacer, go = MachinePacer(Path(sys.argv[1])), Path(sys.argv[2])
+Path(sys.argv[4]).touch()
 while not go.exists():
     time.sleep(0.002)
 print(json.dumps([pacer.wait("awesome-enrich-arxiv", float(sys.argv[3])) for _ in range(6)]))
@@ -32,15 +37,21 @@ print(json.dumps([pacer.wait("awesome-enrich-arxiv", float(sys.argv[3])) for _ i
 
 def starts_of_two_processes(tmp_path: Path, folders: tuple[Path, Path]) -> list[float]:
     go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{n}" for n in range(len(folders))]
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(folder), str(go), str(INTERVAL)],
+            [sys.executable, "-c", CHILD, str(folder), str(go), str(INTERVAL), str(flag)],
             cwd=REPO,
             stdout=subprocess.PIPE,
             text=True,
         )
-        for folder in folders
+        for folder, flag in zip(folders, ready, strict=True)
     ]
+    deadline = time.monotonic() + 120  # ends a hung test only; nothing is timed
+    while not all(flag.exists() for flag in ready):
+        assert all(child.poll() is None for child in children), "a child process ended early"
+        assert time.monotonic() < deadline, "the child processes did not start"
+        time.sleep(0.01)
     go.touch()
     starts: list[float] = []
     for child in children:
@@ -68,14 +79,27 @@ def test_processes_with_their_own_folders_overlap(tmp_path: Path) -> None:
     assert min(gaps(starts)) < INTERVAL / 2
 
 
-def test_a_time_from_before_a_reboot_or_garbage_is_ignored(tmp_path: Path) -> None:
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pacer's sleeps, recorded instead of slept (its clock is still the real one)."""
+    sleeps: list[float] = []
+    monkeypatch.setattr(
+        machine_pacing, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleeps.append)
+    )
+    return sleeps
+
+
+def test_a_time_from_before_a_reboot_or_garbage_is_ignored(
+    tmp_path: Path, slept: list[float]
+) -> None:
     pacer = MachinePacer(tmp_path)
     (tmp_path / "q.last").write_text(repr(time.monotonic() + 10_000), encoding="ascii")
-    before = time.monotonic()
     pacer.wait("q", 5.0)
     (tmp_path / "q.last").write_text("not a time", encoding="ascii")
     pacer.wait("q", 5.0)
-    assert time.monotonic() - before < 5.0  # neither waited the interval
+    assert slept == []  # neither waited the interval
+    pacer.wait("q", 5.0)  # the control: a real last start is waited for
+    assert len(slept) == 1 and 0 < slept[0] <= 5.0
 
 
 def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
@@ -88,16 +112,15 @@ def test_an_unwritable_folder_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_when_not_required_an_unwritable_folder_is_one_warning_and_no_wait(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, slept: list[float]
 ) -> None:
     """Runs against a Prefect server: its limits still space the grants, so the run goes on."""
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
     pacer = MachinePacer(blocker / "pacing", required=False)
-    before = time.monotonic()
     with caplog.at_level("WARNING", logger="pipeline.sources.http"):
         for _ in range(3):
             pacer.wait("q", 5.0)
-    assert time.monotonic() - before < 5.0
+    assert slept == []
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "XDG_CACHE_HOME" in warnings[0], warnings

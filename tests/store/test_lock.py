@@ -10,12 +10,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from fakeapi.server import FakeServer
 from flows.enrich import EnrichParams, enrich_awesome_list
 from pipeline.cli.main import main
+from pipeline.store import lock
 from pipeline.store.lock import LOCK_NAME, LockedError, output_lock
 from pipeline.store.writer import OutputError
 from tests.conftest import SEED_LIST
@@ -31,23 +33,34 @@ def test_a_second_holder_is_refused_with_the_first_ones_pid(tmp_path: Path) -> N
         pass
 
 
-def test_a_waiting_run_gets_the_lock_when_the_first_one_finishes(tmp_path: Path) -> None:
+def test_a_waiting_run_gets_the_lock_when_the_first_one_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handshake, not a stopwatch (issue 27): the first run finishes only once the second has
+    found the folder locked and begun to wait; the second then gets the lock."""
     held, release = threading.Event(), threading.Event()
 
     def first() -> None:
         with output_lock(tmp_path):
             held.set()
-            release.wait(10)
+            release.wait(60)
 
     thread = threading.Thread(target=first)
     thread.start()
-    held.wait(10)
-    threading.Timer(0.6, release.set).start()
-    started = time.monotonic()
-    with output_lock(tmp_path, wait_s=10):
-        waited = time.monotonic() - started
+    assert held.wait(60)
+    polls: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the waiter's poll: the folder was locked
+        polls.append(seconds)
+        release.set()
+        time.sleep(seconds)
+
+    monkeypatch.setattr(lock, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
+    with output_lock(tmp_path, wait_s=60):
+        got_it_after_the_release = release.is_set()
     thread.join()
-    assert waited > 0.3  # it did wait for the first holder
+    monkeypatch.undo()
+    assert polls and got_it_after_the_release  # it waited for the first holder, then got it
     with (
         pytest.raises(LockedError, match=r"after waiting 0\.1 s"),
         output_lock(tmp_path),

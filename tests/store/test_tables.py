@@ -310,7 +310,8 @@ def test_the_outputs_guides_downstream_example_runs(
     readme = doc.read_text(encoding="utf-8")
     start = readme.index("```python\nimport duckdb")
     code = readme[start + len("```python\n") : readme.index("```", start + 10)]
-    history = tmp_path / "data" / "enriched" / "history"
+    assert 'OUT = "demo-output"' in code  # the folder a newcomer has: the demo's (issue 27)
+    history = tmp_path / "demo-output" / "history"
     for day, count in (("2026-11-24", 10), ("2026-11-25", 12)):
         table = to_table([row(citation_count=count, snapshot_date=date.fromisoformat(day))])
         folder = history / f"snapshot_date={day}"

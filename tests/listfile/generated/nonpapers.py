@@ -314,7 +314,26 @@ def posts_and_venues(draw: st.DrawFn) -> Chunk:
 
 NonPaper = Callable[[st.DrawFn], Chunk]
 
+
+def laboratories(draw: st.DrawFn) -> Chunk:
+    """Labs, research groups and products named with their people: `- [UIUC - Jane Doe -
+    Widget Lab](https://lab.example.edu/)`; home pages, not papers."""
+    items = []
+    for _ in range(num(draw, 1, 5)):
+        place = pick(draw, ("UIUC", "Tsinghua", "Max Planck Institute", "Oxford", "ETH Zurich"))
+        person = (
+            f"{pick(draw, ('Jane', 'Wen', 'Perla', 'Huazhe'))} {pick(draw, ('Doe', 'Yuan', 'Xu'))}"
+        )
+        group = pick(draw, ("", " - Widget Lab", " - Soft Widgets Group", " - RoboWidget Lab"))
+        site = identifier(draw, 6).lower()
+        url = pick(draw, (f"https://{site}.example.edu/", f"http://{site}.rocks/"))
+        items.append(f"[{place} - {person}{group}]({url})")
+    headings = ("Laboratory", "Labs", "Research Groups", "Research Labs", "Products", "People")
+    return _section(draw, headings, _bullets(items))
+
+
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
+    "laboratories": laboratories,
     "contents": contents,
     "tools": tools,
     "books": books,

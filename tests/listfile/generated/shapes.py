@@ -127,6 +127,12 @@ def item_text(draw: st.DrawFn, paper: Paper) -> tuple[str, Expected]:
     links: list[Link] = list(paper.code) + list(paper.other)
     if paper.paper is not None and style == "labelled":
         links.insert(0, paper.paper)
+    project = None
+    if style == "linked" and paper.paper is not None and num(draw, 0, 3) == 0:
+        # `[Title](project page) [[Paper]](url)`: the label says which link is the paper
+        slug = re.sub(r"[^a-z0-9]+", "-", paper.title.lower()).strip("-")[:30] or "widget"
+        project = f"https://{slug}.example.io/"
+        links.insert(0, paper.paper)
     venue = paper.venue if dated(paper) and (paper.paper is None or num(draw, 0, 5)) else None
     if style == "venue-prefix":
         venue = paper.venue
@@ -134,7 +140,9 @@ def item_text(draw: st.DrawFn, paper: Paper) -> tuple[str, Expected]:
     if style == "venue-prefix":
         assert venue is not None
         parts.append(pick(draw, ("[{}]", "**[{}]**", "\\[{}\\]")).format(venue.text))
-    if style == "linked" or (style == "venue-prefix" and paper.paper and flip(draw)):
+    if project is not None:
+        parts.append(f"[{paper.title}]({project})")
+    elif style == "linked" or (style == "venue-prefix" and paper.paper and flip(draw)):
         parts.append(linked_title(draw, paper))
         if paper.paper is not None and style == "venue-prefix":
             pass
@@ -248,6 +256,11 @@ def multiline(draw: st.DrawFn) -> Chunk:
                 rest.append(group)
         if not rest:
             rest.append(authors_text(paper.authors, 0))
+        if form == "continuation" and paper.paper in links and num(draw, 0, 3) == 0:
+            # a DOI badge of the paper's data on Zenodo: a picture, not the paper's label
+            record = num(draw, 10**6, 10**7)
+            badge = f"https://zenodo.org/badge/DOI/10.5281/zenodo.{record}.svg"
+            rest.insert(0, f"[![DOI]({badge})](https://doi.org/10.5281/zenodo.{record})")
         if form == "sub-items":
             sub = pick(draw, ("-", "*"))
             lines.append(f"{marker} {title}")
@@ -278,6 +291,18 @@ def _expect_venue(paper: Paper, first: int, venue: Venue | None) -> Expected:
     return expect(paper, first, venue=venue.text, year=venue.year)
 
 
+def _home_linked(draw: st.DrawFn, authors: tuple[str, ...]) -> tuple[str, ...]:
+    """The authors, some linked to their home pages (`[Wayne Wu](http://wywu.example.io/)`):
+    a person's page is never the paper's."""
+    if not flip(draw):
+        return authors
+    linked = []
+    for author in authors:
+        home = f"https://{_split_name(author)[1].lower()}.example.io/"
+        linked.append(f"[{author}]({home})" if flip(draw) else author)
+    return tuple(linked)
+
+
 def hard_breaks(draw: st.DrawFn) -> Chunk:
     """Paragraphs, one per paper, whose lines end in hard breaks (two spaces, `\\`, `<br>`)."""
     lines: list[str] = []
@@ -291,7 +316,7 @@ def hard_breaks(draw: st.DrawFn) -> Chunk:
         venue = paper.venue if dated(paper) else None
         rows = [title]
         if flip(draw):
-            rows.append(authors_text(paper.authors, num(draw, 0, 2)))
+            rows.append(authors_text(_home_linked(draw, paper.authors), num(draw, 0, 2)))
         tail = [p for p in (venue_mark(draw, venue.text) if venue else "",) if p]
         if links:
             tail.append(link_group(draw, links))
@@ -428,11 +453,13 @@ def _joined(names: Sequence[str], last: str) -> str:
 
 def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
     """The paper as a reference in one of the styles reference lists use (IEEE, APA,
-    Vancouver, Nature, MLA, ACM), rendered here from the record, never by the reader."""
+    Vancouver, Nature, MLA, ACM, Harvard, surname-then-initials, British with single quotes),
+    rendered here from the record, never by the reader."""
     names = [_split_name(author) for author in paper.authors]
     title, year = paper.title, paper.year
     stop = "" if title.endswith("?") else "."
-    style = pick(draw, ("ieee", "apa", "vancouver", "nature", "mla", "acm", "harvard"))
+    styles = ("ieee", "apa", "vancouver", "nature", "mla", "acm", "harvard", "surname-initials")
+    style = pick(draw, (*styles, "british"))
     if style == "ieee":
         people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
         comma = "" if title.endswith("?") else ","
@@ -463,8 +490,27 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
         people = _joined(cited, " and ")
         month = pick(draw, ("", ", July", ", September"))
         return f"{people}, {year}{month}. {title}{stop} In {venue} (pp. 1-9)."
+    if style == "surname-initials":  # `Ji R., Chen T., Chang S.-F. 2013. Title. Venue 50: 2-9.`
+        people = ", ".join(f"{s} {_initial(g, dotted=True)}{_middle(draw)}" for g, s in names)
+        if flip(draw):  # `Baldwin, B. 1963.`
+            people = ", ".join(f"{s}, {_initial(g, dotted=True)}" for g, s in names)
+        pages = f"{num(draw, 1, 60)}: {num(draw, 10, 99)}-1{num(draw, 10, 99)}"
+        return f"{people} {year}. {title}{stop} {venue} {pages}."
+    if style == "british":  # `Ashby W. R. (1962), \u2018Title\u2019, Venue, 10, 216\u2013278`
+        people = _joined(
+            [f"{s} {_initial(g, dotted=True)}{_middle(draw)}" for g, s in names], " and "
+        )
+        quotes = (("\u2018", "\u2019"), ("'", "\u2019"), ("\u201c", "\u201d"))
+        opening, closing = pick(draw, quotes)
+        pages = f"{num(draw, 1, 60)}, {num(draw, 10, 99)}\u20131{num(draw, 10, 99)}"
+        return f"{people} ({year}), {opening}{title}{closing}, {venue}, {pages}"
     people = _joined([f"{g} {s}" for g, s in names], ", and ")
     return f"{people}. {year}. {title}{stop} In {venue}."
+
+
+def _middle(draw: st.DrawFn) -> str:
+    """A middle initial after a first one, or none: `W. R.`, `J.A.`."""
+    return pick(draw, ("", "", " R.", "A.", " M."))
 
 
 def _wrapped(draw: st.DrawFn, text: str) -> list[str]:
@@ -523,7 +569,14 @@ def references(draw: st.DrawFn) -> Chunk:
 
 
 CITIES = ("London", "Cambridge, MA", "Oxford and New York", "Ann Arbor", "Chicago")
-PUBLISHERS = ("Phaidon", "Harvard University Press", "Routledge", "University of Michigan Press")
+PUBLISHERS = (
+    "Phaidon",
+    "Harvard University Press",
+    "Routledge",
+    "University of Michigan Press",
+    "John Wiley & Sons",
+)
+BOOK_NOTES = ("", "", "2nd Edition. ", "Series in widget studies, vol. 30. ")
 
 
 def author_date_references(draw: st.DrawFn) -> Chunk:
@@ -542,9 +595,11 @@ def author_date_references(draw: st.DrawFn) -> Chunk:
         people = _joined([first, *(f"{_initial(g, dotted=True)} {s}" for g, s in others)], " and ")
         stop = "" if paper.title.endswith("?") else "."
         head = f"{people} ({paper.year}{pick(draw, ('', 'a', 'b'))}). **{paper.title}**{stop}"
-        if flip(draw) and num(draw, 0, 2) == 0:
-            lines.append(f"{head} {pick(draw, CITIES)}: {pick(draw, PUBLISHERS)}. ")
-            continue  # a book
+        if flip(draw) and num(draw, 0, 2) == 0:  # a book: `City: Publisher.` or the other way
+            city, publisher = pick(draw, CITIES), pick(draw, PUBLISHERS)
+            where = pick(draw, (f"{city}: {publisher}.", f"{publisher}: {city}."))
+            lines.append(f"{head} {pick(draw, BOOK_NOTES)}{where} ")
+            continue
         journal = pick(draw, ("Computers and the Humanities", "Literary and Linguistic Computing"))
         issue = pick(draw, ("", f", {num(draw, 1, 4)}", f", {num(draw, 1, 4)} (June)"))
         pages = f"{num(draw, 10, 99)}-1{num(draw, 10, 99)}"
@@ -584,6 +639,45 @@ def cite_key_labels(draw: st.DrawFn) -> Chunk:
             Expected(title, None, frozenset(), UNCHECKED, paper.year, offset=len(lines))
         )
         lines.append(f"- {label} - {title}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def cited_link_titles(draw: st.DrawFn) -> Chunk:
+    """A thesis reading list: `- <a id="ref-3"></a>[3] [Surname, et al. (2012) Title](url)`,
+    each link's text a short citation, who and when, before the title (in quotes or not)."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [p for p in unique_papers(draw, need_paper=True) if len(p.title.split()) >= 3]
+    assume(records)
+    for index, paper in enumerate(records):
+        assert paper.paper is not None
+        names = [_split_name(author) for author in paper.authors]
+        (given, surname), *others = names
+        other = others[0][1] if others else "Sun"
+        who = pick(
+            draw,
+            (
+                f"{surname}, et al.",
+                f"{surname} et al.",
+                f"{surname} et al.,",
+                surname,
+                f"{surname} & {other}",
+                f"{surname}, {_initial(given, dotted=True)}",
+                f"{surname} {_initial(given, dotted=False)}, {other} J.",
+            ),
+        )
+        when = pick(draw, (f"({paper.year})", f"({paper.year})."))
+        opening = pick(draw, ("", "", "'", "\u201c"))
+        closing = {"": "", "'": pick(draw, ("", "'")), "\u201c": "\u201d"}[opening]
+        text = f"{who} {when} {opening}{paper.title}{closing}"
+        anchor = pick(draw, ("", f'<a id="ref-{index + 1}"></a>'))
+        number = pick(draw, ("", f"[{index + 1}] "))
+        expected.append(
+            Expected(
+                paper.title, paper.paper.url, frozenset(), UNCHECKED, paper.year, offset=len(lines)
+            )
+        )
+        lines.append(f"- {anchor}{number}[{text}]({paper.paper.url})")
     return Chunk(tuple(lines), tuple(expected))
 
 
@@ -1321,5 +1415,6 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "heading_items": heading_items,
     "author_date_references": author_date_references,
     "cite_key_labels": cite_key_labels,
+    "cited_link_titles": cited_link_titles,
     "quoted": quoted,
 }
