@@ -39,6 +39,7 @@ from typing import Any
 
 import requests
 
+from benchmarks.cpu import tree_cpu
 from benchmarks.results import write_section
 from benchmarks.run import Fake, PrefectServer, synthetic_world
 from benchmarks.synthetic_list import make_records, render_list
@@ -111,6 +112,9 @@ class Outcome:
     closest: dict[str, float]  # per API: its two closest requests' gap, in scaled intervals
     states: dict[str, str]
     checks: dict[str, list[str]] = field(default_factory=dict)  # list -> problems
+    machines: int = 1  # pacer folders and PREFECT_HOMEs the workers are spread over
+    server_cpu_s: float = 0.0  # the Prefect server's, runs created to the last one final
+    runs_cpu_s: float = 0.0  # the workers' and their flow runs' over the same span
     lookalike_rows: int = 0  # rows matched to another world paper with a lookalike title
 
     def paced_s(self) -> dict[str, float]:
@@ -279,6 +283,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
             "PREFECT_WORKER_QUERY_SECONDS": "2",
         }
         bin_dir = Path(sys.executable).parent
+        server_cpu = tree_cpu(prefect.process.pid)
         for command in (
             [str(bin_dir / "prefect"), "work-pool", "create", POOL, "--type", "process"],
             [sys.executable, "-m", "pipeline.cli.main", "deploy", "--lists", str(lists_file)],
@@ -287,6 +292,14 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
         logs = workdir / "logs"
         logs.mkdir()
         for number in range(args.workers):
+            # Workers spread over --machines: each machine its own pacer folder (the machine
+            # pacer is per machine) and PREFECT_HOME; the server (and its limits) is shared.
+            machine = number % args.machines
+            worker_env = {
+                **env,
+                "XDG_CACHE_HOME": str(workdir / f"xdg-machine-{machine}"),
+                "PREFECT_HOME": str(workdir / f"home-machine-{machine}"),
+            }
             with (logs / f"worker-{number}.log").open("wb") as log:
                 workers.append(
                     subprocess.Popen(
@@ -301,7 +314,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
                             "--name",
                             f"scale-worker-{number}",
                         ],
-                        env=env,
+                        env=worker_env,
                         cwd=REPO,
                         stdout=log,
                         stderr=subprocess.STDOUT,
@@ -319,6 +332,8 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
             text=True,
         )
         created, ended = (json.loads(line) for line in result.stdout.strip().splitlines()[-2:])
+        server_cpu = tree_cpu(prefect.process.pid) - server_cpu
+        runs_cpu = sum(tree_cpu(w.pid, ended_children=True) for w in workers)
         stats = requests.get(f"{fake.url}/_fake/stats?times=1", timeout=60).json()
         (workdir / "fake-stats.json").write_text(json.dumps(stats), encoding="utf-8")
     finally:
@@ -373,6 +388,9 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> Outcome:
         states={name: run["state"] for name, run in ended["runs"].items()},
         checks=checks,
         lookalike_rows=lookalike_rows,
+        machines=args.machines,
+        server_cpu_s=server_cpu,
+        runs_cpu_s=runs_cpu,
     )
 
 
@@ -461,6 +479,11 @@ def render(outcome: Outcome, command: str, note: str = "") -> str:
         "| closest two requests of a quota (in scaled intervals; the pacers aim at 1) | "
         + ", ".join(f"{api} {outcome.closest[api]:.3f}" for api in APIS if api in outcome.closest)
         + " |",
+        f"| machines (workers spread over separate pacer folders and PREFECT_HOMEs, one "
+        f"server) | {outcome.machines} |",
+        f"| CPU: the Prefect server / the workers and their flow runs (whole benchmark) | "
+        f"{outcome.server_cpu_s:.0f} s / {outcome.runs_cpu_s:.0f} s "
+        f"({outcome.server_cpu_s / max(outcome.runs_cpu_s, 1e-9):.0%}) |",
         "| flow runs | "
         + ", ".join(
             f"{state} {sum(1 for s in outcome.states.values() if s == state)}"
@@ -486,6 +509,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.05, help="AWESOME_ENRICH_TIME_SCALE")
     parser.add_argument(
         "--citation-pages", type=int, default=None, help="per run (default: the flow's, 300)"
+    )
+    parser.add_argument(
+        "--machines",
+        type=int,
+        default=1,
+        help="spread the workers over N simulated machines (own pacer folder and PREFECT_HOME)",
     )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
     parser.add_argument("--section", default="scale", help="the section of --out it writes")

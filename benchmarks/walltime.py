@@ -22,13 +22,15 @@ on a scaled clock (flows/enrich.py `_limiter`): one run, one process, its pacers
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,7 @@ class Run:
     span_s: float  # first request to the last (scaled)
     tail_s: float  # last request to exit
     lane_span_s: dict[str, float]  # each API's first to last request (scaled)
+    s2_gaps_s: list[float] = field(default_factory=list)  # between S2's requests (scaled)
 
     def projected_s(self) -> float:
         """The wall time under the published pacing."""
@@ -115,7 +118,7 @@ def measure(
         )
         _, status, usage = os.wait4(process.pid, 0)
         end = time.monotonic()
-        stats = fake.stats()
+        stats = fake.stats(times=True)
     finally:
         fake.stop()
     first: dict[str, float] = stats["first_request"]
@@ -133,6 +136,12 @@ def measure(
         span_s=max(last.values()) - min(first.values()),
         tail_s=end - max(last.values()),
         lane_span_s={api: last[api] - first[api] for api in APIS if api in first},
+        s2_gaps_s=[
+            b - a
+            for quota, times in stats.get("request_times", {}).items()
+            if quota.startswith("s2 ")
+            for a, b in itertools.pairwise(sorted(times))
+        ],
     )
 
 
@@ -140,6 +149,16 @@ def _minutes(seconds: float) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.1f} min"
+
+
+def _gaps(run: Run) -> str:
+    if not run.s2_gaps_s:
+        return "-"
+    interval = INTERVAL["s2"] * run.scale
+    mean = statistics.fmean(run.s2_gaps_s) / interval
+    busy = [gap for gap in run.s2_gaps_s if gap < 1.5 * interval]
+    busy_mean = statistics.fmean(busy) / interval if busy else float("nan")
+    return f"{mean:.3f} / {statistics.median(run.s2_gaps_s) / interval:.3f} / {busy_mean:.3f}"
 
 
 def render(results: list[dict[str, Any]], command: str) -> str:
@@ -173,10 +192,15 @@ def render(results: list[dict[str, Any]], command: str) -> str:
         "default citation history (300 pages), an S2 key, a GitHub token; Prefect client of a "
         "long-lived local server (the Prefect rate limits are not taken on a scaled clock).",
         "",
+        "*S2 gaps*: between two S2 requests, as the fake saw them arrive, in intervals: mean / "
+        "median / mean of those under 1.5 intervals (a lane with work waiting sends one "
+        "interval apart; a gap is longer where S2 had nothing to ask, waiting on arXiv's "
+        "finds).",
+        "",
         "| list | mode | scale | calls s2 / arxiv / github | busiest paced minimum | start-up | "
-        "under the published pacing | (that - start-up) / busiest | S2 lane | violations | "
-        "measured wall (scaled) | CPU |",
-        "|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|",
+        "under the published pacing | (that - start-up) / busiest | S2 lane | S2 gaps | "
+        "violations | measured wall (scaled) | CPU |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for result in results:
         for run in result["runs"]:
@@ -189,7 +213,7 @@ def render(results: list[dict[str, Any]], command: str) -> str:
                 + " / ".join(f"{run.calls[api]:,}" for api in APIS)
                 + f" | {busiest} {_minutes(paced[busiest])} | {run.startup_s:.1f} s | "
                 f"{_minutes(projected)} | {(projected - run.startup_s) / paced[busiest]:.3f} | "
-                f"{s2_lane:.3f} | "
+                f"{s2_lane:.3f} | {_gaps(run)} | "
                 + ", ".join(f"{api} {run.violations[api]}" for api in APIS)
                 + f" | {run.wall_s:.1f} s | {run.cpu_s:.1f} s |"
             )
@@ -210,12 +234,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", nargs="+", default=["sequential", "overlapped"])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/RESULTS.md"))
     parser.add_argument("--section", default="walltime", help="the section of --out it writes")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="keep N other processes spinning meanwhile (N=2: both cores of the machine busy)",
+    )
     args = parser.parse_args(argv)
     command = "python -m benchmarks.walltime " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
     env = {"GITHUB_TOKEN": "benchmark-not-a-token", "S2_API_KEY": "benchmark-not-a-key"}
     results = []
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)
+    ]
     with tempfile.TemporaryDirectory() as workdir:
         prefect = PrefectServer(Path(workdir) / "prefect")
         try:
@@ -231,9 +264,15 @@ def main(argv: list[str] | None = None) -> int:
                     for mode in args.modes
                 ]
                 results.append({"name": name, "runs": runs})
+                for run in runs:
+                    longest = sorted(run.s2_gaps_s, reverse=True)[:10]
+                    print(f"{name} {run.mode}: longest S2 gaps (s, scaled)", longest)
                 print(render(results, command.strip()), flush=True)
         finally:
             prefect.stop()
+            for spinner in spinners:
+                spinner.kill()
+                spinner.wait()
     write_section(args.out, args.section, render(results, command.strip()))
     return 0
 

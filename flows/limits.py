@@ -12,29 +12,35 @@ One limit per quota, as the APIs count them (docs/many-lists.md):
   needed, never looser).
 - `awesome-enrich-github-<token>`: GitHub counts per token (or per IP without one).
 
-Each limit has one slot, freed after the quota's interval (`slot_decay_per_second` is 1 over
-it). Every run makes sure of its limits at start-up, safely when many runs start at the same
-instant: create the limit, where "already exists" (HTTP 409) means another run was first, then
-read it back and tighten what is looser than this run needs, never loosening a stricter
-setting (docs/many-lists.md says how to reset one). Requests take a slot with strict=True: a
-missing limit is an error, never an unthrottled request (reference/prefect.md).
+Each limit has one block of slots (`limit`, leases.block_size: about 5 s of the quota, e.g. 5
+for S2 with a key, 20 for GitHub, 1 for arXiv), one freed per quota interval
+(`slot_decay_per_second` is 1 over it). A run takes a whole block at once (`rate_limit(name,
+occupy=N)`: one round trip to the server per N requests), asks for the next only once the server
+can grant it, and spaces the block's sends itself (pipeline/sources/leases.py). Every run makes
+sure of its limits at start-up, safely when many runs start at the same instant: create the
+limit, where "already exists" (HTTP 409) means another run was first, then read it back and
+tighten what is looser than this run needs, never loosening a stricter setting
+(docs/many-lists.md says how to reset one). Requests take a slot with strict=True: a missing
+limit is an error, never an unthrottled request (reference/prefect.md).
 
 After its slot, every request also waits on the machine-wide pacer
-(pipeline.sources.machine_pacing) just before it is sent: a slot spaces the server's grants,
-and the answer's way back to the request (the Prefect client's event loop, a busy CPU) can
-bring two grants one interval apart within milliseconds of each other; the pacer spaces the
-sends of every run on the machine. Without a Prefect server (ephemeral mode) the limits live in
-`$PREFECT_HOME/prefect.db`, shared only by runs with the same PREFECT_HOME, and the pacer is
-what keeps runs with different ones apart: there an unwritable pacing folder is an error, with
-a server only a warning.
+(pipeline.sources.machine_pacing) just before it is sent: the server's blocks bound each run's
+share of the quota, and the pacer spaces the sends of every run on the machine. Without a
+Prefect server (ephemeral mode) the limits live in `$PREFECT_HOME/prefect.db`, shared only by
+runs with the same PREFECT_HOME, and the pacer is what keeps runs with different ones apart:
+there an unwritable pacing folder is an error, with a server only a warning.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 
 import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
@@ -44,18 +50,25 @@ from prefect.client.schemas.actions import (
 )
 from prefect.client.schemas.responses import GlobalConcurrencyLimitResponse
 from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
-from prefect.concurrency.sync import rate_limit
+from prefect.concurrency._sync import acquire_concurrency_slots
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_chain, wait_fixed
 
 from pipeline.sources.config import Settings, quota_key
-from pipeline.sources.gates import clock_for
+from pipeline.sources.gates import SystemClock, clock_for
 from pipeline.sources.http import (
     ARXIV_MIN_INTERVAL_S,
     GITHUB_MIN_INTERVAL_S,
     S2_MIN_INTERVAL_WITH_KEY_S,
     S2_MIN_INTERVAL_WITHOUT_KEY_S,
+)
+from pipeline.sources.leases import (
+    ASK_MARGIN_S,
+    QuotaLease,
+    block_size,
+    seconds_until_free,
+    take_when_free,
 )
 from pipeline.sources.machine_pacing import MachinePacer
 from pipeline.sources.probe import Check
@@ -77,6 +90,7 @@ class RateLimit:
 
     name: str
     interval_s: float
+    block: int = 1  # slots taken at once (the limit's size): leases.block_size
 
     @property
     def decay(self) -> float:
@@ -89,10 +103,16 @@ def rate_limits(settings: Settings) -> dict[str, RateLimit]:
     scale = settings.time_scale
     s2 = S2_MIN_INTERVAL_WITH_KEY_S if settings.s2_api_key else S2_MIN_INTERVAL_WITHOUT_KEY_S
     return {
-        "s2": RateLimit(f"{PREFIX}-s2-{quota_key(settings.s2_api_key)}", s2 * scale),
-        "arxiv": RateLimit(f"{PREFIX}-arxiv", ARXIV_MIN_INTERVAL_S * scale),
+        "s2": RateLimit(
+            f"{PREFIX}-s2-{quota_key(settings.s2_api_key)}", s2 * scale, block_size(s2)
+        ),
+        "arxiv": RateLimit(
+            f"{PREFIX}-arxiv", ARXIV_MIN_INTERVAL_S * scale, block_size(ARXIV_MIN_INTERVAL_S)
+        ),
         "github": RateLimit(
-            f"{PREFIX}-github-{quota_key(settings.github_token)}", GITHUB_MIN_INTERVAL_S * scale
+            f"{PREFIX}-github-{quota_key(settings.github_token)}",
+            GITHUB_MIN_INTERVAL_S * scale,
+            block_size(GITHUB_MIN_INTERVAL_S),
         ),
     }
 
@@ -113,11 +133,12 @@ def _tightened(
 ) -> GlobalConcurrencyLimitUpdate | None:
     """The update that makes `found` at least as strict as `wanted`, or None when it is.
 
-    One slot exactly (a requested slot above the limit is an error, so 0 would fail every run;
-    more would let requests overlap); a decay at most ours (slower is stricter: kept); active."""
+    One block of slots exactly (a run takes the whole block at once: a smaller limit would fail
+    every run's request, a larger one let two runs' blocks overlap); a decay at most ours (slower
+    is stricter: kept); active."""
     changes: dict[str, object] = {}
-    if found.limit != 1:
-        changes["limit"] = 1
+    if found.limit != wanted.block:
+        changes["limit"] = wanted.block
     decay = found.slot_decay_per_second or 0.0
     if decay <= 0 or decay > wanted.decay * (1 + 1e-9):
         changes["slot_decay_per_second"] = wanted.decay
@@ -137,7 +158,10 @@ def _ensure(client: SyncPrefectClient, wanted: RateLimit) -> None:
             with suppress(ObjectAlreadyExists):
                 client.create_global_concurrency_limit(
                     GlobalConcurrencyLimitCreate(
-                        name=wanted.name, limit=1, slot_decay_per_second=wanted.decay, active=True
+                        name=wanted.name,
+                        limit=wanted.block,
+                        slot_decay_per_second=wanted.decay,
+                        active=True,
                     )
                 )
             continue
@@ -163,19 +187,48 @@ def ensure_limits(settings: Settings) -> None:
             _ensure(client, limit)
 
 
+# One lease per quota per process: every client of an API in a run (and the publish step after
+# it) spends the same blocks, so the process never asks the server twice for one quota at once.
+_LEASES: dict[tuple[str, float, int], QuotaLease] = {}
+_LEASES_LOCK = threading.Lock()
+
+
+def lease_for(limit: RateLimit, sleep: Callable[[float], None]) -> QuotaLease:
+    """This process's lease of the quota `limit` (created on first use)."""
+    key = (limit.name, limit.interval_s, limit.block)
+    with _LEASES_LOCK:
+        lease = _LEASES.get(key)
+        if lease is None:
+            # The limits' intervals are real seconds already (scaled by rate_limits): the lease
+            # keeps real time, whatever clock the run's pacer uses.
+            lease = QuotaLease(
+                limit.interval_s, limit.block, partial(take_block, limit, sleep), SystemClock()
+            )
+            _LEASES[key] = lease
+        return lease
+
+
+def forget_leases() -> None:
+    """Drop this process's leases (tests: each starts with no block in hand)."""
+    with _LEASES_LOCK:
+        _LEASES.clear()
+
+
 def limiter_for(settings: Settings) -> Callable[[str], None] | None:
     """What the clients call with the API's name ("s2", "arxiv", "github") just before each
-    request is sent: wait for a slot of the API's shared limit, then for the machine's pacer
-    (see the module docstring). None when the run takes no shared limit (uses_shared_limits)."""
+    request is sent: a slot of the run's block of the API's shared limit, then the machine's
+    pacer (see the module docstring). None when the run takes no shared limit
+    (uses_shared_limits)."""
     if not uses_shared_limits(settings):
         return None
     limits = rate_limits(settings)
     machine = MachinePacer(settings.pacing_dir, required=is_ephemeral())
     clock = clock_for(settings.time_scale)
+    leases = {api: lease_for(limit, clock.sleep) for api, limit in limits.items()}
 
     def limiter(api: str) -> None:
         limit = limits[api]
-        take_slot(limit.name, clock.sleep)
+        leases[api].turn()
         machine.wait(limit.name, limit.interval_s)
 
     return limiter
@@ -200,9 +253,63 @@ def _transient(error: BaseException) -> bool:
     return False
 
 
-def take_slot(name: str, sleep: Callable[[float], None]) -> None:
-    """One slot of the shared limit `name` (strict: a missing limit fails), asked again after
-    a transient failure of the Prefect server (tenacity, as the HTTP layer's retries)."""
+def rate_limit(name: str, occupy: int, strict: bool) -> None:
+    """Prefect's `rate_limit(name, occupy=..., strict=...)`, but a refusal (HTTP 423) raises at
+    once instead of sleeping the server's Retry-After: take_block then reads when the slots will
+    be free (leases.py says why). No acquisition event is emitted: one fewer call to the server
+    per block."""
+    acquire_concurrency_slots([name], occupy, mode="rate_limit", max_retries=0, strict=strict)
+
+
+def _refused(error: BaseException) -> bool:
+    """The server refused the slots for now (HTTP 423): another run's block holds them."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, httpx.HTTPStatusError):
+            return cause.response.status_code == 423
+        cause = cause.__cause__
+    return False
+
+
+def _until_free(limit: RateLimit, slots: int) -> float:
+    """Seconds until `slots` of the limit are free, from one read (which changes nothing on
+    the server, unlike a refused ask)."""
+    with get_client(sync_client=True) as client:
+        found = client.read_global_concurrency_limit_by_name(limit.name)
+    updated = found.updated or datetime.now(UTC)
+    since = (datetime.now(UTC) - updated).total_seconds()
+    decay = found.slot_decay_per_second or limit.decay
+    return seconds_until_free(found.active_slots, found.limit, slots, 1.0 / decay, since)
+
+
+def take_block(
+    limit: RateLimit,
+    sleep: Callable[[float], None],
+    slots: int,
+    wait: Callable[[float], None] = time.sleep,
+) -> float:
+    """`slots` of the shared limit at once: asked; when refused, asked again once a read says
+    they are free (leases.take_when_free; `wait` sleeps that, in real seconds as the server
+    counts them, whatever the run's time scale); a busy server's errors are asked again after
+    `sleep` (take_slot). Returns when (time.monotonic) the granted ask was sent."""
+
+    def ask(n: int) -> bool:
+        try:
+            take_slot(limit.name, sleep, occupy=n)
+        except ConcurrencySlotAcquisitionError as error:
+            if _refused(error):
+                return False
+            raise
+        return True
+
+    until_free = lambda n: _until_free(limit, n) + ASK_MARGIN_S  # noqa: E731
+    return take_when_free(ask, until_free, wait, slots, time.monotonic)
+
+
+def take_slot(name: str, sleep: Callable[[float], None], occupy: int = 1) -> None:
+    """`occupy` slots of the shared limit `name` at once (strict: a missing limit fails),
+    asked again after a transient failure of the Prefect server (tenacity, as the HTTP layer's
+    retries)."""
     retrying = Retrying(
         retry=retry_if_exception(
             lambda e: isinstance(e, ConcurrencySlotAcquisitionError) and _transient(e)
@@ -217,7 +324,7 @@ def take_slot(name: str, sleep: Callable[[float], None]) -> None:
         ),
         reraise=True,
     )
-    retrying(rate_limit, name, occupy=1, strict=True)
+    retrying(rate_limit, name, occupy=occupy, strict=True)
 
 
 def check_limits(settings: Settings) -> list[Check]:
@@ -255,4 +362,5 @@ def _limit_check(client: SyncPrefectClient, wanted: RateLimit) -> Check:
     if _tightened(found, wanted) is not None:
         return Check(name, "warn", "looser than this run needs: the run will tighten it")
     spacing = 1.0 / found.slot_decay_per_second if found.slot_decay_per_second else 0.0
-    return Check(name, "ok", f"{found.limit} slot, one request every {spacing:.2f} s at most")
+    slots = f"blocks of {found.limit} slot{'s' if found.limit != 1 else ''}"
+    return Check(name, "ok", f"{slots}, one request every {spacing:.2f} s at most")

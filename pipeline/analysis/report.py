@@ -19,12 +19,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.changes import Changes, Mover
+from pipeline.core.lazy import lazy_module
 from pipeline.listfile.regenerate import ARXIV_ONLY, ARXIV_ONLY_WHY, arxiv_only
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 SPARK_YEARS = 8  # the sparkline's span: the last eight years with citing papers
 CHART_TITLES = {

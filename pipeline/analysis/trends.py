@@ -12,8 +12,15 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from pipeline.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 WINDOWS = (7, 30, 365)
 DAYS_PER_MONTH = 365.25 / 12

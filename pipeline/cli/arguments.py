@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from pipeline.sources.config import Settings
-from pipeline.store.locations import is_fetched_list, list_file
+if TYPE_CHECKING:
+    from pipeline.sources.config import Settings
 
 DEFAULT_LIST = Path("data/raw/README.md")
 DEFAULT_OUT = Path("data/enriched")
@@ -72,6 +72,10 @@ def local_list(location: str | Path, settings: Settings | None = None) -> Iterat
     """The list named on the command line as a local file: a path or a file:// URL names it;
     a `github:OWNER/REPO/PATH[@REF]` list (GitHub's contents API) or an http(s) URL is fetched
     into a temporary folder, kept while in use (ListReadError when it cannot be)."""
+    # Here, not at the top: fetching a list needs the HTTP stack, which `--help` and `check` of
+    # a local list never load.
+    from pipeline.store.locations import is_fetched_list, list_file
+
     text = str(location)
     if not is_fetched_list(text):
         yield list_file(text, Path())  # the file itself: nothing is fetched or written

@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.trends import WINDOWS, nearest_snapshot, top_cited
+from pipeline.core.lazy import lazy_module
 from pipeline.store.tables import _nullable, _read_partition, snapshot_dates, to_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 TREND_HISTORY_COLUMNS = [
     "entry_id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -106,12 +107,53 @@ def is_synthetic(settings: Settings) -> bool:
     return all(is_loopback_url(url) for url in settings.urls)
 
 
-def read_inputs(options: JobOptions) -> Inputs:
-    """The list, the overrides and what the previous run left (pins, table)."""
-    document = read_list(options.list_path)
-    overrides = load_overrides(
-        options.overrides_path or options.list_path.parent / "overrides.yaml"
+# `awesome-enrich run` reads the inputs before Prefect starts (a bad input then fails with one
+# line, nothing asked or written) and the flow's first step reads them again. The flow takes
+# the reading already made when it is of the same files, unchanged since (issue 26: the previous
+# pins and table were read twice).
+_already_read: dict[tuple[Path, Path, Path], tuple[tuple[object, ...], Inputs]] = {}
+_already_read_lock = threading.Lock()
+
+
+def _input_files(options: JobOptions) -> tuple[Path, ...]:
+    overrides = options.overrides_path or options.list_path.parent / "overrides.yaml"
+    out = options.out
+    return (
+        options.list_path,
+        overrides,
+        out / "resolution.json",
+        out / "papers.parquet",
+        out / "citations_by_year.parquet",
+        out / "stars_by_week.parquet",
+        out / "history",
     )
+
+
+def _signature(paths: tuple[Path, ...]) -> tuple[object, ...]:
+    """What tells a file changed: its size and modification time (None: absent)."""
+    found: list[object] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            found.append(None)
+        else:
+            found.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(found)
+
+
+def read_inputs(options: JobOptions, *, keep: bool = False) -> Inputs:
+    """The list, the overrides and what the previous run left (pins, table). `keep`: the next
+    call for the same files takes this reading if none of them changed in between."""
+    files = _input_files(options)
+    key = (options.list_path, options.out, files[1])
+    with _already_read_lock:
+        kept = _already_read.pop(key, None)
+    if kept is not None and kept[0] == _signature(files):
+        return kept[1]
+    signature = _signature(files) if keep else ()
+    document = read_list(options.list_path)
+    overrides = load_overrides(files[1])
     inputs = Inputs(
         document,
         overrides,
@@ -121,6 +163,10 @@ def read_inputs(options: JobOptions) -> Inputs:
         read_star_weeks(options.out / "stars_by_week.parquet"),
     )
     check_history(options.out / "history")
+    if keep and _signature(files) == signature:  # unchanged while being read
+        with _already_read_lock:
+            _already_read.clear()
+            _already_read[key] = (signature, inputs)
     return inputs
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.changes import Changes, NotRefreshed, compute_changes, render_changes
 from pipeline.analysis.citation_history import replace_papers
 from pipeline.analysis.guard import Rejection
 from pipeline.analysis.trends import TrendResult, compute_trends
+from pipeline.core.lazy import lazy_module
 from pipeline.job.history import read_trend_history
 from pipeline.job.options import Inputs, JobOptions, ListExtras, is_synthetic
 from pipeline.job.report import list_title, write_report
@@ -36,6 +33,15 @@ from pipeline.store.writer import (
     write_bytes_atomic,
     write_text_atomic,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+else:
+    pd = lazy_module("pandas")
+    pa = lazy_module("pyarrow")
+    pq = lazy_module("pyarrow.parquet")
 
 # The history partitions leave out the snapshot date (it is the folder's name) and the BibTeX,
 # which does not change night to night and is 40% of a partition (papers.parquet has it).

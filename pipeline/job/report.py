@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.changes import Changes
 from pipeline.analysis.report import Report, render_report, report_papers
 from pipeline.analysis.star_report import star_trends_html, stars_against_citations_html
+from pipeline.core.lazy import lazy_module
 from pipeline.listfile.model import Heading, ListDocument
 from pipeline.resolve.report import SYNTHETIC_BANNER
 from pipeline.store.writer import write_text_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 REPORT_NAME = "report.html"
 

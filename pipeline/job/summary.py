@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.job.options import SOURCES, JobResult
 from pipeline.listfile.model import ListDocument, Severity, SkipReason
-from pipeline.resolve.records import MatchMethod, ResolutionRun
-from pipeline.sources.http import CallStats
+
+if TYPE_CHECKING:  # `check` uses this module's list lines without the job's (HTTP) modules
+    from pipeline.job.options import JobResult
+    from pipeline.resolve.records import ResolutionRun
+    from pipeline.sources.http import CallStats
 
 
 def summary_lines(result: JobResult, repo_line: str, *extra: str) -> list[str]:
@@ -36,6 +38,8 @@ def faults_text(stats: CallStats) -> str:
 
 
 def failed_sources(resolution: ResolutionRun, repo_line: str) -> set[str]:
+    from pipeline.job.options import SOURCES  # here: `check` imports this module without it
+
     failed = {
         api.removesuffix("-title")
         for api, reason in resolution.failures.items()
@@ -65,6 +69,8 @@ def list_summary(document: ListDocument) -> str:
 
 
 def resolution_summary(run: ResolutionRun) -> list[str]:
+    from pipeline.resolve.records import MatchMethod
+
     counts = Counter(r.method for r in run.resolutions)
     papers = len(run.resolutions) - counts[MatchMethod.NOT_A_PAPER]
     resolved = sum(1 for r in run.resolutions if r.resolved)

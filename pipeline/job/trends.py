@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.analysis.changes import compute_changes
 from pipeline.analysis.trends import TrendResult, compute_trends
+from pipeline.core.lazy import lazy_module
 from pipeline.job.history import read_trend_history
 from pipeline.job.outputs import write_trends
 from pipeline.job.report import title_of_regenerated_list, write_report
@@ -18,6 +17,11 @@ from pipeline.store.lock import output_lock
 from pipeline.store.stars import read_star_weeks
 from pipeline.store.tables import read_snapshot, read_snapshot_before, snapshot_dates
 from pipeline.store.writer import OutputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ S2, arXiv and GitHub lanes run at once). What must hold across all of them lives
   answer in between, counted for every client; at OUTAGE_AFTER the API is out for the run
   (docs/RELIABILITY.md, "When a source stops for the night").
 
-The shared Prefect rate limit (`limiter`) is waited for after the pacer, as before: it is the
-ceiling across processes; the gate is the one inside the process.
+The shared quota (`limiter`: the run's block of Prefect slots and the machine's pacer,
+flows/limits.py and leases.py) is waited for after the pacer: it is the ceiling across processes;
+the gate is the one inside the process. The pacer's schedule counts from send to send (the
+moment a request leaves, after the quota's wait), so a lane with work waiting sends at its
+interval whatever the answers' latency (issue 26).
 """
 
 from __future__ import annotations
@@ -96,7 +99,10 @@ class Pacer:
         with self._lock:
             self._not_before = max(self._not_before or until, until)
 
-    def wait(self) -> None:
+    def wait(self, *, record: bool = True) -> None:
+        """Sleep until the next start is due: one interval after the previous start (and after
+        a hold). `record=False` leaves the start to `started()`, called when the request really
+        leaves (after the shared quota's slot), so the schedule counts from send to send."""
         with self._lock:
             now = self._clock.monotonic()
             starts = [] if self._last_start is None else [self._last_start + self.min_interval_s]
@@ -104,6 +110,12 @@ class Pacer:
             remaining = max(starts, default=now) - now
             if remaining > 1e-6:  # not a rounding error's sleep
                 self._clock.sleep(remaining)
+            if record:
+                self._last_start = self._clock.monotonic()
+
+    def started(self) -> None:
+        """A request leaves now: the next one is due one interval from here."""
+        with self._lock:
             self._last_start = self._clock.monotonic()
 
 
@@ -126,6 +138,7 @@ class ApiGate:
         self.out = threading.Event()
         self._listeners: list[Callable[[], None]] = []
         self._lock = threading.Lock()
+        self._turn = threading.Lock()  # one request at a time through pacer and quota
         self._sent = 0
         self._failed_in_a_row = 0
 
@@ -168,10 +181,15 @@ class ApiGate:
             self._sent += 1
 
     def wait_turn(self, limiter: Callable[[str], None] | None) -> None:
-        """Wait for the API's next slot: our pacer, then the shared limit across processes."""
-        self.pacer.wait()
-        if limiter is not None:
-            limiter(self.api)
+        """Wait for the API's next send: our pacer (one interval after the previous send),
+        then the shared quota (a slot of the run's block, and the machine's spacing across
+        processes). Requests pass one at a time, in order, and the pacer counts the next
+        interval from the moment this one leaves, whatever the quota's wait took."""
+        with self._turn:
+            self.pacer.wait(record=False)
+            if limiter is not None:
+                limiter(self.api)
+            self.pacer.started()
 
 
 class Deadline:

@@ -18,15 +18,15 @@ import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from pipeline.core.errors import ApiError, ListReadError
 from pipeline.sources.config import Settings
 from pipeline.sources.gates import clock_for
-from pipeline.sources.github import github_profile
-from pipeline.sources.github_publish import answer_message, git_blob_sha
-from pipeline.sources.http import HttpClient, Redactor
+
+if TYPE_CHECKING:  # the HTTP stack is imported when a list is fetched, not to name one
+    from pipeline.sources.http import HttpClient
 
 PREFIX = "github:"
 CONTENTS_LIMIT = 1024 * 1024  # past this the contents API leaves the content out (blob API)
@@ -80,6 +80,9 @@ def parse_github_list(text: str) -> GitHubList:
 
 
 def _http(settings: Settings, limiter: Callable[[str], None] | None) -> HttpClient:
+    from pipeline.sources.github import github_profile
+    from pipeline.sources.http import HttpClient, Redactor
+
     profile = replace(github_profile(settings), read_timeout_s=settings.read_timeout_s)
     return HttpClient(
         profile,
@@ -98,6 +101,8 @@ def fetch_github_list(
     limiter: Callable[[str], None] | None = None,
 ) -> FetchedList:
     """The list's bytes and blob SHA at `where` (ListReadError naming repo, path and ref)."""
+    from pipeline.sources.github_publish import answer_message, git_blob_sha
+
     http = _http(settings, limiter)
     root = f"{settings.github_api_url.rstrip('/')}/repos/{where.owner}/{where.name}"
     at = f"{where.repo}, {where.path} at {where.ref or 'the default branch'}"

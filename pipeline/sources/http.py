@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
-import requests_cache
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from pipeline.core.errors import (
@@ -65,7 +64,7 @@ from pipeline.sources.gates import ScaledClock as ScaledClock
 from pipeline.sources.gates import SystemClock as SystemClock
 from pipeline.sources.gates import clock_for as clock_for
 from pipeline.sources.sessions import CACHE_MAX_AGE as CACHE_MAX_AGE
-from pipeline.sources.sessions import PacedCachedSession as PacedCachedSession
+from pipeline.sources.sessions import is_cached, is_paced_cached
 from pipeline.sources.sessions import make_session as make_session
 
 log = logging.getLogger("pipeline.sources.http")
@@ -242,8 +241,9 @@ class HttpClient:
         self._base_path = base.path.rstrip("/")
         # The hop being sent on this thread, and whether it left for the network.
         self._hop = threading.local()
-        if isinstance(self.session, PacedCachedSession):
-            self.session.before_network = self._before_network
+        if is_paced_cached(self.session):
+            paced: Any = self.session  # a PacedCachedSession, whose class is made on first use
+            paced.before_network = self._before_network
 
     @classmethod
     def for_settings(
@@ -322,7 +322,7 @@ class HttpClient:
     ) -> requests.Response:
         """One hop: a fresh cached answer without touching the pacer, else the network."""
         self._hop.method, self._hop.url, self._hop.sent = method, url, False
-        cached = isinstance(self.session, PacedCachedSession)
+        cached = is_paced_cached(self.session)
         if cached:
             hop_kwargs["force_refresh"] = refresh
         else:
@@ -513,7 +513,7 @@ class HttpClient:
             kwargs["params"] = params
         if json_body is not None:
             kwargs["json"] = json_body
-        if cache_ttl is not None and isinstance(self.session, requests_cache.CachedSession):
+        if cache_ttl is not None and is_cached(self.session):
             kwargs["expire_after"] = cache_ttl
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableFault),
@@ -580,7 +580,7 @@ class HttpClient:
 
     def forget(self, response: requests.Response) -> None:
         """Drop a response from the cache (after it turned out to be malformed)."""
-        if isinstance(self.session, requests_cache.CachedSession) and response.request:
+        if is_cached(self.session) and response.request:
             self.session.cache.delete(requests=[response.request])
 
     def close(self) -> None:

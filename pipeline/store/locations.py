@@ -19,8 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import requests
-
 from pipeline.core.errors import ConfigError, ListReadError
 from pipeline.sources.config import Settings, settings_from_env
 from pipeline.sources.github_list import fetch_github_list, is_github_list, parse_github_list
@@ -74,6 +72,8 @@ def list_file(
         return _file_url_path(text)
     if scheme not in {"http", "https"}:
         return Path(text)
+    import requests  # here: a local list (`check`) needs no HTTP stack
+
     try:
         with requests.get(text, timeout=DOWNLOAD_TIMEOUT_S, stream=True) as response:
             if response.status_code != 200:

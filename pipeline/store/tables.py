@@ -9,63 +9,78 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from pipeline.core.errors import PipelineError
 from pipeline.core.frames import pandas_dtype
+from pipeline.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+else:
+    pd = lazy_module("pandas")
+    pa = lazy_module("pyarrow")
+    ds = lazy_module("pyarrow.dataset")
+    pq = lazy_module("pyarrow.parquet")
 
 PAPERS_SCHEMA_NAME = "awesome-enrich/papers"
 PAPERS_SCHEMA_VERSION = 1
-TIMESTAMP = pa.timestamp("us", tz="UTC")
 
-PAPERS_SCHEMA = pa.schema(
-    [
-        pa.field("entry_id", pa.string(), nullable=False),
-        pa.field("section", pa.string()),
-        pa.field("position", pa.int32(), nullable=False),
-        pa.field("line", pa.int32(), nullable=False),
-        pa.field("title", pa.string(), nullable=False),
-        pa.field("paper_url", pa.string()),
-        pa.field("abbreviation", pa.string()),
-        pa.field("venue", pa.string()),
-        pa.field("year", pa.int32()),
-        pa.field("code_url", pa.string()),
-        pa.field("match_method", pa.string(), nullable=False),
-        pa.field("match_score", pa.float64()),
-        pa.field("low_confidence", pa.bool_()),
-        pa.field("s2_paper_id", pa.string()),
-        pa.field("corpus_id", pa.int64()),
-        pa.field("doi", pa.string()),
-        pa.field("arxiv_id", pa.string()),
-        pa.field("arxiv_published", TIMESTAMP),
-        pa.field("arxiv_category", pa.string()),
-        pa.field("authors", pa.list_(pa.string())),
-        pa.field("citation_count", pa.int64()),
-        pa.field("influential_citation_count", pa.int64()),
-        pa.field("citation_key", pa.string()),
-        pa.field("bibtex", pa.string()),
-        pa.field("repo", pa.string()),
-        pa.field("repo_status", pa.string()),
-        pa.field("stars", pa.int64()),
-        pa.field("forks", pa.int64()),
-        pa.field("archived", pa.bool_()),
-        pa.field("last_commit_at", TIMESTAMP),
-        pa.field("s2_fetched_at", TIMESTAMP),
-        pa.field("github_fetched_at", TIMESTAMP),
-        pa.field("snapshot_date", pa.date32(), nullable=False),
-        pa.field("synthetic", pa.bool_(), nullable=False),
-    ],
-    metadata={
-        b"awesome_enrich.schema": PAPERS_SCHEMA_NAME.encode(),
-        b"awesome_enrich.version": str(PAPERS_SCHEMA_VERSION).encode(),
-    },
-)
+
+@cache
+def timestamp_type() -> pa.DataType:
+    return pa.timestamp("us", tz="UTC")
+
+
+@cache
+def papers_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("entry_id", pa.string(), nullable=False),
+            pa.field("section", pa.string()),
+            pa.field("position", pa.int32(), nullable=False),
+            pa.field("line", pa.int32(), nullable=False),
+            pa.field("title", pa.string(), nullable=False),
+            pa.field("paper_url", pa.string()),
+            pa.field("abbreviation", pa.string()),
+            pa.field("venue", pa.string()),
+            pa.field("year", pa.int32()),
+            pa.field("code_url", pa.string()),
+            pa.field("match_method", pa.string(), nullable=False),
+            pa.field("match_score", pa.float64()),
+            pa.field("low_confidence", pa.bool_()),
+            pa.field("s2_paper_id", pa.string()),
+            pa.field("corpus_id", pa.int64()),
+            pa.field("doi", pa.string()),
+            pa.field("arxiv_id", pa.string()),
+            pa.field("arxiv_published", timestamp_type()),
+            pa.field("arxiv_category", pa.string()),
+            pa.field("authors", pa.list_(pa.string())),
+            pa.field("citation_count", pa.int64()),
+            pa.field("influential_citation_count", pa.int64()),
+            pa.field("citation_key", pa.string()),
+            pa.field("bibtex", pa.string()),
+            pa.field("repo", pa.string()),
+            pa.field("repo_status", pa.string()),
+            pa.field("stars", pa.int64()),
+            pa.field("forks", pa.int64()),
+            pa.field("archived", pa.bool_()),
+            pa.field("last_commit_at", timestamp_type()),
+            pa.field("s2_fetched_at", timestamp_type()),
+            pa.field("github_fetched_at", timestamp_type()),
+            pa.field("snapshot_date", pa.date32(), nullable=False),
+            pa.field("synthetic", pa.bool_(), nullable=False),
+        ],
+        metadata={
+            b"awesome_enrich.schema": PAPERS_SCHEMA_NAME.encode(),
+            b"awesome_enrich.version": str(PAPERS_SCHEMA_VERSION).encode(),
+        },
+    )
 
 
 class TableError(PipelineError):
@@ -73,11 +88,12 @@ class TableError(PipelineError):
 
 
 def to_table(rows: Sequence[Mapping[str, Any]], *, synthetic: bool = False) -> pa.Table:
-    columns = {field.name: [row.get(field.name) for row in rows] for field in PAPERS_SCHEMA}
+    columns = {field.name: [row.get(field.name) for row in rows] for field in papers_schema()}
     for name in ("arxiv_published", "last_commit_at", "s2_fetched_at", "github_fetched_at"):
         columns[name] = [_utc(value) for value in columns[name]]
-    schema = PAPERS_SCHEMA.with_metadata(
-        {**PAPERS_SCHEMA.metadata, b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
+    base = papers_schema()
+    schema = base.with_metadata(
+        {**base.metadata, b"awesome_enrich.synthetic": b"true" if synthetic else b"false"}
     )
     return pa.table(columns, schema=schema)
 
@@ -122,7 +138,9 @@ def with_pandas_types(
 
 # What reading a damaged Parquet file can raise besides OSError (pyarrow's errors are OSError
 # or ArrowException subclasses; a damaged string column can fail to decode).
-UNREADABLE = (OSError, pa.ArrowException, UnicodeDecodeError, ValueError, RecursionError)
+@cache
+def unreadable(*more: type[BaseException]) -> tuple[type[BaseException], ...]:
+    return (OSError, pa.ArrowException, UnicodeDecodeError, ValueError, RecursionError, *more)
 
 
 def side_table_bytes(columns: dict[str, list[Any]], schema: pa.Schema, *, synthetic: bool) -> bytes:
@@ -148,7 +166,7 @@ def read_side_table(path: Path, schema_name: str, table: str, what: str) -> list
         return []
     try:
         arrow = read_parquet_checked(path)
-    except UNREADABLE as error:
+    except unreadable() as error:
         raise TableError(
             f"{path}: the {what} is unreadable ({error}); move it away to start afresh"
         ) from None
@@ -176,7 +194,7 @@ def read_papers(path: Path) -> dict[str, dict[str, Any]]:
         if missing:
             raise TableError(f"{path}: the previous table has no {', '.join(missing)} column")
         return {row["entry_id"]: row for row in table.to_pylist()}
-    except UNREADABLE as error:
+    except unreadable() as error:
         raise TableError(
             f"{path}: the previous table is unreadable ({error}); move it away to start afresh"
         ) from None
@@ -186,7 +204,7 @@ def read_history(folder: Path) -> pd.DataFrame:
     """Every snapshot under `folder` (history/snapshot_date=D/*.parquet) as one DataFrame with a
     `snapshot_date` column of dates; empty when there is none."""
     if not folder.is_dir() or not any(folder.glob("snapshot_date=*/*.parquet")):
-        return pd.DataFrame(columns=[f.name for f in PAPERS_SCHEMA])
+        return pd.DataFrame(columns=[f.name for f in papers_schema()])
     try:
         dataset = ds.dataset(
             folder,
@@ -221,7 +239,7 @@ def read_snapshot(folder: Path, day: date) -> dict[str, dict[str, Any]]:
     try:
         table = read_parquet_checked(partition)
         return {row["entry_id"]: {**row, "snapshot_date": day} for row in table.to_pylist()}
-    except (*UNREADABLE, KeyError) as error:
+    except unreadable(KeyError) as error:
         raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
 
 
@@ -240,7 +258,7 @@ def _read_partition(
             partition, columns=columns, filters=filters, page_checksum_verification=True
         )
         return table.to_pandas(types_mapper=_nullable)
-    except UNREADABLE as error:
+    except unreadable() as error:
         raise TableError(f"{partition}: the snapshot is unreadable ({error})") from None
 
 
@@ -251,7 +269,7 @@ def check_history(folder: Path) -> None:
         for path in sorted((folder / f"snapshot_date={day.isoformat()}").glob("*.parquet")):
             try:
                 pq.read_metadata(path)
-            except UNREADABLE as error:
+            except unreadable() as error:
                 raise TableError(f"{path}: the snapshot is unreadable ({error})") from None
 
 
@@ -260,3 +278,15 @@ def _nullable(arrow_type: pa.DataType) -> Any:
     if pa.types.is_integer(arrow_type):
         return pd.Int64Dtype()
     return None
+
+
+def __getattr__(name: str) -> Any:
+    """The constants of old (PAPERS_SCHEMA, TIMESTAMP, UNREADABLE), built on first use: pyarrow
+    is imported only when a table is read or written (pipeline/core/lazy.py)."""
+    if name == "PAPERS_SCHEMA":
+        return papers_schema()
+    if name == "TIMESTAMP":
+        return timestamp_type()
+    if name == "UNREADABLE":
+        return unreadable()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,9 @@ token (flows/limits.py)."""
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ from prefect.exceptions import ObjectAlreadyExists
 from flows import limits
 from flows.limits import LimitSetupError, ensure_limits, limiter_for, rate_limits
 from pipeline.sources.config import Secret, Settings, settings_from_env
+from pipeline.sources.gates import SystemClock
+from pipeline.sources.leases import ASK_MARGIN_S, QuotaLease
 from pipeline.sources.machine_pacing import MachinePacer
 
 KEY = "S2-LIMITS-SENTINEL-KEY-3c2b1a"
@@ -96,7 +100,7 @@ def test_runs_starting_at_the_same_instant_all_set_up_their_limits() -> None:
         thread.join(timeout=60)
     assert errors == []
     found = read(f"awesome-enrich-s2-{Secret(key).fingerprint()}")
-    assert (found.limit, found.slot_decay_per_second, found.active) == (1, 1.0, True)
+    assert (found.limit, found.slot_decay_per_second, found.active) == (5, 1.0, True)
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -143,7 +147,8 @@ def test_a_stricter_setting_is_kept_and_a_looser_one_tightened() -> None:
     ensure_limits(settings(loose_key))
     assert read(strict).slot_decay_per_second == 0.25  # someone's 4 s spacing: kept
     tightened = read(loose)
-    assert (tightened.limit, tightened.slot_decay_per_second, tightened.active) == (1, 1.0, True)
+    # one block of 5 slots (S2 with a key: 5 s of its quota), taken at once
+    assert (tightened.limit, tightened.slot_decay_per_second, tightened.active) == (5, 1.0, True)
 
 
 class _EverChanging:
@@ -181,6 +186,13 @@ def test_a_limit_that_never_settles_fails_clearly_without_the_key() -> None:
         limits._ensure(client, wanted)  # type: ignore[arg-type]
     assert client.updates == limits.ENSURE_ROUNDS
     assert wanted.name in str(error.value) and KEY not in str(error.value)
+
+
+@pytest.fixture(autouse=True)
+def _no_lease_in_hand() -> None:
+    """Each test starts with no block of slots taken by an earlier one (leases are per
+    process)."""
+    limits.forget_leases()
 
 
 def test_after_its_slot_every_request_waits_on_the_machine_pacer(
@@ -256,3 +268,82 @@ def test_a_busy_prefect_server_is_asked_for_the_slot_again(
         limits.take_slot("awesome-enrich-arxiv", slept.append)
     assert len(calls) == asked
     assert slept == list(limits.SLOT_RETRY_WAITS_S[: asked - 1])
+
+
+def test_a_refused_block_is_asked_for_again_once_a_read_says_it_is_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 423 (another run's block holds the slots) is not slept out at the server's Retry-After:
+    the limit is read (which restarts no decay) and the block asked for when it is free."""
+    asked: list[int] = []
+
+    def rate_limit(name: str, occupy: int, strict: bool) -> None:
+        asked.append(occupy)
+        if len(asked) == 1:
+            raise _slot_error(_status(423))
+
+    monkeypatch.setattr(limits, "rate_limit", rate_limit)
+    monkeypatch.setattr(limits, "_until_free", lambda limit, slots: 0.7)
+    slept: list[float] = []
+    waited: list[float] = []
+    limits.take_block(rate_limits(settings(KEY))["s2"], slept.append, 5, waited.append)
+    assert asked == [5, 5]
+    assert waited == [pytest.approx(0.7 + ASK_MARGIN_S)]  # real seconds, as the server counts
+    assert slept == []  # the run's (maybe scaled) sleep is for a busy server's retries
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_blocks_from_two_machines_never_overlap_on_a_real_server() -> None:
+    """Two leases of one quota (two machines: nothing shared but the server), each spending
+    three blocks as fast as it may: every block is granted, none before the previous one (the
+    other machine's or its own) has decayed, and one run alone is never refused."""
+    values = settings("S2-BLOCKS-KEY-0006", AWESOME_ENRICH_TIME_SCALE="0.02")
+    ensure_limits(values)
+    limit = rate_limits(values)["s2"]
+    assert limit.block == 5 and limit.interval_s == pytest.approx(0.02)
+    refused: list[str] = []
+    real = limits.rate_limit
+
+    def counting(name: str, occupy: int, strict: bool) -> None:
+        try:
+            real(name, occupy, strict)
+        except ConcurrencySlotAcquisitionError as error:
+            if limits._refused(error):
+                refused.append(threading.current_thread().name)
+            raise
+
+    grants: list[tuple[float, float]] = []
+    grants_lock = threading.Lock()
+
+    def machine() -> None:
+        def take(n: int) -> None:
+            asked = time.monotonic()
+            limits.take_block(limit, time.sleep, n)
+            with grants_lock:
+                grants.append((asked, time.monotonic()))
+
+        lease = QuotaLease(limit.interval_s, limit.block, take, SystemClock())
+        for _ in range(3 * limit.block):
+            lease.turn()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "rate_limit", counting)
+        alone = threading.Thread(target=machine, name="alone")
+        alone.start()
+        alone.join(timeout=60)
+        # three blocks at least (a block answered later than its slack loses its last slot)
+        assert refused == [] and len(grants) >= 3
+        alone_blocks = len(grants)
+        threads = [threading.Thread(target=machine, name=f"m{i}") for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert len(grants) >= alone_blocks + 6
+    # A block is granted after it was asked for and before its answer: one asked for after the
+    # previous one's answer was granted a whole block's decay after that one (the server's
+    # timestamps are in milliseconds: 2 ms of rounding).
+    ordered = sorted(grants, key=lambda grant: grant[1])
+    for (asked_before, answered_before), (asked, answered) in itertools.pairwise(ordered):
+        if asked >= answered_before:
+            assert answered - asked_before >= limit.block * limit.interval_s - 0.002

@@ -196,7 +196,16 @@ def test_simultaneous_first_night_runs_keep_every_quota(
     decays = {name: item["slot_decay_per_second"] for name, item in limits.items()}
     assert decays["awesome-enrich-s2-anonymous"] == pytest.approx(1 / (3.0 * SCALE))
     assert decays[f"awesome-enrich-s2-{fingerprint_a}"] == pytest.approx(1 / (1.0 * SCALE))
-    assert all(item["limit"] == 1 and item["active"] for item in limits.values())
+    # One block of slots each (about 5 s of the quota, taken at once: leases.block_size)
+    blocks = {name: item["limit"] for name, item in limits.items()}
+    assert blocks == {
+        "awesome-enrich-arxiv": 1,
+        "awesome-enrich-github-anonymous": 20,
+        "awesome-enrich-s2-anonymous": 1,
+        f"awesome-enrich-s2-{fingerprint_a}": 5,
+        f"awesome-enrich-s2-{fingerprint_b}": 5,
+    }
+    assert all(item["active"] for item in limits.values())
     _check_the_run_without_a_server(ephemeral, limits, tmp_path)
     print(f"imports {started - spawned:.1f} s, {len(RUNS)} runs {elapsed:.1f} s, in all")
     print(f"{time.monotonic() - spawned:.1f} s; requests per quota {counts}; refused {denied}")
