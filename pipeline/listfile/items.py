@@ -703,6 +703,36 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     return venue, year_text
 
 
+_OPEN_DESTINATION = re.compile(
+    r"\]\(\s*(?:\S+\s*)?$"
+)  # `[Title](` or `[Title](url` ending the line
+_LINK_LINES = 40  # a link's title attribute may hold an abstract, never a page
+
+
+def link_close(content: str, continuation: Sequence[str]) -> int:
+    """How many of the lines after `content` a link left open at its end runs over: `- ["Title"](`
+    with the address and a quoted abstract as its link title on the next lines (CommonMark
+    lets a link's destination and title follow line breaks); 0 when none is left open."""
+    if not continuation or not _OPEN_DESTINATION.search(content):
+        return 0
+    opened = content.rstrip()
+    for count in range(1, min(len(continuation), _LINK_LINES) + 1):
+        lines = (ENRICHMENT.sub("", line).strip() for line in continuation[:count])
+        joined = " ".join([opened, *lines])
+        if any(link.start < len(opened) < link.end for link in find_links(joined)):
+            return count
+    return 0
+
+
+def _link_over_lines(content: str, continuation: Sequence[str]) -> tuple[str, list[str]]:
+    """The item's text with the lines a link left open at its end runs over joined to it."""
+    count = link_close(content, continuation)
+    if not count:
+        return content, list(continuation)
+    joined = " ".join([content.rstrip(), *(line.strip() for line in continuation[:count])])
+    return joined, list(continuation[count:])
+
+
 def read_item(
     content: str,
     continuation: Sequence[str] = (),
@@ -722,6 +752,7 @@ def read_item(
     if continuation and content.count("[") > content.count("]"):
         # `- [A Title That Goes On` / `  Onto The Next Line](url)`: one link over two lines
         content, continuation = f"{content} {continuation[0]}", list(continuation[1:])
+    content, continuation = _link_over_lines(content, continuation)
     content = LEADING_DECORATION.sub("", content)
     whole = " ".join([content, *continuation])
     links = text_links(whole)

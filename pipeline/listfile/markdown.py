@@ -93,11 +93,12 @@ def _match_destination(text: str, start: int) -> tuple[str, int] | None:
     while i < len(text) and text[i] in " \t":
         i += 1
     if i < len(text) and text[i] in "\"'":
-        quote = text[i]
-        close = text.find(quote, i + 1)
-        if close == -1:
+        # the quote that the closing parenthesis follows ends the title: an abstract given as
+        # a link's title may quote words inside it (`"... a "constrained expression" ..."`)
+        closing = re.compile(re.escape(text[i]) + r"[ \t]*\)").search(text, i + 1)
+        if closing is None:
             return None
-        i = close + 1
+        i = closing.start() + 1
         while i < len(text) and text[i] in " \t":
             i += 1
     if i >= len(text) or text[i] != ")":

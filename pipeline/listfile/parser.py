@@ -19,6 +19,7 @@ from pipeline.listfile.items import (
     LEADING_DECORATION,
     ItemReading,
     dated_venue,
+    link_close,
     read_item,
     title_link_after_authors,
     venue_label,
@@ -977,11 +978,14 @@ def _take_entry(
     state: ParseState,
     *,
     last_stands: bool = False,
+    stand_in: int | None = None,
 ) -> int:
     """Record the entry read from `lines[index:after]`: its first line stands for it (its last
-    with `last_stands`), the others are kept as text. Returns the index after it."""
+    with `last_stands`, or `stand_in`), the others are kept as text. Returns the index after
+    it."""
     state.entries.append(entry)
-    stand_in = after - 1 if last_stands else index
+    if stand_in is None:
+        stand_in = after - 1 if last_stands else index
     for rest in lines[index:stand_in]:
         state.text(rest)
     state.block(BulletEntry(lines[stand_in], entry.position))
@@ -1040,10 +1044,12 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         if LIST_ITEM.match(line.text):
             entry, after = _list_item(lines, index, state)
             if entry is not None:
-                state.entries.append(entry)
-                state.block(BulletEntry(line, entry.position))
-            else:
-                state.text(line)
+                # a link left open at the line's end: its values go where it closes
+                others = [other.text for other in lines[index + 1 : after]]
+                stand_in = index + link_close(line.text, others)
+                index = _take_entry(entry, lines, index, after, state, stand_in=stand_in)
+                continue
+            state.text(line)
             for rest in lines[index + 1 : after]:
                 state.text(rest)
             index = after

@@ -697,6 +697,36 @@ def cited_link_titles(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def links_over_lines(draw: st.DrawFn) -> Chunk:
+    """A page generated from arXiv: `- ["Title"](` and, on the lines after it, the address and
+    the abstract as the link's quoted title (CommonMark allows both after a line break), then
+    the authors and the arXiv number on lines of their own."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [p for p in unique_papers(draw, need_paper=True) if '"' not in p.title]
+    assume(records)
+    for paper in records:
+        assert paper.paper is not None
+        if lines:
+            lines.append("")
+        first = len(lines)
+        lines.append(f'- ["{paper.title}"](')
+        lines.append(paper.paper.url)
+        sentences = [
+            "We study widgets and their many uses in the field",
+            'We call the result a "widget map" and show it helps',
+            "Experiments on three benchmarks show the gains",
+        ]
+        abstract = " ".join(f"{s}." for s in subset(draw, sentences))
+        wrapped = _wrapped(draw, f'"{abstract}"){pick(draw, ("", ","))}')
+        lines.extend(wrapped)
+        lines.append(", ".join(paper.authors) + ",")
+        expected.append(
+            Expected(paper.title, paper.paper.url, frozenset(), UNCHECKED, UNCHECKED, offset=first)
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def bold_wrapped_titles(draw: st.DrawFn) -> Chunk:
     """A README generated from BibTeX: `**A title wrapped`, indented lines going on with it
     up to its closing `**`, then ` - **2025** - *Authors* - journal - [arXiv](url) - ` and an
@@ -1432,5 +1462,6 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "author_date_references": author_date_references,
     "cite_key_labels": cite_key_labels,
     "cited_link_titles": cited_link_titles,
+    "links_over_lines": links_over_lines,
     "quoted": quoted,
 }
