@@ -40,18 +40,10 @@ from benchmarks.run import Fake, PrefectServer, run_command, synthetic_world
 from benchmarks.synthetic_list import make_records, render_list
 from fakeapi.description import WorldDescription, description_path
 from fakeapi.world import world_from_records
-from pipeline.sources.http import (
-    ARXIV_MIN_INTERVAL_S,
-    GITHUB_MIN_INTERVAL_S,
-    S2_MIN_INTERVAL_WITH_KEY_S,
-)
+from pipeline.sources.http import published_intervals
 
 APIS = ("s2", "arxiv", "github")
-INTERVAL = {
-    "s2": S2_MIN_INTERVAL_WITH_KEY_S,
-    "arxiv": ARXIV_MIN_INTERVAL_S,
-    "github": GITHUB_MIN_INTERVAL_S,
-}
+INTERVAL = published_intervals(s2_keyed=True)
 # The pacer spaces request starts, the fake sees arrivals, which jitter by milliseconds (a new
 # connection's connect, a busy core): a large share of a 50 ms scaled interval, a tiny one of
 # the real 1 s. Checked at half the scaled interval (the fake counts below 95% of it): two

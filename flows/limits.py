@@ -57,12 +57,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_chai
 
 from pipeline.sources.config import Settings, quota_key
 from pipeline.sources.gates import SystemClock, clock_for
-from pipeline.sources.http import (
-    ARXIV_MIN_INTERVAL_S,
-    GITHUB_MIN_INTERVAL_S,
-    S2_MIN_INTERVAL_WITH_KEY_S,
-    S2_MIN_INTERVAL_WITHOUT_KEY_S,
-)
+from pipeline.sources.http import published_intervals
 from pipeline.sources.leases import (
     ASK_MARGIN_S,
     QuotaLease,
@@ -100,20 +95,15 @@ class RateLimit:
 def rate_limits(settings: Settings) -> dict[str, RateLimit]:
     """The limit each API's requests take in a run with these settings, by API name. Against
     the local fake the intervals are scaled by AWESOME_ENRICH_TIME_SCALE (0 < scale < 1)."""
-    scale = settings.time_scale
-    s2 = S2_MIN_INTERVAL_WITH_KEY_S if settings.s2_api_key else S2_MIN_INTERVAL_WITHOUT_KEY_S
+    names = {
+        "s2": f"{PREFIX}-s2-{quota_key(settings.s2_api_key)}",
+        "arxiv": f"{PREFIX}-arxiv",
+        "github": f"{PREFIX}-github-{quota_key(settings.github_token)}",
+    }
+    intervals = published_intervals(s2_keyed=bool(settings.s2_api_key))
     return {
-        "s2": RateLimit(
-            f"{PREFIX}-s2-{quota_key(settings.s2_api_key)}", s2 * scale, block_size(s2)
-        ),
-        "arxiv": RateLimit(
-            f"{PREFIX}-arxiv", ARXIV_MIN_INTERVAL_S * scale, block_size(ARXIV_MIN_INTERVAL_S)
-        ),
-        "github": RateLimit(
-            f"{PREFIX}-github-{quota_key(settings.github_token)}",
-            GITHUB_MIN_INTERVAL_S * scale,
-            block_size(GITHUB_MIN_INTERVAL_S),
-        ),
+        api: RateLimit(name, intervals[api] * settings.time_scale, block_size(intervals[api]))
+        for api, name in names.items()
     }
 
 
@@ -302,7 +292,9 @@ def take_block(
             raise
         return True
 
-    until_free = lambda n: _until_free(limit, n) + ASK_MARGIN_S  # noqa: E731
+    def until_free(n: int) -> float:
+        return _until_free(limit, n) + ASK_MARGIN_S
+
     return take_when_free(ask, until_free, wait, slots, time.monotonic)
 
 

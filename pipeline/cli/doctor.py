@@ -15,11 +15,7 @@ from pipeline.core.errors import PipelineError
 from pipeline.job.plan import CallEstimate, estimate_calls
 from pipeline.job.repositories import ANONYMOUS_HOURLY
 from pipeline.sources.config import Settings, settings_from_env
-from pipeline.sources.http import (
-    ARXIV_MIN_INTERVAL_S,
-    S2_MIN_INTERVAL_WITH_KEY_S,
-    S2_MIN_INTERVAL_WITHOUT_KEY_S,
-)
+from pipeline.sources.http import ARXIV_MIN_INTERVAL_S, published_intervals
 from pipeline.sources.probe import Check, GitHubQuota, probe_arxiv, probe_github, probe_s2
 from pipeline.store.listio import read_list
 from pipeline.store.writer import check_output_folder
@@ -32,9 +28,7 @@ def _minutes(requests: int, interval_s: float) -> str:
 
 def tonight(estimate: CallEstimate, settings: Settings, quota: GitHubQuota | None) -> list[Check]:
     """What a cold run of the list asks each API, against its pacing and the quota left."""
-    s2_interval = (
-        S2_MIN_INTERVAL_WITH_KEY_S if settings.s2_api_key else S2_MIN_INTERVAL_WITHOUT_KEY_S
-    )
+    s2_interval = published_intervals(s2_keyed=bool(settings.s2_api_key))["s2"]
     s2 = estimate.s2_requests
     checks = [
         Check(

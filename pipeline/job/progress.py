@@ -19,12 +19,7 @@ from dataclasses import dataclass
 
 from pipeline.job.plan import CallEstimate
 from pipeline.sources.config import Settings
-from pipeline.sources.http import (
-    ARXIV_MIN_INTERVAL_S,
-    GITHUB_MIN_INTERVAL_S,
-    S2_MIN_INTERVAL_WITH_KEY_S,
-    S2_MIN_INTERVAL_WITHOUT_KEY_S,
-)
+from pipeline.sources.http import published_intervals
 
 APIS = ("s2", "arxiv", "github")
 PROGRESS_EVERY_S = 30.0  # at most one progress line this often
@@ -56,10 +51,7 @@ def pace_for(
         "github": estimate.github_requests(has_token)
         + min(star_pages, estimate.star_history_pages(has_token)),
     }
-    s2_interval = (
-        S2_MIN_INTERVAL_WITH_KEY_S if settings.s2_api_key else S2_MIN_INTERVAL_WITHOUT_KEY_S
-    )
-    intervals = {"s2": s2_interval, "arxiv": ARXIV_MIN_INTERVAL_S, "github": GITHUB_MIN_INTERVAL_S}
+    intervals = published_intervals(s2_keyed=bool(settings.s2_api_key))
     return Pace(
         estimate.entries,
         {api: planned[api] if api in sources else 0 for api in APIS},

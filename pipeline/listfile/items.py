@@ -710,10 +710,12 @@ _LINK_LINES = 40  # a link's title attribute may hold an abstract, never a page
 
 
 def link_close(content: str, continuation: Sequence[str]) -> int:
-    """How many of the lines after `content` a link left open at its end runs over: `- ["Title"](`
-    with the address and a quoted abstract as its link title on the next lines (CommonMark
-    lets a link's destination and title follow line breaks); 0 when none is left open."""
-    if not continuation or not _OPEN_DESTINATION.search(content):
+    """How many of the lines after `content` a link left open at its end runs over: its text
+    (`- [A Title That Goes On` / `  Onto The Next Line](url)`) or its destination and title
+    (`- ["Title"](` with the address and a quoted abstract on the next lines: CommonMark lets
+    both follow line breaks); 0 when none is left open."""
+    opens_text = content.count("[") > content.count("]")
+    if not continuation or not (opens_text or _OPEN_DESTINATION.search(content)):
         return 0
     opened = content.rstrip()
     for count in range(1, min(len(continuation), _LINK_LINES) + 1):
@@ -725,7 +727,8 @@ def link_close(content: str, continuation: Sequence[str]) -> int:
 
 
 def _link_over_lines(content: str, continuation: Sequence[str]) -> tuple[str, list[str]]:
-    """The item's text with the lines a link left open at its end runs over joined to it."""
+    """The item's text with the lines a link left open at its end runs over joined to it (the
+    parser writes the values a run adds on the line where that link closes)."""
     count = link_close(content, continuation)
     if not count:
         return content, list(continuation)
@@ -749,9 +752,6 @@ def read_item(
     content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
     content = _ESCAPED_TAG.sub(r"\1[\2]", content, count=1)  # `\[IJCAI 2017\] Title`
     continuation = [ENRICHMENT.sub("", line) for line in continuation]
-    if continuation and content.count("[") > content.count("]"):
-        # `- [A Title That Goes On` / `  Onto The Next Line](url)`: one link over two lines
-        content, continuation = f"{content} {continuation[0]}", list(continuation[1:])
     content, continuation = _link_over_lines(content, continuation)
     content = LEADING_DECORATION.sub("", content)
     whole = " ".join([content, *continuation])

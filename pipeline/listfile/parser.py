@@ -1044,7 +1044,8 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         if LIST_ITEM.match(line.text):
             entry, after = _list_item(lines, index, state)
             if entry is not None:
-                # a link left open at the line's end: its values go where it closes
+                # a link left open at the line's end (its text or its address): the values a
+                # run adds go where it closes, never inside it
                 others = [other.text for other in lines[index + 1 : after]]
                 stand_in = index + link_close(line.text, others)
                 index = _take_entry(entry, lines, index, after, state, stand_in=stand_in)

@@ -84,6 +84,13 @@ S2_MIN_INTERVAL_WITHOUT_KEY_S = 3.0
 # here; a small spacing, PyGithub's default `seconds_between_requests`, keeps bursts short.
 GITHUB_MIN_INTERVAL_S = 0.25
 
+
+def published_intervals(*, s2_keyed: bool) -> dict[str, float]:
+    """Each API's spacing as published (unscaled), by its name: S2's depends on a key."""
+    s2 = S2_MIN_INTERVAL_WITH_KEY_S if s2_keyed else S2_MIN_INTERVAL_WITHOUT_KEY_S
+    return {"s2": s2, "arxiv": ARXIV_MIN_INTERVAL_S, "github": GITHUB_MIN_INTERVAL_S}
+
+
 # --- cache lifetimes ------------------------------------------------------------------------
 # arXiv results change once a day (API manual 3.3.1.1): cache a day.
 ARXIV_CACHE_TTL = timedelta(days=1)

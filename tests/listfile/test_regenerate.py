@@ -229,3 +229,29 @@ def test_a_blank_citation_count_says_when_only_arxiv_knows_the_paper() -> None:
     listed = regenerate(parse_list(bullets), rows[:2], columns=("citations",))
     assert listed.splitlines()[0].endswith(f" — Citations: {ARXIV_ONLY}")
     assert strip_enrichment(parse_list(listed)) == bullets  # read back: the note goes
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # the link's text over two lines
+        "- [A Title That Goes On\n  Onto The Next Line](https://arxiv.org/abs/2101.00001)\n",
+        # its address and a quoted abstract (its CommonMark title) after the line break
+        '- ["A Title"](\nhttps://arxiv.org/abs/2101.00001\n"An abstract that goes\non.")\n',
+    ],
+)
+def test_values_go_where_a_link_left_open_closes(item: str) -> None:
+    """Appended at the item's first line, the values would sit inside the open link: in its
+    text, or where its address should be (the link then no longer renders)."""
+    from pipeline.listfile.markdown import find_links
+    from pipeline.listfile.regenerate import strip_enrichment
+
+    document = parse_list(item)
+    assert [entry.paper_url for entry in document.entries] == ["https://arxiv.org/abs/2101.00001"]
+    text = regenerate(document, [{"position": 0, "citation_count": 12}], columns=("citations",))
+    lines = text.splitlines()
+    assert lines[-1].endswith(" — Citations: 12")
+    assert all("Citations" not in line for line in lines[:-1])
+    (link,) = find_links(" ".join(lines))
+    assert "Citations" not in link.text
+    assert strip_enrichment(parse_list(text)) == item

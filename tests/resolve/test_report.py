@@ -83,5 +83,12 @@ def test_a_corrupt_previous_report_is_a_clear_error(tmp_path: Path, content: str
     assert path.read_text() == content  # nothing is lost
 
 
+def test_a_report_that_is_no_json_object_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "resolution.json"
+    path.write_text("[]")
+    with pytest.raises(ReportError, match=r"unreadable \(not a JSON object\)"):
+        load_pins(path)
+
+
 def test_no_previous_report_means_no_pins(tmp_path: Path) -> None:
     assert load_pins(tmp_path / "absent.json") == {}

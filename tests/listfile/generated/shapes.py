@@ -700,7 +700,7 @@ def cited_link_titles(draw: st.DrawFn) -> Chunk:
 def links_over_lines(draw: st.DrawFn) -> Chunk:
     """A page generated from arXiv: `- ["Title"](` and, on the lines after it, the address and
     the abstract as the link's quoted title (CommonMark allows both after a line break), then
-    the authors and the arXiv number on lines of their own."""
+    the authors on a line of their own."""
     lines: list[str] = []
     expected: list[Expected] = []
     records = [p for p in unique_papers(draw, need_paper=True) if '"' not in p.title]
