@@ -46,14 +46,22 @@ _NAME_FORMS = (
     # name after the surname, with no initial, only before more names or a quoted title),
     # `Rosenzweig, Roy (2003).` (Chicago author-date: before the year)
     rf"{_SURNAME},\s{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN}|van|von|de|den|der|da|di))*"
-    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|\.\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\))"
+    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|\.\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\)"
+    rf"|,\s(?:{_CAP}[\s.]|{_GIVEN}\s{_CAP}))"  # `Miller, David, M Louise Burt`
     rf"|{_SURNAME},\s{_GIVEN}(?=,\s{_INITIALS}\s?{_SURNAME})",  # `Brown, Susan, S. Fisher`
-    # `John Smith`, `Peter K. Koo`, `Mary Ann Lee` (full names)
-    rf"{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN})){{0,2}}\s{_SURNAME}",
+    # `Warren, DL`, `Evans, Matthew R`, `Redfern, J V` (initials without their periods, as
+    # some reference managers export them)
+    rf"{_SURNAME},\s(?:{_GIVEN}\s)?{_CAP}{{1,2}}(?:\s{_CAP})?(?:\s{_GIVEN})?(?![\w'-])",
+    # `John Smith`, `Peter K. Koo`, `Mary Ann Lee`, `Brian J McGill` (full names)
+    rf"{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN}|{_CAP}(?=\s))){{0,2}}\s{_SURNAME}",
 )
+# `RS Etienne`, `M C Ferguson`, `DF Rosauer`: initials without periods before the surname,
+# only after another name (first, `A Survey` or `AI Agents` would read as a name)
+_BARE_INITIALS_FIRST = re.compile(rf"(?:{_CAP}{{1,2}}|{_CAP}\s{_CAP})\s(?:{_GIVEN}\s)?{_SURNAME}")
 _NAMES = tuple(re.compile(form) for form in _NAME_FORMS)
 _FULL_NAME = re.compile(_NAME_FORMS[-1])
-_UNMARKED = (_NAMES[2], _NAMES[-1])  # Vancouver and full names: no dot says they are names
+# Vancouver, bare initials and full names: no dot says they are names
+_UNMARKED = (_NAMES[2], _NAMES[-2], _NAMES[-1], _BARE_INITIALS_FIRST)
 _NAME_CHOICES = 2  # readings tried per name: enough for `He K.` against `He K. Zero-Shot`
 _NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$)")  # not `:`: `Dual T: Title`
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
@@ -109,9 +117,10 @@ def _names_at(text: str, position: int) -> list[re.Match[str]]:
     """The name forms that match at `position`, longest first: `Grace B. Hopper` before
     `Grace B` (Vancouver); the shorter is tried when the longer leads nowhere (`He K.
     Zero-Shot and for ...` is `He K`, then a title)."""
+    patterns = (*_NAMES, _BARE_INITIALS_FIRST) if position > 0 else _NAMES
     found = [
         match
-        for pattern in _NAMES
+        for pattern in patterns
         if (match := pattern.match(text, position))
         and (match.group(0).endswith(".") or _NAME_END.match(text, match.end()))
         and not (

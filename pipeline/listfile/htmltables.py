@@ -289,8 +289,10 @@ def read_html_rows(rows: list[HtmlRow]) -> list[HtmlRowReading]:
     data = rows[headers_end:]
     links_of = [[link for cell in row.cells for link in cell.links] for row in data]
     if headers_end == 0:
-        return [_not_a_paper_table(row, links) for row, links in zip(data, links_of, strict=True)]
-    headers = [cell.text for cell in rows[0].cells]
+        # no header: the title column is the one whose cells read as titles, if any
+        headers = [""] * max((len(row.cells) for row in data), default=0)
+    else:
+        headers = [cell.text for cell in rows[0].cells]
     roles = dict(column_roles(tuple(headers)))
     title_column = _title_column(headers, roles, data)
     if title_column is None:
@@ -313,6 +315,9 @@ def _read_row(
         value = row.cells[index].text if index is not None and index < len(row.cells) else ""
         return value if value.strip(" -") else None
 
+    if links and all(is_anchor_url(link.url) for link in links):
+        reason = "a table of contents (HTML)"
+        return HtmlRowReading(row.line, skip=SkipReason.CONTENTS, skip_reason=reason)
     first = row.cells[0] if row.cells else None
     if (
         first is not None

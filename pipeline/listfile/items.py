@@ -42,12 +42,13 @@ from pipeline.listfile.markdown import (
     find_links,
     find_urls,
     is_http_url,
+    is_pdf_beside,
     plain_text,
     text_links,
     word_count,
 )
 from pipeline.listfile.model import SKIP_MESSAGES, SkipReason
-from pipeline.listfile.venues import find_venue
+from pipeline.listfile.venues import find_venue, only_a_venue
 from pipeline.listfile.years import year_from_text
 
 _TRANSLATION = re.compile(
@@ -55,6 +56,7 @@ _TRANSLATION = re.compile(
 )
 _BLOG_LABEL = re.compile(r"(?i)^\W*blog( ?post)?\W*$")
 _TASK = re.compile(r"^\[[ xX]\]\s")
+_TASK_TITLE_WORDS = 3
 # Leading tags: `[2023/05]`, `[CVPR 2023]`, `**[Abbr]**`, `` [**`bnn`**] ``, `2016-ICLR -`.
 _LEADING_TAG = re.compile(
     r"^\s*(?:"
@@ -294,10 +296,22 @@ def _longest_segment(body: str) -> str | None:
     return best
 
 
+_DATED_NAME = re.compile(
+    r"(?:[A-Z][\w&.'/-]*\s+(?:(?:of|on|and|for|the|in|&)\s+)?){1,6}['\u2019]?(?:19|20)?\d\d"
+)
+
+
 def _a_label(title: str) -> bool:
     """`acGAN`, `ROAM:`, `[6]`, `KDD-2021`: a name, number or venue, not a paper's title."""
     words = plain_text(title).strip(" :").split()
-    return len(words) <= _LABEL_WORDS - 1 or bool(find_venue(title) and len(words) <= _LABEL_WORDS)
+    if len(words) <= _LABEL_WORDS - 1 or bool(find_venue(title) and len(words) <= _LABEL_WORDS):
+        return True
+    # `IEEE Transactions on Image Processing 2005: [Title](url)`, `Nature Widgets 2005:`: a
+    # venue's name (known, or capitalised words), then its year
+    text = plain_text(title).strip(" :")
+    if year_from_text(text) is not None and only_a_venue(text):
+        return True
+    return _DATED_NAME.fullmatch(text) is not None
 
 
 def _title_link_after_label(body: str, links: Sequence[Link]) -> Link | None:
@@ -310,7 +324,7 @@ def _title_link_after_label(body: str, links: Sequence[Link]) -> Link | None:
         if len(label.split()) < _LABEL_WORDS:
             return None
         before = plain_text(body[: link.start]).strip(" -:|\u2013\u2014[(")
-        return link if len(before.split()) <= _LABEL_WORDS - 1 else None
+        return link if _a_label(before) else None
     return None
 
 
@@ -747,7 +761,14 @@ def read_item(
     other lines (continuation text and link-only sub-items), `inherited` the venue label of a
     parent item (`- NIPS'19` above its papers); `wraps` says the first other line may be the
     title wrapped onto it (not when it is a sub-item of its own)."""
-    if _TASK.match(content):
+    task = _TASK.match(content)
+    if task is not None:
+        # `* [X] Smith, J. "A Title." Journal (2012)`: a reading list's mark on a paper; a
+        # to-do (`- [ ] add the CVPR papers`) reads as none
+        reading = read_item(content[task.end() :], continuation, inherited, wraps=wraps)
+        titled = word_count(reading.title or "") >= _TASK_TITLE_WORDS
+        if reading.skip is None and titled and (reading.year_text or reading.paper_url):
+            return reading
         return ItemReading(skip=SkipReason.TASK_LIST, has_links=bool(find_links(content)))
     content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
     content = _ESCAPED_TAG.sub(r"\1[\2]", content, count=1)  # `\[IJCAI 2017\] Title`
@@ -868,7 +889,7 @@ def read_item(
         if not is_title and _a_person(plain_text(link.text), link.url.strip()):
             continue  # `[Schwefel, H.P.](homepage)`, `[Wayne Wu](url)`: a person's page
         url = link.url.strip()
-        if not is_http_url(url):
+        if not is_http_url(url) and not is_pdf_beside(url):
             continue
         if kind == "code" or (kind == "title" and on_code_host(url)):
             if url not in code_urls:

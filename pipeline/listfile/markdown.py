@@ -294,6 +294,18 @@ def is_http_url(url: str) -> bool:
     return re.match(r"https?://[^\s/]+", url, re.IGNORECASE) is not None
 
 
+# `paper/Some%20Title.pdf`, `./papers/x.pdf`: a PDF kept beside the list (a path relative to
+# it, as written), the paper itself
+# (folders without dots: `www.jmlr.org/papers/x.pdf` is an address without its scheme)
+_PDF_BESIDE = re.compile(
+    r"(?i)^(?![a-z][a-z0-9+.-]*:|/|#)(?:\.{1,2}/)*(?:[^\s?#/.]+/)*[^\s?#/]+\.pdf$"
+)
+
+
+def is_pdf_beside(url: str) -> bool:
+    return _PDF_BESIDE.match(url) is not None
+
+
 _SAME_PAGE = re.compile(r"^(?:\.?/)?(?:[\w.-]+\.(?:md|markdown))?#", re.IGNORECASE)
 
 

@@ -63,7 +63,14 @@ from pipeline.listfile.nonpapers import (
     paper_among_resources,
 )
 from pipeline.listfile.render import indentation
-from pipeline.listfile.sections import SHORT_NAME_WORDS, resource_entries, without_entries
+from pipeline.listfile.sections import (
+    HOME_PAGE_REASON,
+    RESOURCE_REASON,
+    SHORT_NAME_WORDS,
+    home_page_entries,
+    resource_entries,
+    without_entries,
+)
 from pipeline.listfile.state import (
     ATX_HEADING,
     BLOCK_START,
@@ -339,6 +346,12 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     inherited = state.labels[-1][1] if state.labels else None
     sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
+    dating = _dating_heading(state.section) if inherited is None else None
+    # `### 2024` over `- A Title of Many Words`: the heading dates the titles under it
+    titled = word_count(reading.title or "") >= _DATED_TITLE_WORDS
+    titled = titled and not content.rstrip().endswith(".")  # `- Papers are below.`: a sentence
+    if reading.skip is SkipReason.TITLE_ONLY and dating is not None and titled:
+        reading = read_item(content, _continuation(rest), dating, wraps=not sub_item)
     if reading.paper_url is None and _details_below(lines, index, indent) is not None:
         # `- Title` over `  - https://www.usenix.org/...`: the address given for the title
         reading = replace(reading, paper_url=_first_address(rest, reading.code_urls))
@@ -397,6 +410,19 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         )
         return None, end
     return _item_entry(reading, line, state), end
+
+
+_DATED_TITLE_WORDS = 4
+_DATING_HEADING = re.compile(
+    r"(?:[^\W\d_][\w&.-]*[\s'\u2019-]?)?(?:19|20)\d\d|[^\W\d_][\w&.-]*\s?['\u2019]\d\d"
+)
+
+
+def _dating_heading(section: str | None) -> str | None:
+    """A heading that is only a year, or a venue and its year (`2024`, `CVPR 2023`, `ICCV'15`):
+    what it says of the items under it."""
+    text = re.sub(r"^[\W_]+|[^\w'\u2019]+$", "", plain_text(section or ""))
+    return text if _DATING_HEADING.fullmatch(text) else None
 
 
 def _why_not_a_paper(
@@ -1082,7 +1108,8 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         by_number = {line.number: line for line in written}
         blocks = tuple(_requoted(block, by_number, markers) for block in blocks)
     known = [state.section_at(item.line) for item in state.skipped if not item.doubtful]
-    dropped = resource_entries(entries, known)
+    dropped = dict.fromkeys(home_page_entries(entries), HOME_PAGE_REASON)
+    dropped.update(dict.fromkeys(resource_entries(entries, known), RESOURCE_REASON))
     if dropped:
         blocks, entries, skipped = without_entries(blocks, entries, dropped)
         state.skipped += skipped

@@ -9,9 +9,11 @@ each, in case the reader is wrong.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from pipeline.listfile.links import names_a_paper
 from pipeline.listfile.model import (
@@ -70,11 +72,69 @@ def resource_entries(
     return dropped
 
 
+# `Robotics Lab, Some University`, `Widget Research Group`: an organisation's name
+_ORGANISATION = re.compile(
+    r"(?i)\b(?:lab|labs|laborator(?:y|ies)|group|institute|cent(?:er|re)|university|society|"
+    r"association|foundation|company|inc|gmbh|ltd|team|department)\b"
+)
+_PAGE_FILE = re.compile(r"(?i)\.(?:pdf|html?|php|aspx?|jsp)$")
+_EVIDENCED_SHARE = 0.8
+HOME_PAGE_REASON = (
+    "links a site's home page, with no paper link, venue or year (a lab, tool, company or site?)"
+)
+
+
+def is_home_page(url: str) -> bool:
+    """`https://lab.example.edu/`, `https://company.example/ai`: a site's front page (no path,
+    or one word of path), where a paper's page has a deeper path, a number or a file name."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if not parts.netloc:
+        return False
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if re.search(r"\d{3}", parts.query):  # `?id=1234`: one page of many
+        return False
+    if not segments:
+        return True
+    last = segments[0]
+    return len(segments) == 1 and not re.search(r"\d", last) and not _PAGE_FILE.search(last)
+
+
+def _evidenced(entry: Entry) -> bool:
+    """Whether something in the entry names or dates a paper: a venue, a year, or a link that
+    surely names a paper."""
+    sure_link = entry.paper_url is not None and names_a_paper(entry.paper_url)
+    return entry.venue is not None or entry.year is not None or sure_link
+
+
+def home_page_entries(entries: Sequence[Entry]) -> set[int]:
+    """The positions of bullets that link only a site's front page and carry nothing that
+    names or dates a paper, where that is not how the list gives its papers: their title is a
+    short name or an organisation's, or most of the list's entries carry a venue, a year or
+    a paper link. A paper titled in full and linked to its project page, in a list of such
+    items, stays."""
+    if not entries:
+        return set()
+    mostly_evidenced = sum(map(_evidenced, entries)) >= _EVIDENCED_SHARE * len(entries)
+    dropped: set[int] = set()
+    for entry in entries:
+        if entry.kind != "bullet" or entry.paper_url is None or _evidenced(entry):
+            continue
+        if not is_home_page(entry.paper_url):
+            continue
+        named = len(entry.title.split()) <= SHORT_NAME_WORDS or _ORGANISATION.search(entry.title)
+        if named or mostly_evidenced:
+            dropped.add(entry.position)
+    return dropped
+
+
 def without_entries(
-    blocks: Sequence[Block], entries: Sequence[Entry], dropped: set[int]
+    blocks: Sequence[Block], entries: Sequence[Entry], dropped: dict[int, str]
 ) -> tuple[tuple[Block, ...], tuple[Entry, ...], list[Skipped]]:
-    """The blocks and entries with the `dropped` bullet entries turned back into text, the
-    others renumbered in order, and a warned skip for each dropped one."""
+    """The blocks and entries with the `dropped` bullet entries (position: why) turned back
+    into text, the others renumbered in order, and a warned skip for each dropped one."""
     kept = [entry for entry in entries if entry.position not in dropped]
     renumber = {entry.position: new for new, entry in enumerate(kept)}
     out: list[Block] = []
@@ -98,7 +158,7 @@ def without_entries(
         else:
             out.append(block)
     skipped = [
-        Skipped(entry.line, SkipReason.NO_PAPER_LINK, RESOURCE_REASON)
+        Skipped(entry.line, SkipReason.NO_PAPER_LINK, dropped[entry.position])
         for entry in entries
         if entry.position in dropped
     ]

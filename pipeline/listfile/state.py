@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipeline.listfile.markdown import is_http_url
+from pipeline.listfile.markdown import is_http_url, is_pdf_beside
 from pipeline.listfile.model import (
     Block,
     Cell,
@@ -106,7 +106,7 @@ class ParseState:
 
 
 def checked_paper_url(url: str | None, state: ParseState, line: int) -> str | None:
-    if url is None or is_http_url(url):
+    if url is None or is_http_url(url) or is_pdf_beside(url):
         return url
     state.report(line, Severity.WARNING, f"paper link {url!r} is not an http(s) URL; ignored")
     return None

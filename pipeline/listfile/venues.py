@@ -380,6 +380,9 @@ for _venue in VENUES:
         _BY_KEY[_alias] = _venue
 
 
+_PUBLISHER_FIRST = re.compile(r"^(?:ieee(?: cvf)?|acm|springer|elsevier)\s+")
+
+
 # Kept per text: a list names few venues, thousands of times (the guard, BibTeX, the report),
 # and a text that is not a known key is looked for inside every known long name.
 @lru_cache(maxsize=4096)
@@ -391,6 +394,10 @@ def find_venue(text: str | None) -> Venue | None:
     words = _key(re.sub(r"'?\d{2,4}\b", " ", text))
     if words in _BY_KEY:
         return _BY_KEY[words]
+    # `IEEE TIP`, `ACM TOG`: a publisher's name before the venue's
+    unpublished = _PUBLISHER_FIRST.sub("", words)
+    if unpublished != words and unpublished in _BY_KEY:
+        return _BY_KEY[unpublished]
     # A known long name inside a longer text ("Proceedings of the IEEE/CVF Conference on Computer
     # Vision and Pattern Recognition"): the longest one wins. Workshops are other venues.
     if "workshop" in words:
@@ -400,6 +407,13 @@ def find_venue(text: str | None) -> Venue | None:
         return _BY_KEY[max(contained, key=len)]
     first = words.split(" ", 1)[0] if words else ""
     return _BY_KEY.get(first)
+
+
+def only_a_venue(text: str) -> bool:
+    """Whether the text is a known venue's name and nothing else, its year aside
+    (`IEEE Transactions on Image Processing 2005`, `CVPR'21`)."""
+    words = _key(re.sub(r"'?\d{2,4}\b", " ", text))
+    return bool(words) and words in _BY_KEY
 
 
 def venues_conflict(list_venue: str | None, record_venues: tuple[str | None, ...]) -> bool:

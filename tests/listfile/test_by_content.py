@@ -334,9 +334,15 @@ def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
         "- [GNet](https://gnet.example.org/)\n"
     )
     document = parse_list(text)
-    assert [(e.position, e.line) for e in document.entries] == [(0, 5), (1, 7), (2, 8)]
-    assert [(s.line, s.doubtful) for s in document.skipped] == [(2, True), (3, True), (4, True)]
-    assert [d.line for d in document.diagnostics] == [2, 3, 4]
+    # `GNet`: a name linked to a front page, nothing dated, is no paper by itself (warned)
+    assert [(e.position, e.line) for e in document.entries] == [(0, 5), (1, 7)]
+    assert [(s.line, s.doubtful) for s in document.skipped] == [
+        (2, True),
+        (3, True),
+        (4, True),
+        (8, True),
+    ]
+    assert [d.line for d in document.diagnostics] == [2, 3, 4, 8]
     assert render(document) == text
 
 

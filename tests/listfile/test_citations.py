@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.listfile.citations import read_citation
 from pipeline.listfile.parser import parse_list
 
 TITLE = "Sparse Prompt Tuning for Open-Vocabulary Segmentation"
@@ -250,3 +251,32 @@ def test_a_short_name_with_a_pdf_alone_is_not_a_paper() -> None:
     document = parse_list(text)
     assert [(e.line, e.title) for e in document.entries] == [(4, "SPTNet")]
     assert [(s.line, s.reason) for s in document.skipped] == [(3, "no title found")]
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "title"),
+    [
+        (
+            "Warren, DL, M Cardillo, DF Rosauer, and DI Bolnick. \u201cMistaking Widgets for "
+            "Gadgets.\u201d Trends in Widgets, (2014), 1\u20139.",
+            "Warren, DL, M Cardillo, DF Rosauer, and DI Bolnick",
+            "Mistaking Widgets for Gadgets",
+        ),
+        (
+            "Bahn, Volker, and Brian J McGill. \u201cCan Widgets Outperform Gadgets?.\u201d "
+            "Global Widgets 16, no. 6 (2007): 733\u201342.",
+            "Bahn, Volker, and Brian J McGill",
+            "Can Widgets Outperform Gadgets?",
+        ),
+        (
+            "Miller, David Lawrence, M Louise Burt, E A Rexstad, and L Thomas. \u201cSpatial "
+            "Models for Widget Data.\u201d Methods in Widgets 4, no. 11 (2013): 1001\u201310.",
+            "Miller, David Lawrence, M Louise Burt, E A Rexstad, and L Thomas",
+            "Spatial Models for Widget Data",
+        ),
+    ],
+)
+def test_initials_without_their_periods(text: str, authors: str, title: str) -> None:
+    cited = read_citation(text)
+    assert cited is not None
+    assert (cited.authors, cited.title) == (authors, title)

@@ -12,6 +12,7 @@ import pytest
 from pipeline.listfile.model import SkipReason
 from pipeline.listfile.nonpapers import is_non_paper_heading, non_paper_row
 from pipeline.listfile.parser import parse_list
+from pipeline.listfile.sections import HOME_PAGE_REASON, is_home_page
 
 TITLE = "Sparse Prompt Tuning for Open-Vocabulary Segmentation"
 PAPER = "https://arxiv.org/abs/2401.01234"
@@ -221,3 +222,55 @@ def test_links_under_a_contact_heading_are_not_papers() -> None:
     document = parse_list(text)
     assert document.entries == () and document.diagnostics == ()
     assert len(document.skipped) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "front_page"),
+    [
+        ("https://acme-robotics.example", True),
+        ("https://www.widgets.ai/", True),
+        ("https://lab.example.edu/research", True),
+        ("https://lab.example.edu/~jdoe/", True),
+        ("https://vsitzmann.github.io/siren/", True),  # one word: a project's front page
+        ("https://eprint.iacr.org/2022/112", False),
+        ("https://lab.example.edu/2021", False),
+        ("https://lab.example.edu/paper.pdf", False),
+        ("https://journal.example.org/content/10.1146/annurev-123", False),
+        ("https://citeseerx.example.edu/viewdoc?doi=10.1.1.161.6751", False),
+        ("not a url", False),
+    ],
+)
+def test_what_a_sites_front_page_is(url: str, front_page: bool) -> None:
+    assert is_home_page(url) is front_page
+
+
+def test_an_organisation_linked_to_its_front_page_is_not_a_paper() -> None:
+    text = (
+        "## Humanoids\n\n"
+        f"- [{TITLE}]({PAPER}) - CVPR 2024\n"
+        "- [Acme Robotics](https://acme-robotics.example)\n"
+        "- [Widget Perception and Interaction Lab, Example University](https://widgets.example.edu/)\n"
+        f"- [{TITLE} Again](https://widgets.example.edu/papers/42) - 2023\n"
+    )
+    document = parse_list(text)
+    assert [e.line for e in document.entries] == [3, 6]
+    assert [(s.line, s.reason) for s in document.skipped] == [
+        (4, HOME_PAGE_REASON),
+        (5, HOME_PAGE_REASON),
+    ]
+    assert [d.line for d in document.diagnostics] == [4, 5]  # warned: the reader may be wrong
+
+
+def test_paper_titles_linked_to_project_pages_stay_where_the_list_gives_papers_so() -> None:
+    titles = [f"{TITLE} {n}" for n in ("One", "Two", "Three", "Four")]
+    items = [f"- [{title}](https://project-{n}.github.io/)" for n, title in enumerate(titles)]
+    document = parse_list("## Papers\n\n" + "\n".join(items) + "\n")
+    assert [e.title for e in document.entries] == titles
+
+
+def test_a_bare_front_page_among_dated_papers_is_not_taken() -> None:
+    dated = [f"- [{TITLE} {n}]({PAPER}{n}) - ICML 202{n}" for n in range(1, 6)]
+    text = "## Papers\n\n" + "\n".join([*dated, f"- [{TITLE} Site](https://site.example/)"])
+    document = parse_list(text + "\n")
+    assert len(document.entries) == 5
+    assert [s.reason for s in document.skipped] == [HOME_PAGE_REASON]

@@ -150,7 +150,6 @@ def test_messy_sample_reports_every_problem_with_its_line() -> None:
         (11, Severity.WARNING, "row has 6 cells, the header has 5"),
         (12, Severity.WARNING, "row has 2 cells, the header has 5"),
         (13, Severity.WARNING, "empty table row"),
-        (14, Severity.WARNING, "paper link 'papers/local.pdf' is not an http(s) URL"),
         (
             18,
             Severity.WARNING,
@@ -171,7 +170,7 @@ def test_messy_sample_reports_every_problem_with_its_line() -> None:
     )
     assert pspnet.code_urls == ("https://github.com/hszhao/PSPNet",)
     assert (atrous.venue, atrous.year) == (None, None)
-    assert relative.paper_url is None
+    assert relative.paper_url == "papers/local.pdf"  # a PDF kept beside the list, as written
     assert [entry.position for entry in document.entries] == [0, 1, 2, 3]
     # The commented-out table is text, not a table.
     assert len(document.tables) == 2

@@ -192,7 +192,7 @@ def test_the_trending_marker_goes_to_stars_without_a_citations_column(
 def test_sorting_and_trending_together_keep_the_marker_with_its_paper() -> None:
     document = parse_list(
         "| Title |\n|---|\n| [A](https://x.org/a) |\n| [B](https://x.org/b) |\n"
-        "- [C](https://x.org/c)\n- [D](https://x.org/d)\n"
+        "- [C](https://x.org/paper/c)\n- [D](https://x.org/paper/d)\n"
     )
     rows = [{"position": p, "citation_count": count} for p, count in enumerate([5, 50, 1, 9])]
     output = regenerate(document, rows, ["citations"], sort_by="citations", trending={0, 2})
@@ -201,8 +201,8 @@ def test_sorting_and_trending_together_keep_the_marker_with_its_paper() -> None:
         "|---|--:|",
         "| [B](https://x.org/b) | 50 |",
         f"| [A](https://x.org/a) | 5 {TRENDING_MARKER} |",
-        "- [D](https://x.org/d) — Citations: 9",
-        f"- [C](https://x.org/c) — Citations: 1 {TRENDING_MARKER}",
+        "- [D](https://x.org/paper/d) — Citations: 9",
+        f"- [C](https://x.org/paper/c) — Citations: 1 {TRENDING_MARKER}",
     ]
 
 
@@ -216,7 +216,7 @@ def test_a_blank_citation_count_says_when_only_arxiv_knows_the_paper() -> None:
         "| [Nowhere](https://example.org/b) | CVPR 2024 |\n"
         "| [Counted](https://example.org/c) | CVPR 2024 |\n"
     )
-    bullets = "- [On arXiv alone](https://example.org/a)\n- [Nowhere](https://example.org/b)\n"
+    bullets = "- [On arXiv alone](https://example.org/p/a)\n- [Nowhere](https://example.org/p/b)\n"
     only = {"match_method": "arxiv_title", "arxiv_id": "2401.00001", "s2_paper_id": None}
     rows = [
         {"position": 0, "citation_count": None, **only},

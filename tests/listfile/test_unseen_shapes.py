@@ -437,3 +437,80 @@ def test_headings_ending_in_a_kind_of_event_or_resource_hold_no_papers(heading: 
         f"- [A Survey of Offline Widget Learning]({ARXIV})\n"
     )
     assert _entries(text) == [(4, "A Survey of Offline Widget Learning", ARXIV)]
+
+
+def test_title_only_bullets_under_a_year_heading_are_dated_by_it() -> None:
+    text = (
+        "## Papers\n\n### 2024\n\n"
+        "- CrossWidget: Generalizing Cross-dataset Widget Recognition\n"
+        "- Lessons for Using Music to Encourage Widgets\n"
+        "- Widget privacy\n"  # three words: a topic, not a title
+        "\n### Research Directions\n\n"
+        "- Large-Scale and Diverse Widget Dataset Research\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.year) for e in document.entries] == [
+        (5, "CrossWidget: Generalizing Cross-dataset Widget Recognition", 2024),
+        (6, "Lessons for Using Music to Encourage Widgets", 2024),
+    ]
+    assert render(document) == text
+
+
+def test_a_task_list_mark_before_a_citation_is_a_reading_mark() -> None:
+    text = (
+        "# General modelling\n\n"
+        "  * [X] Warren, DL. \u201cIn Defense of Widget Modeling.\u201d Trends in Widgets 27, "
+        "no. 9 (2012): 497\u2013500. doi:10.1016/j.tree.2012.03.010.\n"
+        "  * [ ] Steel, E Ashley, Maureen C Kennedy, and John S Stanovick. \u201cApplied Widget "
+        "Statistics: Common Pitfalls.\u201d Ecosphere 4, no. 9 (September 2013): art115.\n"
+        "  * [ ] add the 2024 papers\n"  # a to-do: no paper
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.year) for e in document.entries] == [
+        (3, "In Defense of Widget Modeling", 2012),
+        (4, "Applied Widget Statistics: Common Pitfalls", 2013),
+    ]
+
+
+def test_a_pdf_kept_beside_the_list_is_the_paper_link() -> None:
+    text = (
+        "> #### ACL-2020: [Widget Parsing as Dependency Parsing](paper/%5BACL%202020%5D%20WP.pdf)\n"
+        "> > A. Author, B. Author\n"
+        ">\n"
+        f"- {TIP}: [Learning Widgets from Few Examples](./pdf/widgets.pdf)\n"
+        "- [Widget Survey](www.jmlr.org/papers/volume18/16-365.pdf) - 2017\n"  # no scheme
+    )
+    document = parse_list(text)
+    assert [(e.title, e.paper_url) for e in document.entries] == [
+        ("Widget Parsing as Dependency Parsing", "paper/%5BACL%202020%5D%20WP.pdf"),
+        ("Learning Widgets from Few Examples", "./pdf/widgets.pdf"),
+        ("Widget Survey", None),
+    ]
+    assert render(document) == text
+
+
+def test_an_html_table_without_a_header_is_read_by_what_its_cells_hold() -> None:
+    rows = "".join(
+        f"<tr id=\"tr-{n}\">\n<td align='right'>\n{n}.\n</td>\n<td>\n"
+        f"    {title} [<a href='{url}' target='_blank'>paper</a>] <br>\n"
+        "    <em>Qi&nbsp;Sun, and Bei&nbsp;Yu</em><br>\n    TODAES 2022  <br>\n</td>\n</tr>\n"
+        for n, (title, url) in enumerate(
+            [
+                ("Correlated Multi-Fidelity Optimization for Widget Design", IEEE),
+                ("Machine Learning Based Widget Congestion Prediction", ARXIV),
+            ],
+            start=1,
+        )
+    )
+    contents = (
+        '<table>\n<tr><td><a href="#widgets">1. Widgets</a></td>'
+        '<td><a href="#gadgets">2. Gadgets</a></td></tr>\n</table>\n\n'
+    )
+    text = f'{contents}<table class="table">\n{rows}</table>\n'
+    document = parse_list(text)
+    assert [(e.title, e.paper_url) for e in document.entries] == [
+        ("Correlated Multi-Fidelity Optimization for Widget Design", IEEE),
+        ("Machine Learning Based Widget Congestion Prediction", ARXIV),
+    ]
+    assert SkipReason.CONTENTS in {s.kind for s in document.skipped}
+    assert render(document) == text

@@ -332,8 +332,41 @@ def laboratories(draw: st.DrawFn) -> Chunk:
     return _section(draw, headings, _bullets(items))
 
 
+def organisations(draw: st.DrawFn) -> Chunk:
+    """Companies, institutes and groups linked to their sites' front pages, under a heading
+    that names no kind of resource (`Who Builds Widgets`): what they are shows in the item
+    (an organisation's name, a front page, nothing that names or dates a paper)."""
+    items = []
+    for _ in range(num(draw, 1, 5)):
+        site = identifier(draw, num(draw, 4, 8)).lower()
+        name = pick(
+            draw,
+            (
+                site.capitalize(),
+                f"{site.capitalize()} Robotics",
+                f"{pick(draw, CONTENT_WORDS)} {pick(draw, ('Lab', 'Group', 'Team'))}, "
+                f"{pick(draw, ('Oregon State University', 'ETH Zurich', 'Example Institute'))}",
+                f"Institute for {pick(draw, CONTENT_WORDS)} and {pick(draw, CONTENT_WORDS)} "
+                "Research",
+                f"{site.upper()}: {pick(draw, CONTENT_WORDS)} {pick(draw, CONTENT_WORDS)} Center",
+            ),
+        )
+        url = pick(
+            draw,
+            (
+                f"https://{site}.example.com",
+                f"https://www.{site}.ai/",
+                f"https://{site}.example.edu/{pick(draw, ('en', 'research', 'ai', 'robots'))}",
+            ),
+        )
+        items.append(f"[{name}]({url})" + pick(draw, ("", f" - {_description(draw)}")))
+    headings = ("Who Builds Widgets", "Around the World", "Beyond Academia", "Players")
+    return _section(draw, headings, _bullets(items))
+
+
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
     "laboratories": laboratories,
+    "organisations": organisations,
     "contents": contents,
     "tools": tools,
     "books": books,

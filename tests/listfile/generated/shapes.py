@@ -19,6 +19,7 @@ from tests.listfile.generated.records import (
     authors_text,
     bare_title,
     flip,
+    identifier,
     num,
     pick,
     shuffle,
@@ -1429,6 +1430,74 @@ def quoted(draw: st.DrawFn) -> Chunk:
     return Chunk(lines, inner.expected)
 
 
+def year_headed_titles(draw: st.DrawFn) -> Chunk:
+    """A list sorted by year: `#### 2024` (or `#### CVPR 2023`) over bullets that are titles
+    alone, no link, venue or year on them; the heading dates them."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for _ in range(num(draw, 1, 2)):
+        year = num(draw, 2010, 2025)
+        venue = pick(draw, ("", "CVPR ", "NeurIPS ", "Interspeech "))
+        if lines:
+            lines.append("")
+        lines += [f"#### {venue}{year}", ""]
+        for record in unique_papers(draw, maximum=4):
+            paper = replace(record, title=bare_title(draw, record.title))
+            expected.append(
+                replace(
+                    expect(paper, len(lines), with_paper=False, year=year),
+                    code_urls=frozenset(),
+                )
+            )
+            lines.append(f"{pick(draw, ('-', '*'))} {paper.title}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def task_citations(draw: st.DrawFn) -> Chunk:
+    """A reading list kept as a task list: `  * [X] Surname, Given. "Title." Journal (2012)`,
+    checked when read; the mark says nothing of what the item is."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    indent = pick(draw, ("", "  "))
+    drawn = unique_papers(draw, maximum=5, need_venue=True)
+    records = [p for p in drawn if not re.search(r"[\u4e00-\u9fff]", p.title)]  # no CJK
+    assume(records)
+    for paper in records:
+        assert paper.venue is not None
+        mark = pick(draw, ("[X]", "[x]", "[ ]"))
+        text = reference_text(draw, paper, paper.venue.name)
+        expected.append(
+            Expected(paper.title, None, frozenset(), UNCHECKED, paper.year, offset=len(lines))
+        )
+        lines.append(f"{indent}{pick(draw, ('*', '-'))} {mark} {text}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def pdfs_beside(draw: st.DrawFn) -> Chunk:
+    """Papers kept as PDFs in the list's own repository, linked by relative paths
+    (`[Title](paper/%5BACL%202020%5D%20Name.pdf)`), in bullets or headings, quoted or not."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    heading = flip(draw)
+    quote = pick(draw, ("", "> "))
+    for record in unique_papers(draw, maximum=4, need_venue=True):
+        assert record.venue is not None
+        paper = replace(record, title=bare_title(draw, record.title))
+        name = identifier(draw, num(draw, 3, 8))
+        folder = pick(draw, ("paper/", "papers/", "./pdf/", ""))
+        path = folder + pick(draw, (f"%5B{record.venue.text.replace(' ', '%20')}%5D%20", "")) + name
+        url = f"{path}.pdf"
+        tag = record.venue.text
+        item = f"{tag}: [{paper.title}]({url})"
+        expected.append(
+            Expected(paper.title, url, frozenset(), UNCHECKED, UNCHECKED, offset=len(lines))
+        )
+        lines.append(f"{quote}{'#### ' if heading else '- '}{item}")
+        if heading:
+            lines.append(quote.rstrip())
+    return Chunk(tuple(lines), tuple(expected))
+
+
 _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
 
 PaperShape = Callable[[st.DrawFn], Chunk]
@@ -1464,4 +1533,7 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "cited_link_titles": cited_link_titles,
     "links_over_lines": links_over_lines,
     "quoted": quoted,
+    "year_headed_titles": year_headed_titles,
+    "task_citations": task_citations,
+    "pdfs_beside": pdfs_beside,
 }
