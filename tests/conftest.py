@@ -182,7 +182,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _shared_prefect_api(tmp_path_factory: pytest.TempPathFactory, migrated: Path) -> str:
+def shared_prefect_api(tmp_path_factory: pytest.TempPathFactory, migrated: Path) -> str:
     """The API URL of one Prefect server for the whole session, shared by the xdist workers
     (issue 27: a server per worker cost each its start-up). The first worker that needs it
     starts it, under a file lock, on the migrated database; the others read its URL; the
@@ -274,7 +274,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def prefect_harness(
     tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path
 ) -> Iterator[None]:
-    """The session's Prefect API (one server shared by the workers, _shared_prefect_api), as
+    """The session's Prefect API (one server shared by the workers, shared_prefect_api), as
     prefect_test_harness would set it up, never the user's ~/.prefect: this process's settings
     point at it, its PREFECT_HOME is a folder of its own."""
     import prefect.context
@@ -282,7 +282,7 @@ def prefect_harness(
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    api = _shared_prefect_api(tmp_path_factory, migrated_prefect_db)
+    api = shared_prefect_api(tmp_path_factory, migrated_prefect_db)
     home = tmp_path_factory.mktemp("prefect-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PREFECT_HOME", str(home))

@@ -10,15 +10,17 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from fakeapi.description import PaperRecord, WorldDescription, description_path
 from pipeline.analysis import charts
+from pipeline.analysis.trends import TrendResult
 from pipeline.cli.main import main
-from tests.conftest import REAL_PNG_BYTES, REAL_SVG_BYTES, SEED_LIST
+from pipeline.job import outputs
+from tests.conftest import REAL_PNG_BYTES, REAL_SVG_BYTES, SEED_LIST, tiny_png, tiny_svg
 from tests.fakes import seed_records
 
 NIGHTS = 3
@@ -69,16 +71,26 @@ def small_description() -> WorldDescription:
     )
 
 
-def run_demo(root: Path, text: str, description: WorldDescription, nights: int = NIGHTS) -> DemoRun:
+def run_demo(
+    root: Path,
+    text: str,
+    description: WorldDescription,
+    nights: int = NIGHTS,
+    *,
+    charts_of_the_last_night_only: bool = False,
+) -> DemoRun:
     """`awesome-enrich demo` on the list `text` and its world `description`, in `root`, from
-    START for `nights` nights."""
+    START for `nights` nights. The charts are drawn for real (on the last night only, with
+    `charts_of_the_last_night_only`: the nights before write stand-ins the last replaces)."""
     list_path = root / "list.md"
     list_path.write_text(text, encoding="utf-8")
     description.save(description_path(list_path))
     out = root / "out"
     printed = io.StringIO()
     # The charts drawn for real, whichever test asks first: tests read them as a user would.
-    with contextlib.redirect_stdout(printed), real_charts():
+    last = START + timedelta(days=nights - 1)
+    drawn = last_night_charts(last) if charts_of_the_last_night_only else real_charts()
+    with contextlib.redirect_stdout(printed), drawn:
         status = main(
             [
                 "demo",
@@ -106,6 +118,34 @@ def real_charts() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(charts, "svg_bytes", REAL_SVG_BYTES)
         patch.setattr(charts, "png_bytes", REAL_PNG_BYTES)
+        yield
+
+
+@contextlib.contextmanager
+def tiny_charts() -> Iterator[None]:
+    """Charts drawn as tests/conftest.py's stand-ins inside the block, even in a test marked
+    real_charts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "svg_bytes", tiny_svg)
+        patch.setattr(charts, "png_bytes", tiny_png)
+        yield
+
+
+@contextlib.contextmanager
+def last_night_charts(last: date) -> Iterator[None]:
+    """Charts drawn for real by the run of the snapshot date `last` only, as stand-ins before it:
+    each night overwrites charts/ and report.html, so what the last night leaves is what a
+    user sees, and the nights before spend no CPU drawing what it replaces (about 1 s a night;
+    issue 27)."""
+    write = outputs.write_trends
+
+    def write_trends(result: TrendResult, folder: Path, *, synthetic: bool) -> list[Path]:
+        tonight = result.snapshot_dates[-1] if result.snapshot_dates else None
+        with real_charts() if tonight == last else tiny_charts():
+            return write(result, folder, synthetic=synthetic)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(outputs, "write_trends", write_trends)
         yield
 
 

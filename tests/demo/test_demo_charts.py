@@ -108,7 +108,7 @@ def thirty_nights(tmp_path_factory: pytest.TempPathFactory, prefect_harness: obj
     text = "".join(lines[: rows[LONG_ROWS - 1] + 1])
     records = small_description().papers[:LONG_ROWS]
     description = WorldDescription("list.md", "the first rows of the small list", records)
-    return run_demo(root, text, description, LONG_NIGHTS)
+    return run_demo(root, text, description, LONG_NIGHTS, charts_of_the_last_night_only=True)
 
 
 def test_demo_of_30_nights_draws_the_nightly_snapshots(thirty_nights: DemoRun) -> None:

@@ -14,7 +14,7 @@ from typing import TypeVar
 import pytest
 import requests
 
-from tests.conftest import seed_prefect_home
+from tests.conftest import seed_prefect_home, shared_prefect_api
 from tests.fakes import records
 
 BIN = Path(sys.executable).parent
@@ -92,6 +92,23 @@ def prefect_server(tmp_path: Path, migrated_prefect_db: Path) -> Iterator[dict[s
         yield {**env, "PREFECT_API_URL": api}
     finally:
         stop(server)
+
+
+@pytest.fixture
+def shared_prefect_env(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path
+) -> dict[str, str]:
+    """The environment of a process that uses the session's shared Prefect server (started once
+    for all workers, tests/conftest.py) with a PREFECT_HOME of its own: for subprocesses whose
+    test needs a server but not an empty one (a server of its own costs about 10 s of CPU)."""
+    api = shared_prefect_api(tmp_path_factory, migrated_prefect_db)
+    return {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_API_URL": api,
+    }
 
 
 # A two-paper list of the flow tests, and its papers as the fake knows them (records written

@@ -1,5 +1,6 @@
-"""The deployment end to end: a real Prefect server on loopback, `flows/serve.py` serving the
-nightly deployment, and `prefect deployment run` against the local fake APIs. Slow (~40 s)."""
+"""The deployment end to end: a real Prefect server on loopback (the session's shared one),
+`flows/serve.py` serving the nightly deployment, and `prefect deployment run` against the local
+fake APIs. Slow (~40 s)."""
 
 from __future__ import annotations
 
@@ -43,12 +44,12 @@ def deployment_run(env: dict[str, str], params: dict[str, str]) -> subprocess.Co
 
 @pytest.mark.slow
 def test_a_deployment_run_completes_against_the_fake_apis_and_a_failed_one_says_why(
-    prefect_server: dict[str, str], tmp_path: Path
+    shared_prefect_env: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     with FakeServer(FakeApi(seed_world())) as fake:
         env = {
-            **prefect_server,
+            **shared_prefect_env,
             **fake.env(),
             "AWESOME_ENRICH_TIME_SCALE": "0",
             "GITHUB_TOKEN": "deployment-test-token",

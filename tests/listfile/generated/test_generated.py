@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.listfile.generated.checks import check_documents, check_round_trips
+from tests.listfile.generated.checks import MIXED_EXAMPLES, check_documents, check_round_trips
 from tests.listfile.generated.documents import (
     mixed_documents,
     non_paper_documents,
@@ -29,8 +29,8 @@ def test_non_paper_section(kind: str) -> None:
 
 
 def test_mixed() -> None:
-    check_documents(mixed_documents())
+    check_documents(mixed_documents(), MIXED_EXAMPLES)
 
 
 def test_round_trip_any_line_ending() -> None:
-    check_round_trips(mixed_documents().flatmap(with_line_endings))
+    check_round_trips(mixed_documents().flatmap(with_line_endings), MIXED_EXAMPLES)
