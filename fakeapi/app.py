@@ -266,11 +266,14 @@ class FakeApi(FaultInjection, S2Routes, ArxivRoutes, GitHubRoutes):
         }
 
     def fake_stats(self, request: Request) -> Response:
-        """The snapshot; with `?times=1` also each paced quota's request times (monotonic)."""
+        """The snapshot; with `?times=1` also each paced quota's request times (monotonic) and
+        the timeline of every request (arrival, API, endpoint)."""
         snapshot = self.snapshot()
         if request.args.get("times"):
             with self._lock:
                 snapshot["request_times"] = {
                     quota: list(times) for quota, times in self.stats.request_times.items()
                 }
+                # Every request's arrival, API and endpoint, in arrival order.
+                snapshot["timeline"] = [list(row[:3]) for row in sorted(self.stats.timeline)]
         return json_response(snapshot)
