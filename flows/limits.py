@@ -169,8 +169,7 @@ def limiter_for(settings: Settings) -> Callable[[str], None] | None:
 
     def limiter(api: str) -> None:
         limit = limits[api]
-        leases[api].turn()
-        machine.wait(limit.name, limit.interval_s)
+        leases[api].slot(lambda: machine.wait(limit.name, limit.interval_s))
 
     return limiter
 

@@ -25,7 +25,9 @@ intervals after this one's grant, which came at or after `asked`: so its first s
 0.9 interval after this block's last, across machines, whatever the round trips took (a whole
 interval when nothing drifted); on one machine the machine pacer keeps the whole interval. A
 block whose grant took longer than the slack to come back loses its last slot. Slots a lane did
-not use in time lapse, never carried over.
+not use in time lapse, never carried over. The window is checked again just before the send
+(`slot`): a request held between its slot and its send (the machine's pacer) past its block's
+last due time takes the next block's slot instead.
 
 When other runs share the quota, an ask can still be refused (another run's block, or its
 refusal, came last). Then the run does not sleep the server's Retry-After (seconds, and every
@@ -117,6 +119,33 @@ class QuotaLease:
             self._received = self._clock.monotonic()
             self._used = 1
             self.blocks += 1
+
+    def slot(self, pace: Callable[[], object]) -> None:
+        """A slot for a request sent as soon as this returns, `pace` (the machine's pacer,
+        which may sleep: another process's send, a flock held by a process the kernel put
+        aside) waited for between the slot and the send. A slot is good until its block's last
+        send is due (turn), so it is checked again after `pace`: one whose block ran out
+        meanwhile is dropped and the next block's slot taken, so no request leaves after its
+        block, into the next one, which another machine may hold (issue 26: a send 0.27 s
+        after its turn, 3 intervals past its block, came 0.4 interval after another
+        machine's)."""
+        while True:
+            self.turn()
+            pace()
+            if self._in_block():
+                return
+
+    def _in_block(self) -> bool:
+        """Whether a send now still falls in the current block (else the block is spent)."""
+        with self._lock:
+            asked = self._asked
+            if asked is None:
+                return False
+            last_due = asked + (self.block - 1) * self.interval_s
+            if self._clock.monotonic() <= last_due + self.slack_s:
+                return True
+            self._used = self.block
+            return False
 
 
 def take_when_free(
