@@ -97,8 +97,10 @@ class QuotaLease:
         self._used = 0
         self.blocks = 0  # blocks taken: the run's round trips to the server for this quota
 
-    def turn(self) -> None:
-        """A slot for a request about to be sent now (the caller's pacer has spaced it)."""
+    def turn(self) -> float:
+        """A slot for a request about to be sent now (the caller's pacer has spaced it).
+        Returns when (on the lease's clock) the slot's block was asked for: its last send is
+        due `block - 1` intervals later, and the slack."""
         with self._lock:
             now = self._clock.monotonic()
             asked, received = self._asked, self._received
@@ -107,7 +109,7 @@ class QuotaLease:
             last_due = None if asked is None else asked + (self.block - 1) * self.interval_s
             if last_due is not None and self._used < self.block and now <= last_due + self.slack_s:
                 self._used += 1
-                return
+                return asked if asked is not None else now
             if received is not None:
                 remaining = received + self.block * self.interval_s + self.margin_s - now
                 if remaining > 0:
@@ -119,6 +121,7 @@ class QuotaLease:
             self._received = self._clock.monotonic()
             self._used = 1
             self.blocks += 1
+            return self._asked
 
     def slot(self, pace: Callable[[], object]) -> None:
         """A slot for a request sent as soon as this returns, `pace` (the machine's pacer,
@@ -130,22 +133,13 @@ class QuotaLease:
         after its turn, 3 intervals past its block, came 0.4 interval after another
         machine's)."""
         while True:
-            self.turn()
+            asked = self.turn()
             pace()
-            if self._in_block():
+            # The slot's own block, not the lease's current one: while this thread paced,
+            # another of the process may have taken the next block (and held the lock while it
+            # waited for it); a slot checked against that one went out beside its sends.
+            if self._clock.monotonic() <= asked + (self.block - 1) * self.interval_s + self.slack_s:
                 return
-
-    def _in_block(self) -> bool:
-        """Whether a send now still falls in the current block (else the block is spent)."""
-        with self._lock:
-            asked = self._asked
-            if asked is None:
-                return False
-            last_due = asked + (self.block - 1) * self.interval_s
-            if self._clock.monotonic() <= last_due + self.slack_s:
-                return True
-            self._used = self.block
-            return False
 
 
 def take_when_free(

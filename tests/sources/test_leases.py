@@ -175,7 +175,7 @@ def lane(
 
     def body() -> None:
         for _ in range(requests):
-            gate.wait_turn(lambda _api: lease.turn())
+            gate.wait_turn(lambda _api: lease.slot(lambda: None))
             sends.append(clock.monotonic())
             clock.sleep(latency_s)  # in flight
 
