@@ -66,6 +66,7 @@ class Run:
     tail_s: float  # last request to exit
     lane_span_s: dict[str, float]  # each API's first to last request (scaled)
     s2_gaps_s: list[float] = field(default_factory=list)  # between S2's requests (scaled)
+    timeline: list[list[Any]] = field(default_factory=list)  # (arrival, api, endpoint)
 
     def projected_s(self) -> float:
         """The wall time under the published pacing."""
@@ -134,7 +135,20 @@ def measure(
             if quota.startswith("s2 ")
             for a, b in itertools.pairwise(sorted(times))
         ],
+        timeline=stats.get("timeline", []),
     )
+
+
+def longest_gaps(timeline: list[list[Any]], count: int = 10) -> list[str]:
+    """S2's longest gaps: each with the S2 endpoints before and after it and the other APIs'
+    requests inside it (what S2 was waiting for)."""
+    s2 = [(t, endpoint) for t, api, endpoint in timeline if api == "s2"]
+    gaps = sorted(itertools.pairwise(s2), key=lambda pair: pair[0][0] - pair[1][0])[:count]
+    lines = []
+    for (start, before), (end, after) in gaps:
+        inside = [f"{api} {endpoint}" for t, api, endpoint in timeline if start < t < end]
+        lines.append(f"{end - start:.2f} s after {before}, before {after}; inside: {inside}")
+    return lines
 
 
 def _minutes(seconds: float) -> str:
@@ -257,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
                 ]
                 results.append({"name": name, "runs": runs})
                 for run in runs:
-                    longest = sorted(run.s2_gaps_s, reverse=True)[:10]
-                    print(f"{name} {run.mode}: longest S2 gaps (s, scaled)", longest)
+                    print(f"{name} {run.mode}: the longest S2 gaps (s, scaled), and what came")
+                    for line in longest_gaps(run.timeline):
+                        print("  ", line)
                 print(render(results, command.strip()), flush=True)
         finally:
             prefect.stop()

@@ -50,7 +50,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.limits import ensure_limits, limiter_for, uses_shared_limits
+from flows.limits import ensure_limits, limiter_for
+from flows.quotas import uses_shared_limits
 from pipeline.analysis.citation_history import DEFAULT_PAGE_BUDGET
 from pipeline.analysis.guard import GuardThresholds
 from pipeline.analysis.star_history import DEFAULT_STAR_PAGES

@@ -60,17 +60,33 @@ def stored_by_repository(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[di
     return grouped
 
 
+def listed_as_index(stored: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+    """Each folded `listed_as` of the stored rows -> the stored repositories (in `stored`'s
+    order) with a row listed so: what stored_for looks up for every repository of a run."""
+    index: dict[str, list[str]] = {}
+    for name, rows in stored.items():
+        for listed_as in {key(str(row.get("listed_as") or "")) for row in rows}:
+            index.setdefault(listed_as, []).append(name)
+    return index
+
+
 def stored_for(
-    stored: Mapping[str, list[dict[str, Any]]], info: RepoInfo
+    stored: Mapping[str, list[dict[str, Any]]],
+    info: RepoInfo,
+    listed: Mapping[str, list[str]] | None = None,
 ) -> tuple[str | None, list[dict[str, Any]]]:
     """The stored rows of a repository: under its current name, else the name asked (a
-    repository renamed since its weeks were stored), else the name it was listed as."""
+    repository renamed since its weeks were stored), else the name it was listed as. `listed`
+    is listed_as_index(stored), made once by a caller that asks for many repositories (a scan
+    of every stored row per repository was most of a warm 10,000-paper night's CPU)."""
     for name in (info.full_name, info.requested):
         if name and key(name) in stored:
             return key(name), stored[key(name)]
-    for name, rows in stored.items():
-        if any(key(str(r.get("listed_as") or "")) == key(info.requested) for r in rows):
-            return name, rows
+    index = listed if listed is not None else listed_as_index(stored)
+    # the first still stored (a caller may have taken a repository's rows out meanwhile)
+    for name in index.get(key(info.requested), ()):
+        if name in stored:
+            return name, stored[name]
     return None, []
 
 
@@ -102,13 +118,14 @@ def plan_star_history(
     backfill: list[str] = []
     recorded: dict[str, StarStatus] = {}
     unchanged: list[str] = []
+    listed = listed_as_index(stored)
     for name, info in repos.items():
         if info.status in {RepoStatus.NOT_FOUND, RepoStatus.BLOCKED}:
             recorded[name] = StarStatus(info.status.value)
             continue
         if info.status is RepoStatus.ERROR or info.full_name is None:
             continue
-        _, rows = stored_for(stored, info)
+        _, rows = stored_for(stored, info, listed)
         newest = newest_week(rows)
         if newest is not None and _unchanged(rows, info, now):
             unchanged.append(name)
@@ -221,8 +238,9 @@ def star_table(
     in this run keep their rows as stored."""
     stored = stored_by_repository(stored_rows)
     replaced: dict[str, list[dict[str, Any]]] = {}
+    listed = listed_as_index(stored)
     for name, info in repos.items():
-        old_key, old = stored_for(stored, info)
+        old_key, old = stored_for(stored, info, listed)
         outcome = outcomes.get(name)
         history = outcome.history if outcome is not None else None
         if history is not None and history.out_of_pages:

@@ -13,8 +13,8 @@ from pipeline.analysis.star_history import DEFAULT_STAR_PAGES, QUOTA_RESERVE
 from pipeline.cli.arguments import DEFAULT_LIST, DEFAULT_OUT, Subparsers, list_location, local_list
 from pipeline.core.errors import PipelineError
 from pipeline.job.plan import CallEstimate, estimate_calls
-from pipeline.job.repositories import ANONYMOUS_HOURLY
 from pipeline.sources.config import Settings, settings_from_env
+from pipeline.sources.github import ANONYMOUS_HOURLY
 from pipeline.sources.http import ARXIV_MIN_INTERVAL_S, published_intervals
 from pipeline.sources.probe import Check, GitHubQuota, probe_arxiv, probe_github, probe_s2
 from pipeline.store.listio import read_list
@@ -131,7 +131,7 @@ def run_checks(list_path: Path | str, out: Path, settings: Settings) -> list[Che
     checks.append(github)
     if estimate is not None:
         checks += tonight(estimate, settings, quota)
-    from flows.limits import check_limits  # Prefect takes seconds to import: only here
+    from flows.limit_check import check_limits  # reads Prefect's REST API, without Prefect
 
     checks += check_limits(settings)
     checks += [_folder("cache folder", settings.cache_dir), _folder("output folder", out)]

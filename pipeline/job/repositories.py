@@ -14,7 +14,7 @@ from pipeline.listfile.identifiers import repo_ref
 from pipeline.listfile.model import Entry
 from pipeline.resolve.overrides import Overrides
 from pipeline.sources.config import Settings
-from pipeline.sources.github import GitHubClient, RepoInfo, RepoStatus
+from pipeline.sources.github import ANONYMOUS_HOURLY, GitHubClient, RepoInfo, RepoStatus
 from pipeline.sources.http import CallStats
 
 
@@ -100,7 +100,6 @@ def fetch_repositories(
     return ordered, github.http.stats, f"{line}; {plan}" if plan else line
 
 
-ANONYMOUS_HOURLY = 60  # GitHub REST without a token (GitHub docs: rate limits for the REST API)
 REQUESTS_PER_REPO = 2  # the repository, then its newest commit
 
 

@@ -48,6 +48,7 @@ from pipeline.sources.http import (
 
 # Aliased `repository` lookups per GraphQL request (connections take at most 100 nodes; GH-GQL).
 GITHUB_GRAPHQL_BATCH = 100
+ANONYMOUS_HOURLY = 60  # GitHub REST without a token (GitHub docs: rate limits for the REST API)
 GITHUB_RETRY = RetryPolicy(
     max_attempts=5, max_total_wait_s=120.0, backoff_initial_s=2.0, backoff_max_s=60.0
 )

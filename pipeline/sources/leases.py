@@ -25,7 +25,9 @@ intervals after this one's grant, which came at or after `asked`: so its first s
 0.9 interval after this block's last, across machines, whatever the round trips took (a whole
 interval when nothing drifted); on one machine the machine pacer keeps the whole interval. A
 block whose grant took longer than the slack to come back loses its last slot. Slots a lane did
-not use in time lapse, never carried over.
+not use in time lapse, never carried over. The window is checked again just before the send
+(`slot`): a request held between its slot and its send (the machine's pacer) past its block's
+last due time takes the next block's slot instead.
 
 When other runs share the quota, an ask can still be refused (another run's block, or its
 refusal, came last). Then the run does not sleep the server's Retry-After (seconds, and every
@@ -95,8 +97,10 @@ class QuotaLease:
         self._used = 0
         self.blocks = 0  # blocks taken: the run's round trips to the server for this quota
 
-    def turn(self) -> None:
-        """A slot for a request about to be sent now (the caller's pacer has spaced it)."""
+    def turn(self) -> float:
+        """A slot for a request about to be sent now (the caller's pacer has spaced it).
+        Returns when (on the lease's clock) the slot's block was asked for: its last send is
+        due `block - 1` intervals later, and the slack."""
         with self._lock:
             now = self._clock.monotonic()
             asked, received = self._asked, self._received
@@ -105,7 +109,7 @@ class QuotaLease:
             last_due = None if asked is None else asked + (self.block - 1) * self.interval_s
             if last_due is not None and self._used < self.block and now <= last_due + self.slack_s:
                 self._used += 1
-                return
+                return asked if asked is not None else now
             if received is not None:
                 remaining = received + self.block * self.interval_s + self.margin_s - now
                 if remaining > 0:
@@ -117,6 +121,25 @@ class QuotaLease:
             self._received = self._clock.monotonic()
             self._used = 1
             self.blocks += 1
+            return self._asked
+
+    def slot(self, pace: Callable[[], object]) -> None:
+        """A slot for a request sent as soon as this returns, `pace` (the machine's pacer,
+        which may sleep: another process's send, a flock held by a process the kernel put
+        aside) waited for between the slot and the send. A slot is good until its block's last
+        send is due (turn), so it is checked again after `pace`: one whose block ran out
+        meanwhile is dropped and the next block's slot taken, so no request leaves after its
+        block, into the next one, which another machine may hold (issue 26: a send 0.27 s
+        after its turn, 3 intervals past its block, came 0.4 interval after another
+        machine's)."""
+        while True:
+            asked = self.turn()
+            pace()
+            # The slot's own block, not the lease's current one: while this thread paced,
+            # another of the process may have taken the next block (and held the lock while it
+            # waited for it); a slot checked against that one went out beside its sends.
+            if self._clock.monotonic() <= asked + (self.block - 1) * self.interval_s + self.slack_s:
+                return
 
 
 def take_when_free(

@@ -7,7 +7,13 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from pipeline.analysis.star_history import gained_since, plan_star_history, star_table
+from pipeline.analysis.star_history import (
+    gained_since,
+    listed_as_index,
+    plan_star_history,
+    star_table,
+    stored_for,
+)
 from pipeline.analysis.star_report import star_trends_html, stars_against_citations_html
 from pipeline.sources.github import RepoInfo, RepoStatus
 from pipeline.sources.github_stars import StarHistory, StarOutcome, StarStatus, StarWeek
@@ -162,3 +168,21 @@ def test_stars_against_citations_stand_at_each_years_end() -> None:
     assert [cell.replace("&nbsp;", " ") for cell in cells] == pairs
     assert "2026 so far" in html_text and "2022</th>" in html_text
     assert stars_against_citations_html(papers[1:], weeks, citations, date(2026, 12, 6)) == ""
+
+
+def test_a_repository_is_found_by_the_name_it_was_listed_as_in_one_index() -> None:
+    """Neither its current name nor the name asked is stored: the rows listed as the name asked,
+    the first still stored (star_table takes a repository's rows out as it replaces them)."""
+    stored: dict[str, list[dict[str, Any]]] = {
+        "old/one": [{"repository": "old/one", "listed_as": "Listed/Name", "week_start": None}],
+        "other/x": [{"repository": "other/x", "listed_as": "b/c", "week_start": None}],
+        "old/two": [{"repository": "old/two", "listed_as": "listed/name", "week_start": None}],
+    }
+    info = RepoInfo("listed/name", RepoStatus.OK, full_name="new/name", stars=3)
+    listed = listed_as_index(stored)
+    assert stored_for(stored, info, listed) == ("old/one", stored["old/one"])
+    assert stored_for(stored, info) == stored_for(stored, info, listed)
+    stored.pop("old/one")
+    assert stored_for(stored, info, listed) == ("old/two", stored["old/two"])
+    stored.pop("old/two")
+    assert stored_for(stored, info, listed) == (None, [])

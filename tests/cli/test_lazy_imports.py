@@ -8,6 +8,7 @@ import argparse
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,17 @@ def test_the_top_level_help_lines_are_each_commands_own() -> None:
     assert isinstance(commands, argparse._SubParsersAction)
     lines = {choice.dest: choice.help for choice in commands._choices_actions}
     assert lines == {name: summary for name, (_, summary) in cli.COMMANDS.items()}
+
+
+def test_doctor_reads_the_prefect_api_without_importing_prefect(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`doctor` asks the Prefect server over its REST API (flows/limit_check.py): Prefect's
+    client, a second of CPU to import, is not loaded. Every address is a closed loopback port."""
+    for name, path in (("S2", "s2"), ("ARXIV", "arxiv/api/query"), ("GITHUB", "github")):
+        monkeypatch.setenv(f"{name}_API_URL", f"http://127.0.0.1:9/{path}")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.delenv("AWESOME_ENRICH_TIME_SCALE", raising=False)
+    loaded = loaded_by("doctor", "--list", str(SEED_LIST), "--out", str(tmp_path / "out"))
+    assert "prefect" not in loaded
+    assert "requests" in loaded  # the probes' HTTP stack: the check above can fail

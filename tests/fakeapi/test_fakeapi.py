@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -265,3 +269,60 @@ def test_arxiv_title_search_ranks_the_phrase_itself_first() -> None:
     with fake_apis(world) as (_, settings):
         hits = ArxivClient.from_settings(settings).search_title(title, max_results=2)
     assert [h.arxiv_id for h in hits] == ["2303.01262", "2303.01261"]
+
+
+def _post_batch(url: str, sent: threading.Event, answers: list[int]) -> None:
+    """One S2 batch request on its own connection; `sent` is set once its bytes are written."""
+    body = json.dumps({"ids": ["p1"]}).encode()
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(
+            b"POST /s2/graph/v1/paper/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+            b"\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
+        sent.set()
+        answers.append(int(connection.makefile("rb").readline().split()[1]))
+
+
+def _two_requests_while_the_fake_is_busy(pause_s: float) -> dict[str, Any]:
+    """Two requests `pause_s` apart (at least), both sent while every handler thread of the fake
+    is held (its lock taken here, as a thread answering a large page holds the interpreter):
+    the fake handles both at once, after both have arrived."""
+    app = FakeApi(small_world(), pacing={"s2": 0.2})
+    answers: list[int] = []
+    with FakeServer(app) as server:
+        threads = []
+        with app._lock:
+            for number in range(2):
+                if number:
+                    time.sleep(pause_s)  # spaces the sends; nothing here is asserted on time
+                sent = threading.Event()
+                thread = threading.Thread(target=_post_batch, args=(server.url, sent, answers))
+                thread.start()
+                threads.append(thread)
+                assert sent.wait(30)
+        for thread in threads:
+            thread.join(30)
+        stats: dict[str, Any] = requests.get(f"{server.url}/_fake/stats", timeout=5).json()
+    assert answers == [200, 200]
+    return stats
+
+
+def test_pacing_is_judged_on_arrival_not_on_when_a_busy_fake_handles_a_request() -> None:
+    """Issue 26: requests sent an interval apart were counted as violations because the fake's
+    thread stamped them when it got to them. The kernel's arrival stamp is what counts."""
+    assert _two_requests_while_the_fake_is_busy(0.5)["pacing_violations"] == {}
+
+
+def test_requests_that_do_arrive_too_close_are_still_violations() -> None:
+    assert _two_requests_while_the_fake_is_busy(0.0)["pacing_violations"] == {"s2": 1}
+
+
+def test_a_request_handled_out_of_order_is_counted_against_both_neighbours() -> None:
+    from fakeapi.app import _close_pairs_added
+
+    times: list[float] = []
+    assert [_close_pairs_added(times, t, 1.0) for t in (0.0, 2.0, 4.0)] == [0, 0, 0]
+    assert _close_pairs_added(times, 1.5, 1.0) == 1  # 2.0 - 1.5, handled after 4.0 arrived
+    assert _close_pairs_added(times, 1.7, 1.0) == 1  # splits the close pair (1.5, 2.0) in two
+    assert times == [0.0, 1.5, 1.7, 2.0, 4.0]

@@ -36,7 +36,7 @@ def test_deploy_creates_one_deployment_per_list_sharing_the_api_limits(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
 
-    from flows.limits import rate_limits
+    from flows.quotas import rate_limits
     from pipeline.sources.config import settings_from_env
 
     lists = tmp_path / "lists.yaml"

@@ -18,7 +18,8 @@ from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
 from prefect.exceptions import ObjectAlreadyExists
 
 from flows import limits
-from flows.limits import LimitSetupError, ensure_limits, limiter_for, rate_limits
+from flows.limits import LimitSetupError, ensure_limits, limiter_for
+from flows.quotas import rate_limits
 from pipeline.sources.config import Secret, Settings, settings_from_env
 from pipeline.sources.gates import SystemClock
 from pipeline.sources.leases import ASK_MARGIN_S, QuotaLease

@@ -11,7 +11,8 @@ import pytest
 
 from fakeapi.server import FakeServer
 from pipeline.cli.main import main
-from pipeline.job.repositories import ANONYMOUS_HOURLY, anonymous_plan
+from pipeline.job.repositories import anonymous_plan
+from pipeline.sources.github import ANONYMOUS_HOURLY
 from tests.conftest import SEED_LIST
 from tests.fakes import fake_in_env
 
