@@ -191,7 +191,7 @@ def test_console_entry_point_runs(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 1
-    assert "1 errors, 6 warnings" in result.stdout
+    assert "1 errors, 5 warnings" in result.stdout
 
 
 def test_every_command_is_documented_in_the_readme_and_every_option_in_the_guide() -> None:
