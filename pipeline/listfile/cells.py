@@ -183,11 +183,17 @@ PRESENTATION_MARK = re.compile(
 )
 
 
+# `Title (Dani Kiyasseh et al.)`, `Title (Smith et al., 2021)`: who wrote it, not its title
+AUTHORS_ASIDE = re.compile(
+    r"\s*\((?:[^()]{1,60}?\s)?et\.?\s+al\.?(?:,?\s*(?:19|20)\d\d[a-z]?)?\s*\)\s*$", re.IGNORECASE
+)
+
+
 def without_repeated_tag(title: str) -> str:
     """`FlipAttack: Jailbreak LLMs via Flipping (FlipAttack)` without its trailing tag, when
     the tag only repeats a name the title already holds, and without a presentation mark
     (`(Oral)`)."""
-    title = PRESENTATION_MARK.sub("", title)
+    title = AUTHORS_ASIDE.sub("", PRESENTATION_MARK.sub("", title))
     dated = _DATED_VENUE_TAIL.search(title)
     if dated and find_venue(dated.group(1)) and year_from_text(dated.group(1)):
         title = title[: dated.start()]  # `RelViT (ICLR'22)`: the venue, in the link's text

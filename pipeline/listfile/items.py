@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
-from pipeline.listfile.cells import PRESENTATION_MARK
+from pipeline.listfile.cells import AUTHORS_ASIDE, PRESENTATION_MARK
 from pipeline.listfile.citations import (
     author_date_lead,
     only_names,
@@ -427,6 +427,7 @@ def _clean_title(text: str) -> str:
     if len(re.findall(r"[A-Za-z]{2,}", title)) >= 3:  # `Title(中文译名)`: a translation aside
         title = _TRANSLATION.sub(" ", title)
     title = PRESENTATION_MARK.sub("", title)  # `Title (Oral)`: how it was presented
+    title = AUTHORS_ASIDE.sub("", title)  # `Title (Smith et al.)`: who wrote it
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 
@@ -879,6 +880,7 @@ def read_item(
     paper_url = None
     labelled_url = None  # the first link whose label says it is the paper
     worded_url = None  # the first paper link written in words, not a badge's picture
+    sure_url = None  # the first link labelled as the paper (`[CVF](url)`) that surely is one
     code_urls: list[str] = []
     for link in links:
         is_title = title_link is not None and (link.text, link.url) == (
@@ -902,6 +904,8 @@ def read_item(
                 worded_url = url
             if labelled_url is None and kind == "paper" and _labelled_paper(link):
                 labelled_url = url
+            if sure_url is None and kind == "paper" and names_a_paper(url):
+                sure_url = url
     if worded_url is not None and paper_url != worded_url:
         paper_url = worded_url  # `[![DOI](svg)](data's DOI) [paper](url)`: a badge comes last
     if (
@@ -911,6 +915,8 @@ def read_item(
     ):
         # `[Title](project page) [[PDF]](url)`: a label saying `paper` wins over the place
         paper_url = labelled_url
+    if sure_url is not None and not names_a_paper(paper_url or ""):
+        paper_url = sure_url  # `[Title](project page) [CVF](cvf-url)`: the paper's own page
     official = [
         link.url.strip()
         for link in links

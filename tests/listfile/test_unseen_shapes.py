@@ -514,3 +514,17 @@ def test_an_html_table_without_a_header_is_read_by_what_its_cells_hold() -> None
     ]
     assert SkipReason.CONTENTS in {s.kind for s in document.skipped}
     assert render(document) == text
+
+
+def test_the_authors_after_a_title_are_not_part_of_it() -> None:
+    text = (
+        "| Paper | Link |\n|---|---|\n"
+        f"| Widget Explanations Mitigate Bias (Dani Widgetson et al.) | [paper]({ARXIV}) |\n"
+        f"| Learning Widgets by Watching Lectures (WidgetVLP) | [paper]({IEEE}) |\n"
+        "\n- [Sparse Widgets for All Tasks (Smith et al., 2021)](https://arxiv.org/abs/2101.00001)\n"
+    )
+    assert [e.title for e in parse_list(text).entries] == [
+        "Widget Explanations Mitigate Bias",
+        "Learning Widgets by Watching Lectures (WidgetVLP)",  # a name may belong to the title
+        "Sparse Widgets for All Tasks",
+    ]
