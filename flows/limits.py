@@ -1,16 +1,8 @@
 """Rate limits shared by every flow run on one Prefect server (global concurrency limits with
 slot decay), so several lists enriched at once still respect each API's real quota.
 
-One limit per quota, as the APIs count them (docs/many-lists.md):
-
-- `awesome-enrich-s2-<key>`: Semantic Scholar counts per API key; `<key>` is the key's
-  fingerprint (pipeline.sources.config.Secret.fingerprint: 12 hex digits of its SHA-256, never
-  the key), or `anonymous` for the shared pool of requests without a key. A run with a key and
-  a run without one, or two runs with different keys, never share (or rewrite) a limit.
-- `awesome-enrich-arxiv`: arXiv counts per IP address: one limit for the machine (the server's
-  runs all on it; runs from several machines on one server share it, which is stricter than
-  needed, never looser).
-- `awesome-enrich-github-<token>`: GitHub counts per token (or per IP without one).
+One limit per quota, as the APIs count them: the names and why are in flows/quotas.py
+(docs/many-lists.md).
 
 Each limit has one block of slots (`limit`, leases.block_size: about 5 s of the quota, e.g. 5
 for S2 with a key, 20 for GitHub, 1 for arXiv), one freed per quota interval

@@ -346,12 +346,13 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     inherited = state.labels[-1][1] if state.labels else None
     sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
-    dating = _dating_heading(state.section) if inherited is None else None
-    # `### 2024` over `- A Title of Many Words`: the heading dates the titles under it
-    titled = word_count(reading.title or "") >= _DATED_TITLE_WORDS
-    titled = titled and not content.rstrip().endswith(".")  # `- Papers are below.`: a sentence
-    if reading.skip is SkipReason.TITLE_ONLY and dating is not None and titled:
-        reading = read_item(content, _continuation(rest), dating, wraps=not sub_item)
+    if reading.skip is SkipReason.TITLE_ONLY and inherited is None:
+        # `### 2024` over `- A Title of Many Words`: the heading dates the titles under it
+        # (`- Papers are below.` is a sentence)
+        titled = word_count(reading.title or "") >= _DATED_TITLE_WORDS
+        dating = _dating_heading(state.section)
+        if titled and dating is not None and not content.rstrip().endswith("."):
+            reading = read_item(content, _continuation(rest), dating, wraps=not sub_item)
     if reading.paper_url is None and _details_below(lines, index, indent) is not None:
         # `- Title` over `  - https://www.usenix.org/...`: the address given for the title
         reading = replace(reading, paper_url=_first_address(rest, reading.code_urls))

@@ -98,8 +98,8 @@ def is_home_page(url: str) -> bool:
         return False
     if not segments:
         return True
-    last = segments[0]
-    return len(segments) == 1 and not re.search(r"\d", last) and not _PAGE_FILE.search(last)
+    only = segments[0]
+    return len(segments) == 1 and not re.search(r"\d", only) and not _PAGE_FILE.search(only)
 
 
 def _evidenced(entry: Entry) -> bool:
