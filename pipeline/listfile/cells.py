@@ -217,6 +217,13 @@ _AUTHORS = re.compile(
     r"(?:\s*et al\.?)?$"
 )
 _CITED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# `Cinque 2005`, `Carlson et al 2006`, `Huang to appear`, `Belk, Neeleman, and Philip ms`: an
+# author-date citation's authors and date (or its stand-in), before the title it links
+_AUTHOR_DATE = re.compile(
+    r"^(?P<authors>.+?),?\s+\(?(?:(?:19|20)\d\d[a-z]?|to appear|in press|forthcoming|"
+    r"ms\.?|manuscript|submitted)\)?$",
+    re.IGNORECASE,
+)
 
 
 # `A. Doe, B. Roe. Title of the Paper? In *Venue 2008*.`: sentence ends that are not initials
@@ -323,11 +330,15 @@ def _linked_after_authors(cell: str, links: list[Link]) -> tuple[str, str] | Non
     """`Ann Smith, Bo Li. [Title](url). In *Venue*`: the first titled link after names."""
     for link in links:
         label = plain_text(link.text)
-        if link_word_kind(label) is not None or _words(label) < _CITED_TITLE_WORDS:
+        quoted = re.fullmatch(r'\s*["\u201c].+["\u201d]\s*', label) is not None
+        if link_word_kind(label) is not None or (_words(label) < _CITED_TITLE_WORDS and not quoted):
             continue
         before = plain_text(cell[: link.start]).strip(' .,:;"\u201c')
+        dated = _AUTHOR_DATE.match(before)
+        if dated:
+            before = dated.group("authors")
         if before and (_AUTHORS.match(before) or looks_like_authors(before)):
-            return without_repeated_tag(label.strip()), link.url.strip()
+            return without_repeated_tag(label.strip(' "\u201c\u201d')), link.url.strip()
         return None
     return None
 

@@ -70,7 +70,13 @@ def title_likeness(cell: str) -> float:
             return 0.0  # `[PDF](url) [Code](url)`: a links cell
     words = word_count(text)
     venue_or_date = find_venue(text) is not None or year_from_text(text) is not None
-    if venue_or_date and words <= 4:
+    # `[Learning for Network](url) (2005)`: a linked title beside its year, not a date
+    titled = any(
+        word_count(label) >= 2 and not find_venue(label) and not year_from_text(label)
+        for label in labels
+        if not is_link_word(label)
+    )
+    if venue_or_date and words <= 4 and not titled:
         return 0.0  # `CVPR 2021`, `2021-05`, `NeurIPS'22`
     if words > _LONG_DESCRIPTION_WORDS:
         return 0.4  # a description, or a whole citation: a title may hide in it

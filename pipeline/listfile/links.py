@@ -60,7 +60,7 @@ _OTHER_LABEL = re.compile(
     r"(?i)^\W*(blog|video|slides?|talk|poster|bibtex|bib|cite|citation|demo|website|homepage|"
     r"project( page)?|page|dataset|data|models?|weights|checkpoints?|docs?|notes?|review|"
     r"zhihu|知乎|解读|media|youtube|twitter|x|huggingface|hf|leaderboard|benchmark|source|"
-    r"here|this)\W*$"
+    r"here|this|(?:dataset|data|project|video|demo|website|web|model) link)\W*$"
 )
 # Labels that name any link, not a paper: they say nothing against the host.
 _WEAK_PAPER_LABEL = re.compile(r"(?i)^\W*(link|url|html|download|here|website)\W*$")

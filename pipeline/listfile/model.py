@@ -93,10 +93,13 @@ class Table:
 
 @dataclass(frozen=True)
 class BulletEntry:
-    """A bullet line read as a paper: `- [Title](url) ... [[code](url)]`."""
+    """A bullet line read as a paper: `- [Title](url) ... [[code](url)]`. A pipe row of a
+    table without a header (`| Aug 18 | [Title](url) |`) is one too: its values go at
+    `cell_end`, the end of its title cell's text (0-based column), not at the line's end."""
 
     line: Line
     entry_position: int
+    cell_end: int | None = None
 
 
 @dataclass(frozen=True)

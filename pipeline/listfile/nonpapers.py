@@ -97,7 +97,24 @@ _BLOG_URL = re.compile(
 _DATED_POST_URL = re.compile(
     r"(?i)^https?://(?:[^/]+\.blog/|[^/]+/(?:[^?#]*/)?(?:posts?/|(?:19|20)\d\d/[01]\d/))"
 )
-_SLIDES_URL = re.compile(r"(?i)\.(?:pptx?|key|odp)(?:[?#]|$)")
+_SLIDES_URL = re.compile(
+    r"(?i)\.(?:pptx?|key|odp)(?:[?#]|$)"
+    r"|^https?://(?:[\w-]+\.)*(?:slideshare\.net|speakerdeck\.com|slides\.com)/"
+)
+# `rase-challenge.github.io`, `www.codabench.org/competitions/...`: a challenge's site
+_EVENT_URL = re.compile(
+    r"(?i)^https?://[^/?#]*(?:challenge|competition)[^/?#]*/"
+    r"|^https?://(?:[\w-]+\.)*(?:codabench\.org|codalab\.org|eval\.ai)/"
+)
+# `Curated List of X Resources`, `Awesome X`, `A Reading List on X`: another list
+_OTHER_LIST = re.compile(
+    r"(?i)^(?:awesome\b|.*\b(?:curated|awesome|reading)\s+lists?\b"
+    r"|(?:a\s+)?list of\b.*\bresources\b)"
+)
+# `sciencedirect.com/book/978...`, `link.springer.com/book/10.1007/...`: a book's page, on a
+# publisher's site; `aclanthology.org/volumes/2020.x-1/`: a whole volume of proceedings
+_BOOK_URL = re.compile(r"(?i)^https?://[^/?#]+/(?:[^?#]*/)?books?/")
+_VOLUME_URL = re.compile(r"(?i)^https?://[^/?#]+/(?:[^?#]*/)?volumes/")
 # Where a link goes to a page that is no paper: social and chat sites, data and notebook
 # hosts, documentation.
 _SITE_URL = re.compile(
@@ -105,7 +122,7 @@ _SITE_URL = re.compile(
     r"t\.me|facebook\.com|instagram\.com|linkedin\.com|youtube\.com|youtu\.be|"
     r"kaggle\.com|colab\.research\.google\.com|readthedocs\.io|huggingface\.co/(?:datasets|spaces)|"
     # an encyclopedia's article, a shop's or a catalogue's page for a book
-    r"wikipedia\.org|amazon\.[a-z.]{2,6}|books\.google\.[a-z.]{2,6}|goodreads\.com|"
+    r"wikipedia\.org|ncatlab\.org|wikidata\.org|amazon\.[a-z.]{2,6}|books\.google\.[a-z.]{2,6}|goodreads\.com|"
     r"docs\.[\w.-]+)(?:/|$)"
 )
 _POST_HOST = re.compile(
@@ -140,7 +157,7 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
     link surely names a paper (under books, courses or talks a PDF is the material itself), and
     its title is not the name of a repository it links (`[Tool](github) - what it does
     ([paper](arxiv))` is the tool, cited with its paper)."""
-    if paper_url is None:
+    if paper_url is None or _BOOK_URL.match(paper_url):
         return False
     if not names_a_paper(paper_url, pdf=_MATERIAL.search(bare_heading(heading)) is None):
         return False
@@ -164,7 +181,12 @@ _FUNCTION_WORD = re.compile(r"\s(?:for|of|the|with|in|on|to|and|via|from|by|a|an
 
 
 def non_paper_row(
-    title: str, paper_url: str | None, venue: str | None, *, mostly_linked: bool
+    title: str,
+    paper_url: str | None,
+    venue: str | None,
+    *,
+    mostly_linked: bool,
+    cited: bool = False,
 ) -> tuple[SkipReason, str] | None:
     """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
     announcement, a tool, or a bare name without the paper link its neighbours all have."""
@@ -172,6 +194,11 @@ def non_paper_row(
         return SkipReason.NO_TITLE, "no words in its title cell (`[5], [6]`: references?)"
     if paper_url and _SHARE_URL.match(paper_url):
         return SkipReason.SHARE_BUTTON, "a button to share the list, not a paper"
+    if paper_url and _BOOK_URL.match(paper_url) and not cited:
+        # a chapter is cited in quotes, linked to its book (`"Title" by A. Author ... (2014)`)
+        return SkipReason.BOOK, "links a book's page, not a paper"
+    if paper_url and _VOLUME_URL.match(paper_url):
+        return SkipReason.VENUE_INDEX, "links a volume of proceedings, not a paper"
     kind = plain_text(venue or "").strip(" .").casefold()
     if kind in _NON_PAPER_VENUES:
         return SkipReason.POST, f"its venue says {venue!r}: not a paper"
@@ -180,6 +207,10 @@ def non_paper_row(
             return SkipReason.POST, "links slides, not a paper"
         if _SITE_URL.match(paper_url):
             return SkipReason.POST, "links a social, community, data or documentation page"
+        if _EVENT_URL.match(paper_url):
+            return SkipReason.EVENT, "links a challenge's or competition's site, not a paper"
+        if _OTHER_LIST.match(title):
+            return SkipReason.POST, "names another list, not a paper"
         blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
         published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None
         if blog_post and not published:

@@ -7,6 +7,7 @@ list items that start with a link. Rows that cannot be read become diagnostics, 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -80,7 +81,14 @@ from pipeline.listfile.state import (
     SETEXT_UNDERLINE,
     ParseState,
 )
-from pipeline.listfile.tables import html_row, html_table, parse_table, table_start
+from pipeline.listfile.tables import (
+    headerless_table_end,
+    html_row,
+    html_table,
+    parse_headerless_table,
+    parse_table,
+    table_start,
+)
 from pipeline.listfile.venues import find_venue
 from pipeline.listfile.years import year_from_text
 
@@ -449,8 +457,16 @@ def _why_not_a_paper(
     venue = next((label for label in labels if year_from_text(label) or find_venue(label)), None)
     # `- [Model-X](https://lab.example/blog/model-x) - Our new model`: a post about a model or
     # product. A paper title linked to a post about it (more than three words) stays a paper.
+    # `Doe, J. "Title." Journal 662 (2022)`: a cited title and its year say it was published,
+    # whatever its address looks like (`/abs/2022/06/...`)
+    cited = any(f"{quote}{title}" in markdown for quote in ('"', "\u201c"))
+    published = reading.year_text if cited else None
     post = non_paper_row(
-        reading.title, reading.paper_url, reading.venue or venue, mostly_linked=False
+        reading.title,
+        reading.paper_url,
+        reading.venue or venue or published,
+        mostly_linked=False,
+        cited=cited,
     )
     blog = post is not None and post[0] is SkipReason.BLOG_POST
     if post is not None and (len(reading.title.split()) <= 3 or not blog):
@@ -849,8 +865,18 @@ def _link_list_end(lines: list[Line], start: int) -> int | None:
     return end if papers <= 1 else None  # two papers' links: two papers, not one
 
 
+# `- 2025`, `- Year: 2015`, `- **Published:** 2021`: an item that only dates the paper
+_DATE_ITEM = re.compile(
+    r"(?i)^\s{0,3}[-*+]\s+(?:[*_]*(?:year|date|published|publication year)[*_]*\s*[:\uff1a]"
+    r"\s*[*_]*)?[*_]*((?:19|20)\d\d)[*_]*\s*$"
+)
+
+
 def _labelled_link(text: str) -> str:
     """`- Paper: https://...` as `[Paper](https://...)`, so the label says what the URL is."""
+    dated = _DATE_ITEM.match(text)
+    if dated is not None:
+        return f"({dated.group(1)})"
     found = _LABELLED_LINK.match(text)
     if found is None:
         return text.strip()
@@ -871,6 +897,63 @@ _HTML_ANCHOR = re.compile(
 )
 _HTML_DESCRIPTION = re.compile(r"(?i)<(?:blockquote|p|details|img)\b")
 _HTML_ITEM_LINES = 4
+
+
+_HTML_ITEM_OPEN = re.compile(r"(?i)^\s*(?:<(?:ol|ul)\b[^<>]*>\s*)*<li\b[^<>]*>")
+_HTML_ITEM_END = re.compile(r"(?i)</li\s*>|</[ou]l\s*>")
+_HTML_ITEM_NEXT = re.compile(r"(?i)^\s*(?:<li\b|</?[ou]l\b)")
+_HTML_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+_HTML_TAG = re.compile(r"(?i)<(/?)(strong|b|em|i)\s*>|<br\s*/?>|<[^<>]{0,200}>")
+_HTML_LIST_ITEM_LINES = 20
+
+
+def _html_item_markdown(html_text: str) -> str:
+    """An HTML list item's content as Markdown: `<strong>`/`<b>` bold, `<em>`/`<i>` emphasis,
+    `<a href>` links; other tags dropped, entities decoded."""
+    text = _HTML_ANCHOR.sub(
+        lambda m: f"[{' '.join(m.group(3).split())}]({m.group(2).strip()})", html_text
+    )
+
+    def tag(found: re.Match[str]) -> str:
+        name = (found.group(2) or "").lower()
+        return _HTML_EMPHASIS[name] if name else " "
+
+    text = _HTML_TAG.sub(tag, text)
+    return " ".join(html.unescape(text).split())
+
+
+def _html_list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
+    """`<li value="7"> <strong>Title.</strong> Doe et al., Cell (2026). <a href="doi">..</a>
+    </li>`: an item of an HTML list, read as a list item is once written as Markdown. Returns
+    the entry (or None) and the index after the item."""
+    opening = _HTML_ITEM_OPEN.match(lines[index].text)
+    assert opening is not None  # noqa: S101 - called on an item's first line
+    end = index
+    stop = min(len(lines), index + _HTML_LIST_ITEM_LINES)
+    while end < stop:
+        text = lines[end].text[opening.end() :] if end == index else lines[end].text
+        if end > index and (not text.strip() or _HTML_ITEM_NEXT.match(text)):
+            break
+        end += 1
+        if _HTML_ITEM_END.search(text):
+            break
+    parts = [lines[index].text[opening.end() :], *(line.text for line in lines[index + 1 : end])]
+    closed = _HTML_ITEM_END.search("\n".join(parts))
+    content = "\n".join(parts)[: closed.start()] if closed else "\n".join(parts)
+    markdown = _html_item_markdown(content)
+    if not markdown or inline_problem([markdown], cells=False) is not None:
+        return None, index + 1
+    # the line its title is on stands for it
+    first = next((i for i, part in enumerate(parts) if _html_item_markdown(part).strip()), 0)
+    reading = read_item(markdown, [])
+    entry, _after, _wrapped = _reading_entry(
+        reading, lines, index + first, end, state, markdown=markdown, reference=True
+    )
+    if entry is None:
+        return None, index + 1
+    for line in lines[index : index + first]:
+        state.text(line)
+    return entry, end
 
 
 def _html_link_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
@@ -982,6 +1065,9 @@ def _heading_over_link(
     below = index + 1
     if below < len(lines) and not lines[below].text.strip():
         below += 1
+    details = _heading_details(lines, index + 1)
+    if details is not None:
+        return _heading_over_link_list(lines, index, text, details, state)
     if below >= len(lines) or not _links_only(lines[below].text):
         return None
     labels = [plain_text(link.text) for link in text_links(lines[below].text)]
@@ -995,6 +1081,63 @@ def _heading_over_link(
     if not names_a_paper(reading.paper_url) or non_paper_item(reading.title, True, True):
         return None
     return _item_entry(reading, lines[index], state), below + 1
+
+
+_DETAIL_ITEMS = 8
+_HEADING_BULLET = re.compile(r"^\s*[\u2022\u25e6\u25aa\u25b8\u25ba\u2023\u00b7]\s*")
+_TAG_WORDS = 5
+
+
+def _heading_details(lines: list[Line], start: int) -> tuple[int, list[str]] | None:
+    """The end of the list of a paper's details under a heading, and what it says (labelled
+    links as links, a date or venue as written): `- Paper: https://...`, `- Code: None`,
+    `- 2025`, `- ICLR2026`, `- ECG, PPG` (a tag, dropped). None unless a labelled link or a
+    date is among them, or when an item is anything else."""
+    cursor = start + 1 if start < len(lines) and not lines[start].text.strip() else start
+    said: list[str] = []
+    dated = linked = False
+    while cursor < len(lines) and cursor - start <= _DETAIL_ITEMS:
+        text = lines[cursor].text
+        if not LIST_ITEM.match(text) or len(text) > MAX_INLINE_CHARS:
+            break
+        found = _LABELLED_LINK.match(text)
+        value = LIST_ITEM.sub("", text, count=1).strip()
+        if _DATE_ITEM.match(text):
+            said.append(_labelled_link(text))
+            dated = True
+        elif found is not None and is_link_word(found.group(1)):
+            if _has_links(found.group(2)):  # not `- Code: None (waiting...)`
+                said.append(_labelled_link(text))
+                linked = True
+        elif dated_venue(value) or find_venue(value):
+            said.append(f"({plain_text(value)})")
+        elif _has_links(value) or word_count(value) > _TAG_WORDS or value.endswith(":"):
+            return None
+        cursor += 1
+    if not (dated or linked):
+        return None
+    return cursor, said
+
+
+def _heading_over_link_list(
+    lines: list[Line], index: int, text: str, details: tuple[int, list[str]], state: ParseState
+) -> tuple[Entry, int] | None:
+    """`### • *Title of a Paper*` over `- Paper: https://...`, `- Code: https://...`, `- 2025`:
+    a paper written as a heading, its links and year the list of details below it. A paper
+    without a link that surely names one needs its year there (`- Repo: url` and `- 2023`: a
+    paper and its code)."""
+    end, said = details
+    text = _HEADING_BULLET.sub("", text)
+    reading = read_item(text.strip(), said)
+    if reading.skip is not None or reading.title is None:
+        return None
+    if reading.paper_url is not None and not names_a_paper(reading.paper_url):
+        return None
+    if reading.paper_url is None and reading.year_text is None:
+        return None
+    if non_paper_item(reading.title, reading.paper_url is not None, True) is not None:
+        return None
+    return _item_entry(reading, lines[index], state), end
 
 
 def _take_entry(
@@ -1059,6 +1202,9 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         if table_head:
             index = parse_table(lines, index, *table_head, state)
             continue
+        if (rows_end := headerless_table_end(lines, index)) is not None:
+            index = parse_headerless_table(lines, index, rows_end, state)
+            continue
         previous = state.pending_text[-1] if state.pending_text else None
         if (
             SETEXT_UNDERLINE.match(line.text)
@@ -1086,6 +1232,12 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             table_end = html_table(lines, index, state)
             if table_end is not None:
                 index = table_end
+                continue
+        if _HTML_ITEM_OPEN.match(line.text):
+            entry, after = _html_list_item(lines, index, state)
+            if entry is not None:
+                first = next(i for i in range(index, after) if lines[i].number == entry.line)
+                index = _take_entry(entry, lines, first, after, state)
                 continue
         if line.text.lstrip().lower().startswith("<tr"):
             html_row(lines, index, state)

@@ -159,6 +159,8 @@ _PART = rf"(?:Citations|Stars|Last commit): {_VALUE}"
 _BULLET_SUFFIX = re.compile(
     rf" — {_PART}(?: · {_PART})*(?=(?:\s*(?:<br\s*/?>|\\))*\s*$)", re.IGNORECASE
 )
+# The same in the title cell of a pipe row without a header, before the cell's pipe
+_ROW_SUFFIX = re.compile(rf" — {_PART}(?: · {_PART})*(?=\s*\|)", re.IGNORECASE)
 _HTML_HEADER = "".join(f"<th>{name}</th>" for name in _ADDED)
 _HTML_ADDED = re.compile(
     re.escape(_HTML_HEADER)
@@ -236,7 +238,8 @@ def strip_enrichment(document: ListDocument) -> str | None:
         elif isinstance(block, HtmlTable):
             stripped = _stripped_html(block)
         elif isinstance(block, BulletEntry):
-            text, count = _BULLET_SUFFIX.subn("", block.line.text, count=1)
+            suffix = _BULLET_SUFFIX if block.cell_end is None else _ROW_SUFFIX
+            text, count = suffix.subn("", block.line.text, count=1)
             stripped = text + block.line.eol if count else None
         if stripped is None:
             lines = (block.line,) if isinstance(block, BulletEntry | Heading) else block.lines

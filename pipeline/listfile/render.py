@@ -277,11 +277,13 @@ def _render_bullet(bullet: BulletEntry, columns: Sequence[ExtraColumn]) -> str:
     if not parts:
         return bullet.line.raw
     text = bullet.line.text
+    suffix = f" — {' · '.join(parts)}"
+    if bullet.cell_end is not None:  # a pipe row: at the end of its title cell
+        return f"{text[: bullet.cell_end]}{suffix}{text[bullet.cell_end :]}{bullet.line.eol}"
     content = text.rstrip()
     # A line ending in a hard break (`\`, `<br>`) keeps it last: the values go before it.
     hard_break = _HARD_BREAK_AT_END.search(content)
     cut = hard_break.start() if hard_break else len(content)
-    suffix = f" — {' · '.join(parts)}"
     return f"{content[:cut]}{suffix}{content[cut:]}{text[len(content) :]}{bullet.line.eol}"
 
 

@@ -33,6 +33,7 @@ from pipeline.listfile.markdown import (
 )
 from pipeline.listfile.model import (
     SKIP_MESSAGES,
+    BulletEntry,
     Cell,
     ColumnRole,
     Entry,
@@ -283,11 +284,84 @@ def parse_table(
     body = lines[start + 2 : end]
     roles, unnamed = _roles_by_content(headers, body, column_roles(headers))
     table = Table(header, delimiter, (), headers, roles)
+    rows = _read_rows(table, body, unnamed, lines[start].number, state)
+    state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
+    return end
+
+
+# `| Aug 18 | Author 2005 ["Title"](url) |`: a row of a table written without a header and
+# delimiter row (kramdown, GitHub Pages), or a GFM table whose header was left out
+_PIPE_ROW = re.compile(r"^ {0,3}\|.*\|\s*$")
+_MIN_HEADERLESS_ROWS = 2
+
+
+def headerless_table_end(lines: list[Line], start: int) -> int | None:
+    """The index after a run of pipe rows without a delimiter row under its first (two rows
+    at least, of two cells or more), or None. A delimiter row further down ends the run
+    before the row it heads: that row and the rest are a table of their own."""
+    end = start
+    while end < len(lines) and _PIPE_ROW.match(lines[end].text):
+        row = split_row(lines[end])
+        if row is None or len(row.cells) < 2 or is_delimiter_row(row):
+            break
+        following = split_row(lines[end + 1]) if end + 1 < len(lines) else None
+        if following is not None and is_delimiter_row(following):
+            break
+        end += 1
+    return end if end - start >= _MIN_HEADERLESS_ROWS else None
+
+
+def parse_headerless_table(lines: list[Line], start: int, end: int, state: ParseState) -> int:
+    """Read the pipe rows lines[start:end] (see `headerless_table_end`) as a table whose title
+    column is chosen by what its cells hold; each row must show it is a paper (a paper link,
+    a venue or a year). The lines are kept as written: without a header, no column can be
+    added to them."""
+    body = lines[start:end]
+    split = [row for row in map(split_row, body) if row is not None]
+    width = max(len(row.cells) for row in split)
+    headers = ("",) * width
+    roles, _ = _roles_by_content(headers, body, ())
+    first = split[0]
+    table = Table(first, first, (), headers, roles)
+    padded = [
+        TableRow(row.line, row.leading, (*row.cells, *([""] * (width - len(row.cells)))), "")
+        for row in split
+    ]
+    rows = _read_rows(table, [row.line for row in padded], True, lines[start].number, state, padded)
+    title = table.column(ColumnRole.TITLE)
+    for row in rows:
+        if row.entry_position is None or title is None:
+            state.text(row.line)
+        else:
+            cell_end = _cell_end(row, title)
+            state.block(BulletEntry(row.line, row.entry_position, cell_end=cell_end))
+    return end
+
+
+def _cell_end(row: TableRow, column: int) -> int:
+    """Where the text of a row's cell ends in its line (0-based), before its padding."""
+    start = len(row.leading) + sum(len(cell) + 1 for cell in row.cells[:column])
+    return start + len(row.cells[column].rstrip())
+
+
+def _read_rows(
+    table: Table,
+    body: list[Line],
+    unnamed: bool,
+    header_line: int,
+    state: ParseState,
+    split: list[TableRow] | None = None,
+) -> list[TableRow]:
+    """Read a table's body rows as entries (or skipped rows); the rows, with the position of
+    the entry each one gave. Rows given `split` are a table without a header: a year counts
+    as evidence of a paper only when the row itself holds it."""
+    headers = table.headers
+    by_line = {row.line.number: row for row in split or ()}
     rows: list[TableRow] = []
     recognised = {role for role, _ in table.roles}
     if not table.is_paper_table and recognised & {ColumnRole.CODE, ColumnRole.VENUE}:
         state.report(
-            lines[start].number,
+            header_line,
             Severity.WARNING,
             f"table with columns {list(headers)} has no column of titles (no column whose "
             "cells read as titles or names); its rows are not read as papers",
@@ -299,8 +373,8 @@ def parse_table(
     named = title_column is not None and plain_text(headers[title_column]).casefold() == "name"
     if named and title_column is not None:
         # a column headed `Name` of titles (several words each) is still a column of titles
-        split = [row for row in map(split_row, body) if row is not None]
-        cells = [row.cells[title_column] for row in split if title_column < len(row.cells)]
+        rows_split = [row for row in map(split_row, body) if row is not None]
+        cells = [row.cells[title_column] for row in rows_split if title_column < len(row.cells)]
         short = [cell for cell in cells if len(plain_text(cell).split()) <= SHORT_NAME_WORDS]
         named = len(short) * 2 >= len(cells)
     if named and linked == 0 and not recognised & {ColumnRole.VENUE, ColumnRole.YEAR}:
@@ -332,9 +406,15 @@ def parse_table(
     )
     titles_linked = with_link >= 2 and with_link * 2 >= len(sampled)
     for line in body:
-        row = split_row(line) or TableRow(line=line, leading="", cells=(line.text,), trailing="")
+        row = (
+            by_line.get(line.number)
+            or split_row(line)
+            or TableRow(line=line, leading="", cells=(line.text,), trailing="")
+        )
         if table.is_paper_table and skip_all:
             state.skipped.append(Skipped(line.number, *skip_all, doubtful=False))
+        elif split is not None and _an_empty_slot(row, title_column):
+            pass  # `| Sep 15 |  |`: a slot left empty in a schedule, or a spacer row
         elif table.is_paper_table:
             entry = _table_entry(table, row, state)
             if entry is None:
@@ -348,11 +428,12 @@ def parse_table(
                 )
             elif (
                 unnamed
-                and not titles_linked
+                and (split is not None or not titles_linked)
                 and not (
                     (entry.paper_url and names_a_paper(entry.paper_url))
                     or entry.venue
-                    or entry.year
+                    or (entry.year and split is None)
+                    or (split is not None and _cited_on_its_row(line, entry.paper_url))
                 )
             ):
                 # a column chosen for its text alone, in a table that does not mostly link
@@ -375,8 +456,25 @@ def parse_table(
             kind = SkipReason.NO_TITLE_COLUMN
             state.skipped.append(Skipped(line.number, kind, why, doubtful=False))
         rows.append(row)
-    state.block(Table(header, delimiter, tuple(rows), headers, table.roles))
-    return end
+    return rows
+
+
+def _cited_on_its_row(line: Line, paper_url: str | None) -> bool:
+    """A row without a header that cites a paper: a link and a year or a title in quotes on
+    the row itself, or both without a link (`| Sep 5 | Heim 1983 "Title" |`). A year alone
+    (`| 2020 | no paper this year |`) or a quoted title alone (a talk) is not enough."""
+    year = year_from_text(plain_text(line.text)) is not None
+    quoted = _QUOTE.search(line.text) is not None
+    return (year or quoted) if paper_url else (year and quoted)
+
+
+def _an_empty_slot(row: TableRow, title_column: int | None) -> bool:
+    """A row without a link whose title cell is empty."""
+    if title_column is None or title_column >= len(row.cells):
+        return False
+    text = row.line.text
+    linked = "](" in text or bool(find_urls(text))
+    return not linked and not plain_text(row.cells[title_column]).strip()
 
 
 def _links_a_paper(table: Table, line: Line) -> bool:

@@ -528,3 +528,120 @@ def test_the_authors_after_a_title_are_not_part_of_it() -> None:
         "Learning Widgets by Watching Lectures (WidgetVLP)",  # a name may belong to the title
         "Sparse Widgets for All Tasks",
     ]
+
+
+# --- round 12 (blind sets 15 and 17) -----------------------------------------------------------
+
+
+def test_pipe_rows_without_a_header_are_read_and_carry_their_values_in_the_title_cell() -> None:
+    from pipeline.listfile.regenerate import regenerate, strip_enrichment
+
+    text = (
+        "## Autumn\n\n"
+        f'| **Aug 11** | Widgetson 2005 ["Deriving the Widget Universal"]({IEEE}) |\n'
+        "| Aug 18 |  |\n"
+        '| Aug 25 | Doe & Roe to appear ["Gadgets as complex indices"]'
+        "(https://lingbuzz.example.net/005980) |\n"
+        "| Sep 1 | Cluster talk: [Ann Lee](https://people.example.edu/~ann) |\n"
+        '| Sep 8 | Ann Lee, "A configurational account of widgets" |\n'
+        '| Sep 15 | Heim 1983 "On the projection problem for widgets" |\n'
+    )
+    document = parse_list(text)
+    assert _entries(text) == [
+        (3, "Deriving the Widget Universal", IEEE),
+        (5, "Gadgets as complex indices", "https://lingbuzz.example.net/005980"),
+        (8, "On the projection problem for widgets", None),
+    ]
+    assert not [d for d in document.diagnostics if d.severity.value == "error"]
+    assert render(document) == text
+    rows = [{"position": p, "citation_count": c} for p, c in enumerate((1234, 5, 7))]
+    enriched = regenerate(document, rows, ["citations"])
+    assert f"({IEEE}) \u2014 Citations: 1,234 |" in enriched
+    again = parse_list(enriched)
+    assert strip_enrichment(again) == text
+
+
+def test_a_gfm_table_below_header_less_rows_keeps_its_header() -> None:
+    text = (
+        f"| 2019 | [Widgets at Scale]({ARXIV}) |\n"
+        "| 2020 | no paper this year |\n"
+        "| Title | Venue |\n|---|---|\n"
+        f"| [Gadgets in the Wild]({IEEE}) | CVPR 2021 |\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.venue) for e in document.entries] == [
+        (1, "Widgets at Scale", None),
+        (5, "Gadgets in the Wild", "CVPR 2021"),
+    ]
+
+
+def test_items_of_html_lists_are_read_as_list_items() -> None:
+    text = (
+        "## 2026\n\n<ol>\n"
+        '    <li value = "2">\n'
+        "    <strong>Deep conservation of widget circuits in bees &amp; flies.</strong> Doe et al.,"
+        ' <em>bioRxiv</em> (2026). <a href="https://doi.org/10.1101/2026.01.01.000001">'
+        "10.1101/2026.01.01.000001</a>\n"
+        "    </li>\n</ol>\n\n<ul>\n"
+        f'  <li><a href="{ARXIV}">Widget Transformers for Small Robots</a> Roe, <em>CVPR</em>'
+        " (2023).</li>\n"
+        "</ul>\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url, e.year) for e in document.entries] == [
+        (
+            5,
+            "Deep conservation of widget circuits in bees & flies",
+            "https://doi.org/10.1101/2026.01.01.000001",
+            2026,
+        ),
+        (10, "Widget Transformers for Small Robots", ARXIV, 2023),
+    ]
+    assert render(document) == text
+
+
+def test_a_heading_over_a_list_of_its_details_is_a_paper() -> None:
+    text = (
+        "# Widget Sounds\n\n## Segmentation\n\n"
+        "### \u2022 *Unsupervised segmentation of widget sounds*\n"
+        f"- Paper: {IEEE}\n- Code: None (waiting...)\n- Year: 2025\n\n"
+        "### \u2022 A Survey on Widget Sound Analysis in the Deep Learning Era\n"
+        f"- Repo: {CODE}\n- 2023\n\n"
+        "### \u2022 The Widget Lab\n- **Institution:** Example University\n"
+        "- **Link:** https://widgets.example.edu/\n\n"
+        "### \u2022 **Widget Sound Dataset** (2024)\n[dataset link](https://data.example.org/ws)\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url, e.year) for e in document.entries] == [
+        (5, "Unsupervised segmentation of widget sounds", IEEE, 2025),
+        (10, "A Survey on Widget Sound Analysis in the Deep Learning Era", None, 2023),
+    ]
+    assert document.entries[1].code_urls == (CODE,)
+
+
+def test_a_cited_paper_whose_address_has_a_dated_path_is_no_blog_post() -> None:
+    url = "https://journals.example.org/articles/aa/abs/2022/06/aa43617-22/aa43617-22.html"
+    text = (
+        '- Doe, Jane, et al. "Implementation paradigm for supervised widget forecasting." '
+        f"Astronomy & Widgets 662 (2022): A105. [link]({url})\n"
+        "- [Widget Weekly: What We Learned](https://blog.example.com/2022/06/what-we-learned/)\n"
+    )
+    assert _entries(text) == [(1, "Implementation paradigm for supervised widget forecasting", url)]
+
+
+def test_a_book_page_is_no_paper_unless_a_chapter_is_cited_in_it() -> None:
+    book = "https://www.sciencedirect.com/book/9780128117880/widget-techniques"
+    chapter = "https://link.springer.com/book/10.1007%2F978-3-319-04099-8"
+    text = (
+        "## Further reading\n\n"
+        f"- [Widget techniques for space weather]({book}) - Doe, Jane, and Bo Roe, eds\n"
+        '* "Clear and Compress: Computing Widgets in Chunks" by A. Doe and B. Roe. J. Smith et al.'
+        f" (eds.), Topological Widgets III (2014). [Link]({chapter})\n"
+        "- [Widgets in Practice](https://www.slideshare.net/someone/widgets-in-practice)\n"
+        "- [WIDG 2026: Widget Speech Enhancement](https://widg-challenge.github.io/2026/)\n"
+        "- [Curated List of Widget Resources](https://t.co/abcdef)\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.paper_url) for e in document.entries] == [
+        ("Clear and Compress: Computing Widgets in Chunks", chapter)
+    ]

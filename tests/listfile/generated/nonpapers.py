@@ -312,6 +312,42 @@ def posts_and_venues(draw: st.DrawFn) -> Chunk:
     )
 
 
+def linked_resources(draw: st.DrawFn) -> Chunk:
+    """Under a topic heading, resources whose link says what they are, whatever their titles:
+    a book's page on a publisher's site (`.../book/978...`), a slide deck on a slides host, a
+    challenge's site, a wiki's page, and another list (`Curated List of X Resources`)."""
+    items = []
+    for _ in range(num(draw, 1, 5)):
+        title = titles(draw)
+        slug = "-".join(title.lower().split()[:4])
+        kind = num(draw, 0, 4)
+        if kind == 0:
+            url = pick(
+                draw,
+                (
+                    f"https://www.sciencedirect.com/book/97801281{num(draw, 10000, 99999)}/{slug}",
+                    f"https://link.springer.com/book/10.1007/978-981-19-{num(draw, 1000, 9999)}-1",
+                ),
+            )
+            items.append(f"[{title}]({url})" + pick(draw, ("", " - Doe, Jane, and Bo Sun, eds")))
+        elif kind == 1:
+            host = pick(draw, ("www.slideshare.net", "speakerdeck.com"))
+            items.append(f"[{title}](https://{host}/{identifier(draw, 6).lower()}/{slug})")
+        elif kind == 2:
+            name = identifier(draw, 4).upper()
+            year = num(draw, 2019, 2026)
+            url = f"https://{name.lower()}-challenge.github.io/{name}{year}-Challenge/"
+            items.append(f"[{name} {year}: {title}]({url})")
+        elif kind == 3:
+            items.append(f"[{title}](https://ncatlab.org/nlab/show/{slug.replace('-', '+')})")
+        else:
+            topic = pick(draw, CONTENT_WORDS)
+            name = pick(draw, (f"Curated List of {topic} Resources", f"A Reading List on {topic}"))
+            items.append(f"[{name}](https://t.co/{identifier(draw, 10)})")
+    headings = ("Further Reading", "Misc", "Background", "More")
+    return _section(draw, headings, _bullets(items))
+
+
 NonPaper = Callable[[st.DrawFn], Chunk]
 
 
@@ -365,6 +401,7 @@ def organisations(draw: st.DrawFn) -> Chunk:
 
 
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
+    "linked_resources": linked_resources,
     "laboratories": laboratories,
     "organisations": organisations,
     "contents": contents,

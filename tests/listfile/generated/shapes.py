@@ -1498,6 +1498,138 @@ def pdfs_beside(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def headerless_rows(draw: st.DrawFn) -> Chunk:
+    """A reading group's schedule on a GitHub Pages site (kramdown): pipe rows with no header
+    and no delimiter row, `| Aug 18 | Surname 2005 ["Title"](url) |`. A row that cites a paper
+    shows it by a year or by a linked title in quotes after its author; empty slots, breaks
+    and talks by people (`| Sep 22 | Cluster talk: [Ann Lee](homepage) |`) are no papers."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [p for p in unique_papers(draw, 2, 6, need_paper=True) if '"' not in p.title]
+    assume(len(records) >= 2)  # a run of one row is a paragraph
+    for paper in records:
+        assert paper.paper is not None
+        day = f"{pick(draw, _MONTHS)} {num(draw, 1, 28)}"
+        surname = _split_name(paper.authors[0])[1]
+        url: str | None = paper.paper.url
+        form = num(draw, 0, 3)
+        if form == 0:  # an author-date citation, its title quoted and linked
+            when = pick(draw, (str(paper.year), "to appear", "ms", f"et al {paper.year}"))
+            opening, closing = pick(draw, (('"', '"'), ("\u201c", "\u201d")))
+            cell = f"{surname} {when} [{opening}{paper.title}{closing}]({url})"
+        elif form == 1:  # the year in the date cell, the title linked
+            day = f"**{day}, {paper.year}**"
+            cell = f"[{paper.title}]({url})"
+        elif form == 2:
+            cell = f"[{paper.title}]({url}) ({paper.year})"
+        else:  # an author-date citation without a link: the quoted title and the year
+            cell, url = f'{surname} {paper.year} "{paper.title}"', None
+        expected.append(
+            Expected(paper.title, url, frozenset(), UNCHECKED, UNCHECKED, offset=len(lines))
+        )
+        lines.append(f"| {day} | {cell} |")
+        if flip(draw):  # no paper this week
+            empty = pick(draw, ("", "*No meeting*", "*No meeting (recess week)*"))
+            lines.append(f"| {pick(draw, _MONTHS)} {num(draw, 1, 28)} | {empty} |")
+        if flip(draw):  # a talk by a person, linked to their homepage
+            name = pick(draw, ("Ann Lee", "Kate Davidson", "Bo Sun"))
+            home = f"https://people.example.edu/~{name.split()[0].lower()}"
+            lines.append(
+                f"| {pick(draw, _MONTHS)} {num(draw, 1, 28)} | Cluster talk: [{name}]({home}) |"
+            )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def html_list_items(draw: st.DrawFn) -> Chunk:
+    """A documentation page's publications as HTML lists (`<ol>` or `<ul>`, one for all or one
+    per paper): `<li value="7">` over `<strong>Title.</strong> Surname et al., <em>Venue</em>
+    (2026). <a href="url">label</a>` over `</li>`, or a whole item on one line; titles with
+    `&amp;` and the like."""
+    tag = pick(draw, ("ol", "ul"))
+    one_each = flip(draw)
+    lines: list[str] = [] if one_each else [f"<{tag}>"]
+    expected: list[Expected] = []
+    records = unique_papers(draw, 1, 5, need_paper=True)
+    for number, paper in enumerate(records):
+        assert paper.paper is not None
+        if one_each:
+            lines += ["", f"<{tag}>"] if lines else [f"<{tag}>"]
+        title = html.escape(paper.title, quote=False)
+        stop = "" if paper.title.endswith(("?", "!", ".")) else pick(draw, ("", "."))
+        surname = _split_name(paper.authors[0])[1]
+        who = pick(draw, (f"{surname} et al.", surname, f"{surname} &amp; Sun"))
+        where = paper.venue.name if paper.venue else "bioRxiv"
+        url = paper.paper.url
+        label = pick(draw, ("PDF", "paper", url.split("//", 1)[1]))
+        form = num(draw, 0, 2)
+        if form == 0:
+            head, link = f"<strong>{title}{stop}</strong>", f'<a href="{url}">{label}</a>'
+        elif form == 1:
+            head, link = f'<a href="{url}">{title}</a>', ""
+        else:
+            head, link = f"<b>{title}{stop}</b>", f"<a href='{url}'>{label}</a>"
+        body = f"{head} {who}, <em>{where}</em> ({paper.year}). {link}".rstrip()
+        expected_item = Expected(
+            paper.title, url, frozenset(), UNCHECKED, paper.year, offset=len(lines)
+        )
+        if flip(draw):  # the item over three lines
+            value = pick(draw, (f' value = "{len(records) - number}"', "", ' class="pub"'))
+            lines.append(f"    <li{value}>")
+            expected_item = replace(expected_item, offset=len(lines))
+            lines += [f"    {body}", "    </li>"]
+        else:
+            lines.append(f"  <li>{body}</li>")
+        expected.append(expected_item)
+        if one_each:
+            lines.append(f"</{tag}>")
+    if not one_each:
+        lines.append(f"</{tag}>")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def heading_details(draw: st.DrawFn) -> Chunk:
+    """One heading per paper (`### • *Title*`), then a tight list of its details: labelled links
+    (`- Paper: <url>`, `- Code: <url>`, `- Code: None`), its year (`- 2025`, `- Year: 2025`),
+    its venue (`- ICLR2026`) and tags (`- ECG, PPG`), in any order."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    level = pick(draw, ("###", "####"))
+    for paper in unique_papers(draw, maximum=4, need_paper=True):
+        assert paper.paper is not None
+        if lines:
+            lines.append(pick(draw, ("", "  ")))
+        first = len(lines)
+        title = (
+            paper.title if len(paper.title.split()) >= 4 else f"{paper.title}: A Study of Widgets"
+        )
+        mark = pick(draw, ("", "\u2022 ", "\u25e6 "))
+        emphasis = pick(draw, ("", "*", "**"))
+        lines.append(f"{level} {mark}{emphasis}{title}{emphasis}")
+        details = [f"Paper: {paper.paper.url}"]
+        details += [f"{pick(draw, ('Code', 'Repo', 'GitHub'))}: {c.url}" for c in paper.code]
+        if not paper.code and flip(draw):
+            details.append("Code: None (waiting...)")
+        if flip(draw):
+            details.append(pick(draw, (str(paper.year), f"Year: {paper.year}")))
+        if flip(draw):
+            details.append(pick(draw, ("ECG, PPG", "EEG", "text pair")))
+        lines += [f"- {detail}" for detail in shuffle(draw, details)]
+        expected.append(
+            Expected(
+                title,
+                paper.paper.url,
+                frozenset(c.url for c in paper.code),
+                UNCHECKED,
+                UNCHECKED,
+                offset=first,
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
 _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
 
 PaperShape = Callable[[st.DrawFn], Chunk]
@@ -1536,4 +1668,7 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "year_headed_titles": year_headed_titles,
     "task_citations": task_citations,
     "pdfs_beside": pdfs_beside,
+    "headerless_rows": headerless_rows,
+    "html_list_items": html_list_items,
+    "heading_details": heading_details,
 }
