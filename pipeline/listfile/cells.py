@@ -299,6 +299,7 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     title = cited_title(plain_text(_title_part(text)))
     # `Title [code](u), [code](v)`: the separators left between the links
     title = _without_dated_aside(without_repeated_tag(title).strip(" ,;/|\u00b7"))
+    title = _without_cell_labels(title)
     # a link labelled `Code` or `Video` in the title cell is not the paper, wherever it points
     labelled = {link.url for link in links if link_word_kind(plain_text(link.text)) in _NOT_PAPER}
     paper = next((url for url in urls if url not in labelled), None)
@@ -320,6 +321,31 @@ def _without_dated_aside(title: str) -> str:
     if year_from_text(aside) is None or not re.search(r"[^\W\d_]{2}", aside):
         return title
     return found.group("title")
+
+
+# `🔥🔥[YOCO] Title`, `(*ICLR'26*) Title`, `[KIVI] KIVI: Title`: marks and a short label before a
+# title; `Title(@Microsoft)`: who made it, after
+_CELL_LABEL = re.compile(
+    r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]\ufe0f?\s*)*"
+    r"(?:\[[^\[\]\s]{1,20}(?:\s[^\[\]\s]{1,20})?\]|\([^()\s]{1,20}(?:\s[^()\s]{1,40}){0,4}\))?\s*"
+)
+_CELL_ORG = re.compile(r"\s*\(@[^()]{1,40}\)\s*$")
+_CELL_TITLE_WORDS = 3
+
+
+def _without_cell_labels(title: str) -> str:
+    """A title cell's title without the marks and the short label before it (a name, or a venue
+    and year in parentheses) and the maker after it, when a title of three words is left."""
+    title = _CELL_ORG.sub("", title)
+    found = _CELL_LABEL.match(title)
+    if found is None or found.end() == 0:
+        return title
+    label = title[: found.end()].strip(" ()[]*_")
+    rest = title[found.end() :]
+    parenthesised = title[found.start() : found.end()].lstrip().startswith("(")
+    if parenthesised and not (year_from_text(label) or find_venue(label)):
+        return title  # `(Re)thinking Widgets`: part of the title
+    return rest if _words(rest) >= _CELL_TITLE_WORDS else title
 
 
 _NOT_PAPER = frozenset({"code", "other"})

@@ -76,7 +76,11 @@ def title_likeness(cell: str) -> float:
         for label in labels
         if not is_link_word(label)
     )
-    if venue_or_date and words <= 4 and not titled:
+    # `(CVPR'05) Learning for Networks`: a dated label before a title, not a date
+    after_label = re.sub(r"^\s*[(\[][^()\[\]]{1,40}[)\]]\s*", "", text)
+    labelled = after_label != text and word_count(after_label) >= 2
+    labelled = labelled and not (find_venue(after_label) or year_from_text(after_label))
+    if venue_or_date and words <= 4 and not (titled or labelled):
         return 0.0  # `CVPR 2021`, `2021-05`, `NeurIPS'22`
     if words > _LONG_DESCRIPTION_WORDS:
         return 0.4  # a description, or a whole citation: a title may hide in it

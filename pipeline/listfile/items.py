@@ -61,12 +61,16 @@ _TASK_TITLE_WORDS = 3
 _LEADING_TAG = re.compile(
     r"^\s*(?:"
     r"\[\s*\[[^\[\]]{1,40}\]\([^()\s]*\)\s*\]"  # [[CVPR](pdf)]
-    r"|\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"  # [tag], **[tag]** (not a link's text)
+    # [tag], **[tag]** (not a link's text), marks before it (`🔥🔥[YOCO]`)
+    r"|(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]\ufe0f?)*\*{0,2}\[[^\[\]]{1,90}\](?!\()\*{0,2}"
     # **[Doe et al. (2020) [@doe2020] (PRD)]**: a label holding a cite key in brackets
     r"|\*{0,2}\[[^\[\]]{1,60}\[@[^\[\]]{1,60}\][^\[\]]{0,40}\](?!\()\*{0,2}"
     r"|`[^`]{1,30}`"  # `tag`
     r"|\{[^{}\n]{1,30}\}(?=\s)"  # {Related}
-    r"|\((?:\*\*)?[^()*]{1,40}(?:\*\*)?\)(?:\*\*)?(?=\s)"  # (Arxiv 24.02.01), (**CVPR24**)
+    # (Arxiv 24.02.01), (**CVPR24**), (*ICLR'26*)
+    r"|\((?:\*{1,2}|_)?[^()*_]{1,40}(?:\*{1,2}|_)?\)(?:\*\*)?(?=\s)"
+    # `ACL2017:`, `EMNLP2020-Findings:`, `arxiv2020:`: a venue fused with its year, a colon
+    r"|[A-Za-z][A-Za-z&.'-]{1,15}(?:19|20)\d\d(?:[-_][A-Za-z]{1,12})?(?=:\s)"
     r"|\*\*[^*\n]{1,30}\*\*\s*:(?=\s*[\"\u201c])"  # **Abbr**: "Title"
     r"|<u>[^<]{1,40}</u>\s*:?"  # <u>Model</u>:
     r"|(?:19|20)\d\d(?:\s*[-/.]\s*[A-Za-z][\w .&'-]{0,30}?)?\s+-\s"  # 2016-ICLR - , 2014 -
@@ -75,6 +79,14 @@ _LEADING_TAG = re.compile(
 )
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
 _INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# `Kim, Jihyung; Jeong, Kyowon; Roe, Bo;  *Title*. Journal. 2024.`: names separated by
+# semicolons, then the title in italics
+_SEMICOLON_AUTHORS_ITALIC = re.compile(
+    r"^(?P<names>[^*_;\[\]]{2,60}(?:(?:;\s*[^*_;\[\]]{2,60}){1,60};?|;))\s*(?P<mark>\*|_)(?=\S)"
+    r"(?P<title>[^*_]{8,400}?)(?<=\S)(?P=mark)(?![*_])"
+)
+# `Title(@Microsoft)`, `Title (@TriDao etc)`: who made it, not the title
+_ORG_ASIDE = re.compile(r"\s*\(@[^()]{1,40}\)\s*$")
 # `:+1: &nbsp;`, `:star:` before an item's text: decoration, not the title
 LEADING_DECORATION = re.compile(
     r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;|<a\s+(?:name|id)=[^<>]{1,80}>\s*</a>))+\s*",
@@ -396,6 +408,35 @@ def _full_title_after_name(name: str, after: str) -> re.Match[str] | None:
     return None if only_names(inside) else found
 
 
+# ` - Positive-unlabeled networks for particle picking, [Version](url)`: a title after a name
+_AFTER_NAME = re.compile(
+    r"^\s*[-\u2013\u2014:]\s+(?P<title>[A-Z0-9][^\[\]]*?)\s*(?:[,.;]\s*)?(?=\[|$)"
+)
+_TITLE_AFTER_NAME_WORDS = 5
+_LINKED_NAME_WORDS = 2
+_LINKED_NAME_CHARS = 30
+
+
+def _title_after_name(name: str, after: str, url: str) -> tuple[str, str] | None:
+    """`[Topaz](arxiv-url) - Positive-unlabeled convolutional neural networks for ...`: a short
+    name linked to what surely is its paper, then the paper's title after a dash or a colon.
+    The title and the text after it, or None."""
+    if word_count(name) > _LINKED_NAME_WORDS or len(name) > _LINKED_NAME_CHARS:
+        return None
+    if not names_a_paper(url):
+        return None
+    found = _AFTER_NAME.match(after)
+    if found is None:
+        return None
+    title = found.group("title")
+    plain = plain_text(title)
+    if word_count(plain) < _TITLE_AFTER_NAME_WORDS or year_from_text(plain) or find_venue(plain):
+        return None  # `- J. Redmon and A. Farhadi, CVPR2017`: who, where and when
+    if only_names(plain) or ("," in plain and only_names(plain.split(",")[0])):
+        return None  # `- Khanh Nguyen, Hal Daumé III`: its authors
+    return _clean_title(title), after[found.end() :]
+
+
 def _a_placeholder(label: str) -> bool:
     """`[GaitSet: Regarding Gait as a Set]()`: a label that reads as a paper's title, linked
     to nothing yet; not a name, a link word or a few words."""
@@ -428,6 +469,7 @@ def _clean_title(text: str) -> str:
         title = _TRANSLATION.sub(" ", title)
     title = PRESENTATION_MARK.sub("", title)  # `Title (Oral)`: how it was presented
     title = AUTHORS_ASIDE.sub("", title)  # `Title (Smith et al.)`: who wrote it
+    title = _ORG_ASIDE.sub("", title)
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 
@@ -502,6 +544,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     quoted = _QUOTED.match(text)
     if quoted:
         return _clean_title(quoted.group(1) or quoted.group(2)), text[quoted.end() :], []
+    italic = _SEMICOLON_AUTHORS_ITALIC.match(text)
+    if italic and looks_like_authors(italic.group("names")):
+        return _clean_title(italic.group("title")), text[italic.end() :], []
     inner = _INNER_BOLD.search(text.split("](", 1)[0])
     if inner and looks_like_authors(text[: inner.start()].strip(" ,.:;-")):
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
@@ -652,7 +697,7 @@ _NOT_A_BOOK = re.compile(
 # `Sinauer Associates, Sunderland, MA.`, `Springer. ISBN: 0-387-32914-5.`: a publisher named
 _PUBLISHER = re.compile(
     r"\b(?:(?:University )?Press|Publish(?:ers?|ing)|Associates|Verlag|Books|Sons|Springer|"
-    r"Wiley|Elsevier|Routledge|Macmillan|ISBN)\b"
+    r"Wiley|Elsevier|Routledge|Macmillan|ISBN|CRC|Chapman & Hall|O'Reilly|No Starch|Manning)\b"
 )
 
 
@@ -827,6 +872,10 @@ def read_item(
         after_title = body[: title_link.start] + " " + body[title_link.end :]
     else:
         after_title = body[title_link.end :] if title_link else body
+    if title_link is not None and title is not None and title_link.start == 0:
+        after_name = _title_after_name(title, body[title_link.end :], title_link.url)
+        if after_name is not None:
+            title, after_title = after_name
     if title is None:
         body, end_tags = _trailing_tags(body)
         tags += end_tags

@@ -120,7 +120,12 @@ _VOLUME_URL = re.compile(r"(?i)^https?://[^/?#]+/(?:[^?#]*/)?volumes/")
 _SITE_URL = re.compile(
     r"(?i)^https?://(?:[\w-]+\.)*(?:twitter\.com|x\.com|discord\.gg|discord\.com|slack\.com|"
     r"t\.me|facebook\.com|instagram\.com|linkedin\.com|youtube\.com|youtu\.be|"
-    r"kaggle\.com|colab\.research\.google\.com|readthedocs\.io|huggingface\.co/(?:datasets|spaces)|"
+    r"kaggle\.com|colab\.research\.google\.com|readthedocs\.io|"
+    # a model's, dataset's or demo's page (a paper's page is `huggingface.co/papers/...`)
+    r"huggingface\.co/(?!papers/)[^/?#]+(?=/)|"
+    # app stores, video sites, forums of posts
+    r"play\.google\.com|apps\.apple\.com|bilibili\.com|b23\.tv|vimeo\.com|"
+    r"lesswrong\.com|alignmentforum\.org|"
     # an encyclopedia's article, a shop's or a catalogue's page for a book
     r"wikipedia\.org|ncatlab\.org|wikidata\.org|amazon\.[a-z.]{2,6}|books\.google\.[a-z.]{2,6}|goodreads\.com|"
     r"docs\.[\w.-]+)(?:/|$)"
@@ -180,6 +185,21 @@ _NAME_WORDS = 2
 _FUNCTION_WORD = re.compile(r"\s(?:for|of|the|with|in|on|to|and|via|from|by|a|an|is|are)\s")
 
 
+# `[Browse](./papers/2026/index.md)`, `[2021](2021/README.md)`: another page of the list
+_LIST_PAGE = re.compile(r"(?i)^(?!https?:|//)[^?#\s]*\.(?:md|markdown)(?:[?#].*)?$")
+# `Title (Book)`, the same in full-width brackets, `Title, Second Edition`, `Title, 2nd ed.`
+_BOOK_TITLE = re.compile(
+    r"(?i)[(\uff08]\s*(?:text)?book\s*[)\uff09]"
+    r"|\b(?:first|second|third|fourth|fifth|\d(?:st|nd|rd|th))\s+(?:edition|ed\b\.?)(?=\W*$)"
+)
+# `Past DUC Data`, `Original Dataset.`, `The Stanford 3D Scanning Repository`: a short name
+# that ends in a kind of data (`Text as Data`, `Six Provocations for Big Data` are titles)
+_DATA_NAME = re.compile(
+    r"(?i)^(?:the\s+)?(?:(?!(?:as|for|of|the|with|in|on|to|and|via|from|by|a|an|is|are)\b)\S+\s+)"
+    r"{0,5}(?:data|data ?sets?|database|corpus|corpora|repository|data portal)\W*$"
+)
+
+
 def non_paper_row(
     title: str,
     paper_url: str | None,
@@ -194,6 +214,10 @@ def non_paper_row(
         return SkipReason.NO_TITLE, "no words in its title cell (`[5], [6]`: references?)"
     if paper_url and _SHARE_URL.match(paper_url):
         return SkipReason.SHARE_BUTTON, "a button to share the list, not a paper"
+    if paper_url and _LIST_PAGE.match(paper_url.strip()):
+        return SkipReason.CONTENTS, "links another page of the list, not a paper"
+    if _BOOK_TITLE.search(title):
+        return SkipReason.BOOK, "its title says it is a book"
     if paper_url and _BOOK_URL.match(paper_url) and not cited:
         # a chapter is cited in quotes, linked to its book (`"Title" by A. Author ... (2014)`)
         return SkipReason.BOOK, "links a book's page, not a paper"
@@ -211,6 +235,12 @@ def non_paper_row(
             return SkipReason.EVENT, "links a challenge's or competition's site, not a paper"
         if _OTHER_LIST.match(title):
             return SkipReason.POST, "names another list, not a paper"
+        if (
+            _DATA_NAME.match(title)
+            and not find_venue(venue or "")
+            and not year_from_text(venue or "")
+        ):
+            return SkipReason.POST, "names data, a corpus or a repository, not a paper"
         blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
         published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None
         if blog_post and not published:
@@ -294,6 +324,16 @@ _RESOURCE_LEAD = re.compile(
     r"|(?:[\w.-]+\s){0,3}blog\s*[:\-]\s)"  # not `Video for Learning`, a title
 )
 _CALL = re.compile(r"(?i)\b(?:special issue|call for papers|cfp|submission deadline|deadline)\b")
+# `... 2019. Online; accessed 19-December-2019.`, `Accessed: 2020-05-01`, `Retrieved May 3, 2020,
+# from`: a web page cited with the day it was read
+_ACCESSED = re.compile(r"(?i)\b(?:online;\s*accessed|accessed(?: on)?:?\s+\d|retrieved\s+\w+\s+\d)")
+# `SegMamba accepted by MICCAI24!`, `Two papers accepted to ICML 2024`: news of an acceptance
+_ACCEPTED = re.compile(
+    r"(?i)\b(?:is|are|was|were|got|been|gets|get)?\s*accepted\s+(?:by|to|at|in|as)\b"
+    r"|\baccepted by\W*$"
+)
+# `**Note: the following papers are from ...**`, `NB: ...`: a note to the reader
+_NOTE = re.compile(r"(?i)^\W*(?:note|nb|n\.b\.|p\.s\.|ps)\s*:")
 
 
 def non_paper_item(
@@ -313,6 +353,14 @@ def non_paper_item(
     dated_news = _CHANGELOG.match(words) or _DATED_CHANGE.match(text)
     if dated_news and not sure_paper_link:
         return SkipReason.CHANGELOG, "a dated news or update line, not a paper"
+    if _ACCEPTED.search(words) and not sure_paper_link:
+        return SkipReason.CHANGELOG, "news of a paper accepted somewhere, not a paper"
+    if _NOTE.match(words) and not sure_paper_link:  # `NOTE: Robust ...` may be a method's name
+        return SkipReason.TAGGED, "a note to the reader, not a paper"
+    if _ACCESSED.search(text) and not sure_paper_link:
+        return SkipReason.POST, "a web page cited with the day it was read, not a paper"
+    if _BOOK_TITLE.search(words):
+        return SkipReason.BOOK, "its title says it is a book"
     rest = " ".join(_INDEX_WORDS.sub(" ", words).split())
     if has_links and rest and len(rest.split()) <= 3 and find_venue(rest) is not None:
         index = re.fullmatch(r"(?i)[\w&.' -]+", rest) is not None

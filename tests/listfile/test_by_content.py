@@ -211,7 +211,7 @@ def test_link_text_over_two_lines_is_one_title() -> None:
 def test_a_short_described_name_linked_to_a_site_is_warned_not_taken() -> None:
     text = (
         "## Resources\n\n"
-        "- [Widget Corpus](http://data.example.org/widgets) - A corpus of widgets.\n"
+        "- [WidgetKit](http://kit.example.org/widgets) - A kit of widgets.\n"
         "- [WNet](https://arxiv.org/abs/2301.01234) - Widget networks.\n"
         "- [WNet-2](https://lab.example.org/wnet2)\n"
     )
@@ -326,7 +326,7 @@ def test_a_bracketed_bold_title_after_an_emoji_is_a_paper() -> None:
 def test_a_section_of_short_site_names_is_a_section_of_resources() -> None:
     datasets = "".join(
         f"* [{name}](https://{name.lower().replace(' ', '')}.example.org/), LANG: `English`.\n"
-        for name in ("Widget Corpus", "Gadget 8k", "Gizmo Genome")
+        for name in ("Widget Lexicon", "Gadget 8k", "Gizmo Genome")
     )
     text = (
         f"## Collections\n{datasets}* [Widget Captioning at Scale: A Corpus]({ARXIV})\n"

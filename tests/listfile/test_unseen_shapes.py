@@ -645,3 +645,72 @@ def test_a_book_page_is_no_paper_unless_a_chapter_is_cited_in_it() -> None:
     assert [(e.title, e.paper_url) for e in document.entries] == [
         ("Clear and Compress: Computing Widgets in Chunks", chapter)
     ]
+
+
+def test_labels_before_a_title_are_not_part_of_it() -> None:
+    text = (
+        f"- (*ICLR'26*) From Widget Records to Diagnostic Dialogues [[\U0001f4dd Paper]({ARXIV})]\n"
+        f"* ACL2017: **Exploiting Widget Information to Improve Detection** [paper]({IEEE})\n"
+        f"- \U0001f525\U0001f525[YOCO] You Only Cache Widgets Once [[pdf]]({ARXIV})\n\n"
+        "| Date | Title | Paper |\n|---|---|---|\n"
+        f"|2024.05|\U0001f525[WKV] WKVQuant: Quantizing Widget Caches(@Microsoft)|"
+        f" [[pdf]]({IEEE}) |\n"
+        f"|2024.06|(*Neural Widget Applications'24*) Detecting widgets with relation networks"
+        f" | [[pdf]]({ARXIV}) |\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        ("From Widget Records to Diagnostic Dialogues", 2026),
+        ("Exploiting Widget Information to Improve Detection", 2017),
+        ("You Only Cache Widgets Once", None),
+        ("WKVQuant: Quantizing Widget Caches", 2024),
+        ("Detecting widgets with relation networks", 2024),
+    ]
+
+
+def test_names_separated_by_semicolons_before_an_italic_title() -> None:
+    text = (
+        "- Kim, Jihyung; Doe, Jane; Roe, Bo P;  *WidgetQuant: a fast algorithm for widget"
+        " quantification*. Analytical Chemistry. 2024. [Link](https://www.ncbi.nlm.nih.gov/pubmed/1)\n"
+        "- Roe, Bo; *Widget-based molecular networking in the analysis environment*. Nature"
+        " Methods. 2020.\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("WidgetQuant: a fast algorithm for widget quantification", 2024),
+        ("Widget-based molecular networking in the analysis environment", 2020),
+    ]
+
+
+def test_a_name_linked_to_its_paper_then_the_title() -> None:
+    text = (
+        f"    * [Topaz]({ARXIV}) - Positive-unlabeled convolutional networks for widget picking,"
+        " [Journal Version](https://www.ncbi.nlm.nih.gov/pubmed/2)\n"
+        "    * [YOLO9000](https://arxiv.org/abs/1612.08242) - J. Redmon and A. Farhadi, CVPR2017\n"
+        f"    * [Widgeteer]({CODE}) - A toolkit for building widgets in five minutes\n"
+    )
+    assert [(e.title, e.paper_url) for e in parse_list(text).entries] == [
+        ("Positive-unlabeled convolutional networks for widget picking", ARXIV),
+        ("YOLO9000", "https://arxiv.org/abs/1612.08242"),
+    ]
+
+
+def test_words_that_say_an_item_is_no_paper() -> None:
+    text = (
+        "## Misc\n\n"
+        "- 31) B. Crew. Widgets reveal their most influential papers. https://news.example.com/x,"
+        " 2019. Online; accessed 19-December-2019.\n"
+        "- [Programming Widgets (Book)](https://widgets.example.com/) (2021)\n"
+        "- [Widget Routing: Problems and Methods, Second Edition](https://w.example.org/) 2014\n"
+        "- WidgetMamba accepted by MICCAI24!\n"
+        "- **Note: the following papers are from [Widget Week](https://week.example.org/)**\n"
+        "- [Browse](./papers/2026/index.md)\n"
+        "- [Widget Classifier](https://huggingface.co/widget-lab/widget-v1) (2026)\n"
+        "- [Original Widget Dataset.](https://widgets.example.edu/data.html)\n"
+        "- NOTE: Robust continual widget adaptation against temporal correlation"
+        f" [paper]({ARXIV})\n"
+        "- [Text as Data](https://www.aeaweb.org/articles?id=10.1257/jel.1) (2019)\n"
+    )
+    assert [e.title for e in parse_list(text).entries] == [
+        "NOTE: Robust continual widget adaptation against temporal correlation",
+        "Text as Data",
+    ]

@@ -348,6 +348,54 @@ def linked_resources(draw: st.DrawFn) -> Chunk:
     return _section(draw, headings, _bullets(items))
 
 
+def said_not_papers(draw: st.DrawFn) -> Chunk:
+    """Under a topic heading, items whose words or link say what they are, dated or not: a web
+    page cited with the day it was read, a title marked as a book or an edition, news of an
+    acceptance, a note to the reader, a link to another page of the list, a model's or an
+    app's page, a video, and data named as data."""
+    items = []
+    for _ in range(num(draw, 1, 5)):
+        title = titles(draw)
+        year = num(draw, 2010, 2025)
+        kind = num(draw, 0, 7)
+        site = identifier(draw, 6).lower()
+        if kind == 0:
+            items.append(
+                f"Doe, J. {title}. https://{site}.example.org/{year}/page, {year}. "
+                f"{pick(draw, ('Online; accessed 19-December-2019.', 'Accessed: 2020-05-01.'))}"
+            )
+        elif kind == 1:
+            mark = pick(draw, (" (Book)", "\uff08Book\uff09", ", Second Edition", ", 2nd ed."))
+            items.append(f"[{title}{mark}](https://{site}.example.com/) ({year})")
+        elif kind == 2:
+            name = identifier(draw, 6)
+            venue = pick(draw, ("MICCAI24", "ICML 2024", "CVPR 2025"))
+            items.append(f"{name} {pick(draw, ('accepted by', 'is accepted to'))} {venue}!")
+        elif kind == 3:
+            items.append(
+                f"**Note: the following papers are from [{title}](https://{site}.example.org/)**"
+            )
+        elif kind == 4:
+            items.append(f"[{pick(draw, ('Browse', str(year)))}](./papers/{year}/index.md)")
+        elif kind == 5:
+            url = pick(
+                draw,
+                (
+                    f"https://huggingface.co/{site}/{identifier(draw, 5)}-v1",
+                    f"https://play.google.com/store/apps/details?id=com.{site}.app",
+                    f"https://www.bilibili.com/video/BV1{identifier(draw, 9)}",
+                ),
+            )
+            items.append(f"[{title}]({url}) ({year})")
+        else:
+            name = pick(
+                draw, ("Past DUC Data", "Original Dataset.", f"The {site.upper()} Repository")
+            )
+            items.append(f"[{name}](https://{site}.example.edu/data.html)")
+    headings = ("Further Reading", "Misc", "Background", "More")
+    return _section(draw, headings, _bullets(items))
+
+
 NonPaper = Callable[[st.DrawFn], Chunk]
 
 
@@ -401,6 +449,7 @@ def organisations(draw: st.DrawFn) -> Chunk:
 
 
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
+    "said_not_papers": said_not_papers,
     "linked_resources": linked_resources,
     "laboratories": laboratories,
     "organisations": organisations,

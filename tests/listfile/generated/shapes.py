@@ -1630,6 +1630,106 @@ def heading_details(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def labelled_titles(draw: st.DrawFn) -> Chunk:
+    """Titles behind labels that are not part of them: a venue and year in parentheses
+    (`(*ICLR'26*) Title [[📝 Paper](url)]`) or fused before a colon (`ACL2017: **Title**`),
+    a bullet or a table's title cell opening with marks and a bracketed name (`🔥🔥[YOCO] Title`),
+    the makers after it (`Title(@Lab)`)."""
+    records = [
+        p
+        for p in unique_papers(draw, 2, 5, need_paper=True, need_venue=True)
+        if word_count_of(p.title) >= 3
+    ]
+    assume(len(records) >= 2)
+    in_table = flip(draw)
+    lines: list[str] = ["| Date | Title | Paper |", "|---|---|---|"] if in_table else []
+    expected: list[Expected] = []
+    for paper in records:
+        assert paper.paper is not None and paper.venue is not None
+        short = f"{paper.venue.name.replace(' ', '')}{paper.year}"
+        fire = pick(draw, ("", "\U0001f525", "\U0001f525\U0001f525"))
+        name = identifier(draw, 4).upper()
+        year = f"{paper.year % 100:02d}"
+        label = pick(
+            draw,
+            (
+                f"(*{paper.venue.name}'{year}*) ",
+                f"({paper.venue.name}'{year}) ",
+                f"{fire}[{name}] ",
+                *(() if in_table or " " in paper.venue.name else (f"{short}: ",)),
+            ),
+        )
+        maker = pick(draw, ("", "(@Microsoft)", " (@Lab X)"))
+        title = paper.title
+        if label.endswith(": "):
+            title = f"**{title}**"
+        paper_link = f"[[\U0001f4dd Paper]({paper.paper.url})]"
+        if in_table:
+            lines.append(f"| {paper.year}.05 | {label}{title}{maker} | {paper_link} |")
+        else:
+            lines.append(f"- {label}{title}{maker} {paper_link}")
+        expected.append(
+            Expected(
+                paper.title, paper.paper.url, frozenset(), UNCHECKED, UNCHECKED, len(lines) - 1
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def word_count_of(text: str) -> int:
+    return len(text.split())
+
+
+def semicolon_citations(draw: st.DrawFn) -> Chunk:
+    """A lab's publication page: `- Surname, Given; Surname, Given; *Title*. Journal. 2024.
+    [Link](url)`, the names separated by semicolons, the title in italics, the link optional."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [p for p in unique_papers(draw, maximum=5) if not re.search(r"[*_]", p.title)]
+    assume(records)
+    for paper in records:
+        names = [_split_name(author) for author in paper.authors]
+        people = "; ".join(f"{surname}, {given}" for given, surname in names)
+        journal = pick(draw, ("Analytical Chemistry", "Cell Systems", "Nature Methods"))
+        link = ""
+        url = paper.paper.url if paper.paper is not None else None
+        if url is not None:
+            link = f" [Link]({url})"
+        lines.append(
+            f"- {people}; {pick(draw, ('', ' '))}*{paper.title}*. {journal}. {paper.year}.{link}"
+        )
+        expected.append(
+            Expected(paper.title, url, frozenset(), UNCHECKED, paper.year, offset=len(lines) - 1)
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def named_then_title(draw: st.DrawFn) -> Chunk:
+    """A resource list's paper items: a short name linked to the paper, then the paper's title
+    after a dash (`* [Topaz](arxiv-url) - Positive-unlabeled networks for particle picking`)."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [
+        p
+        for p in unique_papers(draw, maximum=4, need_paper=True)
+        if len(p.title.split()) >= 5 and p.title[0].isupper() and "[" not in p.title
+    ]
+    assume(records)
+    for paper in records:
+        assert paper.paper is not None
+        url = paper.paper.url
+        if not re.match(r"https://(arxiv\.org|doi\.org|ieeexplore|openreview)", url):
+            continue  # the name must be linked to what surely is the paper
+        name = identifier(draw, num(draw, 4, 9)).capitalize()
+        more = pick(draw, ("", f", [Journal Version](https://doi.org/10.1/{name.lower()})"))
+        dash = pick(draw, ("-", "\u2013"))
+        lines.append(f"    * [{name}]({url}) {dash} {paper.title}{more}")
+        at = len(lines) - 1
+        expected.append(Expected(paper.title, url, frozenset(), UNCHECKED, UNCHECKED, at))
+    assume(lines)
+    return Chunk(tuple(lines), tuple(expected))
+
+
 _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
 
 PaperShape = Callable[[st.DrawFn], Chunk]
@@ -1671,4 +1771,7 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "headerless_rows": headerless_rows,
     "html_list_items": html_list_items,
     "heading_details": heading_details,
+    "labelled_titles": labelled_titles,
+    "semicolon_citations": semicolon_citations,
+    "named_then_title": named_then_title,
 }
