@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
+from pipeline.listfile.authors import looks_like_authors
 from pipeline.listfile.bounds import inline_problem
-from pipeline.listfile.cells import column_roles
+from pipeline.listfile.cells import cited_title, column_roles
 from pipeline.listfile.columns import TITLE_HINTS, header_words, title_column
 from pipeline.listfile.links import PAPER_HOSTS, is_link_word, link_kind, on_code_host
 from pipeline.listfile.markdown import (
@@ -24,6 +25,7 @@ from pipeline.listfile.markdown import (
     word_count,
 )
 from pipeline.listfile.model import ColumnRole, SkipReason
+from pipeline.listfile.years import year_from_text
 
 MAX_SPAN = 1_000  # a rowspan or colspan beyond this is a typo, not a layout
 MAX_PLAIN_CELL = 1_000  # characters kept of a cell too tangled to read as Markdown
@@ -356,13 +358,39 @@ def _read_row(
     )
     return HtmlRowReading(
         row.line,
-        title=_without_link_labels(title.title_text, title.links),
+        title=_cited_link_title(title)
+        or _quoted_title(title)
+        or _without_link_labels(title.title_text, title.links),
         paper_url=paper_url,
         code_urls=code_urls,
         venue=text(ColumnRole.VENUE),
         year_text=text(ColumnRole.YEAR),
         cells=cells,
     )
+
+
+_CITED_TITLE_WORDS = 3
+
+
+def _cited_link_title(cell: HtmlCell) -> str | None:
+    """`Doe, J., & Roe, B. (2023). <a href="url">Title</a>. <i>Journal</i>.`: a citation in
+    one cell whose title is its link (after the authors or the year), or None."""
+    for link in cell.links:
+        label = " ".join(link.text.split())
+        if word_count(label) < _CITED_TITLE_WORDS or is_link_word(label):
+            continue
+        at = cell.text.find(label)
+        before = cell.text[:at].strip(' .,:;"\u201c') if at > 0 else ""
+        if before and (year_from_text(before) or looks_like_authors(before)):
+            return label
+    return None
+
+
+def _quoted_title(cell: HtmlCell) -> str | None:
+    """`A. Bapna, and Y. Wu, “Training deeper models,” in Proc. EMNLP, 2018.`: a citation in
+    one cell (as bibtex2html writes them), its title in quotes after the authors, or None."""
+    title = cited_title(cell.text)
+    return title if title != cell.text and word_count(title) >= _CITED_TITLE_WORDS else None
 
 
 def _without_link_labels(text: str, links: tuple[Link, ...]) -> str:

@@ -603,12 +603,20 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     return _clean_title(plain) or None, text[len(plain) :], []
 
 
+_VENUE_PART_WORDS = 4
+_TITLE_PARTS = 4
+_ET_AL = re.compile(r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?\s+et\.?\s*al\.?")
+
+
 def _title_after_authors(plain: str) -> str | None:
     """`A. Author, B. Author and C. Author, Title, CVPR 2016` or `A. Author, B. Author,
     "Title", ICLR 2016`: a citation that lists the authors first, separated by commas."""
     parts = [part.strip() for part in re.split(r",\s+", plain)]
     names = people_named = 0
     for index, part in enumerate(parts):
+        if index == 0 and _ET_AL.fullmatch(part):
+            names, people_named = 1, 2  # `Eigen et al, Title, NIPS 2014`: two people at least
+            break
         people = [p.strip() for p in re.split(r"\s+and\s+|^and\s+", part) if p.strip()]
         if not people or not all(NAME.match(p) and 2 <= len(p.split()) <= 4 for p in people):
             break
@@ -625,7 +633,8 @@ def _title_after_authors(plain: str) -> str | None:
             return part
         names += 1
         people_named += len(people)
-    if looks_like_authors(_SENTENCE.split(plain, maxsplit=1)[0]):
+    et_al = bool(parts) and _ET_AL.fullmatch(parts[0]) is not None
+    if not et_al and looks_like_authors(_SENTENCE.split(plain, maxsplit=1)[0]):
         return None  # `A. Author, B. Author, and C. Author. arXiv, 2022`: an author line
     quoted = re.search(r'"([^"]{8,})"|“([^”]{8,})”', plain)
     if quoted and names >= 1 and plain[: quoted.start()].rstrip().endswith(","):
@@ -634,6 +643,21 @@ def _title_after_authors(plain: str) -> str | None:
     if people_named < 2 or names >= len(parts):
         return None
     title = parts[names].strip()
+    # `Title with Depth, Normals and Segmentation, ICCV 2019`: the title runs to the venue
+    venue_at = next(
+        (
+            i
+            for i in range(names + 1, len(parts))
+            if (
+                len(parts[i].split()) <= _VENUE_PART_WORDS
+                and (find_venue(parts[i]) or year_from_text(parts[i]))
+            )
+            or (find_venue(parts[i]) and year_from_text(parts[i]))
+        ),
+        None,
+    )
+    if venue_at is not None and venue_at - names <= _TITLE_PARTS:
+        title = ", ".join(part.strip() for part in parts[names:venue_at])
     head = re.match(r"^(?:and\s+)?([^.]{1,40}?)\.\s", title)
     if title.startswith("and ") or (head and NAME.match(head.group(1))):
         return None  # `L Wu, C Ma, W E. Title.`: the last name ends at a sentence, not a comma

@@ -207,6 +207,7 @@ def non_paper_row(
     *,
     mostly_linked: bool,
     cited: bool = False,
+    dated: bool = False,
 ) -> tuple[SkipReason, str] | None:
     """Why a row of a paper table is not a paper (or None when it may be one): a blog post or
     announcement, a tool, or a bare name without the paper link its neighbours all have."""
@@ -235,11 +236,8 @@ def non_paper_row(
             return SkipReason.EVENT, "links a challenge's or competition's site, not a paper"
         if _OTHER_LIST.match(title):
             return SkipReason.POST, "names another list, not a paper"
-        if (
-            _DATA_NAME.match(title)
-            and not find_venue(venue or "")
-            and not year_from_text(venue or "")
-        ):
+        dated = dated or find_venue(venue or "") is not None or bool(year_from_text(venue or ""))
+        if _DATA_NAME.match(title) and not dated:
             return SkipReason.POST, "names data, a corpus or a repository, not a paper"
         blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
         published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None

@@ -467,6 +467,9 @@ def _why_not_a_paper(
         reading.venue or venue or published,
         mostly_linked=False,
         cited=cited,
+        # `Doe (2005). **A Widget Dataset**. Journal 1: 2`: a cited title with its year; not a
+        # linked name whose year is its paper's, cited below it
+        dated=reading.year_text is not None and f"[{title}" not in markdown,
     )
     blog = post is not None and post[0] is SkipReason.BLOG_POST
     if post is not None and (len(reading.title.split()) <= 3 or not blog):

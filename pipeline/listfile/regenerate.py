@@ -167,6 +167,13 @@ _HTML_ADDED = re.compile(
     + "|<th></th><th></th><th></th>"
     + r'|<td align="right">[^<]*</td><td align="right">[^<]*</td><td>[^<]*</td>'
 )
+# The cells regenerate adds to a row, holding only values it writes (a table without a header
+# row is recognised by them)
+_HTML_ADDED_ROW = re.compile(
+    rf'<td align="right">(?:{_VALUE})?</td><td align="right">(?:{_VALUE})?</td>'
+    rf"<td>(?:{_VALUE})?</td>",
+    re.IGNORECASE,
+)
 
 
 def _without_added_cells(row: TableRow, first: int, *, delimiter: bool = False) -> str:
@@ -214,7 +221,7 @@ def _stripped_table(table: Table) -> str | None:
 
 def _stripped_html(table: HtmlTable) -> str | None:
     text = "".join(line.raw for line in table.lines)
-    if _HTML_HEADER not in text:
+    if _HTML_HEADER not in text and not _HTML_ADDED_ROW.search(text):
         return None
     return "".join(_HTML_ADDED.sub("", line.text) + line.eol for line in table.lines)
 

@@ -591,7 +591,8 @@ def html_table(lines: list[Line], index: int, state: ParseState) -> int | None:
                 tuple(Cell(header, text) for header, text in reading.cells),
             )
         )
-    if header_rows and any(slot.entry_position is not None for slot in slots):
+    # a table without a header row gets the cells too (recognised by their values next time)
+    if any(slot.entry_position is not None for slot in slots):
         state.block(HtmlTable(tuple(block), tuple(slots)))
     else:
         for line in block:

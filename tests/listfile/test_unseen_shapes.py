@@ -714,3 +714,47 @@ def test_words_that_say_an_item_is_no_paper() -> None:
         "NOTE: Robust continual widget adaptation against temporal correlation",
         "Text as Data",
     ]
+
+
+def test_citations_in_html_table_rows_give_their_titles() -> None:
+    from pipeline.listfile.regenerate import regenerate, strip_enrichment
+
+    text = (
+        "<table>\n"
+        '  <tr><td>Doe, J., Roe, B., &amp; Sun, H. (2023). <a href="https://pubs.example.org/1">'
+        "Role of Kinetics in Controlling Widget Structure</a>. <i>Widget Letters</i>.</td></tr>\n"
+        "</table>\n\n<table>\n"
+        '<tr valign="top">\n<td align="right" class="bibtexnumber">[<a name="doe2018">2</a>]</td>\n'
+        '<td class="bibtexitem">\nA.&nbsp;Doe, and B.&nbsp;Roe, &ldquo;Training deeper widget\n'
+        "  models with transparent attention,&rdquo; in <em>Proc. EMNLP</em>,\n  2018.\n"
+        f'[&nbsp;<a href="{ARXIV}">pdf</a>&nbsp;]\n</td>\n</tr>\n'
+        "</table>\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.paper_url) for e in document.entries] == [
+        ("Role of Kinetics in Controlling Widget Structure", "https://pubs.example.org/1"),
+        ("Training deeper widget models with transparent attention", ARXIV),
+    ]
+    rows = [{"position": p, "citation_count": c} for p, c in enumerate((1234, 5))]
+    enriched = regenerate(document, rows, ["citations", "stars", "last_commit"])
+    assert '<td align="right">1,234</td>' in enriched
+    assert strip_enrichment(parse_list(enriched)) == text
+
+
+def test_numbered_citation_paragraphs_with_et_al() -> None:
+    text = (
+        "## 1. Monocular Widgets\n\n"
+        "[1] Eigen et al, Widget Map Prediction from a Single Image, NIPS 2014,"
+        " [Web](https://cs.example.edu/~eigen/widgets/)\n\n"
+        "[2] Zhang et al, Pattern-Affinitive Propagation across Depth, Surface Normal and"
+        f" Segmentation, CVPR 2019, [PDF]({ARXIV}), [Code]({CODE})\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.venue, e.code_urls) for e in document.entries] == [
+        ("Widget Map Prediction from a Single Image", "NIPS 2014", ()),
+        (
+            "Pattern-Affinitive Propagation across Depth, Surface Normal and Segmentation",
+            "CVPR 2019",
+            (CODE,),
+        ),
+    ]

@@ -230,6 +230,14 @@ def test_fault_matrix_cell(
         # parts answered.
         assert times <= extra <= 2 * times
         assert stats.failed == 1 + (times - SPLIT_FUSE)
+    elif rule.kind == "timeout":
+        # A clean answer can miss the read timeout too on a loaded machine (a wall-clock
+        # deadline, unlike every other fault): each timeout the client met, injected or not,
+        # costs one retry and is counted, and at least the injected ones were met.
+        observed = sum(stats.faults.values())
+        assert observed >= times
+        assert extra == observed
+        assert stats.failed == 0
     else:
         assert extra == times  # one retry per fault, nothing more
         assert sum(stats.faults.values()) == times  # each one counted in the run's statistics

@@ -1730,6 +1730,88 @@ def named_then_title(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def html_citation_rows(draw: st.DrawFn) -> Chunk:
+    """Publications as an HTML table of one citation per row: APA with the title linked
+    (`Surname, G., & Sun, H. (2022). <a href="url">Title</a>. <i>Journal</i>.`), or a
+    bibtex2html table (`[<a name="key">1</a>]` beside `G.&nbsp;Surname, and H.&nbsp;Sun,
+    &ldquo;Title,&rdquo; in <em>Venue</em>, 2018.` over `[&nbsp;<a href="url">pdf</a>&nbsp;]`)."""
+    records = [
+        p
+        for p in unique_papers(draw, 1, 4, need_paper=True)
+        if not re.search(r"[\"\u201c\u201d]", p.title)
+    ]
+    assume(records)
+    bibtex = flip(draw)
+    lines = ["<table>"]
+    expected: list[Expected] = []
+    for number, paper in enumerate(records, start=1):
+        assert paper.paper is not None
+        title = html.escape(paper.title, quote=False)
+        names = [_split_name(author) for author in paper.authors]
+        (given, surname), *others = names
+        venue = paper.venue.name if paper.venue else "arXiv preprint"
+        url = paper.paper.url
+        if bibtex:
+            people = f"{given[0]}.&nbsp;{surname}" + "".join(
+                f", and {g[0]}.&nbsp;{s}" for g, s in others[:1]
+            )
+            lines += [
+                '<tr valign="top">',
+                f'<td align="right" class="bibtexnumber">[<a name="{surname.lower()}{number}">'
+                f"{number}</a>]</td>",
+                '<td class="bibtexitem">',
+            ]
+            at = len(lines)
+            lines += [
+                f"{people}, &ldquo;{title},&rdquo; in <em>{venue}</em>, {paper.year}.",
+                f'[&nbsp;<a href="{url}">pdf</a>&nbsp;]',
+                "</td>",
+                "</tr>",
+            ]
+        else:
+            people = f"{surname}, {given[0]}." + "".join(f", & {s}, {g[0]}." for g, s in others[:1])
+            at = len(lines)
+            lines.append(
+                f'  <tr><td>{people} ({paper.year}). <a href="{url}">{title}</a>. <i>{venue}</i>.'
+                "</td></tr>"
+            )
+        expected.append(Expected(paper.title, url, frozenset(), UNCHECKED, UNCHECKED, at))
+    lines.append("</table>")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def et_al_citations(draw: st.DrawFn) -> Chunk:
+    """Numbered citation paragraphs without list markers: `[3] Surname et al, Title, CVPR
+    2016, [PDF](url), [Code](url)`, a blank line between them, the numbers restarting."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    records = [
+        p
+        for p in unique_papers(draw, 1, 4, need_paper=True, need_venue=True)
+        if "," not in p.title and len(p.title.split()) >= 3
+    ]
+    assume(records)
+    for number, paper in enumerate(records, start=1):
+        assert paper.paper is not None and paper.venue is not None
+        surname = _split_name(paper.authors[0])[1]
+        code = "".join(f", [Code]({c.url})" for c in paper.code)
+        if lines:
+            lines.append("")
+        where = f"{paper.venue.text}, [PDF]({paper.paper.url})"
+        lines.append(f"[{number}] {surname} et al, {paper.title}, {where}{code}")
+        expected.append(
+            Expected(
+                paper.title,
+                paper.paper.url,
+                frozenset(c.url for c in paper.code),
+                UNCHECKED,
+                UNCHECKED,
+                offset=len(lines) - 1,
+            )
+        )
+    return Chunk(tuple(lines), tuple(expected))
+
+
 _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
 
 PaperShape = Callable[[st.DrawFn], Chunk]
@@ -1774,4 +1856,6 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "labelled_titles": labelled_titles,
     "semicolon_citations": semicolon_citations,
     "named_then_title": named_then_title,
+    "html_citation_rows": html_citation_rows,
+    "et_al_citations": et_al_citations,
 }
