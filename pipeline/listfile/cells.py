@@ -329,14 +329,15 @@ _CELL_LABEL = re.compile(
     r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]\ufe0f?\s*)*"
     r"(?:\[[^\[\]\s]{1,20}(?:\s[^\[\]\s]{1,20})?\]|\([^()\s]{1,20}(?:\s[^()\s]{1,40}){0,4}\))?\s*"
 )
-_CELL_ORG = re.compile(r"\s*\(@[^()]{1,40}\)\s*$")
+# `Title(@Microsoft)`, `Title (@TriDao etc)`: who made it, not the title
+MAKER_ASIDE = re.compile(r"\s*\(@[^()]{1,40}\)\s*$")
 _CELL_TITLE_WORDS = 3
 
 
 def _without_cell_labels(title: str) -> str:
     """A title cell's title without the marks and the short label before it (a name, or a venue
     and year in parentheses) and the maker after it, when a title of three words is left."""
-    title = _CELL_ORG.sub("", title)
+    title = MAKER_ASIDE.sub("", title)
     found = _CELL_LABEL.match(title)
     if found is None or found.end() == 0:
         return title

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
-from pipeline.listfile.cells import AUTHORS_ASIDE, PRESENTATION_MARK
+from pipeline.listfile.cells import AUTHORS_ASIDE, MAKER_ASIDE, PRESENTATION_MARK
 from pipeline.listfile.citations import (
     author_date_lead,
     only_names,
@@ -85,8 +85,6 @@ _SEMICOLON_AUTHORS_ITALIC = re.compile(
     r"^(?P<names>[^*_;\[\]]{2,60}(?:(?:;\s*[^*_;\[\]]{2,60}){1,60};?|;))\s*(?P<mark>\*|_)(?=\S)"
     r"(?P<title>[^*_]{8,400}?)(?<=\S)(?P=mark)(?![*_])"
 )
-# `Title(@Microsoft)`, `Title (@TriDao etc)`: who made it, not the title
-_ORG_ASIDE = re.compile(r"\s*\(@[^()]{1,40}\)\s*$")
 # `:+1: &nbsp;`, `:star:` before an item's text: decoration, not the title
 LEADING_DECORATION = re.compile(
     r"^(?:\s*(?::[a-z0-9_+-]{1,30}:|&nbsp;|&emsp;|&ensp;|<a\s+(?:name|id)=[^<>]{1,80}>\s*</a>))+\s*",
@@ -469,7 +467,7 @@ def _clean_title(text: str) -> str:
         title = _TRANSLATION.sub(" ", title)
     title = PRESENTATION_MARK.sub("", title)  # `Title (Oral)`: how it was presented
     title = AUTHORS_ASIDE.sub("", title)  # `Title (Smith et al.)`: who wrote it
-    title = _ORG_ASIDE.sub("", title)
+    title = MAKER_ASIDE.sub("", title)  # `Title(@Microsoft)`: who made it
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 

@@ -236,11 +236,10 @@ def non_paper_row(
             return SkipReason.EVENT, "links a challenge's or competition's site, not a paper"
         if _OTHER_LIST.match(title):
             return SkipReason.POST, "names another list, not a paper"
-        dated = dated or find_venue(venue or "") is not None or bool(year_from_text(venue or ""))
-        if _DATA_NAME.match(title) and not dated:
+        published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None
+        if _DATA_NAME.match(title) and not (published or dated):
             return SkipReason.POST, "names data, a corpus or a repository, not a paper"
         blog_post = _POST_HOST.match(paper_url) or _DATED_POST_URL.match(paper_url)
-        published = find_venue(venue or "") is not None or year_from_text(venue or "") is not None
         if blog_post and not published:
             return SkipReason.POST, "links a post on a blogging site, with no venue"
         if _BLOG_URL.match(paper_url):

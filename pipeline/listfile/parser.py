@@ -925,10 +925,13 @@ def _html_item_markdown(html_text: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def _html_list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
+def _html_list_item(
+    lines: list[Line], index: int, state: ParseState
+) -> tuple[Entry, int, int] | None:
     """`<li value="7"> <strong>Title.</strong> Doe et al., Cell (2026). <a href="doi">..</a>
     </li>`: an item of an HTML list, read as a list item is once written as Markdown. Returns
-    the entry (or None) and the index after the item."""
+    the entry, the index of the line that stands for it (its title's) and the index after the
+    item; None when it is no paper."""
     opening = _HTML_ITEM_OPEN.match(lines[index].text)
     assert opening is not None  # noqa: S101 - called on an item's first line
     end = index
@@ -945,7 +948,7 @@ def _html_list_item(lines: list[Line], index: int, state: ParseState) -> tuple[E
     content = "\n".join(parts)[: closed.start()] if closed else "\n".join(parts)
     markdown = _html_item_markdown(content)
     if not markdown or inline_problem([markdown], cells=False) is not None:
-        return None, index + 1
+        return None
     # the line its title is on stands for it
     first = next((i for i, part in enumerate(parts) if _html_item_markdown(part).strip()), 0)
     reading = read_item(markdown, [])
@@ -953,10 +956,10 @@ def _html_list_item(lines: list[Line], index: int, state: ParseState) -> tuple[E
         reading, lines, index + first, end, state, markdown=markdown, reference=True
     )
     if entry is None:
-        return None, index + 1
+        return None
     for line in lines[index : index + first]:
         state.text(line)
-    return entry, end
+    return entry, index + first, end
 
 
 def _html_link_entry(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
@@ -1236,12 +1239,10 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             if table_end is not None:
                 index = table_end
                 continue
-        if _HTML_ITEM_OPEN.match(line.text):
-            entry, after = _html_list_item(lines, index, state)
-            if entry is not None:
-                first = next(i for i in range(index, after) if lines[i].number == entry.line)
-                index = _take_entry(entry, lines, first, after, state)
-                continue
+        if _HTML_ITEM_OPEN.match(line.text) and (html_item := _html_list_item(lines, index, state)):
+            entry, stand_in, after = html_item
+            index = _take_entry(entry, lines, stand_in, after, state)
+            continue
         if line.text.lstrip().lower().startswith("<tr"):
             html_row(lines, index, state)
         elif _HTML_TITLE_LINK.match(line.text):

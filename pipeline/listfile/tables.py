@@ -313,9 +313,9 @@ def headerless_table_end(lines: list[Line], start: int) -> int | None:
 
 def parse_headerless_table(lines: list[Line], start: int, end: int, state: ParseState) -> int:
     """Read the pipe rows lines[start:end] (see `headerless_table_end`) as a table whose title
-    column is chosen by what its cells hold; each row must show it is a paper (a paper link,
-    a venue or a year). The lines are kept as written: without a header, no column can be
-    added to them."""
+    column is chosen by what its cells hold; each row must show it is a paper (see
+    `_cited_on_its_row`). Without a header no column can be added: a run's values go at the
+    end of the title cell (`BulletEntry.cell_end`)."""
     body = lines[start:end]
     split = [row for row in map(split_row, body) if row is not None]
     width = max(len(row.cells) for row in split)
