@@ -46,8 +46,9 @@ def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
     `one_word_names`, a part of one word is a name only beside initials (`Smith, J.`), so
     `Faster, Higher, Stronger` opening an item is a title."""
     plain = plain_text(text)
-    if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et al\b", plain):
+    if re.match(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3},? et\.?\s?al\b", plain):
         return True
+    plain = _ET_AL.sub("", plain)  # `Doe, Roe, Sun et.al`: the names before it
     plain = re.split(r"[(*\[]", plain, maxsplit=1)[0]  # not the venue that may follow
     if TITLE_WORDS.search(HYPHENATED_NAME.sub("", plain)):
         return False  # `Attacks and Defenses in Federated Learning`: names have no "in"
@@ -74,6 +75,7 @@ def looks_like_authors(text: str, *, one_word_names: bool = True) -> bool:
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+_ET_AL = re.compile(r",?\s*\bet\.?\s?al\b\.?")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,3}$")
 
 

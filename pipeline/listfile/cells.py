@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.listfile.authors import looks_like_authors
+from pipeline.listfile.authors import TITLE_WORDS, looks_like_authors
 from pipeline.listfile.links import link_word_kind
 from pipeline.listfile.markdown import (
     IDEOGRAPH,
@@ -390,9 +390,15 @@ def _title_part(text: str) -> str:
     title, without its number and the description after it (a bold title, or two spaces or a
     dash before a description of more than twelve words)."""
     text = _NUMBERED.sub("", text, count=1)
-    first, *after = re.split(r"(?i)<br\s*/?>", text, maxsplit=1)
-    if after and _words(plain_text(first)) >= 2 and plain_text(after[0]):
-        text = first  # `**Title** <br> A. Author, B. Author`: the authors on a line of their own
+    first, *after = re.split(r"(?i)\s*<br\s*/?>\s*", text)
+    if after and _words(plain_text(first)) >= 2 and any(plain_text(part) for part in after):
+        # `**Title** <br> A. Author, B. Author`: the authors on a line of their own; `A Long
+        # <br> Title Wrapped`: the title goes on
+        text = first
+        for part in after:
+            if not _wraps_title(text, part):
+                break
+            text = f"{text} {part}"
     bold = _BOLD_LEAD.match(text)
     if bold:
         return bold.group(2)
@@ -400,6 +406,32 @@ def _title_part(text: str) -> str:
     if len(parts) == 2 and len(parts[0].split()) <= 20 and len(parts[1].split()) > 12:
         return parts[0]
     return text
+
+
+_MAX_WRAPPED_TITLE_WORDS = 30
+
+
+def _wraps_title(before: str, part: str) -> bool:
+    """Whether the text after a `<br>` in a title cell goes on with the title: plain words, no
+    names, venue, year, link or sentence of their own, after a title not closed by a stop."""
+    words = plain_text(part).strip()
+    if not words or re.search(r"\]\(|https?://|^[\s(\[*_]", part):
+        return False
+    if plain_text(before).rstrip().endswith((".", "!", "?", ":", ";", ")")) or words.endswith("."):
+        return False
+    if re.search(r"[*_]\s*$", before):
+        return False  # `**Title**<br>Kaiming He`: an emphasised title is whole
+    last = plain_text(before).split()[-1:]
+    open_ended = bool(last) and (last[0].casefold() == "and" or TITLE_WORDS.fullmatch(last[0]))
+    if not open_ended and len(words.split()) <= 3 and all(w[:1].isupper() for w in words.split()):
+        return False  # `Title<br>Kaiming He`: a name, or a short tag; not after `for`, `and`
+    if (
+        looks_like_authors(words, one_word_names=False)
+        or find_venue(words)
+        or year_from_text(words)
+    ):
+        return False
+    return _words(plain_text(before)) + _words(words) <= _MAX_WRAPPED_TITLE_WORDS
 
 
 def code_urls_in(text: str) -> tuple[str, ...]:

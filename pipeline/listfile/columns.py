@@ -150,3 +150,47 @@ def is_results_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> b
         if len(numbers) >= _NUMERIC_SHARE * len(filled):
             numeric += 1
     return numeric >= _MIN_NUMERIC_COLUMNS and numeric * 2 >= len(headers)
+
+
+# What a table of software says of its rows: a licence, or the language it is written in
+_LICENCE = re.compile(
+    r"(?i)^(?:(?:modified|new|simplified|revised)\s)?(?:L?GPL|AGPL|GNU\b.*|MIT|BSD|Apache|MPL"
+    r"|Mozilla\b.*|CC[- ]BY\b.*|Creative Commons\b.*|Unlicense|proprietary|free for \w+ use)"
+    r"(?:[\s-]*(?:v?\d(?:\.\d)?|licen[cs]e|clause|\d-clause|\+))*$"
+)
+_LANGUAGE = re.compile(
+    r"(?i)^(?:C|C\+\+|C#|Python\s?[23]?|MATLAB|Octave|Java|Julia|R|Rust|Go|JavaScript|TypeScript"
+    r"|CUDA|ROS\d?|Lua|Scala|Haskell|Fortran|Kotlin|Swift)$"
+)
+_SOFTWARE_SHARE = 0.5
+
+
+def _software_cell(cell: str) -> bool:
+    text = " ".join(plain_text(cell).split()).strip(" .")
+    if _LICENCE.match(text):
+        return True
+    parts = [part.strip() for part in re.split(r"[/,&]|\s\+\s|\sand\s", text) if part.strip()]
+    return bool(parts) and all(_LANGUAGE.match(part) for part in parts)
+
+
+def is_software_table(
+    rows: Sequence[Sequence[str]], title_index: int | None, short_names: int
+) -> bool:
+    """A table of software (`| [Name](site) | C++ | GPLv3 |`): a column other than the titles'
+    whose filled cells are mostly licences or programming languages, over title cells that are
+    mostly names of `short_names` words or fewer, not a paper's title."""
+    if title_index is None:
+        return False
+    titles = [plain_text(row[title_index]) for row in rows if title_index < len(row)]
+    named = sum(1 for title in titles if len(title.split()) <= short_names)
+    if not titles or named * 2 < len(titles):
+        return False
+    width = max((len(row) for row in rows), default=0)
+    for index in range(width):
+        if index == title_index:
+            continue
+        filled = [row[index] for row in rows if index < len(row) and plain_text(row[index]).strip()]
+        software = sum(1 for cell in filled if _software_cell(cell))
+        if software >= 2 and software >= _SOFTWARE_SHARE * len(filled):
+            return True
+    return False

@@ -98,7 +98,7 @@ _HTML = re.compile(r"<[^>]{1,200}>")
 # `Title, Author Name`; not `Think Small, Act Fast: A Title` (a colon: the title goes on)
 # nor `One Widget for All (OWA) estimation`: an acronym in the title's middle
 _SENTENCE_END = re.compile(
-    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)\s+[a-z])"
+    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)(?:\s+[a-z]|:\s))"
     r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
 _MIN_TITLE_WORDS = 2
@@ -469,6 +469,8 @@ def _clean_title(text: str) -> str:
     title = AUTHORS_ASIDE.sub("", title)  # `Title (Smith et al.)`: who wrote it
     title = MAKER_ASIDE.sub("", title)  # `Title(@Microsoft)`: who made it
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
+    if title.endswith(("(", "[")):  # `Title, *Venue*([Paper](url))`: the links' own bracket
+        title = title[:-1].strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 
 
@@ -511,6 +513,18 @@ def _labelled_paper(link: Link) -> bool:
     return link_word_kind(label) == "paper" or find_venue(label) is not None
 
 
+# a year in full: what the venue part must show for the year before the title to be left out
+# (`e10`, an article number, reads as `'10` to year_from_text)
+_FULL_YEAR = re.compile(r"(?<![\d.])(?:19[5-9]\d|20\d\d)(?!\.?\d)")
+
+
+def _cited_before(text: str, position: int) -> bool:
+    """Whether the text before `position` is already a whole citation, authors, year and
+    title, so that what follows is its venue part."""
+    cited = read_citation(reference_text(text[:position]))
+    return cited is not None and cited.year is not None and bool(cited.rest.strip(" ,.;:*_"))
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
@@ -546,11 +560,13 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if italic and looks_like_authors(italic.group("names")):
         return _clean_title(italic.group("title")), text[italic.end() :], []
     inner = _INNER_BOLD.search(text.split("](", 1)[0])
+    if inner and _cited_before(text, inner.start()):
+        inner = None  # `Doe J (2020) Title. *Journal*, **62**: 1-9`: the bold is the volume
     if inner and looks_like_authors(text[: inner.start()].strip(" ,.:;-")):
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
         after = text[inner.end() :]
         year_before = year_from_text(text[: inner.start()])
-        if year_before is not None and year_from_text(_without_urls(after)) is None:
+        if year_before is not None and not _FULL_YEAR.search(_without_urls(after)):
             after = f"{after} ({year_before})"  # `Doe, J. (1987a). **Title**. **Venue** 2: 7-12.`
         return _clean_title(inner.group(2)), after, []
     plain = text.split("[", 1)[0]
@@ -559,7 +575,7 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         # `Smith J, Roe K. Title. Nature. 2020;1:2.`, `J. Smith and K. Roe, "Title," in X`
         start = text.index(reference.title)
         after = text[start + len(reference.title) :]
-        if reference.year is not None and year_from_text(_without_urls(after)) is None:
+        if reference.year is not None and not _FULL_YEAR.search(_without_urls(after)):
             after = f"{after} ({reference.year})"  # `Smith, J. (2020). Title.`: dated before it
         return _clean_title(reference.title), after, []
     sentences = _SENTENCE.split(plain, maxsplit=2)

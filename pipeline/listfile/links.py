@@ -83,13 +83,21 @@ def is_link_word(label: str) -> bool:
     return link_word_kind(label) is not None
 
 
+# A conference's page for one paper's poster or talk: `https://neurips.cc/virtual/2024/poster/95598`
+_PRESENTATION_PAGE = re.compile(
+    r"(?i)^https?://(?:www\.)?(?:[\w-]+\.)?(?:neurips\.cc|nips\.cc|icml\.cc|iclr\.cc|thecvf\.com"
+    r"|aaai\.org|auai\.org)/virtual/(?:19|20)\d\d/(?:poster|oral|spotlight|paper)s?/\d+\b"
+)
+
+
 def names_a_paper(url: str, *, pdf: bool = True) -> bool:
     """A link that is surely to a paper: an arXiv id or a DOI (S2 looks the paper up by it),
     a paper site, or (with `pdf`) a PDF."""
     ids = paper_ids(url)
     path = url.split("?", 1)[0].split("#", 1)[0].casefold()
     is_pdf = pdf and path.endswith(".pdf")
-    return bool(ids.arxiv_id or ids.doi) or host_matches(url, PAPER_HOSTS) or is_pdf
+    presented = _PRESENTATION_PAGE.match(url) is not None
+    return bool(ids.arxiv_id or ids.doi) or host_matches(url, PAPER_HOSTS) or is_pdf or presented
 
 
 def on_code_host(url: str) -> bool:

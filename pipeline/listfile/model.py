@@ -193,6 +193,7 @@ class SkipReason(StrEnum):
     NAME_WITHOUT_LINK = "name-without-link"
     NAMES_TABLE = "names-table"
     RESULTS_TABLE = "results-table"
+    SOFTWARE_TABLE = "software-table"  # rows with a licence or a programming language
     NO_TITLE_COLUMN = "no-title-column"
     HTML_ROW = "html-row"
     UNREADABLE = "unreadable"  # over the reader's bounds: reported as an error
@@ -223,6 +224,7 @@ SKIP_MESSAGES: dict[SkipReason, str] = {
     ),
     SkipReason.NAMES_TABLE: "a table of names without links, venues or years",
     SkipReason.RESULTS_TABLE: "a row of a table of results (mostly numbers), not a list of papers",
+    SkipReason.SOFTWARE_TABLE: "a row of a table of software (licences, languages), not a paper",
     SkipReason.NO_TITLE_COLUMN: "a row of a table without title-like text (results, a key?)",
     SkipReason.HTML_ROW: "an HTML table row not read as a paper",
     SkipReason.UNREADABLE: "over the reader's bounds",

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from pipeline.listfile.authors import looks_like_authors
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
@@ -354,13 +355,23 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     inherited = state.labels[-1][1] if state.labels else None
     sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
-    if reading.skip is SkipReason.TITLE_ONLY and inherited is None:
+    if reading.skip is SkipReason.AUTHOR_LINE and not reading.has_links and not rest:
+        # `- Visual Odometry and Dense Mapping` reads as two people's names: in a flat list
+        # of bare titles, it is a title
+        if inherited is None and _in_title_block(lines, index, indent):
+            title = " ".join(plain_text(content).split())
+            reading = ItemReading(title=title, has_links=False)
+    elif reading.skip is SkipReason.TITLE_ONLY and inherited is None:
         # `### 2024` over `- A Title of Many Words`: the heading dates the titles under it
         # (`- Papers are below.` is a sentence)
         titled = word_count(reading.title or "") >= _DATED_TITLE_WORDS
         dating = _dating_heading(state.section)
         if titled and dating is not None and not content.rstrip().endswith("."):
             reading = read_item(content, _continuation(rest), dating, wraps=not sub_item)
+        elif titled and not rest and _in_title_block(lines, index, indent):
+            # `## ORB-SLAM` over `- ORB-SLAM2: an Open-Source SLAM System for ...`: a flat
+            # list of bare titles names papers, found by their titles
+            reading = replace(reading, skip=None, detail=None)
     if reading.paper_url is None and _details_below(lines, index, indent) is not None:
         # `- Title` over `  - https://www.usenix.org/...`: the address given for the title
         reading = replace(reading, paper_url=_first_address(rest, reading.code_urls))
@@ -422,6 +433,75 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
 
 
 _DATED_TITLE_WORDS = 4
+_TITLE_BLOCK_WORDS = 5  # the mean length of the items of a list of bare titles
+_MAX_TITLE_WORDS = 30
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)][.!?]\s+[A-Z]")
+
+
+def _bare_title(content: str) -> int:
+    """The words of a list item that reads as a paper's title and nothing else (no link,
+    no sentence, no closing period or colon); 0 when it does not."""
+    if "](" in content or "<" in content or "`" in content or find_urls(content):
+        return 0
+    text = " ".join(plain_text(content).split())
+    words = word_count(text)
+    closed = text.endswith((".", ":", ";", ","))
+    if not 4 <= words <= _MAX_TITLE_WORDS or text[:1].islower() or closed:
+        return 0
+    return 0 if _SENTENCE_BREAK.search(text) else words
+
+
+# words that stay in lower case in a title written in Title Case
+_MINOR_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an the and but or nor for so yet as at by in of off on per to up via with from into "
+        "over upon onto than that through without within between toward towards under using "
+        "versus vs",
+    )
+)
+
+
+def _title_cased(content: str) -> bool:
+    """`Dense Visual SLAM for RGB-D Cameras`, `MonoSLAM: real-time ...`: capitals on most of
+    the longer words, or a name before a colon."""
+    text = plain_text(content)
+    if re.match(r"^\S+(?:\s\S+)?:\s", text):
+        return True
+    words = [
+        word
+        for word in re.findall(r"[^\W\d_][\w'-]*", text)
+        if len(word) >= 3 and word.casefold() not in _MINOR_WORDS
+    ]
+    capitals = sum(1 for word in words if not word[:1].islower())
+    return bool(words) and capitals * 5 >= len(words) * 3
+
+
+def _in_title_block(lines: list[Line], index: int, indent: int) -> bool:
+    """Whether the item at `index` sits in a flat list of two or more items that are bare
+    titles, most of them title-cased (a list of features or to-dos is written in sentences
+    or short phrases), whose mean length is a title's."""
+    items: list[str] = []
+    for step in (-1, 1):
+        position = index + step if step < 0 else index
+        while 0 <= position < len(lines):
+            text = lines[position].text
+            position += step
+            if not text.strip():
+                continue
+            item = LIST_ITEM.match(text)
+            if item is None or indentation(item.group(1)) != indent:
+                if item is not None or (text[:1].isspace() and indentation(text) > indent):
+                    return False  # nested items or continuation lines: not a flat list
+                break
+            items.append(item.group(3))
+    counts = [_bare_title(item) for item in items]
+    if len(items) < 2 or not all(counts):
+        return False
+    cased = sum(1 for item in items if _title_cased(item))
+    return cased * 2 > len(items) and sum(counts) >= _TITLE_BLOCK_WORDS * len(items)
+
+
 _DATING_HEADING = re.compile(
     r"(?:[^\W\d_][\w&.-]*[\s'\u2019-]?)?(?:19|20)\d\d|[^\W\d_][\w&.-]*\s?['\u2019]\d\d"
 )
@@ -474,7 +554,23 @@ def _why_not_a_paper(
     blog = post is not None and post[0] is SkipReason.BLOG_POST
     if post is not None and (len(reading.title.split()) <= 3 or not blog):
         return post
+    if reading.paper_url and not sure_link and _named_for_its_site(title, reading.paper_url):
+        return SkipReason.POST, "a page of the site its title opens with, not a paper"
     return None
+
+
+def _named_for_its_site(title: str, url: str) -> bool:
+    """`[AnyScale - Llama 2 is about as factual as ...](https://www.anyscale.com/blog/...)`,
+    `[Arthur.ai - Hallucination Experiment](https://www.arthur.ai/...)`: a title that opens
+    with the name of the site it links is that site's page."""
+    opening = re.match(r"^\s*([\w.&'-]{3,30}(?: [\w.&'-]+)?)\s+[-\u2013\u2014|]\s+\S", title)
+    host = urlsplit(url.strip()).hostname or ""
+    if opening is None or not host:
+        return False
+    name = re.sub(r"\W", "", opening.group(1)).casefold()
+    labels = host.casefold().removeprefix("www.").split(".")
+    site = labels[-2] if len(labels) >= 2 else labels[0]
+    return name in {site, "".join(labels), "".join(labels[:-1])}
 
 
 def _without_links(markdown: str, links: Sequence[Link]) -> str:
@@ -944,6 +1040,8 @@ def _html_list_item(
         if _HTML_ITEM_END.search(text):
             break
     parts = [lines[index].text[opening.end() :], *(line.text for line in lines[index + 1 : end])]
+    # the values a run added end the entry's line, which may be inside a wrapped item
+    parts = [ENRICHMENT.sub("", part) for part in parts]
     closed = _HTML_ITEM_END.search("\n".join(parts))
     content = "\n".join(parts)[: closed.start()] if closed else "\n".join(parts)
     markdown = _html_item_markdown(content)

@@ -20,6 +20,7 @@ from pipeline.listfile.columns import (
     TITLE_HINTS,
     header_words,
     is_results_table,
+    is_software_table,
     title_column,
 )
 from pipeline.listfile.htmltables import read_html_rows, read_html_table
@@ -397,6 +398,7 @@ def _read_rows(
     if named_only * 2 >= len(title_cells) and is_results_table(headers, sampled):
         # scores by method name; a table of scores whose rows hold whole titles is read
         skip_all = skip_all or (SkipReason.RESULTS_TABLE, SKIP_MESSAGES[SkipReason.RESULTS_TABLE])
+    software = is_software_table(sampled, title_column, SHORT_NAME_WORDS)
     mostly_linked = linked >= 2 and linked * 2 >= len(body)
     # the chosen column links a paper in most rows: its other rows are papers without a link
     with_link = sum(
@@ -440,6 +442,17 @@ def _read_rows(
                 # papers: a row must show it is a paper
                 why = "no paper link, venue or year in a table without a title header"
                 state.skipped.append(Skipped(line.number, SkipReason.NO_PAPER_LINK, why, False))
+            elif software and not (
+                (entry.paper_url and names_a_paper(entry.paper_url)) or entry.venue
+            ):
+                state.skipped.append(
+                    Skipped(
+                        line.number,
+                        SkipReason.SOFTWARE_TABLE,
+                        SKIP_MESSAGES[SkipReason.SOFTWARE_TABLE],
+                        doubtful=False,
+                    )
+                )
             elif reason := non_paper_row(
                 entry.title,
                 entry.paper_url,

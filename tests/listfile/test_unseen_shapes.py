@@ -758,3 +758,92 @@ def test_numbered_citation_paragraphs_with_et_al() -> None:
             (CODE,),
         ),
     ]
+
+
+def test_author_year_citations_with_many_initials_and_a_bold_volume() -> None:
+    text = (
+        "<h3>2025</h3>\n<ul>\n"
+        "<li>Doe AD, Roe JEM, Pinto L-FG, d\u2019Avila F, and Cant\u00fa\u2010Salas L (2025)\n"
+        "Widget priorities for nature recovery with multiple options for\n"
+        "habitat creation. <em>Journal of Applied Widgetry</em>,\n"
+        "<strong>62</strong>: 1024\u20131036.</li>\n"
+        "<li>Sun K, Sather M K, and Unnithan Kumar S (2024) Widget intactness outcompetes\n"
+        "species as a surrogate. <em>Widget Science</em>, <strong>In\n"
+        "press</strong>: e70083.</li>\n"
+        "</ul>\n\n"
+        "- Roe B, Lee KVC, and Doe J (2023) Priority areas to protect widgets. *Widget"
+        " Letters*, **14**: e12310.\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        ("Widget priorities for nature recovery with multiple options for habitat creation", 2025),
+        ("Widget intactness outcompetes species as a surrogate", 2024),
+        ("Priority areas to protect widgets", 2023),
+    ]
+
+
+def test_a_flat_list_of_bare_titles_under_a_method_heading() -> None:
+    text = (
+        "## Widget-SLAM\n\n"
+        "- Widget-SLAM: a Versatile and Accurate Monocular Widget System\n"
+        "- Real-time dense appearance-based widget mapping for RGB-D sensors\n"
+        "- Visual Odometry and Dense Widget Mapping\n\n"
+        "## Highlights\n\n"
+        "- Supports monocular and stereo widget cameras.\n"
+        "- Loop Closing\n"
+        "- runs in real time on a laptop computer\n\n"
+        "## Roadmap\n\n"
+        "- Add the widget papers of this year\n"
+        "- Update the table of widget systems\n"
+    )
+    assert [e.title for e in parse_list(text).entries] == [
+        "Widget-SLAM: a Versatile and Accurate Monocular Widget System",
+        "Real-time dense appearance-based widget mapping for RGB-D sensors",
+        "Visual Odometry and Dense Widget Mapping",
+    ]
+
+
+def test_a_table_of_software_with_languages_and_licences_holds_no_papers() -> None:
+    text = (
+        "## Open Widgets\n\n"
+        "| Project | Sensor | Language | License |\n|---|---|---|---|\n"
+        "| [MonoWidget](https://github.com/o/monowidget) | mono | C++ | GPLv3 |\n"
+        "| [WTAM](https://www.example.ac.uk/~w/WTAM) | mono | C++/ROS | BSD |\n"
+        "| [RBPF-Widget](http://www.example.org/tutorials/rbpf-widget/) | | | |\n"
+        "| [WidgetFusion](https://arxiv.org/abs/1512.03385) | RGB-D | C++ | |\n"
+    )
+    document = parse_list(text)
+    assert [e.title for e in document.entries] == ["WidgetFusion"]
+    kinds = {s.line: s.kind.value for s in document.skipped}
+    assert kinds == {5: "software-table", 6: "software-table", 7: "software-table"}
+
+
+def test_titles_next_to_venues_names_and_breaks() -> None:
+    text = (
+        "## Widgets\n\n"
+        "- Temporal Reasoning of Widget Models for Detecting Crashes,"
+        f" _ArXiv'24_([Paper]({ARXIV}))\n"
+        "- When Widgets Meet Finance (WidgetAgent): Widget-based Trading in Simulated Markets,"
+        f" *ArXiv'24* ([Paper]({ARXIV}v2))\n"
+        "- _Doe-Roe, Sun, Lee et.al_: [**_Do widget models produce better forecasts than"
+        " physics-based models?_**](https://www.nature.com/articles/s41612-024-00001-x),"
+        " _Nature Widgets, April, 2024_.\n\n"
+        "### [Semantic Widgets: Uncertainty Quantification for Widget Models through"
+        " Confidence](https://neurips.cc/virtual/2024/poster/95598)\n\n"
+        "## Measurements\n\n"
+        "- [Widgetly - Widget 2 is about as accurate as Widget 4 for summaries and"
+        " cheaper](https://www.widgetly.com/blog/widget-2-accuracy)\n\n"
+        "| Abbreviation | Title | Paper |\n|---|---|---|\n"
+        "| EUWP | Enhanced Urban Widget Profiling with Adversarial  <br>Self-Supervised Learning"
+        f" for Robust Forecasting  <br>and Security | [Paper]({ARXIV}v3) |\n"
+        f"| WNet | **Widget Nets for Many Widgets**<br>Kaiming He | [Paper]({ARXIV}v4) |\n"
+    )
+    assert [e.title for e in parse_list(text).entries] == [
+        "Temporal Reasoning of Widget Models for Detecting Crashes",
+        "When Widgets Meet Finance (WidgetAgent): Widget-based Trading in Simulated Markets",
+        "Do widget models produce better forecasts than physics-based models?",
+        "Semantic Widgets: Uncertainty Quantification for Widget Models through Confidence",
+        "Enhanced Urban Widget Profiling with Adversarial Self-Supervised Learning for Robust"
+        " Forecasting and Security",
+        "Widget Nets for Many Widgets",
+    ]

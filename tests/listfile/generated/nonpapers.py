@@ -13,6 +13,7 @@ from tests.listfile.generated.records import (
     identifier,
     num,
     pick,
+    shuffle,
     subset,
     titles,
 )
@@ -448,7 +449,95 @@ def organisations(draw: st.DrawFn) -> Chunk:
     return _section(draw, headings, _bullets(items))
 
 
+_LANGUAGES = ("C++", "Python", "MATLAB", "C++/ROS", "Java", "Julia", "C", "C++, CUDA", "Rust")
+_LICENCES = (
+    "GPLv3",
+    "BSD",
+    "MIT",
+    "Apache 2.0",
+    "GNU General Public License",
+    "Modified BSD",
+    "LGPL-2.1",
+    "BSD 3-Clause",
+)
+
+
+def software_table(draw: st.DrawFn) -> Chunk:
+    """Open-source systems in a table under a heading that names no kind of resource (`##
+    Open Source`): each row a project's name, linked to its repository or site or not, with
+    the language it is written in and its licence; some cells left empty."""
+    columns = shuffle(draw, ["Language", "License"]) + subset(draw, ["Sensor", "Video"], 0)
+    header = ["Project", *columns]
+    rows = [f"| {' | '.join(header)} |", "|" + "---|" * len(header)]
+    for index in range(num(draw, 2, 6)):
+        name = pick(draw, ("", "Open", "Mono")) + identifier(draw, num(draw, 3, 7)).upper()
+        site = pick(
+            draw,
+            (
+                f"https://github.com/{identifier(draw, 6)}/{name.lower()}",
+                f"http://www.{identifier(draw, 5)}.org/tutorials/{name.lower()}/",
+                "",
+            ),
+        )
+        cells = [f"[{name}]({site})" if site else name]
+        for column in columns:
+            filled = index < 2 or flip(draw)  # two rows say what they are, at least
+            if column == "Language":
+                cells.append(pick(draw, _LANGUAGES) if filled else "")
+            elif column == "License":
+                cells.append(pick(draw, _LICENCES) if filled else "")
+            else:
+                cells.append(pick(draw, ("RGB-D", "", "mono", "LiDAR")))
+        rows.append(f"| {' | '.join(cells)} |")
+    headings = ("Open Source", "OpenSource-SLAM", "Systems", "In Practice")
+    return _section(draw, headings, rows)
+
+
+_PHRASE_WORDS = tuple(w for w in CONTENT_WORDS if w.isalpha() and w.islower() and len(w) >= 4)
+
+
+def feature_bullets(draw: st.DrawFn) -> Chunk:
+    """A flat list that says what a project or list covers, under a heading that names no kind
+    of resource: sentences with their full stop, short phrases, phrases in lower case or in
+    sentence case, never a paper's title."""
+    items = []
+    for _ in range(num(draw, 2, 5)):
+        words = [pick(draw, _PHRASE_WORDS) for _ in range(num(draw, 4, 8))]
+        form = num(draw, 0, 3)
+        if form == 0:
+            items.append(" ".join(words).capitalize() + ".")
+        elif form == 1:
+            items.append(" ".join(word.capitalize() for word in words[:2]))
+        elif form == 2:
+            items.append(" ".join(words))
+        else:  # sentence case: most of its words in lower case
+            items.append(" ".join(words).capitalize())
+    headings = ("Highlights", "What You Will Find", "Scope", "At a Glance")
+    return _section(draw, headings, _bullets(items, pick(draw, ("-", "*"))))
+
+
+def site_pages(draw: st.DrawFn) -> Chunk:
+    """Pages of companies' sites whose titles open with the site's name (`[Widgetly - Our
+    widgets are twice as accurate as last year's](https://www.widgetly.com/blog/...)`), under
+    a heading that names no kind of resource."""
+    items = []
+    for _ in range(num(draw, 1, 4)):
+        site = identifier(draw, num(draw, 4, 9)).lower()
+        tld = pick(draw, ("com", "ai", "io"))
+        name = pick(draw, (site.capitalize(), f"{site.capitalize()}.{tld}", site.upper()))
+        words = " ".join(pick(draw, CONTENT_WORDS) for _ in range(num(draw, 3, 8)))
+        path = pick(draw, ("blog", "gap-articles", "research", "news"))
+        url = f"https://{pick(draw, ('www.', ''))}{site}.{tld}/{path}/{identifier(draw, 6).lower()}"
+        dash = pick(draw, ("-", "|", "\u2013"))
+        items.append(f"[{name} {dash} {words.capitalize()}]({url})")
+    headings = ("Measurements", "Case Studies", "Evaluations in Practice")
+    return _section(draw, headings, _bullets(items))
+
+
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
+    "site_pages": site_pages,
+    "software_table": software_table,
+    "feature_bullets": feature_bullets,
     "said_not_papers": said_not_papers,
     "linked_resources": linked_resources,
     "laboratories": laboratories,

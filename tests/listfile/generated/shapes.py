@@ -13,6 +13,11 @@ from hypothesis import strategies as st
 
 from tests.listfile.generated.oracle import UNCHECKED, Expected, Unchecked
 from tests.listfile.generated.records import (
+    CONTENT_WORDS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    NAMES,
+    SMALL_WORDS,
     Link,
     Paper,
     Venue,
@@ -986,6 +991,29 @@ def gfm_table(draw: st.DrawFn, header: Sequence[str], rows: Sequence[Sequence[st
     return [line(header), line(aligns), *(line(row) for row in rows)]
 
 
+def _br_wrapped(draw: st.DrawFn, title: str) -> str:
+    """A long title broken over lines inside its cell (`A Long Title  <br>Goes On`), at a word
+    that closes no phrase, or the title as it is."""
+    words = title.split(" ")
+    breaks = [
+        index
+        for index in range(2, len(words) - 1)
+        if not words[index - 1].endswith((".", ":", ";", "!", "?", ")"))
+        and not words[index].startswith(("(", "["))
+        # a short run of capitalised words after the break reads as a name, unless the words
+        # before it leave the title open (`for`, `of`, `and`)
+        and (
+            len(words) - index > 3
+            or words[index - 1].casefold() in SMALL_WORDS
+            or any(word[:1].islower() for word in words[index:])
+        )
+    ]
+    if not breaks or flip(draw):
+        return title
+    at = pick(draw, breaks)
+    return " ".join(words[:at]) + pick(draw, ("<br>", "  <br>", " <br> ")) + " ".join(words[at:])
+
+
 def table_named(draw: st.DrawFn) -> Chunk:
     """A GFM table whose columns have the documented names, in any order, with extra columns."""
     records = unique_papers(draw, TABLE_MIN_ROWS, maximum=6)
@@ -1011,7 +1039,7 @@ def table_named(draw: st.DrawFn) -> Chunk:
         if paper.paper is not None and "link" not in roles:
             cells["title"] = linked_title(draw, paper)
         else:
-            cells["title"] = pick(draw, (paper.title, f"**{paper.title}**"))
+            cells["title"] = pick(draw, (_br_wrapped(draw, paper.title), f"**{paper.title}**"))
         if paper.code and "code" not in roles:
             cells["title"] += " " + link_group(draw, paper.code, in_cell=True)
         venue_text: str | None = None
@@ -1812,11 +1840,127 @@ def et_al_citations(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+_BLOCK_WORDS = tuple(
+    word for word in CONTENT_WORDS if word.isalpha() and word.islower() and len(word) >= 4
+)
+_METHODS = ("ORB-SLAM", "ElasticFusion", "Mono-SLAM", "Others", "KinectFusion", "Widget-Net")
+
+
+def _block_title(draw: st.DrawFn, *, cased: bool) -> str:
+    """A title of five to nine words: in Title Case (or a name and a colon before it) when
+    `cased`, else in sentence case."""
+    words = [pick(draw, _BLOCK_WORDS) for _ in range(num(draw, 5, 9))]
+    for index in range(1, len(words) - 1):
+        if num(draw, 0, 3) == 0:
+            words[index] = pick(draw, SMALL_WORDS)
+    if cased:
+        words = [w if (i and w in SMALL_WORDS) else w.capitalize() for i, w in enumerate(words)]
+        if flip(draw):
+            return f"{pick(draw, NAMES)}: {' '.join(words)}"
+    else:
+        words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+def title_blocks(draw: st.DrawFn) -> Chunk:
+    """A method's heading (`## ORB-SLAM`) over a flat list of its papers' bare titles, no
+    link, venue or year on them: most in Title Case or opening with a name and a colon, some
+    in sentence case."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for _ in range(num(draw, 1, 2)):
+        if lines:
+            lines.append("")
+        lines += [f"## {pick(draw, _METHODS)}", ""]
+        count = num(draw, 2, 5)
+        cased = [index <= count // 2 or flip(draw) for index in range(count)]
+        drawn = [_block_title(draw, cased=flag) for flag in shuffle(draw, cased)]
+        seen = {e.title.casefold() for e in expected}
+        marker = pick(draw, ("-", "*", "+"))
+        for title in drawn:
+            assume(title.casefold() not in seen)
+            seen.add(title.casefold())
+            expected.append(Expected(title, None, frozenset(), None, None, offset=len(lines)))
+            lines.append(f"{marker} {title}")
+    return Chunk(tuple(lines), tuple(expected))
+
+
+_SURNAME_FORMS = (
+    "{s}",
+    "{s}",
+    "{s}-{t}",  # `Dahdouh-Guebas`
+    "{s}\u2010{t}",  # `Cant\u00fa\u2010Salazar`, with the Unicode hyphen
+    "{s} {t}",  # `Unnithan Kumar`
+    "van {s}",
+    "d\u2019{s}",
+)
+
+
+def _vancouver_name(draw: st.DrawFn) -> str:
+    """`Watson JEM`, `Pinto L-FG`, `Sather M K`, `Unnithan Kumar S`, `d\u2019Albertas F`: a
+    surname, then one to four initials without periods."""
+    surname = pick(draw, _SURNAME_FORMS).format(s=pick(draw, LAST_NAMES), t=pick(draw, LAST_NAMES))
+    letters = "".join(pick(draw, FIRST_NAMES)[0] for _ in range(num(draw, 1, 4)))
+    form = num(draw, 0, 5)
+    if form == 0 and 2 <= len(letters) <= 3:  # `L-FG`, `J-P`
+        letters = f"{letters[0]}-{letters[1:]}"
+    elif form == 1 and len(letters) == 2:
+        letters = f"{letters[0]} {letters[1]}"
+    return f"{surname} {letters}"
+
+
+def author_year_volumes(draw: st.DrawFn) -> Chunk:
+    """An ecology journal's publication record: `Surname AB, Surname C, and Surname D (2025)
+    Title. *Journal*, **62**: 1024\u20131036.`, as Markdown bullets or as HTML `<li>` items
+    wrapped over lines (`<em>`, `<strong>`), the volume in bold (or `In press`), no links."""
+    html_items = flip(draw)
+    lines: list[str] = ["<ul>"] if html_items else []
+    expected: list[Expected] = []
+    records = [
+        p
+        for p in unique_papers(draw, 1, 5, need_venue=True)
+        if not re.search(r"[\u4e00-\u9fff]", p.title) and len(p.title.split()) >= 3
+    ]
+    assume(records)
+    for paper in records:
+        assert paper.venue is not None
+        names = [_vancouver_name(draw) for _ in range(num(draw, 1, 6))]
+        people = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", and " + names[-1]
+        stop = "" if paper.title.endswith(("?", "!")) else "."
+        dated = pick(draw, (f"({paper.year})", f"({paper.year})."))
+        volume = pick(draw, (str(num(draw, 1, 400)), "In press"))
+        pages = pick(
+            draw, (f"{num(draw, 1, 900)}\u2013{num(draw, 901, 999)}", f"e{num(draw, 10000, 99999)}")
+        )
+        journal = paper.venue.name
+        if html_items:
+            body = (
+                f"{people} {dated} {html.escape(paper.title, quote=False)}{stop} "
+                f"<em>{journal}</em>, <strong>{volume}</strong>: {pages}.</li>"
+            )
+            wrapped = _wrapped(draw, f"<li>{body}")
+            expected.append(
+                Expected(paper.title, None, frozenset(), UNCHECKED, paper.year, offset=len(lines))
+            )
+            lines += wrapped
+        else:
+            body = f"{people} {dated} {paper.title}{stop} *{journal}*, **{volume}**: {pages}."
+            expected.append(
+                Expected(paper.title, None, frozenset(), UNCHECKED, paper.year, offset=len(lines))
+            )
+            lines.append(f"- {body}")
+    if html_items:
+        lines.append("</ul>")
+    return Chunk(tuple(lines), tuple(expected))
+
+
 _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named")
 
 PaperShape = Callable[[st.DrawFn], Chunk]
 
 PAPER_SHAPES: dict[str, PaperShape] = {
+    "title_blocks": title_blocks,
+    "author_year_volumes": author_year_volumes,
     "bullets": bullets,
     "numbered": numbered,
     "nested": nested,
