@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.listfile.markdown import bracket_pairs
+
 # Bounds on the text handed to the inline reader (pipeline.listfile.markdown). It reads real
 # lists fast (the costliest line of the seed and sample lists: 383 characters, an estimated 1,440
 # characters scanned) but is quadratic or worse on text no list holds: thousands of unclosed
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 MAX_INLINE_CHARS = 16_384  # per cell, bullet or heading
 MAX_LINK_NESTING = 8  # a badge, `[![alt](image)](url)`, nests 2 deep
 MAX_INLINE_WORK = 2**20  # estimated characters scanned; see _inline_work
-_BRACKET_TOKEN = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_OPENING = re.compile(r"\\.|\[", re.DOTALL)  # escaped characters are tokens of their own
 
 
 def _inline_work(text: str) -> tuple[int, int]:
@@ -24,14 +26,13 @@ def _inline_work(text: str) -> tuple[int, int]:
     Each `[` costs the distance to its `]` (to the end when unclosed), each `](` and each
     `<a`/`href` pair may cost a scan to the end. Linear in `len(text)`."""
     work = 0
-    opened: list[int] = []
-    closed: dict[int, int] = {}  # `[` -> its `]`, by position
-    for token in _BRACKET_TOKEN.finditer(text):  # escaped characters are tokens of their own
-        if token.group() == "[":
-            opened.append(token.start())
-        elif token.group() == "]" and opened:
-            closed[opened.pop()] = token.start()
+    closed = bracket_pairs(text)  # `[` -> its `]`, by position
     work += sum(end - start for start, end in closed.items())
+    opened = [
+        token.start()
+        for token in _OPENING.finditer(text)
+        if token.group() == "[" and token.start() not in closed
+    ]
     work += sum(len(text) - start for start in opened)
     work += text.count("](") * len(text)
     # A bare URL's trailing `)` are trimmed one by one, each time counting every `(` and `)`:

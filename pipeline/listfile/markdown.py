@@ -38,23 +38,22 @@ class Link:
     is_image: bool = False
 
 
-def _match_bracket(text: str, start: int) -> int | None:
-    """Index of the `]` closing the `[` at `start`, honouring escapes and nesting."""
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
+# What the inline scans stop at: an escaped character (a token of its own), a bracket
+_BRACKET_TOKEN = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_LINK_START = re.compile(r"\\.|!?\[", re.DOTALL)
+
+
+def bracket_pairs(text: str) -> dict[int, int]:
+    """For each `[` of `text` that is closed, the index of its `]`, honouring escapes and
+    nesting: one pass, so an unclosed run of brackets (`[[[[...`) costs no rescan per bracket."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for token in _BRACKET_TOKEN.finditer(text):
+        if token.group() == "[":
+            opened.append(token.start())
+        elif token.group() == "]" and opened:
+            pairs[opened.pop()] = token.start()
+    return pairs
 
 
 def _match_destination(text: str, start: int) -> tuple[str, int] | None:
@@ -118,24 +117,27 @@ def find_links(text: str) -> list[Link]:
     not returned separately.
     """
     links: list[Link] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
+    pairs: dict[int, int] | None = None  # computed at the first bracket
+    found = _LINK_START.search(text)
+    while found is not None:
+        if found.group().startswith("\\"):
+            found = _LINK_START.search(text, found.end())
             continue
-        is_image = char == "!" and text.startswith("[", i + 1)
-        if char == "[" or is_image:
-            bracket = i + 1 if is_image else i
-            close = _match_bracket(text, bracket)
-            if close is not None and text.startswith("(", close + 1):
-                parsed = _match_destination(text, close + 1)
-                if parsed is not None:
-                    url, end = parsed
-                    links.append(Link(text[bracket + 1 : close], url.strip(), i, end, is_image))
-                    i = end
-                    continue
-        i += 1
+        is_image = found.group() == "!["
+        bracket = found.end() - 1
+        if pairs is None:
+            pairs = bracket_pairs(text)
+        close = pairs.get(bracket)
+        if close is not None and text.startswith("(", close + 1):
+            parsed = _match_destination(text, close + 1)
+            if parsed is not None:
+                url, end = parsed
+                links.append(
+                    Link(text[bracket + 1 : close], url.strip(), found.start(), end, is_image)
+                )
+                found = _LINK_START.search(text, end)
+                continue
+        found = _LINK_START.search(text, found.start() + 1)
     return links
 
 
