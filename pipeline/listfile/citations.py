@@ -34,8 +34,10 @@ _SURNAME = (
 _GIVEN = rf"{_CAP}[{_LOW}]+(?:{_CAP}[{_LOW}]+)?(?:-{_CAP}?[{_LOW}]+)?"
 _INITIALS = rf"{_CAP}\s?\.(?:\s?-?{_CAP}\s?\.)*"  # `J.`, `A.K.`, `R. S.`, `J.-P.`, `Y .`
 _NAME_FORMS = (
-    # `Smith, J.`, `Smith, J. K.`, `Koo, Peter K.` (APA, Nature, Chicago's first author)
-    rf"{_SURNAME},\s(?:{_GIVEN}\s)?{_INITIALS}",
+    # `Smith, J.`, `Smith, J. K.`, `Koo, Peter K.`, `Bergenius Nord, M.` (APA, Nature,
+    # Chicago's first author; a surname of two words only before initials alone: `Ada
+    # Lovelace, Grace B. Hopper` is two full names)
+    rf"{_SURNAME}(?:,\s(?:{_GIVEN}\s)?|\s{_SURNAME},\s){_INITIALS}",
     # `J. Smith`, `R. C. Shah`, `J.-P. Serre` (IEEE, ACM with initials)
     rf"{_INITIALS}\s?{_SURNAME}(?:\s{_SURNAME}(?=\s*(?:[,;.&]|\sand\s)))?",
     # `Smith JK`, `Kyriazopoulou Panagiotopoulou S`, `Avsec Ž`, `Lee S-I`, `Pinto L-FG`
@@ -209,13 +211,21 @@ _VENUE_WORD = re.compile(
 )
 
 
+_VENUE_WORDS = 10
+_REPORT_NUMBER = re.compile(r"\(\s*(?:No|p|pp)\.\s")
+
+
 def _a_venue(title: str, rest: str) -> bool:
     """`Authors. *IEEE Transactions on X*, 2022.`: what stands where the title would is the
     venue, when nothing but numbers follows it and it is set apart or named like one."""
-    if re.search(r"[^\W\d_]{3,}", rest):
-        return False
+    if re.search(r"[^\W\d_]{3,}", rest) or _REPORT_NUMBER.match(rest):
+        return False  # `*Title* (No. 12)`, `(p. 2025.08.07)`: APA's report or preprint
     emphasised = re.fullmatch(r"(\*{1,2}|_{1,2}).+\1", title.strip()) is not None
-    return emphasised or (_VENUE_WORD.search(title) is not None and len(title.split()) <= 10)
+    named = _VENUE_WORD.search(title) is not None
+    # a journal's name is short; `*A Report Title of Many Words* (p. 12)` is a title
+    return (emphasised and (len(title.split()) <= _VENUE_WORDS or named)) or (
+        named and len(title.split()) <= _VENUE_WORDS
+    )
 
 
 def _a_title(title: str) -> bool:
@@ -231,7 +241,13 @@ def _a_title(title: str) -> bool:
 
 
 def _title_end(text: str, start: int) -> int | None:
-    """Where an unquoted title that starts at `start` ends (the end of its sentence)."""
+    """Where an unquoted title that starts at `start` ends (the end of its sentence, or of the
+    emphasis it opens with: APA's `*A Report Title? With a Subtitle* (No. 12).`)."""
+    if text[start : start + 1] in {"*", "_"} and text[start + 1 : start + 2] not in {"*", "_", " "}:
+        closing = re.compile(rf"(?<=\S){re.escape(text[start])}(?=[\s.,;:(]|$)")
+        emphasis = closing.search(text, start + 1)
+        if emphasis is not None and _title_words(text[start : emphasis.end()]) >= _MIN_TITLE_WORDS:
+            return emphasis.end()
     for found in _TITLE_END.finditer(text, start):
         end = found.end() if found.group(0) in "?!" else found.start()
         if _title_words(text[start:end]) >= _MIN_TITLE_WORDS:

@@ -249,6 +249,8 @@ def _trailing_tags(body: str) -> tuple[str, list[str]]:
     if text[: found.start()].endswith("]"):
         return body, []  # `[label](url)`: a link's target, not a tag
     inner = found.group("emphasis") or found.group("paren") or found.group("bracket") or ""
+    if re.match(r"(?:No|p|pp)\.\s", inner):
+        return body, []  # `*Title* (p. 2023.10.11.561723)`: a report's or preprint's number
     dated = find_venue(inner) is not None or year_from_text(inner) is not None
     before = text[: found.start()]
     words = word_count(before)

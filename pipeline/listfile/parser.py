@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from pipeline.listfile.authors import looks_like_authors
 from pipeline.listfile.bounds import MAX_INLINE_CHARS, inline_problem
+from pipeline.listfile.cells import is_delimiter_row, split_row
 from pipeline.listfile.citations import only_names, read_citation, reference_text
 from pipeline.listfile.items import (
     ENRICHMENT,
@@ -755,8 +756,23 @@ def _paragraph_end(lines: list[Line], index: int) -> int:
             text
         ):
             break
+        if _opens_table(lines, end):
+            break  # `**Label**` over `| Title | Venue |` and `|---|---|`: a table ends it (GFM)
         end += 1
     return end
+
+
+def _opens_table(lines: list[Line], index: int) -> bool:
+    """Whether a GFM table's header and delimiter rows start at `lines[index]`."""
+    if index + 1 >= len(lines) or "|" not in lines[index].text:
+        return False
+    header, delimiter = split_row(lines[index]), split_row(lines[index + 1])
+    return (
+        header is not None
+        and delimiter is not None
+        and is_delimiter_row(delimiter)
+        and len(header.cells) == len(delimiter.cells)
+    )
 
 
 _LEADING_IMAGES = re.compile(r"^(?:\s*!\[[^\[\]]{0,200}\]\([^()\s]{1,500}\))+\s*")

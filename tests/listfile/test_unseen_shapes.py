@@ -847,3 +847,27 @@ def test_titles_next_to_venues_names_and_breaks() -> None:
         " Forecasting and Security",
         "Widget Nets for Many Widgets",
     ]
+
+
+def test_a_table_right_under_a_label_line_and_apa_reports() -> None:
+    text = (
+        "## Forecasting\n\n"
+        "**Diffusion-based Widgets**\n"
+        "| Publication | Venue | Year | Resource |\n|:---|:---:|---:|---:|\n"
+        f"| Widget Forecasts with Diffusion Models | *AAAI* | 2023 | [\\[Paper\\]]({ARXIV}) |\n"
+        "| Ensemble Widget Forecasting via Learned Perturbation | *arXiv* | 2023 |"
+        f" [\\[Paper\\]]({ARXIV}v2) |\n\n"
+        "## Reports\n\n"
+        "1. Doe, J., Bergenius Nord, M., & Roe, H. (2023). Spatially explicit widget assessment"
+        " uncovers sequential depletion. *Widget Journal*, *80*(7), 1868\u20131880."
+        " <https://doi.org/10.1093/widget/fsad111>\n\n"
+        "1. Xiao, M., Sakai, T., & Takayama, Y. (2025). *When Does Tourism Raise Widget Prices?"
+        " Threshold Effects and Policy Lessons* (No. arXiv:2509.04307)."
+        " <https://doi.org/10.48550/arXiv.2509.04307>\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("Widget Forecasts with Diffusion Models", 2023),
+        ("Ensemble Widget Forecasting via Learned Perturbation", 2023),
+        ("Spatially explicit widget assessment uncovers sequential depletion", 2023),
+        ("When Does Tourism Raise Widget Prices? Threshold Effects and Policy Lessons", 2025),
+    ]

@@ -472,7 +472,14 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
         comma = "" if title.endswith("?") else ","
         return f'{people}, "{title}{comma}" in {venue}, {year}, pp. {num(draw, 1, 99)}--120.'
     if style == "apa":
-        people = _joined([f"{s}, {_initial(g, dotted=True)}" for g, s in names], ", & ")
+        cited = [f"{s}, {_initial(g, dotted=True)}" for g, s in names]
+        if flip(draw):  # `Bergenius Nord, M.`: a surname of two words
+            two_words = pick(draw, ("Bergenius Nord", "Angelica Pe\u00f1a", "Van Lanen"))
+            cited[-1] = f"{two_words}, {_initial(names[-1][0], dotted=True)}"
+        people = _joined(cited, ", & ")
+        if flip(draw):  # a report or preprint: the title in italics, a number after it
+            number = pick(draw, ("No. 12", f"p. {year}.08.07.{num(draw, 100000, 999999)}"))
+            return f"{people} ({year}). *{title}* ({number})."
         return f"{people} ({year}). {title}{stop} {venue}."
     if style == "vancouver":
         people = ", ".join(f"{s} {_initial(g, dotted=False)}" for g, s in names)
@@ -1074,6 +1081,10 @@ def table_named(draw: st.DrawFn) -> Chunk:
             venue = venue_text
         expected.append(expect(paper, 2 + index, venue=venue, year=year))
     lines = gfm_table(draw, [headers[r] for r in order], rows)
+    if flip(draw):  # `**Diffusion-based Approaches**` right above the header: GFM still renders
+        label = pick(draw, ("**Diffusion-based Approaches**", "*Graph Methods*", "Other work:"))
+        lines = [label, *lines]
+        expected = [replace(e, offset=e.offset + 1) for e in expected]
     return Chunk(tuple(lines), tuple(expected))
 
 
@@ -1129,6 +1140,10 @@ def table_any_header(draw: st.DrawFn) -> Chunk:
             year = paper.venue.year
         expected.append(expect(paper, 2 + index, venue=venue, year=year))
     lines = gfm_table(draw, [headers[r] for r in order], rows)
+    if flip(draw):  # `**Diffusion-based Approaches**` right above the header: GFM still renders
+        label = pick(draw, ("**Diffusion-based Approaches**", "*Graph Methods*", "Other work:"))
+        lines = [label, *lines]
+        expected = [replace(e, offset=e.offset + 1) for e in expected]
     return Chunk(tuple(lines), tuple(expected))
 
 
