@@ -114,7 +114,11 @@ _OTHER_LIST = re.compile(
 # `sciencedirect.com/book/978...`, `link.springer.com/book/10.1007/...`: a book's page, on a
 # publisher's site; `aclanthology.org/volumes/2020.x-1/`: a whole volume of proceedings
 _BOOK_URL = re.compile(r"(?i)^https?://[^/?#]+/(?:[^?#]*/)?books?/")
-_VOLUME_URL = re.compile(r"(?i)^https?://[^/?#]+/(?:[^?#]*/)?volumes/")
+# a volume of proceedings; a venue's or workshop's page on OpenReview (`/group?id=`,
+# `/submissions?venue=`), where its papers are `/forum?id=` and `/pdf?id=`
+_VOLUME_URL = re.compile(
+    r"(?i)^https?://(?:[^/?#]+/(?:[^?#]*/)?volumes/|(?:www\.)?openreview\.net/(?:group|submissions)\b)"
+)
 # Where a link goes to a page that is no paper: social and chat sites, data and notebook
 # hosts, documentation.
 _SITE_URL = re.compile(
@@ -223,7 +227,7 @@ def non_paper_row(
         # a chapter is cited in quotes, linked to its book (`"Title" by A. Author ... (2014)`)
         return SkipReason.BOOK, "links a book's page, not a paper"
     if paper_url and _VOLUME_URL.match(paper_url):
-        return SkipReason.VENUE_INDEX, "links a volume of proceedings, not a paper"
+        return SkipReason.VENUE_INDEX, "links a volume of proceedings or a venue's page"
     kind = plain_text(venue or "").strip(" .").casefold()
     if kind in _NON_PAPER_VENUES:
         return SkipReason.POST, f"its venue says {venue!r}: not a paper"

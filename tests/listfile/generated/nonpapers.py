@@ -534,7 +534,30 @@ def site_pages(draw: st.DrawFn) -> Chunk:
     return _section(draw, headings, _bullets(items))
 
 
+def venue_pages(draw: st.DrawFn) -> Chunk:
+    """Workshops linked to their pages on OpenReview (`/group?id=`, `/submissions?venue=`),
+    under a heading that names no kind of resource: a venue's page, not a paper, though the
+    host is a paper site."""
+    items = []
+    for _ in range(num(draw, 1, 4)):
+        venue = pick(draw, ("ICLR", "NeurIPS", "ICML"))
+        year = num(draw, 2018, 2025)
+        name = identifier(draw, num(draw, 3, 6)).upper()
+        key = f"{venue}.cc/{year}/Workshop/{name}"
+        url = pick(
+            draw,
+            (
+                f"https://openreview.net/group?id={key}",
+                f"https://openreview.net/submissions?page=1&venue={key.replace('/', '%2F')}",
+            ),
+        )
+        items.append(f"[{venue} {year} Workshop {name}]({url})")
+    headings = ("Where Widgets Appear", "Venues to Watch", "Gatherings")
+    return _section(draw, headings, _bullets(items, pick(draw, ("-", "*"))))
+
+
 NON_PAPER_SECTIONS: dict[str, NonPaper] = {
+    "venue_pages": venue_pages,
     "site_pages": site_pages,
     "software_table": software_table,
     "feature_bullets": feature_bullets,
