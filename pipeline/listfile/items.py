@@ -796,7 +796,7 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
     if year_text is None and venue is not None and year_from_text(venue):
         year_text = venue
     if year_text is None:
-        years = re.findall(r"(?<![\d.])(?:19[5-9]\d|20\d\d)(?!\.?\d)", plain_text(text))
+        years = _FULL_YEAR.findall(plain_text(text))
         short = _VENUE_WITH_SHORT_YEAR.findall(plain_text(text))
         arxiv = _ARXIV_NUMBER.findall(plain_text(text))
         year_text = years[-1] if years else (short or arxiv or [None])[-1]

@@ -359,7 +359,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     if reading.skip is SkipReason.AUTHOR_LINE and not reading.has_links and not rest:
         # `- Visual Odometry and Dense Mapping` reads as two people's names: in a flat list
         # of bare titles, it is a title
-        if inherited is None and _in_title_block(lines, index, indent):
+        if inherited is None and _in_title_block(lines, index, indent, state.title_blocks):
             title = " ".join(plain_text(content).split())
             reading = ItemReading(title=title, has_links=False)
     elif reading.skip is SkipReason.TITLE_ONLY and inherited is None:
@@ -369,7 +369,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
         dating = _dating_heading(state.section)
         if titled and dating is not None and not content.rstrip().endswith("."):
             reading = read_item(content, _continuation(rest), dating, wraps=not sub_item)
-        elif titled and not rest and _in_title_block(lines, index, indent):
+        elif titled and not rest and _in_title_block(lines, index, indent, state.title_blocks):
             # `## ORB-SLAM` over `- ORB-SLAM2: an Open-Source SLAM System for ...`: a flat
             # list of bare titles names papers, found by their titles
             reading = replace(reading, skip=None, detail=None)
@@ -478,11 +478,15 @@ def _title_cased(content: str) -> bool:
     return bool(words) and capitals * 5 >= len(words) * 3
 
 
-def _in_title_block(lines: list[Line], index: int, indent: int) -> bool:
+def _in_title_block(lines: list[Line], index: int, indent: int, known: dict[int, bool]) -> bool:
     """Whether the item at `index` sits in a flat list of two or more items that are bare
     titles, most of them title-cased (a list of features or to-dos is written in sentences
-    or short phrases), whose mean length is a title's."""
+    or short phrases), whose mean length is a title's. The answer is kept in `known` for every
+    item of the list, so a long list is judged once."""
+    if index in known:
+        return known[index]
     items: list[str] = []
+    positions: list[int] = []
     for step in (-1, 1):
         position = index + step if step < 0 else index
         while 0 <= position < len(lines):
@@ -493,14 +497,21 @@ def _in_title_block(lines: list[Line], index: int, indent: int) -> bool:
             item = LIST_ITEM.match(text)
             if item is None or indentation(item.group(1)) != indent:
                 if item is not None or (text[:1].isspace() and indentation(text) > indent):
+                    known.update(dict.fromkeys(positions, False))
                     return False  # nested items or continuation lines: not a flat list
                 break
             items.append(item.group(3))
+            positions.append(position - step)
     counts = [_bare_title(item) for item in items]
-    if len(items) < 2 or not all(counts):
-        return False
     cased = sum(1 for item in items if _title_cased(item))
-    return cased * 2 > len(items) and sum(counts) >= _TITLE_BLOCK_WORDS * len(items)
+    flat_titles = (
+        len(items) >= 2
+        and all(counts)
+        and cased * 2 > len(items)
+        and sum(counts) >= _TITLE_BLOCK_WORDS * len(items)
+    )
+    known.update(dict.fromkeys(positions, flat_titles))
+    return flat_titles
 
 
 _DATING_HEADING = re.compile(

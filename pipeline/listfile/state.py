@@ -46,6 +46,8 @@ class ParseState:
     labels: list[tuple[int, str]] = field(default_factory=list)  # venue-only parent items
     # items whose links belong to the citations below them: (depth, paper URLs, code, count)
     link_labels: list[tuple[int, list[str], tuple[str, ...], int]] = field(default_factory=list)
+    # whether a flat list is a list of bare titles, by the index of each of its items' lines
+    title_blocks: dict[int, bool] = field(default_factory=dict)
 
     def non_paper_section(self) -> str | None:
         """The heading above (at any level) that names a section without papers, if any."""

@@ -871,3 +871,20 @@ def test_a_table_right_under_a_label_line_and_apa_reports() -> None:
         ("Spatially explicit widget assessment uncovers sequential depletion", 2023),
         ("When Does Tourism Raise Widget Prices? Threshold Effects and Policy Lessons", 2025),
     ]
+
+
+def test_a_long_list_of_bare_titles_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.listfile import parser
+
+    calls: list[str] = []
+    bare_title = parser._bare_title
+
+    def counted(content: str) -> int:
+        calls.append(content)
+        return bare_title(content)
+
+    monkeypatch.setattr(parser, "_bare_title", counted)
+    items = [f"- Dense Visual Widget Mapping Number {i} for RGB-D Cameras" for i in range(300)]
+    document = parse_list("## Widgets\n\n" + "\n".join(items) + "\n")
+    assert len(document.entries) == 300
+    assert len(calls) <= 2 * len(items)  # was 300 x 300: every item judged the whole list
