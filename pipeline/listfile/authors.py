@@ -33,10 +33,10 @@ TITLE_NOUN = re.compile(
 )
 # A short lowercase word inside a name (`van`, `de`, `et`), not one of a title's (`via`, `of`)
 _PARTICLE = r"(?!(?:for|of|in|on|to|by|the|a|an|is|are|at|as|and|or|via|its|not|new)\b)[a-z]{1,3}"
-# Li, J., Shu-Tao, Łukasz, Émile, van, de
+# Li, J., Shu-Tao, Łukasz, Émile, van, de, and initials written together: `B.S.`, `J.-C.`
 NAME_WORD = (
     rf"(?:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f][\w'\u00c0-\u024f-]*\.?(?:-[A-Z]\.)?"
-    rf"|{_PARTICLE})"  # and `F.-F.`
+    rf"|(?:[A-Z]\.-?){{1,3}}[A-Z]\.?|{_PARTICLE})"  # and `F.-F.`
 )
 NAME = re.compile(rf"^{NAME_WORD}(?: {NAME_WORD})*$")
 

@@ -298,16 +298,27 @@ def title_and_url(cell: str) -> tuple[str, str | None]:
     text = _EMPTY_BRACKETS.sub(" ", text)  # `Title [[code](url)]`: the link's brackets
     title = cited_title(plain_text(_title_part(text)))
     # `Title [code](u), [code](v)`: the separators left between the links
-    title = _without_dated_aside(without_repeated_tag(title).strip(" ,;/|\u00b7"))
-    title = _without_cell_labels(title)
+    title = without_stray_closer(without_repeated_tag(title).strip(" ,;/|\u00b7"))
+    title = _without_cell_labels(_without_dated_aside(title))
     # a link labelled `Code` or `Video` in the title cell is not the paper, wherever it points
     labelled = {link.url for link in links if link_word_kind(plain_text(link.text)) in _NOT_PAPER}
     paper = next((url for url in urls if url not in labelled), None)
     return title, paper
 
 
-# `Title (Physical Chemistry Chemical Physics, 2020)`: where and when, after the title
-_DATED_ASIDE = re.compile(r"^(?P<title>.*?\S)\s*\((?P<aside>[A-Z][^()]{1,118})\)[\s.]*$")
+def without_stray_closer(title: str) -> str:
+    """`Title. [[Paper]](url)]`: the bracket left over at the end once the link is gone."""
+    for opening, closing in (("[", "]"), ("(", ")")):
+        if title.endswith(closing) and title.count(closing) > title.count(opening):
+            title = title[:-1].rstrip(" \t.,;:|-\u2013\u2014")
+    return title
+
+
+# `Title (Physical Chemistry Chemical Physics, 2020)`, `Title (npj Computational Materials,
+# 2024)`: where and when, after the title
+_DATED_ASIDE = re.compile(
+    r"^(?P<title>.*?\S)\s*\((?P<aside>[A-Z][^()]{1,118}|[a-z][^()]{1,100},\s*(?:19|20)\d\d)\)[\s.]*$"
+)
 _ASIDE_TITLE_WORDS = 3
 
 

@@ -32,7 +32,8 @@ _SURNAME = (
 )
 # `Peter`, `Fei-Fei`, `Shu-tao`, `ChunSheng`
 _GIVEN = rf"{_CAP}[{_LOW}]+(?:{_CAP}[{_LOW}]+)?(?:-{_CAP}?[{_LOW}]+)?"
-_INITIALS = rf"{_CAP}\s?\.(?:\s?-?{_CAP}\s?\.)*"  # `J.`, `A.K.`, `R. S.`, `J.-P.`, `Y .`
+# `J.`, `A.K.`, `R. S.`, `J.-P.`, `Y .`, and two run together before one period: `MR.`
+_INITIALS = rf"(?:{_CAP}\s?\.(?:\s?-?{_CAP}\s?\.)*|{_CAP}{{2}}\.)"
 _NAME_FORMS = (
     # `Smith, J.`, `Smith, J. K.`, `Koo, Peter K.`, `Bergenius Nord, M.` (APA, Nature,
     # Chicago's first author; a surname of two words only before initials alone: `Ada
@@ -51,7 +52,7 @@ _NAME_FORMS = (
     # name after the surname, with no initial, only before more names or a quoted title),
     # `Rosenzweig, Roy (2003).` (Chicago author-date: before the year)
     rf"{_SURNAME},\s{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN}|van|von|de|den|der|da|di))*"
-    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|\.\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\)"
+    r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|[.:]\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\)"
     rf"|,\s(?:{_CAP}[\s.]|{_GIVEN}\s{_CAP}))"  # `Miller, David, M Louise Burt`
     rf"|{_SURNAME},\s{_GIVEN}(?=,\s{_INITIALS}\s?{_SURNAME})",  # `Brown, Susan, S. Fisher`
     # `Warren, DL`, `Evans, Matthew R`, `Redfern, J V` (initials without their periods, as
@@ -68,7 +69,8 @@ _FULL_NAME = re.compile(_NAME_FORMS[-1])
 # Vancouver, bare initials and full names: no dot says they are names
 _UNMARKED = (_NAMES[2], _NAMES[-2], _NAMES[-1], _BARE_INITIALS_FIRST)
 _NAME_CHOICES = 2  # readings tried per name: enough for `He K.` against `He K. Zero-Shot`
-_NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$)")  # not `:`: `Dual T: Title`
+# not `:` (`Dual T: Title`), but before a quoted title: `Coase, Ronald: "Title" (1946)`
+_NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$|:\s*[\"\u201c])")
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 # Where the authors end: `. `, `, `, `: `, or APA's `(2020). ` / ACM's `. 2020. `
@@ -76,7 +78,7 @@ _MONTH = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)
 # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard), `Baldwin, B. 1963. `
 # (the names' own period before the year)
 _AFTER_AUTHORS = re.compile(  # `(2020) -- Title` (an en or em dash): a dash after the year too
-    rf"(?:\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+    rf"(?:\s*,?\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
     rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
 # `[12]`, `(12)`, `12.`, and a cite key: `[zhang2020]`, `[li2022a]`, `[Doe:2019]`
@@ -98,6 +100,7 @@ _TITLE_END = re.compile(
     r"(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bal)(?<!\bcf)(?<!(?<![^\s(])[A-Za-z])\.(?=\s+\S|\s*$)"
     r"|[?!](?=\s+\S|\s*$)"
     r"|,(?=\s+[Ii]n[\s:])"
+    r"|,(?=\s+(?:\*{1,2}|_{1,2})[A-Z])"  # `Title, *Journal*`: the venue set apart
 )
 _YEAR_AFTER = re.compile(r",\s*(?:19|20)\d\d[a-z]?\s*$")
 _MIN_TITLE_WORDS = 2
@@ -251,8 +254,16 @@ def _title_end(text: str, start: int) -> int | None:
     for found in _TITLE_END.finditer(text, start):
         end = found.end() if found.group(0) in "?!" else found.start()
         if _title_words(text[start:end]) >= _MIN_TITLE_WORDS:
+            subtitle = _SUBTITLE.match(text, end) if found.group(0) in "?!" else None
+            if subtitle is not None and not find_venue(subtitle.group(1)):
+                return subtitle.end(1)  # `More than a Bundle? Developing X. *Journal*.`
             return end
     return None
+
+
+# After a title's `?`: its subtitle, when a sentence of three words or more follows it, then
+# the venue set apart in emphasis (`Title? Developing Adaptive Guidance. *Brain Sciences*.`)
+_SUBTITLE = re.compile(r"\s+([A-Z][^.?!*_\d]*?\s[^.?!*_\d]*?\s[^.?!*_\d]*?)\.\s+(?=[*_][A-Z])")
 
 
 _PUBLICATION_PART = re.compile(

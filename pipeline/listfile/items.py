@@ -21,7 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.listfile.authors import NAME, TITLE_NOUN, looks_like_authors
-from pipeline.listfile.cells import AUTHORS_ASIDE, MAKER_ASIDE, PRESENTATION_MARK
+from pipeline.listfile.cells import (
+    AUTHORS_ASIDE,
+    MAKER_ASIDE,
+    PRESENTATION_MARK,
+    without_stray_closer,
+)
 from pipeline.listfile.citations import (
     author_date_lead,
     only_names,
@@ -131,7 +136,10 @@ _TRAILING_VENUES = (
 )
 
 
-_DATED_TAIL = re.compile(r",\s*((?:[A-Z][\w&'/.-]*\s){1,3})((?:19[5-9]|20\d)\d)\W*$")
+_MONTH_DAY = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}$"
+)
+_DATED_TAIL = re.compile(r",\s*((?:[A-Za-z][\w&'/.-]*\s){1,3})((?:19[5-9]|20\d)\d)\W*$")
 _STATUS_TAIL = re.compile(
     r"(?i),\s*(unpublished|preprint|in press|to appear|under review|manuscript|"
     r"technical report|tech\.? report|working paper)(?:\s+((?:19|20)\d\d))?\W*$"
@@ -166,7 +174,10 @@ def _venue_at_end(title: str) -> tuple[str, str | None, str | None]:
     if found is None:
         # `Title, WDAG 1997`, `Title, SIGACT News 2020`, `Title, Unpublished`: a venue we may
         # not know, or a status, set off by a comma at the end
-        tail = _DATED_TAIL.search(text) or _STATUS_TAIL.search(text)
+        tail = _DATED_TAIL.search(text)
+        if tail is not None and tail.group(1)[0].islower() and not find_venue(tail.group(1)):
+            tail = None  # `Title, arXiv 2022` is a venue; `Title, in the year 2022` is not
+        tail = tail or _STATUS_TAIL.search(text)
         if tail is not None and len(text[: tail.start()].split()) >= _MIN_TITLE_WORDS + 1:
             venue_text = tail.group(1).strip()
             return _clean_title(text[: tail.start()]), venue_text, tail.group(2)
@@ -414,6 +425,8 @@ _AFTER_NAME = re.compile(
 )
 _TITLE_AFTER_NAME_WORDS = 5
 _LINKED_NAME_WORDS = 2
+# `**DETR**: End-to-End Object Detection with Transformers. [Paper](url)`: what follows the name
+_AFTER_BOLD_NAME = re.compile(r"^\s*(?::|\s[-\u2013\u2014])\s+(?P<title>[^\W_][^\[\]*_(]*)")
 _LINKED_NAME_CHARS = 30
 
 
@@ -435,6 +448,34 @@ def _title_after_name(name: str, after: str, url: str) -> tuple[str, str] | None
     if only_names(plain) or ("," in plain and only_names(plain.split(",")[0])):
         return None  # `- Khanh Nguyen, Hal Daumé III`: its authors
     return _clean_title(title), after[found.end() :]
+
+
+def _title_after_bold_name(name: str, after: str) -> tuple[str, str] | None:
+    """`**DETR**: End-to-End Object Detection with Transformers. [Paper](url)`: a method's short
+    name in bold, then its paper's title after a colon or a dash, running to the first link,
+    emphasis or bracket; a title in lower case goes on from the name (`Name: a framework for`).
+    Not a venue, a date or the authors after the name. The title and the text after it, or
+    None."""
+    name = name.strip()
+    if name.endswith(":") and not after.lstrip().startswith((":", "-")):
+        name, after = name[:-1].rstrip(), f":{after}"  # `**DETR:** End-to-End ...`
+    if not name or len(name.split()) > _NAME_WORDS or len(name) > 30:
+        return None
+    found = _AFTER_BOLD_NAME.match(after)
+    if found is None:
+        return None
+    title = re.sub(r"[\s.,;:]+$", "", found.group("title"))
+    plain = plain_text(title)
+    if word_count(plain) < _TITLE_IN_BRACKETS_WORDS or word_count(plain) <= len(name.split()):
+        return None
+    if year_from_text(plain) or find_venue(plain) or re.search(r"(?i)\bet al\b", plain):
+        return None
+    if only_names(plain) or looks_like_authors(plain):
+        return None
+    rest = after[found.start("title") + len(title) :]
+    if plain[0].islower():  # `**Squidpy**: a scalable framework for ...`: the name begins it
+        return _clean_title(f"{name}: {title}"), rest
+    return _clean_title(title), rest
 
 
 def _a_placeholder(label: str) -> bool:
@@ -473,6 +514,7 @@ def _clean_title(text: str) -> str:
     title = title.strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     if title.endswith(("(", "[")):  # `Title, *Venue*([Paper](url))`: the links' own bracket
         title = title[:-1].strip(" \t.,;:|-\u2013\u2014*_\"'“”")
+    title = without_stray_closer(title).strip(" \t.,;:|-\u2013\u2014*_\"'“”")
     return " ".join(title.split())
 
 
@@ -551,6 +593,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         full = _full_title_after_name(plain_text(inside), text[bold.end() :])
         if full is not None:
             return _clean_title(full.group(1)), text[bold.end() + full.end() :], []
+        after_name = _title_after_bold_name(plain_text(inside), text[bold.end() :])
+        if after_name is not None:
+            return after_name[0], after_name[1], []
         tail = re.search(r"\s*\(([^()]*)\)\s*\.?$", inside)
         if tail and (year_from_text(tail.group(1)) or find_venue(tail.group(1))):
             return _clean_title(inside[: tail.start()]), text[bold.end() :], [tail.group(1)]
@@ -800,6 +845,8 @@ def _venue_and_year(text: str, tags: Sequence[str]) -> tuple[str | None, str | N
         short = _VENUE_WITH_SHORT_YEAR.findall(plain_text(text))
         arxiv = _ARXIV_NUMBER.findall(plain_text(text))
         year_text = years[-1] if years else (short or arxiv or [None])[-1]
+    if year_text is None and year_from_text(plain_text(text)):
+        year_text = plain_text(text)  # `"Title" (1946, Economica)`: an older year, dated
     return venue, year_text
 
 
@@ -1037,6 +1084,8 @@ def read_item(
         elif tail_venue is not None:  # `Title, VLDB 2021 [[acmdl](url),[arxiv](url)]`
             title, venue, year_text = stripped, tail_venue, tail_year or year_text
     trailing = _TRAILING_YEAR.search(title) if title and title_link is None else None
+    if title and trailing and year_text and _MONTH_DAY.search(title[: trailing.start()]):
+        trailing = None  # `Title ... event on April 28, 2025` (dated 2026): a date of the title's
     if title and trailing and len(title[: trailing.start()].split()) >= _MIN_TITLE_WORDS:
         # `Title, 2005, Pattern Recognition`: the venue was read after it, the year ends it
         title, year_text = _clean_title(title[: trailing.start()]), year_text or trailing.group(1)

@@ -133,12 +133,31 @@ def find_links(text: str) -> list[Link]:
             if parsed is not None:
                 url, end = parsed
                 links.append(
-                    Link(text[bracket + 1 : close], url.strip(), found.start(), end, is_image)
+                    Link(
+                        text[bracket + 1 : close],
+                        _absolute(url.strip()),
+                        found.start(),
+                        end,
+                        is_image,
+                    )
                 )
                 found = _LINK_START.search(text, end)
                 continue
         found = _LINK_START.search(text, found.start() + 1)
     return links
+
+
+# `[paper](10.1109/X.2023.1)`, `[pdf](arxiv.org/abs/2301.01234)`: a DOI, or an address of the
+# two sites that name a paper by its identifier, written without the scheme (a relative link on
+# GitHub). Other addresses without one (`www.lab.org/x.pdf`) stay as written: not followed.
+_BARE_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_SCHEMELESS = re.compile(r"(?i)(?:(?:dx\.)?doi\.org/|(?:www\.)?arxiv\.org/)\S+")
+
+
+def _absolute(url: str) -> str:
+    if _BARE_DOI.fullmatch(url):
+        return f"https://doi.org/{url}"
+    return f"https://{url}" if _SCHEMELESS.fullmatch(url) else url
 
 
 def _trim_bare_url(url: str) -> str:

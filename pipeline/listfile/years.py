@@ -15,6 +15,8 @@ _ARXIV_MONTH = re.compile(r"(?i)\barxiv\W{0,3}(\d\d)(0[1-9]|1[0-2])\b")
 _ARXIV_NUMBER = re.compile(r"(?<![\d.])(\d\d)(0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 
 
+# An older year only where a citation dates itself: `(1946)`, `(1937a)`, `(1946, Economica)`
+_OLD_YEAR = re.compile(r"\((18[5-9]\d|19[0-4]\d)[a-z]?(?=[),])")
 _LAST_2000S_YEAR = 40  # two-digit years up to '40 are 20xx, later ones 19xx
 
 
@@ -26,6 +28,9 @@ def year_from_text(text: str | None) -> int | None:
     years = _YEAR.findall(text)
     if years:
         return int(years[-1])
+    old = _OLD_YEAR.findall(text)
+    if old:
+        return int(old[-1])
     arxiv = _ARXIV_MONTH.search(text) or _ARXIV_NUMBER.search(text)
     if arxiv:
         return 2000 + int(arxiv.group(1))

@@ -888,3 +888,101 @@ def test_a_long_list_of_bare_titles_is_judged_once(monkeypatch: pytest.MonkeyPat
     document = parse_list("## Widgets\n\n" + "\n".join(items) + "\n")
     assert len(document.entries) == 300
     assert len(calls) <= 2 * len(items)  # was 300 x 300: every item judged the whole list
+
+
+def test_a_method_name_in_bold_then_its_title_and_a_plain_venue_after_a_comma() -> None:
+    text = (
+        "## Detection\n\n"
+        f"- **WDETR**: End-to-End Widget Detection with Transformers. [Paper]({ARXIV})\n"
+        f"- **Deformable WDETR:** Deformable Transformers for Widget Detection [Paper]({ARXIV}v2)\n"
+        f"- **Widgetpy** - a scalable framework for spatial widget analysis [paper]({ARXIV}v3)\n"
+        f"- **WiFormer**: Vision Transformers for Widgets (ICCV 2021) [Paper]({ARXIV}v4)\n"
+        f"* Study of widget signatures within fake videos, arXiv 2022: [Paper]({ARXIV}v5)\n"
+        f"* Widget forecasts in the year 2022: [Paper]({ARXIV}v6)\n"
+    )
+    assert [(e.title, e.venue, e.year) for e in parse_list(text).entries] == [
+        ("End-to-End Widget Detection with Transformers", None, None),
+        ("Deformable Transformers for Widget Detection", None, None),
+        ("Widgetpy: a scalable framework for spatial widget analysis", None, None),
+        ("Vision Transformers for Widgets", "ICCV 2021", 2021),
+        ("Study of widget signatures within fake videos", "arXiv", 2022),
+        ("Widget forecasts in the year 2022", None, None),
+    ]
+
+
+def test_initials_written_together_and_a_date_ending_a_bold_title() -> None:
+    text = (
+        "## 2026\n\n"
+        "- Wells, A., Tober, B.S., Child, S.F., Rounce, D.R., Holt, J.W., (2025). **An 85-year"
+        " record of widget change for Kennicott and Root Widgets, Alaska.** Nat Commun 16, 7835."
+        " <https://doi.org/10.1038/s41467-025-62962-w>\n"
+        "- Doe, D., Loarte, E., (2026). **Small event, big impact: insights from the widget"
+        " cascade on April 28, 2025.** npj Nat. Hazards 3, 51. <https://doi.org/10.1038/s4430>\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("An 85-year record of widget change for Kennicott and Root Widgets, Alaska", 2025),
+        ("Small event, big impact: insights from the widget cascade on April 28, 2025", 2026),
+    ]
+
+
+def test_psychology_citations_economics_quotes_and_table_asides() -> None:
+    doi = "https://doi.org/10.3758/s1341"
+    text = (
+        "## 2023\n\n"
+        "Liao, MR., Grindell, J.D. & Anderson, B.A. (2023) A comparison of widget imagery and"
+        " perceptual cueing across domains of attention. *Atten Widget Psychophys*."
+        f" [DOI]({doi}1)\n\n"
+        "Contemori, G., Saccani, MS., Bonato, M. (2022) Multitasking Effects on Widgets and"
+        f" Memory in Older Adults. *Vision* [DOI]({doi}2)\n\n"
+        "Batista, A. R., Folia, V., & Silva, S. (2025). More than a Widget? Developing Adaptive"
+        " Guidance for Task Selection in an Online, Semantic-Based Program. *Brain Sciences*."
+        f" [DOI]({doi}3)\n\n"
+        "Levinson, M., Baillet, S. (2022) Perceptual filling-in dispels the veridicality problem"
+        f" of widget research, *Consciousness and Cognition* [DOI]({doi}4)\n\n"
+        "## Models\n\n"
+        "| Name | Title | Authors | Year |\n|---|---|---|---|\n"
+        "| C-LSTM | Data augmentation for self-paced widget classification with C-LSTM."
+        f" [[Paper]]({doi}5)]| Freer et al. | 2020 |\n"
+        "| ChargeNet | Higher-order equivariant networks for widget density prediction"
+        f" (npj Computational Materials, 2024) [[**Paper**]]({doi}6)] | Doe et al. | 2024 |\n\n"
+        "## Labor\n\n"
+        "<ul>\n"
+        '  <li>Herbst, Daniel, Nathaniel Hendren: "Opportunity Unraveled: Private Information'
+        ' and the Missing Markets for Widget Capital" (2024, AER)</li>\n'
+        '  <li>Coase, Ronald: "The Marginal Widget Controversy" (1946, ECONOMICA)</li>\n'
+        "</ul>\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("A comparison of widget imagery and perceptual cueing across domains of attention", 2023),
+        ("Multitasking Effects on Widgets and Memory in Older Adults", 2022),
+        (
+            "More than a Widget? Developing Adaptive Guidance for Task Selection in an Online,"
+            " Semantic-Based Program",
+            2025,
+        ),
+        ("Perceptual filling-in dispels the veridicality problem of widget research", 2022),
+        ("Data augmentation for self-paced widget classification with C-LSTM", 2020),
+        ("Higher-order equivariant networks for widget density prediction", 2024),
+        (
+            "Opportunity Unraveled: Private Information and the Missing Markets for Widget Capital",
+            2024,
+        ),
+        ("The Marginal Widget Controversy", 1946),
+    ]
+
+
+def test_a_link_to_a_doi_or_an_address_written_without_its_scheme() -> None:
+    text = (
+        "| Task | Authors | Year | Paper |\n|---|---|---|---|\n"
+        "| transfer learning between widget areas | Sech et al. | 2023 |"
+        " [paper](10.1109/WIDGET52108.2023.10282694) |\n\n"
+        "- [Widget detection with other nets](arxiv.org/abs/2301.01234)\n"
+        "- [Widget detection on a lab's site](www.widget-lab.org/papers/detection.pdf) 2021\n"
+        "- [Widget detection in a local file](papers/detection.md) [pdf](https://arxiv.org/abs/2301.01235)\n"
+    )
+    assert [e.paper_url for e in parse_list(text).entries] == [
+        "https://doi.org/10.1109/WIDGET52108.2023.10282694",
+        "https://arxiv.org/abs/2301.01234",
+        None,  # not followed: only DOIs and arXiv addresses name the paper without a scheme
+        "https://arxiv.org/abs/2301.01235",
+    ]

@@ -95,7 +95,11 @@ def labelled(draw: st.DrawFn, link: Link, *, badge_ok: bool = True) -> str:
         badge = f"https://img.shields.io/github/stars/{repo}?style=social"
         return f"[![GitHub stars]({badge})]({link.url})"
     label = pick(draw, link.labels)
-    text = f"[{label}]({link.url})"
+    written = link.url
+    if link.url.startswith(("https://doi.org/10.", "https://arxiv.org/")) and not num(draw, 0, 4):
+        # `[paper](10.1109/X.2023.1)`, `[pdf](arxiv.org/abs/...)`: written without the scheme
+        written = link.url.removeprefix("https://").removeprefix("doi.org/")
+    text = f"[{label}]({written})"
     if not label.startswith("[") and flip(draw):
         text = f"[{text}]"
     return text
@@ -615,6 +619,11 @@ def author_date_references(draw: st.DrawFn) -> Chunk:
         people = _joined([first, *(f"{_initial(g, dotted=True)} {s}" for g, s in others)], " and ")
         stop = "" if paper.title.endswith("?") else "."
         head = f"{people} ({paper.year}{pick(draw, ('', 'a', 'b'))}). **{paper.title}**{stop}"
+        if flip(draw):  # `Doe, J.M., Roe, K., (2025). **Title.**`: initials written together
+            people = " ".join(
+                f"{s}, {_initial(g, dotted=True)}{pick(draw, ('', 'M.', 'S.'))}," for g, s in names
+            )
+            head = f"{people} ({paper.year}). **{paper.title}{stop}**"
         if flip(draw) and num(draw, 0, 2) == 0:  # a book: `City: Publisher.` or the other way
             city, publisher = pick(draw, CITIES), pick(draw, PUBLISHERS)
             named = pick(draw, ("Harvard University Press", "Sinauer Associates", "Springer"))
@@ -848,7 +857,8 @@ def named_linked_titles(draw: st.DrawFn) -> Chunk:
 
 def named_full_titles(draw: st.DrawFn) -> Chunk:
     """A paper digest's items: `- {Tag} **NAME** (The Full Title) [[paper](url)] [[code](url)]`,
-    the method's short name first (bold or not), the paper's title in parentheses after it."""
+    the method's short name first (bold or not), the paper's title in parentheses after it; or
+    `- **NAME**: The Full Title. [Paper](url)`, the title after a colon or a dash."""
     records = unique_papers(draw, need_paper=True, need_abbreviation=True)
     marker = pick(draw, ("-", "*", "+"))
     lines: list[str] = []
@@ -859,12 +869,26 @@ def named_full_titles(draw: st.DrawFn) -> Chunk:
         paper = replace(record, title=bare_title(draw, record.title))
         assert paper.paper is not None and paper.abbreviation is not None
         tag = pick(draw, ("", "{Related} ", "{Real} ", "(Survey) "))
-        name = pick(draw, ("**{}**", "{}")).format(paper.abbreviation)
         links = [paper.paper, *paper.code]
+        in_parentheses = flip(draw)
+        # after a colon, a title in lower case goes on from the name: `Name: a framework for`
+        read_as = paper.title
+        if not in_parentheses and paper.title[:1].islower():
+            read_as = f"{paper.abbreviation}: {paper.title}"
         expected.append(
-            replace(expect(paper, len(lines)), code_urls=frozenset(c.url for c in paper.code))
+            replace(
+                expect(replace(paper, title=read_as), len(lines)),
+                code_urls=frozenset(c.url for c in paper.code),
+            )
         )
-        lines.append(f"{marker} {tag}{name} ({paper.title}) {link_group(draw, links)}")
+        if in_parentheses:
+            name = pick(draw, ("**{}**", "{}")).format(paper.abbreviation)
+            lines.append(f"{marker} {tag}{name} ({paper.title}) {link_group(draw, links)}")
+        else:
+            named = pick(draw, ("**{}**: ", "**{}:** ", "**{}** - ", "**{}** \u2013 "))
+            end = pick(draw, (". ", " ", ", "))
+            text = f"{named.format(paper.abbreviation)}{paper.title}{end}"
+            lines.append(f"{marker} {text}{link_group(draw, links)}")
     return Chunk(tuple(lines), tuple(expected))
 
 
