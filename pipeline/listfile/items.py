@@ -378,6 +378,15 @@ def _linked_title_text(text: str) -> tuple[str, list[str]]:
     if who_and_when is not None:  # `[Otero, et al. (2020) Title](url)`: who and when, then title
         title_start, year = who_and_when
         return _clean_title(plain_text(text)[title_start:]), [*tags, str(year)]
+    whole = (
+        read_citation(reference_text(plain_text(text))) if '"' in text or "\u201c" in text else None
+    )
+    if whole is not None and whole.quoted:
+        # `[Gulshan, Varun, et al. "Title." Jama 316.22 (2016): 2402-2410.](url)`: a reference
+        # as the link's text, its title quoted
+        where = re.sub(r"\s*\(([^()]*)\)", "", whole.rest).strip(" .,:;")
+        dated = [str(whole.year)] if whole.year else []
+        return _clean_title(whole.title), [*tags, *([where] if where else []), *dated]
     tail = re.search(r"\s*\(([^()]{2,60})\)\s*$", text)
     if tail and year_from_text(tail.group(1)) and word_count(text[: tail.start()]) >= 2:
         tags.append(tail.group(1))
@@ -426,7 +435,8 @@ _AFTER_NAME = re.compile(
 _TITLE_AFTER_NAME_WORDS = 5
 _LINKED_NAME_WORDS = 2
 # `**DETR**: End-to-End Object Detection with Transformers. [Paper](url)`: what follows the name
-_AFTER_BOLD_NAME = re.compile(r"^\s*(?::|\s[-\u2013\u2014])\s+(?P<title>[^\W_][^\[\]*_(]*)")
+_AFTER_BOLD_NAME = re.compile(r"^\s*(?::|\s[-\u2013\u2014])\s+(?P<title>[^\W_][^\[\]*_]*)")
+_DATED_PARENTHESES = re.compile(r"\s*\(([^()]*)\)[\s.,;:]*$")
 _LINKED_NAME_CHARS = 30
 
 
@@ -452,8 +462,9 @@ def _title_after_name(name: str, after: str, url: str) -> tuple[str, str] | None
 
 def _title_after_bold_name(name: str, after: str) -> tuple[str, str] | None:
     """`**DETR**: End-to-End Object Detection with Transformers. [Paper](url)`: a method's short
-    name in bold, then its paper's title after a colon or a dash, running to the first link,
-    emphasis or bracket; a title in lower case goes on from the name (`Name: a framework for`).
+    name in bold, then its paper's title after a colon or a dash, running to the first link or
+    emphasis (a venue and year in parentheses at its end left after it); a title in lower case
+    goes on from the name (`Name: a framework for`).
     Not a venue, a date or the authors after the name. The title and the text after it, or
     None."""
     name = name.strip()
@@ -465,6 +476,9 @@ def _title_after_bold_name(name: str, after: str) -> tuple[str, str] | None:
     if found is None:
         return None
     title = re.sub(r"[\s.,;:]+$", "", found.group("title"))
+    aside = _DATED_PARENTHESES.search(title)
+    if aside is not None and (year_from_text(aside.group(1)) or find_venue(aside.group(1))):
+        title = title[: aside.start()]  # `Title (ICCV 2021)`: where and when, for the venue
     plain = plain_text(title)
     if word_count(plain) < _TITLE_IN_BRACKETS_WORDS or word_count(plain) <= len(name.split()):
         return None

@@ -173,9 +173,42 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
     short = len(title.split()) <= _NAME_WORDS and not IDEOGRAPH.search(title)
     if short and year_from_text(markdown) is None:
         return False  # `[SIGACT News](acm-dl-url)` under journals: a name, not a title
+    if _DATA_HEADING.search(bare_heading(heading)) and _names_its_data(markdown):
+        return False  # `**DFDC**: Its paper's title. [Paper](arxiv) [Download](kaggle)`: the data
     named = title.strip().casefold()
     return not any(
         on_code_host(link.url) and plain_text(link.text).strip().casefold() == named
+        for link in find_links(markdown)
+    )
+
+
+# A heading over data: `Datasets`, `Benchmarks and Datasets`, `Data`, `Corpora`
+_DATA_HEADING = re.compile(r"(?i)\b(?:data(?:\s?sets?)?|corpus|corpora|databases?)\b")
+# A link that hands out the data: its label, or a host that keeps datasets
+_DATA_LABEL = re.compile(r"(?i)^\W*(?:download|data|dataset|get (?:the )?data|\w+ data)\W*$")
+_DATA_HOST = re.compile(
+    r"(?i)^https?://(?:[\w-]+\.)*(?:kaggle\.com|zenodo\.org|figshare\.com|physionet\.org|"
+    r"huggingface\.co/datasets/|drive\.google\.com|dropbox\.com|pan\.baidu\.com|"
+    r"dataverse\.\w+|data\.mendeley\.com)"
+)
+
+
+# `**DFDC**:`, `**NAME** (2020) -`, `[NAME](site):`: an item that opens with a short name
+_LEADING_NAME = re.compile(
+    r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:(\*\*|__)(?P<bold>[^*_]{1,40})\1|\[(?P<linked>[^\[\]]{1,40})\]"
+    r"\([^()\s]*\))\s*(?:\([^()]{1,20}\))?\s*(?::|[-\u2013\u2014]\s)"
+)
+
+
+def _names_its_data(markdown: str) -> bool:
+    """An item that opens with the data's name and links where the data is got: the dataset's
+    entry, though it cites the dataset's paper too. (A row of a table of paper titles that links
+    its data is the paper.)"""
+    named = _LEADING_NAME.match(markdown)
+    if named is None or len((named.group("bold") or named.group("linked")).split()) > 3:
+        return False
+    return any(
+        _DATA_LABEL.match(plain_text(link.text)) or _DATA_HOST.match(link.url.strip())
         for link in find_links(markdown)
     )
 

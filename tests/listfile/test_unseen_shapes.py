@@ -986,3 +986,38 @@ def test_a_link_to_a_doi_or_an_address_written_without_its_scheme() -> None:
         None,  # not followed: only DOIs and arXiv addresses name the paper without a scheme
         "https://arxiv.org/abs/2301.01235",
     ]
+
+
+def test_dataset_items_that_link_their_data_and_references_as_link_text() -> None:
+    text = (
+        "## Datasets\n\n"
+        "* **WDFC**: The Widget Detection Challenge (WDFC) Dataset. [Paper](https://arxiv.org/abs/"
+        "2006.07397)    [Download](https://www.kaggle.com/c/widget-detection-challenge/data)\n"
+        "* **UAWF**: Exposing Fake Widgets Using Inconsistent Head Poses."
+        " [Paper](https://arxiv.org/abs/1811.00661)\n"
+        "* **WidgetSet** (2021) - Widgets in the Wild: A Benchmark. [Paper](https://arxiv.org/abs/"
+        "2101.00002) [Link](https://zenodo.org/records/12345)\n\n"
+        "### Papers\n\n"
+        "- Widget Data: A Comprehensive Widget Dataset in Time Series, *KDD'24*"
+        " ([Paper](https://arxiv.org/abs/2402.06698), [Dataset](https://huggingface.co/datasets/w/x))\n\n"
+        "## Detection\n\n"
+        "- **WDFC**: The Widget Detection Challenge (WDFC) Dataset. [Paper](https://arxiv.org/abs/"
+        "2006.07398) [Download](https://www.kaggle.com/c/w/data)\n"
+        '- [Gulshan, Varun, et al. "Development and validation of a deep learning algorithm for'
+        ' widget detection." Jama 316.22 (2016): 2402-2410.](https://jamanetwork.com/x)\n\n'
+        "<ul>\n"
+        '<li> <a href="https://arxiv.org/abs/1807.10215">\n'
+        'Lu, Jen-Tang, et al. "Deepwidget: Automated lumbar widget segmentation using deep'
+        ' learning." arXiv preprint arXiv:1807.10215 (2018). </a> </li>\n'
+        "</ul>\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        ("Exposing Fake Widgets Using Inconsistent Head Poses", None),
+        ("Widget Data: A Comprehensive Widget Dataset in Time Series", 2024),
+        ("The Widget Detection Challenge (WDFC) Dataset", None),  # not under a data heading
+        ("Development and validation of a deep learning algorithm for widget detection", 2016),
+        ("Deepwidget: Automated lumbar widget segmentation using deep learning", 2018),
+    ]
+    skipped = {s.line: s.kind for s in document.skipped}
+    assert skipped[3] == skipped[5] == SkipReason.NON_PAPER_SECTION

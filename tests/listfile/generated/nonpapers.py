@@ -130,6 +130,39 @@ def dataset_table(draw: st.DrawFn) -> Chunk:
     return Chunk((f"### {heading}", "", *rows))
 
 
+def dataset_papers(draw: st.DrawFn) -> Chunk:
+    """Datasets under a data heading, each citing its paper and linking where the data is got:
+    `* **NAME**: The paper's title. [Paper](arxiv) [Download](zenodo)`, or a table row
+    `| NAME | 2021 | [Paper](arxiv) | [Download](kaggle) |`. The entry is the data's."""
+    hosts = (
+        "https://zenodo.org/records/{}",
+        "https://www.kaggle.com/datasets/widgets/{}",
+        "https://huggingface.co/datasets/widgets/{}",
+        "https://github.com/widgets/data-{}",
+        "https://drive.google.com/file/d/{}",
+    )
+    lines: list[str] = []
+    for _ in range(num(draw, 1, 4)):
+        name = identifier(draw, num(draw, 3, 8)).upper()
+        title = titles(draw)
+        where = pick(draw, hosts).format(num(draw, 100, 99999))
+        label = pick(draw, ("Download", "Data", "Dataset", "Get the data"))
+        if num(draw, 0, 3) == 0 and not where.startswith("https://github.com/"):
+            label = pick(draw, ("Link", "Files"))  # the host says it is the data
+        year = pick(draw, ("", f" ({num(draw, 2015, 2025)})"))
+        lines.append(f"* **{name}**{year}: {title}. [Paper]({_arxiv_url(draw)}) [{label}]({where})")
+    if flip(draw):
+        lines += ["", "| Dataset | Year | Paper | Data |", "|---|---|---|---|"]
+        for _ in range(num(draw, 1, 3)):
+            name = identifier(draw, num(draw, 3, 8)).upper()
+            where = pick(draw, hosts).format(num(draw, 100, 99999))
+            lines.append(
+                f"| {name} | {num(draw, 2015, 2025)} | [Paper]({_arxiv_url(draw)})"
+                f" | [Download]({where}) |"
+            )
+    return _section(draw, ("Datasets", "Datasets and Benchmarks", "Data", "Corpora"), lines)
+
+
 def glossary(draw: st.DrawFn) -> Chunk:
     """Abbreviations explained by an encyclopedia's article: never papers, whatever the heading."""
     items = []
@@ -569,6 +602,7 @@ NON_PAPER_SECTIONS: dict[str, NonPaper] = {
     "tools": tools,
     "books": books,
     "dataset_table": dataset_table,
+    "dataset_papers": dataset_papers,
     "glossary": glossary,
     "datasets": datasets,
     "workshops": workshops,
