@@ -74,11 +74,12 @@ _NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$|:\s*[\"\u201c])")
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 # Where the authors end: `. `, `, `, `: `, or APA's `(2020). ` / ACM's `. 2020. `
-_MONTH = r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)?"
+_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = rf"(?:,?\s*{_MONTH_NAME})?"
 # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard), `Baldwin, B. 1963. `
 # (the names' own period before the year)
 _AFTER_AUTHORS = re.compile(  # `(2020) -- Title` (an en or em dash): a dash after the year too
-    rf"(?:\s*,?\s*\((?:19|20)\d\d[a-z]?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+    rf"(?:\s*,?\s*\((?:19|20)\d\d[a-z]?(?:,\s*{_MONTH_NAME}(?:\s\d{{1,2}})?)?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
     rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
 # `[12]`, `(12)`, `12.`, and a cite key: `[zhang2020]`, `[li2022a]`, `[Doe:2019]`
@@ -91,6 +92,7 @@ _QUOTE = re.compile(
     r'["\u201c\u201e]\s*([^"\u201c\u201d\u201e]{6,400}?)\s*["\u201d]'
     r"|(?<!\w)['\u2018]\s*([^\u2018\u2019]{6,400}?)\s*['\u2019](?!\w)"
 )
+_GLUED_AFTER_QUOTE = re.compile(r"(?:--|[\u2013\u2014])\s*[^\W\d_]")
 # What may stand between the names and a quoted title: `, `, `. `, `(1962), `, `. 1998. `
 _BEFORE_QUOTE = re.compile(r"[\s,.:;]*(?:\(?(?:19|20)\d\d[a-z]?\)?[\s,.:;]*)?")
 # Where an unquoted title ends: a sentence end, or `, In` / `, in Proc.` before a venue.
@@ -342,6 +344,8 @@ def read_citation(text: str) -> Citation | None:
                 title_start = len(body)
         # `..., and C. Author, "Title," in ...`: the quoted title, wherever the names end
         quoted = _QUOTE.search(body, end)
+        if quoted is not None and _GLUED_AFTER_QUOTE.match(body, quoted.end()):
+            quoted = None  # `'Warriors of the Word'-- Deciphering ...`: a quote opens the title
         if quoted is not None and _BEFORE_QUOTE.fullmatch(body, end, quoted.start()):
             title = (quoted.group(1) or quoted.group(2)).rstrip(" ,.;:")
             rest = body[quoted.end() :].strip(" ,.;")

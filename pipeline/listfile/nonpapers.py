@@ -173,8 +173,12 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
     short = len(title.split()) <= _NAME_WORDS and not IDEOGRAPH.search(title)
     if short and year_from_text(markdown) is None:
         return False  # `[SIGACT News](acm-dl-url)` under journals: a name, not a title
-    if _DATA_HEADING.search(bare_heading(heading)) and _names_its_data(markdown):
-        return False  # `**DFDC**: Its paper's title. [Paper](arxiv) [Download](kaggle)`: the data
+    if _DATA_HEADING.search(bare_heading(heading)) and (
+        _names_its_data(markdown) or _DATA_HOST.match(paper_url) or _DATA_DOI.search(paper_url)
+    ):
+        # `**DFDC**: Its paper's title. [Paper](arxiv) [Download](kaggle)`, or a link to the
+        # files themselves (`[Original version](https://doi.org/10.6084/m9.figshare.978904)`)
+        return False
     named = title.strip().casefold()
     return not any(
         on_code_host(link.url) and plain_text(link.text).strip().casefold() == named
@@ -198,6 +202,10 @@ _LEADING_NAME = re.compile(
     r"^\s*(?:[-*+]|\d{1,3}[.)])?\s*(?:(\*\*|__)(?P<bold>[^*_]{1,40})\1|\[(?P<linked>[^\[\]]{1,40})\]"
     r"\([^()\s]*\))\s*(?:\([^()]{1,20}\))?\s*(?::|[-\u2013\u2014]\s)"
 )
+
+# DOIs that data repositories mint: Figshare, Zenodo, Dryad, CaltechDATA, Mendeley Data, Harvard
+# Dataverse, PhysioNet, PANGAEA
+_DATA_DOI = re.compile(r"(?i)\b10\.(?:6084|5281|5061|22002|17632|7910|13026|1594)/")
 
 
 def _names_its_data(markdown: str) -> bool:

@@ -1021,3 +1021,29 @@ def test_dataset_items_that_link_their_data_and_references_as_link_text() -> Non
     ]
     skipped = {s.line: s.kind for s in document.skipped}
     assert skipped[3] == skipped[5] == SkipReason.NON_PAPER_SECTION
+
+
+def test_apa_dated_to_the_month_a_quote_opening_a_title_and_data_files() -> None:
+    text = (
+        "## Citing papers\n\n"
+        "- Font, F. (2021, September). SOURCE: a Freesound Community Widget Sampler. In"
+        " Proceedings of the 16th International Audio Mostly Conference (pp. 182-187).\n"
+        "- Graf, M., Chijioke Opara, H., & Barthet, M. (2021, May 3). An Audio-Driven System for"
+        " Real-Time Widget Visualisation. In Audio Engineering Society Convention 150.\n"
+        "- I. Czedik-Eysenberg, O. Wieczorek, and C. Reuter. 'Warriors of the Widget'--"
+        " Deciphering Lyrical Topics in Widgets. arXiv preprint arXiv:1911.04952, 2019.\n\n"
+        "## Models and Datasets\n\n"
+        "- QM9 Dataset:\n"
+        "    - [Quantum chemistry structures and properties of 134 kilo widgets.]"
+        "(https://www.nature.com/articles/sdata201422)\n"
+        "    - [Original version. Theory: B3LYP/6-31G(2df,p)]"
+        "(https://doi.org/10.6084/m9.figshare.978904)\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        ("SOURCE: a Freesound Community Widget Sampler", 2021),
+        ("An Audio-Driven System for Real-Time Widget Visualisation", 2021),
+        ("Warriors of the Widget'-- Deciphering Lyrical Topics in Widgets", 2019),
+        ("Quantum chemistry structures and properties of 134 kilo widgets", None),
+    ]
+    assert [s.kind for s in document.skipped] == [SkipReason.NON_PAPER_SECTION]

@@ -484,7 +484,9 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
         if flip(draw):  # a report or preprint: the title in italics, a number after it
             number = pick(draw, ("No. 12", f"p. {year}.08.07.{num(draw, 100000, 999999)}"))
             return f"{people} ({year}). *{title}* ({number})."
-        return f"{people} ({year}). {title}{stop} {venue}."
+        # APA's conference papers dated to the month: `Doe, J. (2021, September). Title. In X.`
+        dated = pick(draw, (str(year), str(year), f"{year}, September", f"{year}, May 3"))
+        return f"{people} ({dated}). {title}{stop} {venue}."
     if style == "vancouver":
         people = ", ".join(f"{s} {_initial(g, dotted=False)}" for g, s in names)
         return f"{people}. {title}{stop} {venue}. {year};{num(draw, 1, 60)}:{num(draw, 1, 999)}."
