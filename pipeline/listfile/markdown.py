@@ -330,6 +330,13 @@ def is_pdf_beside(url: str) -> bool:
 _SAME_PAGE = re.compile(r"^(?:\.?/)?(?:[\w.-]+\.(?:md|markdown))?#", re.IGNORECASE)
 
 
+def heading_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: its text in lower case, without punctuation but
+    hyphens and underscores, spaces as hyphens (`## Widgets: A Study` is `#widgets-a-study`)."""
+    text = plain_text(heading).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
 def is_anchor_url(url: str) -> bool:
     """A link to a heading of this page: `#anchor`, `./#anchor`, `README.md#anchor`."""
     return _SAME_PAGE.match(url.strip()) is not None

@@ -58,9 +58,10 @@ _RESOURCE_KINDS = (
     r"(?:tools|toolkits|librar(?:y|ies)|repositories|repos|codebases|packages|blogs|talks|"
     r"tutorials|slides|videos|books|leaderboards?|datasets?|workshops|conferences|courses|"
     r"lectures|podcasts|competitions|challenges|events|symposi(?:a|ums)|journals|magazines|"
-    r"venues)"
+    r"venues|projects)"
 )
-# `Academic Workshops`, `Open-source Tools`, `Academic conferences & symposiums`
+# `Academic Workshops`, `Open-source Tools`, `Academic conferences & symposiums`, `Other
+# Projects` (a heading of `Projects` alone may list research projects by their papers)
 _ENDS_IN_RESOURCE = re.compile(
     rf"(?i)^[\w.+-]+(?: [\w.+-]+)? {_RESOURCE_KINDS}(?:\s*(?:&|and|,|/)\s*{_RESOURCE_KINDS})?$"
 )

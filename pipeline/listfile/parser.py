@@ -38,6 +38,7 @@ from pipeline.listfile.markdown import (
     Link,
     find_links,
     find_urls,
+    heading_slug,
     is_http_url,
     plain_text,
     text_links,
@@ -1214,6 +1215,78 @@ def _heading_over_link(
     return _item_entry(reading, lines[index], state), below + 1
 
 
+# `**Paper** : Available [here](url)</br>`, `- PDF: https://...`, `Link: <url>`: a field of a
+# paper's section that holds its link
+_PAPER_FIELD = re.compile(
+    r"(?i)^\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?(?:paper|pdf|article|publication|preprint|link|url)"
+    r"(?:\*\*|__)?\s*[:\uff1a]\s*(?:\*\*|__)?\s*(?P<value>.+)$"
+)
+_FIELD_LINES = 12  # a paper's section names its link in its first few lines
+
+
+def _heading_over_fields(
+    lines: list[Line], index: int, text: str, level: int, state: ParseState
+) -> tuple[Entry, int] | None:
+    """The entry of a paper written as a heading over its fields (`_fielded_reading`), and the
+    index after the block of fields that names its link (the fields are the entry's text)."""
+    found = _fielded_reading(lines, index, text, level)
+    if found is None:
+        return None
+    reading, field = found
+    end = field + 1
+    while end < len(lines) and lines[end].text.strip() and not ATX_HEADING.match(lines[end].text):
+        end += 1
+    return _item_entry(reading, lines[index], state), end
+
+
+def _fielded_reading(
+    lines: list[Line], index: int, text: str, level: int
+) -> tuple[ItemReading, int] | None:
+    """`## Title of a Paper` over a section of fields (`### General information`, `**Authors** :
+    ...`, `**Paper** : Available [here](url)`): a paper written as a heading, its link the
+    field that names the paper, within its section's first lines (before a table, the next
+    heading of its level or above, or a deeper one that reads as a title). The reading and the
+    field's line, or None."""
+    if not _reads_as_a_title(text) or len(text.split()) < _HEADING_TITLE_WORDS:
+        return None
+    if is_non_paper_heading(text):
+        return None
+    for cursor in range(index + 1, min(len(lines), index + 1 + _FIELD_LINES)):
+        below = ATX_HEADING.match(lines[cursor].text)
+        if below is not None and (
+            len(below.group(1)) <= level
+            or len((below.group(2) or "").split()) >= _HEADING_TITLE_WORDS
+        ):
+            return None  # the next paper's, or a section's, heading: no field named a link
+        if lines[cursor].text.lstrip().startswith("|"):
+            return None  # a table under a section's heading: its rows say what they are
+        found = _PAPER_FIELD.match(lines[cursor].text)
+        if found is None or not _has_links(found.group("value")):
+            continue
+        value = re.sub(r"(?i)\s*</?br\s*/?>\s*$", "", found.group("value"))
+        links = [link.url for link in text_links(value)] or find_urls(value)
+        reading = read_item(text.strip(), [f"[Paper]({links[0]})"])
+        if reading.skip is not None or reading.title is None or reading.paper_url is None:
+            return None
+        if not names_a_paper(reading.paper_url) or non_paper_item(reading.title, True, True):
+            return None
+        return reading, cursor
+    return None
+
+
+def _paper_sections(lines: list[Line]) -> frozenset[str]:
+    """The anchors (GitHub's slugs) of the headings that are papers with their fields below:
+    a table of contents that points to them lists the same papers (read at their headings)."""
+    slugs: set[str] = set()
+    for index, line in enumerate(lines):
+        heading = ATX_HEADING.match(line.text)
+        if heading is None or not heading.group(2):
+            continue
+        if _fielded_reading(lines, index, heading.group(2), len(heading.group(1))) is not None:
+            slugs.add(heading_slug(heading.group(2)))
+    return frozenset(slugs)
+
+
 _DETAIL_ITEMS = 8
 _HEADING_BULLET = re.compile(r"^\s*[\u2022\u25e6\u25aa\u25b8\u25ba\u2023\u00b7]\s*")
 _TAG_WORDS = 5
@@ -1300,6 +1373,8 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
     written = split_lines(text)
     lines, markers = _unquoted(written)
     state = ParseState(source)
+    if any(_PAPER_FIELD.match(line.text) for line in lines):
+        state.paper_sections = _paper_sections(lines)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -1311,6 +1386,13 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
         heading = ATX_HEADING.match(line.text.removeprefix("\ufeff"))
         if heading and (found := _heading_over_link(lines, index, heading.group(2) or "", state)):
             paper, after = found
+            index = _take_entry(paper, lines, index, after, state)
+            continue
+        level = len(heading.group(1)) if heading else 0
+        if heading and (
+            fielded := _heading_over_fields(lines, index, heading.group(2) or "", level, state)
+        ):
+            paper, after = fielded
             index = _take_entry(paper, lines, index, after, state)
             continue
         if heading and (entry := _heading_entry(heading.group(2) or "", line, state)):

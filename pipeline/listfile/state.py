@@ -48,6 +48,8 @@ class ParseState:
     link_labels: list[tuple[int, list[str], tuple[str, ...], int]] = field(default_factory=list)
     # whether a flat list is a list of bare titles, by the index of each of its items' lines
     title_blocks: dict[int, bool] = field(default_factory=dict)
+    # the anchors of headings read as papers with their fields below (parser._paper_sections)
+    paper_sections: frozenset[str] = frozenset()
 
     def non_paper_section(self) -> str | None:
         """The heading above (at any level) that names a section without papers, if any."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 from pipeline.listfile.bounds import inline_problem
 from pipeline.listfile.cells import (
@@ -417,6 +418,9 @@ def _read_rows(
             state.skipped.append(Skipped(line.number, *skip_all, doubtful=False))
         elif split is not None and _an_empty_slot(row, title_column):
             pass  # `| Sep 15 |  |`: a slot left empty in a schedule, or a spacer row
+        elif table.is_paper_table and _points_to_a_paper_section(line.text, state):
+            why = "points to its paper's section below, where it is read"
+            state.skipped.append(Skipped(line.number, SkipReason.CONTENTS, why, doubtful=False))
         elif table.is_paper_table:
             entry = _table_entry(table, row, state)
             if entry is None:
@@ -549,6 +553,18 @@ def html_row(lines: list[Line], index: int, state: ParseState) -> None:
     reason = "an HTML table row: rows of HTML tables are not read as papers yet"
     state.skipped.append(Skipped(lines[index].number, SkipReason.HTML_ROW, reason))
     state.report(lines[index].number, Severity.WARNING, f"item with a link not read: {reason}")
+
+
+def _points_to_a_paper_section(row_text: str, state: ParseState) -> bool:
+    """`| Title | Authors | [here](#title) |`: a row of a table of contents whose only links go
+    to headings of this page read as papers (`## Title` over its `**Paper** : [here](url)`)."""
+    if not state.paper_sections:
+        return False
+    links = find_links(row_text)
+    if not links or not all(is_anchor_url(url) for url in find_urls(row_text)):
+        return False
+    anchors = {unquote(link.url.split("#", 1)[1]).lower() for link in links}
+    return bool(anchors & state.paper_sections)
 
 
 MAX_HTML_TABLE_LINES = 5_000

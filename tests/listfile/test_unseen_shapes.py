@@ -1047,3 +1047,66 @@ def test_apa_dated_to_the_month_a_quote_opening_a_title_and_data_files() -> None
         ("Quantum chemistry structures and properties of 134 kilo widgets", None),
     ]
     assert [s.kind for s in document.skipped] == [SkipReason.NON_PAPER_SECTION]
+
+
+def test_a_project_under_other_projects_that_links_a_page_about_its_paper() -> None:
+    text = (
+        "## Papers\n\n"
+        "- [Widget Captioning with Transformers](https://arxiv.org/abs/2301.01234)\n\n"
+        "## Other Projects\n\n"
+        "* Widget Describer: a Platform for Collecting Descriptions of Widgets -"
+        " [[link](https://widget-describer.example.app)] |"
+        " [[paper](https://widgets2022program.example.net/lbd_405.html)] |"
+        " [[code](https://github.com/o/widget-describer)]\n"
+        "* [WidgetNet: Widget Detection at Scale](https://arxiv.org/abs/2301.01235)\n"
+    )
+    document = parse_list(text)
+    assert [e.title for e in document.entries] == [
+        "Widget Captioning with Transformers",
+        "WidgetNet: Widget Detection at Scale",  # surely a paper, under any heading
+    ]
+    assert [s.kind for s in document.skipped] == [SkipReason.NON_PAPER_SECTION]
+
+
+def test_a_review_whose_contents_point_to_one_section_of_fields_per_paper() -> None:
+    text = (
+        "# The review (3 articles in total)\n"
+        "| Title | Authors | Description |\n| --- | --- | --- |\n"
+        "| Widget monitoring and control perspectives: a parsimonious framework | Doe et al. |"
+        " [here](#widget-monitoring-and-control-perspectives-a-parsimonious-framework) |\n"
+        "| Widget Models for Personalised Isolation and Exit Policies | Roe et al. |"
+        " [here](#widget-models-for-personalised-isolation-and-exit-policies) |\n"
+        "| Widget Forecasts Without a Paper Link Below | Poe et al. |"
+        " [here](#widget-forecasts-without-a-paper-link-below) |\n\n"
+        "## Widget monitoring and control perspectives: a parsimonious framework \n"
+        "### General information\n"
+        "**Authors** : Mircea T. Doe, Bastien Roe</br>\n"
+        "**Publication date** : 05/24</br>\n"
+        "**Paper** : Available [here](https://www.medrxiv.org/content/10.1101/2020.05.22.2011)</br>\n"
+        "**Code available** : https://github.com/o/widget-monitoring</br>\n"
+        "### Technical information\n</br>\n\n"
+        "## Widget Models for Personalised Isolation and Exit Policies\n"
+        "### General information\n"
+        "**Paper**: https://arxiv.org/abs/2004.29207</br>\n\n"
+        "## Widget Forecasts Without a Paper Link Below\n"
+        "### General information\n"
+        "**Paper** : Available [here](https://widgets.example.org/)</br>\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.paper_url) for e in document.entries] == [
+        (6, "Widget Forecasts Without a Paper Link Below", None),  # its section names no paper
+        (
+            8,
+            "Widget monitoring and control perspectives: a parsimonious framework",
+            "https://www.medrxiv.org/content/10.1101/2020.05.22.2011",
+        ),
+        (
+            17,
+            "Widget Models for Personalised Isolation and Exit Policies",
+            "https://arxiv.org/abs/2004.29207",
+        ),
+    ]
+    assert [(s.line, s.kind) for s in document.skipped[:2]] == [
+        (4, SkipReason.CONTENTS),
+        (5, SkipReason.CONTENTS),
+    ]

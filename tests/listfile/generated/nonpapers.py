@@ -78,7 +78,8 @@ def tool_item(draw: st.DrawFn) -> str:
 
 def tools(draw: st.DrawFn) -> Chunk:
     items = [tool_item(draw) for _ in range(num(draw, 1, 4))]
-    return _section(draw, ("Tools", "Tools & Libraries", "Software", "Frameworks"), _bullets(items))
+    headings = ("Tools", "Tools & Libraries", "Software", "Frameworks", "Other Projects")
+    return _section(draw, headings, _bullets(items))
 
 
 def _bullets(items: list[str], marker: str = "-") -> list[str]:

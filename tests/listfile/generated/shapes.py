@@ -414,6 +414,46 @@ def heading_papers(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def _github_anchor(heading: str) -> str:
+    """GitHub's anchor for a heading, written here from GitHub's rule (lower case, only word
+    characters, hyphens and spaces kept, spaces as hyphens), not the reader's."""
+    kept = "".join(ch for ch in heading.strip().lower() if ch.isalnum() or ch in "-_ ")
+    return kept.replace(" ", "-")
+
+
+def heading_fields(draw: st.DrawFn) -> Chunk:
+    """A review's table of contents (`| Title | Authors | [here](#anchor) |`), then one heading
+    per paper over fields: `### General information`, `**Authors** : ...</br>`, `**Paper** :
+    Available [here](url)</br>`, `**Code available** : null</br>`. The papers are read at their
+    headings; the rows only point to them."""
+    records = [
+        replace(p, title=f"{p.title}: A Study of Widgets", code=())
+        for p in unique_papers(draw, maximum=4, need_paper=True)
+    ]
+    level = pick(draw, ("##", "###"))
+    lines = [f"# The review ({len(records)} articles in total)"]
+    if flip(draw):
+        lines += ["| Title | Authors | Description |", "| --- | --- | --- |"]
+        for paper in records:
+            who = pick(draw, paper.authors) if paper.authors else "Widget Lab"
+            lines.append(
+                f"| {paper.title} | {who} et al. | [here](#{_github_anchor(paper.title)}) |"
+            )
+    lines.append("")
+    expected: list[Expected] = []
+    for paper in records:
+        assert paper.paper is not None
+        expected.append(expect(paper, len(lines)))
+        label = pick(draw, ("**Paper** : Available ", "**Paper**: ", "- PDF: ", "**Link** : "))
+        link = pick(draw, (f"[here]({paper.paper.url})", paper.paper.url))
+        lines += [f"{level} {paper.title}{pick(draw, ('', ' '))}", f"{level}# General information"]
+        if paper.authors:
+            lines.append(f"**Authors** : {', '.join(paper.authors)}</br>")
+        lines += [f"{label}{link}</br>", "**Code available** : null</br>"]
+        lines += [f"{level}# Technical information", "</br>", ""]
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def year_venue_bullets(draw: st.DrawFn) -> Chunk:
     """Unlinked bullets `Title, 2022, ISCA` (a `[*]` mark before, maybe), each maybe with a
     sub-bullet saying what the paper did."""
@@ -2000,6 +2040,7 @@ _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named"
 PaperShape = Callable[[st.DrawFn], Chunk]
 
 PAPER_SHAPES: dict[str, PaperShape] = {
+    "heading_fields": heading_fields,
     "title_blocks": title_blocks,
     "author_year_volumes": author_year_volumes,
     "bullets": bullets,
