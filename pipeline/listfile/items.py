@@ -492,6 +492,33 @@ def _title_after_bold_name(name: str, after: str) -> tuple[str, str] | None:
     return _clean_title(title), rest
 
 
+# `1995 Shor: Title`, `1996: Grover: Title`, `1998 Monroe et al Title`, `2017 Title`: a year
+# that dates the item, then maybe who wrote it, before the title
+_LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\s*[:.\u2013\u2014-]\s+|\s+)(?=[A-Z\"\u201c'])")
+# Only names that say they are people: `Cirac/Zoller: `, `Monroe et al `, `Bennet et al: `. A
+# single `Shor: ` stays, as `Mamba: Linear-Time Sequence Modeling` is a title.
+_WHO_BEFORE = re.compile(
+    r"^(?:[A-Z][\w'\u2019-]+(?:\s?/\s?[A-Z][\w'\u2019-]+)+\s*:\s+"
+    r"|[A-Z][\w'\u2019-]+\s+et\.?\s*al\.?[,:]?\s+)"
+)
+_YEAR_TITLE_WORDS = 4
+# Text, then an autolink or a bare address, then what follows it
+_TEXT_THEN_ADDRESS = re.compile(r"^(?P<text>[^\[\]<>]*?\S)\s*<?https?://\S+")
+
+
+def _without_leading_year(body: str) -> tuple[str, list[str]]:
+    """`1995 Shor: Polynomial-Time Algorithms for ...`: the body without the year that opens it
+    and the name after it (the year becomes a tag), when a title of four words is left."""
+    year = _LEADING_YEAR.match(body)
+    if year is None or word_count(plain_text(body[year.end() :])) < _YEAR_TITLE_WORDS:
+        return body, []
+    rest = body[year.end() :]
+    who = _WHO_BEFORE.match(rest)
+    if who is not None and word_count(plain_text(rest[who.end() :])) >= _YEAR_TITLE_WORDS:
+        rest = rest[who.end() :]
+    return rest, [year.group(1)]
+
+
 def _a_placeholder(label: str) -> bool:
     """`[GaitSet: Regarding Gait as a Set]()`: a label that reads as a paper's title, linked
     to nothing yet; not a name, a link word or a few words."""
@@ -930,6 +957,8 @@ def read_item(
         return ItemReading(skip=SkipReason.CONTENTS, has_links=True)
 
     body, tags = _strip_tags(content)
+    body, year_tag = _without_leading_year(body)
+    tags += year_tag
     if wraps and continuation and _runs_on(body, continuation[0]):
         body = f"{body} {continuation[0]}"  # a title wrapped onto the next line
         continuation = continuation[1:]
@@ -980,7 +1009,13 @@ def read_item(
     if title is None:
         body, end_tags = _trailing_tags(body)
         tags += end_tags
-        title, after_title, inner_tags = _title_from_text(body)
+        before_url = _TEXT_THEN_ADDRESS.match(body)
+        if before_url is not None and word_count(before_url.group("text")) >= _MIN_TITLE_WORDS:
+            # `Title <https://...>  What the list says of it.`: the title ends at its address
+            title, after_title, inner_tags = _title_from_text(before_url.group("text"))
+            after_title += re.sub(r"<(https?://[^<>\s]*)>", r" \1 ", body[before_url.end("text") :])
+        else:
+            title, after_title, inner_tags = _title_from_text(body)
         tags += inner_tags
         if title is not None and re.search(r"(?i)https?://|www\.", title):
             # `+ https://github.com/o/name [Keras]`, `Papers: https://...`: links are no title
@@ -1014,11 +1049,15 @@ def read_item(
     ):
         # `**ROAM:** A. Author, B. Author. "ROAM: The Title." CVPR (2020)`, `**[6]** Doe,
         # John, et al. "**The Title**." 2015`: the quoted title, after a label or authors
-        quoted = _QUOTED_TITLE.search(plain_text(_without_urls(whole)))
+        cited_text = plain_text(_without_urls(whole))
+        quoted = _QUOTED_TITLE.search(cited_text)
         if quoted is not None and len(quoted.group(1).split()) >= _LABEL_WORDS:
             title = _clean_title(quoted.group(1))
             title_link = None
-            after_title = plain_text(_without_urls(whole))[quoted.end() :]
+            after_title = cited_text[quoted.end() :]
+            dated = year_from_text(cited_text[: quoted.start()])
+            if dated is not None and not _FULL_YEAR.search(after_title):
+                after_title = f"{after_title} ({dated})"  # `He K. (2005), "Title", CVPR, 1`
     named_first = bool(first_links) and only_names(plain_text(first_links[0].text), marked=True)
     if title_link is None and _tags_only(body) and not named_first:
         # `` `SVOS` `Apr` - [paper](url) / code - The Title of the Paper ``: the title is

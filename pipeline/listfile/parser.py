@@ -564,6 +564,12 @@ def _why_not_a_paper(
         # linked name whose year is its paper's, cited below it
         dated=reading.year_text is not None and f"[{title}" not in markdown,
     )
+    if post is None and reading.paper_url is None and not find_links(markdown):
+        # `2018 IonQ founder lecture <https://www.youtube.com/...>`: the item's one address,
+        # written bare, says what it is as a link would
+        address = next((url for url in find_urls(markdown) if is_http_url(url)), None)
+        if address is not None and not on_code_host(address):
+            post = non_paper_row(reading.title, address, reading.venue, mostly_linked=False)
     blog = post is not None and post[0] is SkipReason.BLOG_POST
     if post is not None and (len(reading.title.split()) <= 3 or not blog):
         return post
@@ -825,7 +831,9 @@ def _reference_paragraph(lines: list[Line], index: int, end: int) -> str | None:
         if wrapped_link is not None and wrapped_link.start < len(texts[0]):
             return joined
     cited = read_citation(reference_text(joined))
-    if cited is None or not (cited.year or cited.quoted or text_links(joined)):
+    # `..., in press: Title. Climate Dynamics. http://dx.doi.org/...`: undated, a DOI says it
+    addressed = any(names_a_paper(url) for url in find_urls(joined))
+    if cited is None or not (cited.year or cited.quoted or text_links(joined) or addressed):
         return None
     return joined
 

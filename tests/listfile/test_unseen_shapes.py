@@ -1110,3 +1110,48 @@ def test_a_review_whose_contents_point_to_one_section_of_fields_per_paper() -> N
         (4, SkipReason.CONTENTS),
         (5, SkipReason.CONTENTS),
     ]
+
+
+def test_dated_reading_list_bullets_and_ams_citation_paragraphs() -> None:
+    text = (
+        "# The 1990s\n\n"
+        "* 1995 Shor: Polynomial-Time Algorithms for Prime Factorization on a Widget Computer"
+        " <https://arxiv.org/abs/quant-ph/9508027v2>  QC can do period-finding quickly.\n\n"
+        "* 1996: Grover: A fast quantum mechanical algorithm for widget search\n"
+        "<https://arxiv.org/abs/quant-ph/9605043>\n\n"
+        "* 1995 Cirac/Zoller: Quantum Computations with Cold Trapped Widgets"
+        " <https://iontrap.example.edu/cold-trapped-widgets.pdf>.  A concrete proposal.\n\n"
+        "* 1998 Monroe et al Experimental Issues In Coherent Manipulation of Trapped Widgets"
+        " <https://arxiv.org/abs/quant-ph/9710015>\n\n"
+        "* 2018 IonQ founder lecture <https://www.youtube.com/watch?v=9aOLwjUZLm0>\n\n"
+        "# Publications\n\n"
+        "Hallberg, Robert W., Alistair Adcroft, P C D Milly, Hiram Levy II, and Ronald J Stouffer,"
+        " May 2013: Sensitivity of Steric Sea Level Rise to Widget Model Formulation. Journal of"
+        " Climate, 26(9), http://dx.doi.org/10.1175/JCLI-D-12-00506.1.\n\n"
+        "Goldberg, D N., C M Little, and M Oppenheimer, in press: Investigation of land ice-widget"
+        " interaction, Part 2: Sensitivity to forcings. Climate Dynamics."
+        " http://dx.doi.org/10.1007/s00382-013-1798-5. 5/13.\n"
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        # one name before a colon may be a method's (`Mamba: ...`): it stays in the title
+        ("Shor: Polynomial-Time Algorithms for Prime Factorization on a Widget Computer", 1995),
+        ("Grover: A fast quantum mechanical algorithm for widget search", 1996),
+        ("Quantum Computations with Cold Trapped Widgets", 1995),
+        ("Experimental Issues In Coherent Manipulation of Trapped Widgets", 1998),
+        ("Sensitivity of Steric Sea Level Rise to Widget Model Formulation", 2013),
+        ("Investigation of land ice-widget interaction, Part 2: Sensitivity to forcings", None),
+    ]
+    assert [s.kind for s in document.skipped] == [SkipReason.POST]  # the lecture's video
+
+
+def test_a_quoted_title_after_names_keeps_the_year_written_before_it() -> None:
+    # the title's words read as names (`Widget Learning Uber and Learning`): the quoted title is
+    # taken again from the whole reference, and the year before it is still the citation's
+    text = (
+        "* [X] He K. (2005), \u201cWidget Learning \u00dcber and Learning\u201d,"
+        " CVPR, 1, 10\u2013110\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("Widget Learning \u00dcber and Learning", 2005)
+    ]

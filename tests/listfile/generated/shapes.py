@@ -454,6 +454,33 @@ def heading_fields(draw: st.DrawFn) -> Chunk:
     return Chunk(tuple(lines), tuple(expected))
 
 
+def dated_reading_list(draw: st.DrawFn) -> Chunk:
+    """A chronological reading list: `* 1995 Cirac/Zoller: Title <url>  What the list says of
+    it.`, the year first, maybe who wrote it (`Name/Name:`, `Name et al`), the address bare or
+    on the next line, a comment after it."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, maximum=5, need_paper=True):
+        assert paper.paper is not None
+        title = bare_title(draw, paper.title)
+        assume(len(title.split()) >= 4 and title[:1].isupper())
+        surname = _split_name(paper.authors[0])[1] if paper.authors else "Doe"
+        # `Shor: ` alone is not dropped (`Mamba: ...` is a title): only names that say so
+        who = pick(draw, ("", f"{surname}/Roe: ", f"{surname} et al ", f"{surname} et al: "))
+        dated = pick(draw, (f"{paper.year} ", f"{paper.year}: "))
+        address = pick(draw, (f"<{paper.paper.url}>", paper.paper.url))
+        comment = pick(draw, ("", "  A concrete proposal of how to build one.", " Ahh, the puns!"))
+        expected.append(
+            replace(expect(paper, len(lines), title=title, year=paper.year), code_urls=frozenset())
+        )
+        if flip(draw):
+            lines.append(f"* {dated}{who}{title} {address}{comment}")
+        else:
+            lines += [f"* {dated}{who}{title}", f"{address} {comment}".rstrip()]
+        lines.append("")
+    return Chunk(tuple(lines), tuple(expected))
+
+
 def year_venue_bullets(draw: st.DrawFn) -> Chunk:
     """Unlinked bullets `Title, 2022, ISCA` (a `[*]` mark before, maybe), each maybe with a
     sub-bullet saying what the paper did."""
@@ -510,7 +537,15 @@ def reference_text(draw: st.DrawFn, paper: Paper, venue: str) -> str:
     title, year = paper.title, paper.year
     stop = "" if title.endswith("?") else "."
     styles = ("ieee", "apa", "vancouver", "nature", "mla", "acm", "harvard", "surname-initials")
-    style = pick(draw, (*styles, "british", "notes"))
+    style = pick(draw, (*styles, "british", "notes", "ams"))
+    if style == "ams":  # `Doe, John P., Ann Roe, and K M Poe, May 2013: Title. Venue, 26(9).`
+        (given, surname), *others = names
+        middle = "" if given.endswith(".") else pick(draw, ("", " P.", " J"))  # not `K. J`
+        first = f"{surname}, {given}{middle}"
+        rest = [f"{pick(draw, (g, _initial(g, dotted=False)))} {s}" for g, s in others]
+        people = _joined([first, *rest], ", and ")
+        when = pick(draw, (str(year), f"May {year}", f"January {year}"))
+        return f"{people}, {when}: {title}{stop} {venue}, {num(draw, 1, 60)}({num(draw, 1, 12)})."
     if style == "ieee":
         people = _joined([f"{_initial(g, dotted=True)} {s}" for g, s in names], ", and ")
         comma = "" if title.endswith("?") else ","
@@ -2040,6 +2075,7 @@ _QUOTABLE = ("bullets", "numbered", "heading_items", "references", "table_named"
 PaperShape = Callable[[st.DrawFn], Chunk]
 
 PAPER_SHAPES: dict[str, PaperShape] = {
+    "dated_reading_list": dated_reading_list,
     "heading_fields": heading_fields,
     "title_blocks": title_blocks,
     "author_year_volumes": author_year_volumes,
