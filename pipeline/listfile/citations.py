@@ -33,7 +33,7 @@ _SURNAME = (
 # `Peter`, `Fei-Fei`, `Shu-tao`, `ChunSheng`
 _GIVEN = rf"{_CAP}[{_LOW}]+(?:{_CAP}[{_LOW}]+)?(?:-{_CAP}?[{_LOW}]+)?"
 # `J.`, `A.K.`, `R. S.`, `J.-P.`, `Y .`, and two run together before one period: `MR.`
-_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _SUFFIX = r"(?:,?\s(?:II|III|IV|Jr\.?|Sr\.?)(?![\w'-]))?"  # `Hiram Levy II`, `John Doe Jr.`
 _INITIALS = rf"(?:{_CAP}\s?\.(?:\s?-?{_CAP}\s?\.)*|{_CAP}{{2}}\.)"
 _NAME_FORMS = (
@@ -55,7 +55,7 @@ _NAME_FORMS = (
     # `Rosenzweig, Roy (2003).` (Chicago author-date: before the year)
     rf"{_SURNAME},\s{_GIVEN}(?:\s(?:{_INITIALS}|{_GIVEN}|van|von|de|den|der|da|di))*"
     r"(?=,\s*(?:and\s|et\s+al\b)|\s+and\s|[.:]\s+[\"\u201c]|\s*\((?:19|20)\d\d[a-z]?\)"
-    rf"|,\s*(?:{_MONTH_NAME}\s+)?(?:19|20)\d\d[a-z]?\s*:|,\s*in press\s*:"  # `Doe, John, 2005:`
+    rf"|,\s*(?:{MONTH_NAME}\s+)?(?:19|20)\d\d[a-z]?\s*:|,\s*in press\s*:"  # `Doe, John, 2005:`
     rf"|,\s(?:{_CAP}{{1,3}}[\s.]|{_GIVEN}\s{_CAP}))"  # `Miller, David, M Louise Burt`, `FF He`
     rf"|{_SURNAME},\s{_GIVEN}(?=,\s{_INITIALS}\s?{_SURNAME})",  # `Brown, Susan, S. Fisher`
     # `Warren, DL`, `Evans, Matthew R`, `Redfern, J V` (initials without their periods, as
@@ -79,13 +79,13 @@ _NAME_END = re.compile(r"\s*(?:[,;.&(]|and\s|et\s+al\b|$|:\s*[\"\u201c])")
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*)")
 _ET_AL = re.compile(r",?\s*et\s+al\b\.?")
 # Where the authors end: `. `, `, `, `: `, or APA's `(2020). ` / ACM's `. 2020. `
-_MONTH = rf"(?:,?\s*{_MONTH_NAME})?"
+_MONTH = rf"(?:,?\s*{MONTH_NAME})?"
 # `. `, `(2020). ` (APA), `. 2020. ` (ACM), `, 2023, July. ` (Harvard), `Baldwin, B. 1963. `
 # (the names' own period before the year)
 _AFTER_AUTHORS = re.compile(  # `(2020) -- Title` (an en or em dash): a dash after the year too
     # `..., and Ronald J Stouffer, May 2013: Title.`, `..., in press: Title.` (AMS, GFDL)
-    rf"(?:,\s*(?:{_MONTH_NAME}\s+)?(?:19|20)\d\d[a-z]?\s*:|,\s*in press\s*:"
-    rf"|\s*,?\s*\((?:19|20)\d\d[a-z]?(?:,\s*{_MONTH_NAME}(?:\s\d{{1,2}})?)?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+    rf"(?:,\s*(?:{MONTH_NAME}\s+)?(?:19|20)\d\d[a-z]?\s*:|,\s*in press\s*:"
+    rf"|\s*,?\s*\((?:19|20)\d\d[a-z]?(?:,\s*{MONTH_NAME}(?:\s\d{{1,2}})?)?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
     rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
 # `[12]`, `(12)`, `12.`, and a cite key: `[zhang2020]`, `[li2022a]`, `[Doe:2019]`

@@ -28,6 +28,7 @@ from pipeline.listfile.cells import (
     without_stray_closer,
 )
 from pipeline.listfile.citations import (
+    MONTH_NAME,
     author_date_lead,
     only_names,
     read_citation,
@@ -136,9 +137,7 @@ _TRAILING_VENUES = (
 )
 
 
-_MONTH_DAY = re.compile(
-    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}$"
-)
+_MONTH_DAY = re.compile(rf"(?i)\b{MONTH_NAME}\s+\d{{1,2}}$")  # `... event on April 28`
 _DATED_TAIL = re.compile(r",\s*((?:[A-Za-z][\w&'/.-]*\s){1,3})((?:19[5-9]|20\d)\d)\W*$")
 _STATUS_TAIL = re.compile(
     r"(?i),\s*(unpublished|preprint|in press|to appear|under review|manuscript|"
@@ -610,6 +609,14 @@ def _cited_before(text: str, position: int) -> bool:
     return cited is not None and cited.year is not None and bool(cited.rest.strip(" ,.;:*_"))
 
 
+def _dated_after(after: str, year: int | None) -> str:
+    """The text after a title, with the year a citation wrote before the title (`Smith, J.
+    (2020). Title. Venue`) when that text names none: the venue and year are read from it."""
+    if year is None or _FULL_YEAR.search(_without_urls(after)):
+        return after
+    return f"{after} ({year})"
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
@@ -653,18 +660,16 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     if inner and looks_like_authors(text[: inner.start()].strip(" ,.:;-")):
         # `J. Doe, K. Roe, **Title**, 2019`: the authors first, the title in bold
         after = text[inner.end() :]
-        year_before = year_from_text(text[: inner.start()])
-        if year_before is not None and not _FULL_YEAR.search(_without_urls(after)):
-            after = f"{after} ({year_before})"  # `Doe, J. (1987a). **Title**. **Venue** 2: 7-12.`
+        # `Doe, J. (1987a). **Title**. **Venue** 2: 7-12.`
+        after = _dated_after(after, year_from_text(text[: inner.start()]))
         return _clean_title(inner.group(2)), after, []
     plain = text.split("[", 1)[0]
     reference = read_citation(reference_text(text if text.lstrip().startswith("[") else plain))
     if reference is not None and reference.title in text:
         # `Smith J, Roe K. Title. Nature. 2020;1:2.`, `J. Smith and K. Roe, "Title," in X`
         start = text.index(reference.title)
-        after = text[start + len(reference.title) :]
-        if reference.year is not None and not _FULL_YEAR.search(_without_urls(after)):
-            after = f"{after} ({reference.year})"  # `Smith, J. (2020). Title.`: dated before it
+        # `Smith, J. (2020). Title.`: dated before it
+        after = _dated_after(text[start + len(reference.title) :], reference.year)
         return _clean_title(reference.title), after, []
     sentences = _SENTENCE.split(plain, maxsplit=2)
     if len(sentences) >= 2 and looks_like_authors(sentences[0]):
@@ -1054,10 +1059,9 @@ def read_item(
         if quoted is not None and len(quoted.group(1).split()) >= _LABEL_WORDS:
             title = _clean_title(quoted.group(1))
             title_link = None
-            after_title = cited_text[quoted.end() :]
+            # `He K. (2005), "Title", CVPR, 1`: the year written before the title
             dated = year_from_text(cited_text[: quoted.start()])
-            if dated is not None and not _FULL_YEAR.search(after_title):
-                after_title = f"{after_title} ({dated})"  # `He K. (2005), "Title", CVPR, 1`
+            after_title = _dated_after(cited_text[quoted.end() :], dated)
     named_first = bool(first_links) and only_names(plain_text(first_links[0].text), marked=True)
     if title_link is None and _tags_only(body) and not named_first:
         # `` `SVOS` `Apr` - [paper](url) / code - The Title of the Paper ``: the title is

@@ -831,11 +831,12 @@ def _reference_paragraph(lines: list[Line], index: int, end: int) -> str | None:
         if wrapped_link is not None and wrapped_link.start < len(texts[0]):
             return joined
     cited = read_citation(reference_text(joined))
-    # `..., in press: Title. Climate Dynamics. http://dx.doi.org/...`: undated, a DOI says it
-    addressed = any(names_a_paper(url) for url in find_urls(joined))
-    if cited is None or not (cited.year or cited.quoted or text_links(joined) or addressed):
+    if cited is None:
         return None
-    return joined
+    if cited.year or cited.quoted or text_links(joined):
+        return joined
+    # `..., in press: Title. Climate Dynamics. http://dx.doi.org/...`: undated, a DOI says it
+    return joined if any(names_a_paper(url) for url in find_urls(joined)) else None
 
 
 def _emphasis_closed_at(first: str, rest: Sequence[str]) -> int | None:
@@ -1233,11 +1234,12 @@ _FIELD_LINES = 12  # a paper's section names its link in its first few lines
 
 
 def _heading_over_fields(
-    lines: list[Line], index: int, text: str, level: int, state: ParseState
+    lines: list[Line], index: int, state: ParseState
 ) -> tuple[Entry, int] | None:
-    """The entry of a paper written as a heading over its fields (`_fielded_reading`), and the
-    index after the block of fields that names its link (the fields are the entry's text)."""
-    found = _fielded_reading(lines, index, text, level)
+    """The entry of a paper written as a heading over its fields (read before the main pass,
+    `_fielded_headings`), and the index after the block of fields that names its link (the
+    fields are the entry's text)."""
+    found = state.fielded_headings.get(index)
     if found is None:
         return None
     reading, field = found
@@ -1282,17 +1284,23 @@ def _fielded_reading(
     return None
 
 
-def _paper_sections(lines: list[Line]) -> frozenset[str]:
-    """The anchors (GitHub's slugs) of the headings that are papers with their fields below:
-    a table of contents that points to them lists the same papers (read at their headings)."""
+def _fielded_headings(
+    lines: list[Line],
+) -> tuple[dict[int, tuple[ItemReading, int]], frozenset[str]]:
+    """The headings that are papers with their fields below (by line index: the reading and
+    its paper field's line), and their anchors (GitHub's slugs): a table of contents that
+    points to them lists the same papers, read at their headings."""
+    found: dict[int, tuple[ItemReading, int]] = {}
     slugs: set[str] = set()
     for index, line in enumerate(lines):
-        heading = ATX_HEADING.match(line.text)
+        heading = ATX_HEADING.match(line.text.removeprefix("\ufeff"))
         if heading is None or not heading.group(2):
             continue
-        if _fielded_reading(lines, index, heading.group(2), len(heading.group(1))) is not None:
+        fielded = _fielded_reading(lines, index, heading.group(2), len(heading.group(1)))
+        if fielded is not None:
+            found[index] = fielded
             slugs.add(heading_slug(heading.group(2)))
-    return frozenset(slugs)
+    return found, frozenset(slugs)
 
 
 _DETAIL_ITEMS = 8
@@ -1382,7 +1390,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
     lines, markers = _unquoted(written)
     state = ParseState(source)
     if any(_PAPER_FIELD.match(line.text) for line in lines):
-        state.paper_sections = _paper_sections(lines)
+        state.fielded_headings, state.paper_sections = _fielded_headings(lines)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -1396,10 +1404,7 @@ def parse_list(text: str, source: str = "<string>") -> ListDocument:
             paper, after = found
             index = _take_entry(paper, lines, index, after, state)
             continue
-        level = len(heading.group(1)) if heading else 0
-        if heading and (
-            fielded := _heading_over_fields(lines, index, heading.group(2) or "", level, state)
-        ):
+        if heading and (fielded := _heading_over_fields(lines, index, state)):
             paper, after = fielded
             index = _take_entry(paper, lines, index, after, state)
             continue

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pipeline.listfile.markdown import is_http_url, is_pdf_beside
 from pipeline.listfile.model import (
@@ -22,6 +22,9 @@ from pipeline.listfile.model import (
 )
 from pipeline.listfile.nonpapers import NON_PAPER_SECTION, is_non_paper_heading
 from pipeline.listfile.years import year_from_text
+
+if TYPE_CHECKING:
+    from pipeline.listfile.items import ItemReading
 
 LINE_BREAK = re.compile(r"\r\n|\n|\r")
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -51,7 +54,9 @@ class ParseState:
     link_labels: list[tuple[int, list[str], tuple[str, ...], int]] = field(default_factory=list)
     # whether a flat list is a list of bare titles, by the index of each of its items' lines
     title_blocks: dict[int, bool] = field(default_factory=dict)
-    # the anchors of headings read as papers with their fields below (parser._paper_sections)
+    # headings read as papers with their fields below, by line index (the reading, its paper
+    # field's line), and their anchors (parser._fielded_headings)
+    fielded_headings: dict[int, tuple[ItemReading, int]] = field(default_factory=dict)
     paper_sections: frozenset[str] = frozenset()
 
     def non_paper_section(self) -> str | None:
