@@ -85,7 +85,7 @@ _MONTH = rf"(?:,?\s*{MONTH_NAME})?"
 _AFTER_AUTHORS = re.compile(  # `(2020) -- Title` (an en or em dash): a dash after the year too
     # `..., and Ronald J Stouffer, May 2013: Title.`, `..., in press: Title.` (AMS, GFDL)
     rf"(?:,\s*(?:{MONTH_NAME}\s+)?(?:19|20)\d\d[a-z]?\s*:|,\s*in press\s*:"
-    rf"|\s*,?\s*\((?:19|20)\d\d[a-z]?(?:,\s*{MONTH_NAME}(?:\s\d{{1,2}})?)?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
+    rf"|\s*,?\s*\((?:19|20)\d\d[a-z]?(?:,?\s*{MONTH_NAME}(?:\s\d{{1,2}})?)?\)\s*[.,:\u2013\u2014]?|\s*[.,:]\s*(?:(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])?"
     rf"|(?<=\.)\s+(?:19|20)\d\d[a-z]?{_MONTH}\s*[.,:])\s*"
 )
 # `[12]`, `(12)`, `12.`, and a cite key: `[zhang2020]`, `[li2022a]`, `[Doe:2019]`
@@ -100,7 +100,9 @@ _QUOTE = re.compile(
 )
 _GLUED_AFTER_QUOTE = re.compile(r"(?:--|[\u2013\u2014])\s*[^\W\d_]")
 # What may stand between the names and a quoted title: `, `, `. `, `(1962), `, `. 1998. `
-_BEFORE_QUOTE = re.compile(r"[\s,.:;]*(?:\(?(?:19|20)\d\d[a-z]?\)?[\s,.:;]*)?")
+_BEFORE_QUOTE = re.compile(  # `(2016 Dec 7), "Title"`
+    rf"[\s,.:;]*(?:\(?(?:19|20)\d\d[a-z]?(?:,?\s*{MONTH_NAME}(?:\s\d{{1,2}})?)?\)?[\s,.:;]*)?"
+)
 # Where an unquoted title ends: a sentence end, or `, In` / `, in Proc.` before a venue.
 # Not after `vs.`, `e.g.`, `i.e.`, `al.`, `cf.` or a one-letter word (`Part A.`), but after
 # `RGB-D.`.

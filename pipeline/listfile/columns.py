@@ -33,10 +33,14 @@ _NOTTITLE_HINTS = frozenset(
         "comments", "remarks", "tags", "keywords", "stars", "authors", "author", "citations",
         "task", "tasks", "dataset", "datasets", "type", "category", "field",
         "performance", "results", "accuracy", "score", "rank", "no", "id", "index", "commit",
+        "domain", "language", "languages", "size", "license", "licence",
     }
 )  # fmt: skip
 _NUMBERISH = re.compile(r"^[\d\s.,%\u00b1+\-\u00d7x*/()#~<>=:]*$")
 _MIN_SCORE = 0.5
+# a count and what it counts (`2.6M cases`); not `3D Shapes` nor `2 Things to Know` (a title)
+_QUANTITY = re.compile(r"^[~<>]?\d[\d.,]*\s?[KkMB]?\s+[a-z]")
+_QUANTITY_WORDS = 8
 _LONG_DESCRIPTION_WORDS = 30
 
 
@@ -61,6 +65,8 @@ def title_likeness(cell: str) -> float:
     text = _visible_text(cell)
     if not text or _NUMBERISH.match(text):
         return 0.0
+    if _QUANTITY.match(text) and word_count(text) <= _QUANTITY_WORDS:
+        return 0.2  # `85K cases w/ 2 outcomes`, `510 contracts`: how much, not a title
     labels = [plain_text(link.text) for link in links if plain_text(link.text)]
     if labels and all(is_link_word(label) or find_venue(label) for label in labels):
         rest = text

@@ -84,6 +84,13 @@ _LEADING_TAG = re.compile(
     r")\s*[:|\-\u2013\u2014]?\s*"
 )
 _BOLD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
+# A field line of the item that says what kind of thing it is (not a paper)
+_DECLARED_KIND = re.compile(
+    r"(?i)^[*_]{0,2}(?P<field>publication|published in|type|kind|format|source|venue|notes?)"
+    r"[*_]{0,2}\s*:\s*[*_]{0,2}\s*(?:an?\s+)?(?P<kind>blog|podcast|video|book|textbook|tutorial|"
+    r"course|slides|talk|website|newsletter|lecture)(?:s|\s+post)?\b"
+)
+_LEADING_ITALIC = re.compile(r"^\s*([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_\w])")
 _INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `Kim, Jihyung; Jeong, Kyowon; Roe, Bo;  *Title*. Journal. 2024.`: names separated by
 # semicolons, then the title in italics
@@ -104,10 +111,13 @@ _HTML = re.compile(r"<[^>]{1,200}>")
 # `Title, Author Name`; not `Think Small, Act Fast: A Title` (a colon: the title goes on)
 # nor `One Widget for All (OWA) estimation`: an acronym in the title's middle
 _SENTENCE_END = re.compile(
-    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s\((?![A-Z][\w-]{0,15}\)(?:\s+[a-z]|:\s))"
+    r"\.\s+(?=\S)|\s[-\u2013\u2014|]\s|\s(?:-+>|=+>|\u2192)\s|\s\((?![A-Z][\w-]{0,15}\)(?:\s+[a-z]|:\s))"
     r"|,\s(?=[A-Z][a-z]+ [A-Z](?![\w-]*\s?:))"
 )
 _MIN_TITLE_WORDS = 2
+_TRAILING_ARROW = re.compile(r"(?:\s*(?:-+>|=+>|[\u2192\u27f6\u279c\u27a1]))+\s*$")
+# Windows-1252's curly quotes read as Latin-1 (`\x93Title\x94`): C1 controls, never text
+_C1_QUOTES = str.maketrans({"\x91": "\u2018", "\x92": "\u2019", "\x93": "\u201c", "\x94": "\u201d"})
 _ESCAPED_TAG = re.compile(r"^(\s*)\\\[([^\[\]]{1,60})\\\]")
 _OFFICIAL = re.compile(r"(?i)\bofficial\b")
 # `PNAS'19`, `NIPS' 16`: a venue-like word with a two-digit year (not `ResNet50`)
@@ -546,6 +556,7 @@ def _strip_tags(text: str) -> tuple[str, list[str]]:
 
 def _clean_title(text: str) -> str:
     title = plain_text(_HTML.sub(" ", text))
+    title = _TRAILING_ARROW.sub("", title)  # `Title  ---->  https://...`: points at its address
     if len(re.findall(r"[A-Za-z]{2,}", title)) >= 3:  # `Title(中文译名)`: a translation aside
         title = _TRANSLATION.sub(" ", title)
     title = PRESENTATION_MARK.sub("", title)  # `Title (Oral)`: how it was presented
@@ -617,6 +628,26 @@ def _dated_after(after: str, year: int | None) -> str:
     return f"{after} ({year})"
 
 
+def _italic_then_names(text: str) -> tuple[str, str] | None:
+    """`*Title*, H. Zhong et al. [[pdf]](url)`: the title in italics, then who wrote it. The
+    title and the text after it, or None."""
+    emphasised = _LEADING_ITALIC.match(text)
+    if emphasised is None or word_count(plain_text(emphasised.group(2))) < _MIN_TITLE_WORDS:
+        return None
+    after = text[emphasised.end() :]
+    names = _TRAILING_ARROW.sub("", after.split("[", 1)[0]).strip(" ,.;:-\u2013\u2014")
+    for url in find_urls(names):
+        names = names.replace(url, " ")
+    names = _TRAILING_ARROW.sub("", names).strip(" ,.;:-\u2013\u2014")
+    if (
+        after.lstrip().startswith((",", ".", "-", "\u2013", "\u2014"))
+        and names
+        and (looks_like_authors(names) or only_names(names))
+    ):
+        return _clean_title(emphasised.group(2)), after
+    return None
+
+
 def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     """A title written without a link (bold, quoted, or the text up to its first break), the
     text after it, and venue tags found inside it (`**Title (KDD 2019)**`)."""
@@ -654,6 +685,9 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
     italic = _SEMICOLON_AUTHORS_ITALIC.match(text)
     if italic and looks_like_authors(italic.group("names")):
         return _clean_title(italic.group("title")), text[italic.end() :], []
+    emphasised = _italic_then_names(text)
+    if emphasised is not None:
+        return emphasised[0], emphasised[1], []
     inner = _INNER_BOLD.search(text.split("](", 1)[0])
     if inner and _cited_before(text, inner.start()):
         inner = None  # `Doe J (2020) Title. *Journal*, **62**: 1-9`: the bold is the volume
@@ -919,6 +953,82 @@ def link_close(content: str, continuation: Sequence[str]) -> int:
     return 0
 
 
+# `*Publication:* Nature`, `**Notes**: ...`: a field of the item on a line of its own
+_FIELD_LINE = re.compile(
+    r"^[*_]{1,2}[A-Z][\w ]{0,20}:[*_]{1,2}\s|^[*_]{0,2}[A-Z][\w ]{0,20}[*_]{1,2}:\s"
+)
+
+
+def _wrapped_citation(first: str, following: Sequence[str]) -> tuple[str, list[str]] | None:
+    """`1. Doe, J. and Roe, K., 2025. A Title that` over `runs on. *Journal* 9. <url>`: a
+    reference wrapped over the item's lines (one paragraph, as CommonMark joins it) that the
+    first line cuts (in its names, its title or after it). The joined text and the lines left,
+    or None when the first line holds the whole reference (or no reference)."""
+    lines: list[str] = []
+    for line in following:
+        if not line or _FIELD_LINE.match(line):
+            break
+        lines.append(line)
+    if not lines:
+        return None
+    joined = " ".join([first, *lines])
+    cited = read_citation(reference_text(joined))
+    if cited is None:
+        return None
+    # `... *Title* (No.` over `12). <url>`: a parenthesis left open has not ended
+    if first.rstrip().endswith((".", "!", "?")) and first.count("(") <= first.count(")"):
+        alone = read_citation(reference_text(first))
+        if (alone is not None and alone.title == cited.title) or " ".join(
+            cited.title.split()
+        ) in " ".join(reference_text(first).split()):
+            return None  # the reference ended on the first line: the other lines say more
+    return joined, list(following[len(lines) :])
+
+
+_BETWEEN_QUOTES = re.compile(
+    r"\s*(?P<before>[^\"\u201c\u201d]*?)\s*[\"\u201c](?P<title>[^\"\u201c\u201d]{4,300}?)[\s.,]*[\"\u201d]"
+    r"\s*(?P<after>[^\"\u201c\u201d]*?)\s*"
+)
+_CAPITALISED_NAME = re.compile(r"(?:[A-Z][\w.\u2019'-]*\s?){1,4}")
+
+
+def _people(text: str, *, marked: bool) -> bool:
+    """`Banerjee and Lyer`, `La Porta, de Silanes, Shleifer`, `Dani Rodrick`: who wrote it;
+    `marked` (a possessive, `by`): one capitalised name is enough."""
+    text = text.strip(" ,:;")
+    if not text:
+        return False
+    if marked and _CAPITALISED_NAME.fullmatch(text):
+        return True
+    return only_names(text) or looks_like_authors(text)
+
+
+def _quoted_with_names(text: str) -> tuple[str, str] | None:
+    """`Sachs' "Title"`, `Banerjee and Lyer: "Title"`, `La Porta, Shleifer, 2002, "Title"`,
+    `"Title" by Mo`, `"Title," Banerjee and Duflo`: a quoted title beside the people who wrote
+    it, and nothing else (plain text: links and addresses removed). The title and the text
+    before it (which may date it), or None."""
+    found = _BETWEEN_QUOTES.fullmatch(_TRAILING_ARROW.sub("", text))
+    if found is None or word_count(found.group("title")) < _MIN_TITLE_WORDS:
+        return None
+    undated = re.sub(r"[,\s]+(?:19|20)\d\d[,:\s]*$", "", found.group("before"))
+    before = undated.strip(" ,:;")
+    after = found.group("after").strip(" ,.;")
+    if before and after:
+        return None
+    if before:
+        possessive = re.search(r"(?<=\w)(?:['\u2019]s?|s['\u2019])$", before)
+        # a possessive or a year after it (`Doe, 2002, "Title"`) says a name is a name
+        marked = possessive is not None or undated != found.group("before")
+        named = _people(before[: possessive.start()] if possessive else before, marked=marked)
+    elif after:
+        by = re.match(r"(?i)by\s+", after)
+        named = _people(after[by.end() :] if by else after, marked=by is not None)
+    else:
+        return None
+    return (_clean_title(found.group("title")), found.group("before")) if named else None
+
+
 def _link_over_lines(content: str, continuation: Sequence[str]) -> tuple[str, list[str]]:
     """The item's text with the lines a link left open at its end runs over joined to it (the
     parser writes the values a run adds on the line where that link closes)."""
@@ -949,7 +1059,8 @@ def read_item(
         if reading.skip is None and titled and (reading.year_text or reading.paper_url):
             return reading
         return ItemReading(skip=SkipReason.TASK_LIST, has_links=bool(find_links(content)))
-    content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content))
+    content = _TRAILING_BREAK.sub("", ENRICHMENT.sub("", content)).translate(_C1_QUOTES)
+    continuation = [line.translate(_C1_QUOTES) for line in continuation]
     content = _ESCAPED_TAG.sub(r"\1[\2]", content, count=1)  # `\[IJCAI 2017\] Title`
     continuation = [ENRICHMENT.sub("", line) for line in continuation]
     content, continuation = _link_over_lines(content, continuation)
@@ -964,12 +1075,20 @@ def read_item(
     body, tags = _strip_tags(content)
     body, year_tag = _without_leading_year(body)
     tags += year_tag
-    if wraps and continuation and _runs_on(body, continuation[0]):
+    wrapped = _wrapped_citation(body, continuation) if wraps and continuation else None
+    if wrapped is not None:
+        body, continuation = wrapped
+    elif wraps and continuation and _runs_on(body, continuation[0]):
         body = f"{body} {continuation[0]}"  # a title wrapped onto the next line
         continuation = continuation[1:]
     kind_tag = next((tag for tag in tags if _NOT_PAPER_TAG.match(tag)), None)
     if kind_tag is not None:
         reason = f"tagged {kind_tag.strip()}: not a paper"
+        return ItemReading(skip=SkipReason.TAGGED, detail=reason, has_links=has_links)
+    declared = next(filter(None, map(_DECLARED_KIND.match, continuation)), None)
+    if declared is not None:
+        # `*Publication:* Podcast`, `*Notes:* Blog introducing ...`: the item's own field
+        reason = f"its {declared.group('field').lower()} says {declared.group('kind').lower()}"
         return ItemReading(skip=SkipReason.TAGGED, detail=reason, has_links=has_links)
     title_link: Link | None = None
     title: str | None = None
@@ -1150,6 +1269,18 @@ def read_item(
         venue = venue or (inherited if find_venue(inherited) else None)
         year_text = year_text or (inherited if year_from_text(inherited) else None)
 
+    # `Sachs' "Title" ----> <search>`: a title its authors are named beside, link or none
+    cited_title = (
+        _quoted_with_names(plain_text(_without_urls(body))) if title_link is None else None
+    )
+    if cited_title is None and title_link is None:
+        emphasised = _italic_then_names(body)
+        if emphasised is not None and emphasised[0] == title:
+            cited_title = (title, "")
+    if cited_title is not None:
+        title = cited_title[0]
+        if year_text is None and year_from_text(cited_title[1]):
+            year_text = cited_title[1]  # `La Porta, Shleifer, 2002, "Title"`
     if title is not None and not re.search(r"[^\W\d_]", title):
         # `* [[Paper](url)] · [video](url)`: links and a separator; `[5], [6], [15]`: numbers
         title = None
@@ -1184,7 +1315,13 @@ def read_item(
         return ItemReading(title=title, skip=SkipReason.BLOG_POST, has_links=True)
     if paper_url is None and not code_urls and venue is None and _a_book(after_title):
         return ItemReading(title=title, skip=SkipReason.BOOK, has_links=has_links)
-    if paper_url is None and venue is None and year_text is None and not placeholder:
+    if (
+        paper_url is None
+        and venue is None
+        and year_text is None
+        and not placeholder
+        and cited_title is None
+    ):
         if code_urls:
             skip = SkipReason.CODE_ONLY
         elif has_links:

@@ -174,7 +174,12 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
     short = len(title.split()) <= _NAME_WORDS and not IDEOGRAPH.search(title)
     if short and year_from_text(markdown) is None:
         return False  # `[SIGACT News](acm-dl-url)` under journals: a name, not a title
-    if _DATA_HEADING.search(bare_heading(heading)) and (
+    data = _DATA_HEADING.search(bare_heading(heading)) is not None
+    if data and (short or _CITED_BESIDE.search(markdown)):
+        # `| FSCS (Niklaus et al., 2021) | [📄](arxiv) |` under datasets: the data's name, its
+        # paper cited beside it
+        return False
+    if data and (
         _names_its_data(markdown) or _DATA_HOST.match(paper_url) or _DATA_DOI.search(paper_url)
     ):
         # `**DFDC**: Its paper's title. [Paper](arxiv) [Download](kaggle)`, or a link to the
@@ -188,7 +193,12 @@ def paper_among_resources(heading: str, paper_url: str | None, title: str, markd
 
 
 # A heading over data: `Datasets`, `Benchmarks and Datasets`, `Data`, `Corpora`
-_DATA_HEADING = re.compile(r"(?i)\b(?:data(?:\s?sets?)?|corpus|corpora|databases?)\b")
+_DATA_HEADING = re.compile(r"(?i)\b(?:data(?:\s?sets?)?|corpus|corpora|databases?|benchmarks?)\b")
+# `Pile of Law (Henderson et al., 2022)`: a name, and the paper that brought it cited beside it
+_CITED_BESIDE = re.compile(
+    r"\w\s*\((?:[A-Z][\w'\u2019-]+(?:\s+et\s+al\.?|\s+(?:and|&)\s+[A-Z][\w'\u2019-]+)?),?\s+"
+    r"(?:19|20)\d\d[a-z]?\)"
+)
 # A link that hands out the data: its label, or a host that keeps datasets
 _DATA_LABEL = re.compile(r"(?i)^\W*(?:download|data|dataset|get (?:the )?data|\w+ data)\W*$")
 _DATA_HOST = re.compile(

@@ -331,11 +331,27 @@ def _with_label_links(reading: ItemReading, state: ParseState) -> ItemReading:
 
 def _continuation(lines: Sequence[Line]) -> list[str]:
     """The item's other lines as text: list markers and `<br>` removed."""
-    out = []
+    out: list[str] = []
+    in_list = False  # a sub-item was opened: the next numbers are its siblings'
     for line in lines:
-        nested = LIST_ITEM.match(line.text)
+        # after the item's text or a line going on with it, only a sub-item that may
+        # interrupt a paragraph opens one
+        after_text = not in_list and (not out or bool(out[-1]))
+        nested = _sub_item(line.text) if after_text else LIST_ITEM.match(line.text)
+        in_list = in_list or nested is not None
         out.append(nested.group(3) if nested else line.text.strip())
     return out
+
+
+def _sub_item(text: str) -> re.Match[str] | None:
+    """A list item on a line right after a paragraph's text. CommonMark: a numbered item
+    interrupts a paragraph only when it is numbered 1 (`2005. <url>`, under a wrapped
+    citation, goes on with it)."""
+    nested = LIST_ITEM.match(text)
+    marker = nested.group(2) if nested else ""
+    if nested and marker[:1].isdigit() and int(marker[:-1]) != 1:
+        return None
+    return nested
 
 
 def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry | None, int]:
@@ -355,7 +371,7 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     state.labels = [(depth, text) for depth, text in state.labels if depth < indent]
     state.link_labels = [label for label in state.link_labels if label[0] < indent]
     inherited = state.labels[-1][1] if state.labels else None
-    sub_item = bool(rest) and LIST_ITEM.match(rest[0].text) is not None
+    sub_item = bool(rest) and _sub_item(rest[0].text) is not None
     reading = read_item(content, _continuation(rest), inherited, wraps=not sub_item)
     if reading.skip is SkipReason.AUTHOR_LINE and not reading.has_links and not rest:
         # `- Visual Odometry and Dense Mapping` reads as two people's names: in a flat list

@@ -341,7 +341,9 @@ def test_a_table_of_datasets_by_name_under_a_dataset_heading_is_not_read() -> No
         f"| Widget-Net | widget network | [Paper]({ARXIV}) |\n"
         "| Cornell | | Paper |\n| Jacquard | | Paper |\n| WidgetNet-1Billion | | |\n"
     )
-    assert _entries(text) == [(5, "Widget-Net", ARXIV)]
+    # a name with its paper's link, under a data heading, is the data (issue 22: items of a
+    # data section are entries when they hold a title and a paper link, not a name)
+    assert _entries(text) == []
 
 
 @pytest.mark.parametrize(
@@ -1155,3 +1157,106 @@ def test_a_quoted_title_after_names_keeps_the_year_written_before_it() -> None:
     assert [(e.title, e.year) for e in parse_list(text).entries] == [
         ("Widget Learning \u00dcber and Learning", 2005)
     ]
+
+
+def test_numbered_citations_wrapped_over_indented_lines() -> None:
+    # a pkgdown "cited by" page: each citation soft-wrapped over the item's lines, some whose
+    # first line holds only names
+    text = (
+        "## 2025\n\n"
+        "1.  Doe, A., Roe, B., 2025. Tracking widget corridors for the golden\n"
+        "    jackal in northern parts of a country. *Journal of Widget\n"
+        "    Biodiversity* 9, 1\u201316.\n"
+        "    <https://widgets.example.org/index.php/jwb/article/view/728>\n\n"
+        "2.  Kass, J.M., Smith, A.B., Warren, D.L., Vignali, S., Schmitt, S.,\n"
+        "    Arl\u00e9, E., Barbosa, A. and Gu\u00e9guen, M., 2025. Achieving higher\n"
+        "    standards in widget modelling. *Ecography*, *2025*(2), p.e07346.\n"
+        "    <https://doi.org/10.1111/ecog.07346>\n\n"
+        "3.  Lee, C., 2024. Widgets on one line. *Nature*, 1, 2.\n"
+        "    <https://doi.org/10.1038/widget>\n"
+    )
+    document = parse_list(text)
+    assert [(e.line, e.title, e.year, e.paper_url) for e in document.entries] == [
+        (
+            3,
+            "Tracking widget corridors for the golden jackal in northern parts of a country",
+            2025,
+            "https://widgets.example.org/index.php/jwb/article/view/728",
+        ),
+        (
+            8,
+            "Achieving higher standards in widget modelling",
+            2025,
+            "https://doi.org/10.1111/ecog.07346",
+        ),
+        (13, "Widgets on one line", 2024, "https://doi.org/10.1038/widget"),
+    ]
+    assert render(document) == text
+
+
+def test_names_beside_a_quoted_title_and_an_arrow_to_its_address() -> None:
+    # a scraped course digest: `Names "Title" ---->  address`, a search page or none for the
+    # paper, curly quotes stored as C1 controls (Windows-1252 read as Latin-1)
+    text = (
+        "### widget-trade\n\n"
+        "- The Wind of Widgets: Maritime Technology and Trade  ---->  "
+        "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=606184\n"
+        '- Jeffrey Doe\' "Institutions Do Not Rule"  ---->  '
+        "https://www.google.com/search?q=institutions\n"
+        "- \x93Corruption and Widget Growth\x94 by Pak Hung Mo  ---->  "
+        "https://www.google.com/search?q=corruption\n"
+        "- La Porta, de Silanes, Shleifer, 2002, \x93Government Ownership of Widgets\x94  ---->  "
+        "https://www.google.com/search?q=banks\n"
+        '- "Green Widget Revolution"   ---->  https://www.google.com/search?q=green\n'
+    )
+    document = parse_list(text)
+    assert [(e.title, e.paper_url, e.year) for e in document.entries] == [
+        (
+            "The Wind of Widgets: Maritime Technology and Trade",
+            "https://papers.ssrn.com/sol3/papers.cfm?abstract_id=606184",
+            None,
+        ),
+        ("Institutions Do Not Rule", None, None),
+        ("Corruption and Widget Growth", None, None),
+        ("Government Ownership of Widgets", None, 2002),
+    ]
+    # a quoted phrase with nobody named beside it is a search term
+    assert [s.line for s in document.skipped] == [7]
+
+
+def test_dataset_rows_citing_their_paper_an_italic_title_and_declared_kinds() -> None:
+    text = (
+        "## Datasets\n\n"
+        "#### Widget Judgement Prediction\n\n"
+        "| Dataset | Links | Domain | Language | Size |\n"
+        "|---|---|---|---|---|\n"
+        "| WJP (Niklaus et al., 2021) | [\U0001f4c4](https://arxiv.org/abs/2110.00806) | Swiss "
+        "court judgements | de | 85K cases w/ 2 outcomes |\n"
+        "| Pile of Widgets (Henderson et al., 2022) | [\U0001f4c4](https://arxiv.org/abs/2207.00220)"
+        " | Widget law | en | 256 GB of text |\n\n"
+        "## Surveys\n\n"
+        "- [`2020-05`] *How Does NLP Benefit Widget Systems: A Summary*, H. Zhong et al. "
+        "[[pdf]](https://arxiv.org/pdf/2004.12158)\n"
+        "- [`2019-09`] *A Brief History of Widget Prediction in Law*, K. Ashley "
+        "[[pdf]](https://journals.example.edu/law/article/download/88/157)\n\n"
+        "## Reading\n\n"
+        "**[The Illustrated Widget](https://widgets.example.io/illustrated-widget/)**\\\n"
+        "*Authors:* Jay Doe\\\n"
+        "*Notes:* Blog introducing widgets\n\n"
+        "**[Shell Widget](https://castbox.fm/vb/734885305)**\\\n"
+        "*Publication:* Podcast\n\n"
+        "**[Attention Is All Widgets Need](https://arxiv.org/abs/1706.03762)**\\\n"
+        "*Authors:* Vaswani, Ashish\\\n"
+        "*Notes:* Original widget paper\n\n"
+        'Hiner, M.C.; Rueden, C.T. & Eliceiri, K.W. (2016 Dec 7), "WIDGIO: an extensible '
+        'framework for widget formats.", BMC Bioinformatics 17(1): 521, PMID 27927161.\n'
+    )
+    document = parse_list(text)
+    assert [(e.title, e.year) for e in document.entries] == [
+        ("How Does NLP Benefit Widget Systems: A Summary", 2020),
+        ("A Brief History of Widget Prediction in Law", 2019),
+        ("Attention Is All Widgets Need", None),
+        ("WIDGIO: an extensible framework for widget formats", 2016),
+    ]
+    assert {s.line for s in document.skipped} == {7, 8, 17, 21}  # data rows, blog, podcast
+    assert render(document) == text

@@ -383,6 +383,49 @@ def linked_resources(draw: st.DrawFn) -> Chunk:
     return _section(draw, headings, _bullets(items))
 
 
+def cited_datasets(draw: st.DrawFn) -> Chunk:
+    """Datasets and benchmarks by name in tables under a data heading, each row citing the
+    paper that brought the data beside its name and linking it by an emoji, a size beside:
+    `| WJP (Doe et al., 2021) | [📄](arxiv) [💻](github) | Swiss law | 85K cases |`."""
+    rows = ["| Dataset | Links | Domain | Size |", "|---|---|---|---|"]
+    for _ in range(num(draw, 1, 5)):
+        name = pick(
+            draw,
+            (
+                identifier(draw, num(draw, 3, 6)).upper(),
+                f"{identifier(draw, 5).capitalize()} of {identifier(draw, 4).capitalize()}",
+            ),
+        )
+        surname = pick(
+            draw, ("Niklaus", "Chalkidis", "M\u00fcller", "O'Neil", "Garc\u00eda-L\u00f3pez")
+        )
+        cited = pick(draw, (f"{surname} et al., ", f"{surname} and Roe, ", f"{surname}, "))
+        links = f"[\U0001f4c4]({_arxiv_url(draw)})"
+        if flip(draw):
+            links += f" [\U0001f4bb](https://github.com/widgets/{identifier(draw, 5).lower()})"
+        domain = pick(draw, ("Swiss court judgements", "Contracts", "EU legislation", ""))
+        size = pick(draw, ("85K cases w/ 2 outcomes", "2.6M cases", "510 contracts", "57K laws"))
+        rows.append(f"| {name} ({cited}{num(draw, 2010, 2025)}) | {links} | {domain} | {size} |")
+    return _section(draw, ("Datasets", "Benchmarks", "Corpora", "Legal Datasets"), rows)
+
+
+def declared_kinds(draw: st.DrawFn) -> Chunk:
+    """Under a topic heading, reading-list paragraphs shaped like its papers' (`**[Title](url)**\\`
+    then field lines) whose own field says what they are: `*Publication:* Blog`, `*Notes:*
+    Podcast about ...`."""
+    lines: list[str] = []
+    for _ in range(num(draw, 1, 4)):
+        site = identifier(draw, 6).lower()
+        kind = pick(draw, ("Blog", "Podcast", "Video", "Textbook", "Tutorial", "Blog post"))
+        field = pick(draw, ("Publication", "Notes", "Type"))
+        about = pick(draw, ("", f" introducing {pick(draw, CONTENT_WORDS).lower()}"))
+        lines += [f"**[{titles(draw)}](https://{site}.example.io/{identifier(draw, 5)}/)**\\"]
+        if flip(draw):
+            lines.append(f"*Authors:* Jay {identifier(draw, 6).capitalize()}\\")
+        lines += [f"*{field}:* {kind}{about}", ""]
+    return _section(draw, ("Reading", "Techniques", "Downtime", "Motivations"), lines[:-1])
+
+
 def said_not_papers(draw: st.DrawFn) -> Chunk:
     """Under a topic heading, items whose words or link say what they are, dated or not: a web
     page cited with the day it was read, a title marked as a book or an edition, news of an
@@ -596,6 +639,8 @@ NON_PAPER_SECTIONS: dict[str, NonPaper] = {
     "software_table": software_table,
     "feature_bullets": feature_bullets,
     "said_not_papers": said_not_papers,
+    "cited_datasets": cited_datasets,
+    "declared_kinds": declared_kinds,
     "linked_resources": linked_resources,
     "laboratories": laboratories,
     "organisations": organisations,

@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import quote_plus
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -666,6 +667,88 @@ def references(draw: st.DrawFn) -> Chunk:
                 offset=first,
             )
         )
+    return Chunk(tuple(lines), tuple(expected))
+
+
+def wrapped_citation_items(draw: st.DrawFn) -> Chunk:
+    """A page of the papers that cite a package: numbered items (`1.  `), each a reference
+    soft-wrapped over indented lines at a drawn width (the first line may hold only names),
+    its address as an autolink at the end; numbering restarts under year headings."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    drawn = unique_papers(draw, maximum=5, need_venue=True, need_paper=True)
+    records = [p for p in drawn if not re.search(r"[\u4e00-\u9fff]", p.title)]  # no CJK
+    assume(records)
+    for index, paper in enumerate(records):
+        assert paper.venue is not None and paper.paper is not None
+        text = reference_text(draw, paper, paper.venue.name) + f" <{paper.paper.url}>"
+        first, *rest = _wrapped(draw, text)
+        expected.append(
+            Expected(
+                title=paper.title,
+                paper_url=paper.paper.url,
+                code_urls=frozenset(),
+                venue=UNCHECKED,
+                year=paper.year,
+                offset=len(lines),
+            )
+        )
+        lines.append(f"{index + 1}.  {first}")
+        lines += [f"    {line}" for line in rest]
+        lines.append("")
+    return Chunk(tuple(lines[:-1]), tuple(expected))
+
+
+def names_and_quoted_titles(draw: st.DrawFn) -> Chunk:
+    """A course's reading digest: who wrote it beside the title in quotes, in any order
+    (`Doe's "Title"`, `Doe and Roe: "Title"`, `"Title" by Jane Doe`, `Doe, Roe, 2002, "Title"`),
+    or the title in italics then its authors (`*Title*, J. Doe et al.`), an arrow to the
+    address after it: a search page (no paper link), the paper, or none."""
+    lines: list[str] = []
+    expected: list[Expected] = []
+    for paper in unique_papers(draw, maximum=5):
+        title = bare_title(draw, paper.title)
+        assume(len(title.split()) >= 3 and not re.search(r"[\"*_\u201c\u201d]", title))
+        people = [_split_name(author) for author in paper.authors[:3]]
+        surnames = [surname for _, surname in people]
+        opening, closing = pick(draw, (('"', '"'), ("\u201c", "\u201d"), ("\x93", "\x94")))
+        quoted = f"{opening}{title}{closing}"
+        style = num(draw, 0, 4)
+        year: int | None = None
+        if style == 0:
+            possessive = "'" if surnames[0].endswith("s") else "'s"
+            text = f"{' '.join(people[0])}{possessive} {quoted}"
+        elif style == 1:
+            # one surname alone before a colon may be a label (`Note: "..."`): a whole name
+            who = _joined(surnames, " and ") if len(surnames) > 1 else " ".join(people[0])
+            text = f"{who}: {quoted}"
+        elif style == 2:
+            text = f"{quoted} by {' '.join(people[0])}"
+        elif style == 3:
+            year = paper.year
+            text = f"{', '.join(surnames)}, {year}, {quoted}"
+        else:
+            initial = _initial(people[0][0], dotted=True)
+            text = f"*{title}*, {initial} {surnames[0]}{pick(draw, ('', ' et al.'))}"
+        where = num(draw, 0, 2)
+        paper_url = None
+        if where == 0:
+            search = quote_plus(" ".join(title.split()[:4]))  # as a browser writes it
+            text += f"  ---->  https://www.google.com/search?hl=en&q={search}"
+        elif where == 1 and paper.paper is not None and paper.paper.role == "paper":
+            paper_url = paper.paper.url
+            text += f"  ---->  {paper_url}" if style != 4 else f" [[pdf]]({paper_url})"
+        expected.append(
+            Expected(
+                title=title,
+                paper_url=paper_url,
+                code_urls=frozenset(),
+                venue=UNCHECKED,
+                year=year if year is not None else UNCHECKED,
+                offset=len(lines),
+            )
+        )
+        lines.append(f"- {text}")
     return Chunk(tuple(lines), tuple(expected))
 
 
@@ -2120,4 +2203,6 @@ PAPER_SHAPES: dict[str, PaperShape] = {
     "named_then_title": named_then_title,
     "html_citation_rows": html_citation_rows,
     "et_al_citations": et_al_citations,
+    "wrapped_citation_items": wrapped_citation_items,
+    "names_and_quoted_titles": names_and_quoted_titles,
 }
