@@ -90,6 +90,10 @@ _DECLARED_KIND = re.compile(
     r"[*_]{0,2}\s*:\s*[*_]{0,2}\s*(?:an?\s+)?(?P<kind>blog|podcast|video|book|textbook|tutorial|"
     r"course|slides|talk|website|newsletter|lecture)(?:s|\s+post)?\b"
 )
+# `SVD++: **Title**`, `Deep FM: __Title__`: a short name, a colon, the title in bold
+_NAME_THEN_BOLD = re.compile(
+    r"^\s*([^\s*_\[\]():]{1,30}(?:\s[^\s*_\[\]():]{1,30}){0,2}):\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\2"
+)
 _LEADING_ITALIC = re.compile(r"^\s*([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![*_\w])")
 _INNER_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # `Kim, Jihyung; Jeong, Kyowon; Roe, Bo;  *Title*. Journal. 2024.`: names separated by
@@ -657,6 +661,11 @@ def _title_from_text(text: str) -> tuple[str | None, str, list[str]]:
         title = re.split(r"(?<=\.)\s+", text[: typed.start()].rstrip())[-1]
         if len(title.split()) >= _MIN_TITLE_WORDS:
             return _clean_title(title), text[typed.end() :], []
+    name_first = _NAME_THEN_BOLD.match(text)
+    if name_first is not None and word_count(plain_text(name_first.group(3))) >= _MIN_TITLE_WORDS:
+        # `SVD++: **Factorization Meets the Neighborhood**. [[PDF](url)]`: a model's name,
+        # then its paper's title in bold (as `**Mamba**: Title` gives the title after it)
+        return _clean_title(name_first.group(3)), text[name_first.end() :], []
     bold = _BOLD.match(text)
     if bold:
         # `**Title (ICDE 2020) [[**Paper**](url)]**`: the bold ends at the label's own `**`
@@ -975,8 +984,11 @@ def _wrapped_citation(first: str, following: Sequence[str]) -> tuple[str, list[s
     cited = read_citation(reference_text(joined))
     if cited is None:
         return None
-    # `... *Title* (No.` over `12). <url>`: a parenthesis left open has not ended
-    if first.rstrip().endswith((".", "!", "?")) and first.count("(") <= first.count(")"):
+    # `... *Title* (No.` over `12). <url>`: a parenthesis left open has not ended; `CVPR.`
+    # over `2005;1:1.`: the line after dates it, which a description never opens with
+    dated_below = re.match(r"\(?(?:19|20)\d\d\b", lines[0]) is not None
+    ended = first.rstrip().endswith((".", "!", "?")) and first.count("(") <= first.count(")")
+    if ended and not dated_below:
         alone = read_citation(reference_text(first))
         if (alone is not None and alone.title == cited.title) or " ".join(
             cited.title.split()

@@ -164,6 +164,7 @@ def _item_lines(lines: list[Line], index: int) -> int:
     described: bool | None = None  # whether the item is a linked paper: read when needed
     end = index + 1
     blank = False
+    opened = False  # a sub-list was opened: numbers after it are its items
     while end < len(lines):
         text = lines[end].text
         if not text.strip():
@@ -173,6 +174,12 @@ def _item_lines(lines: list[Line], index: int) -> int:
         if FENCE_OPEN.match(text) or text.lstrip().startswith(("<!--", "#", "|")):
             break
         nested = LIST_ITEM.match(text)
+        first_of_sublist = nested is not None and indentation(text) > indent and not opened
+        if first_of_sublist and not blank and _sub_item(text) is None:
+            # `    2005. <url>` right under the item's text: a list numbered other than from 1
+            # cannot interrupt a paragraph (CommonMark), so the line goes on with the text
+            nested = None
+        opened = opened or (nested is not None and indentation(text) > indent)
         # A sub-item sits at least two columns in (` - Title` under `- Title` is a sibling,
         # as GitHub renders it); other continuation lines need only be indented.
         deeper = indentation(text) >= indent + (2 if nested else 1)

@@ -127,5 +127,6 @@ def checked_paper_url(url: str | None, state: ParseState, line: int) -> str | No
 def clean_venue(venue: str | None) -> str | None:
     if venue is None:
         return None
-    cleaned = " ".join(venue.strip(" \t[]()*_-|:,.").split())
+    # `." CVPR,`: the quote that closed a cited title before it
+    cleaned = " ".join(venue.strip(" \t[]()*_-|:,.\"'\u201c\u201d").split())
     return cleaned or None

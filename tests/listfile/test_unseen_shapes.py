@@ -1260,3 +1260,29 @@ def test_dataset_rows_citing_their_paper_an_italic_title_and_declared_kinds() ->
     ]
     assert {s.line for s in document.skipped} == {7, 8, 17, 21}  # data rows, blog, podcast
     assert render(document) == text
+
+
+def test_a_quoted_title_wrapped_with_its_year_on_a_line_numbered_like_a_list() -> None:
+    # `2005. <url>` would open a list numbered from 2005, but only a list numbered from 1 may
+    # interrupt a paragraph (CommonMark): the line goes on with the citation
+    text = (
+        '1.  He, Kaiming. "Widgets for widgets\n'
+        '    for widgets." CVPR,\n'
+        "    2005. <https://arxiv.org/abs/0502.00001>\n"
+    )
+    assert [(e.title, e.year, e.venue) for e in parse_list(text).entries] == [
+        ("Widgets for widgets for widgets", 2005, "CVPR")
+    ]
+
+
+def test_a_model_name_then_its_papers_title_in_bold() -> None:
+    text = (
+        "* [2008 (KDD)] SVD++: **Factorization Meets the Widget: a Multifaceted Model**. "
+        "[[PDF](https://dl.acm.org/doi/10.1145/1401890.1401944)]\n"
+        "* [2017 (IJCAI)] DeepFM: **A Factorization-Machine based Widget Network**. "
+        "[[PDF](https://arxiv.org/abs/1703.04247)]\n"
+    )
+    assert [(e.title, e.year) for e in parse_list(text).entries] == [
+        ("Factorization Meets the Widget: a Multifaceted Model", 2008),
+        ("A Factorization-Machine based Widget Network", 2017),
+    ]

@@ -1933,7 +1933,8 @@ def semicolon_citations(draw: st.DrawFn) -> Chunk:
 
 def named_then_title(draw: st.DrawFn) -> Chunk:
     """A resource list's paper items: a short name linked to the paper, then the paper's title
-    after a dash (`* [Topaz](arxiv-url) - Positive-unlabeled networks for particle picking`)."""
+    after a dash (`* [Topaz](arxiv-url) - Positive-unlabeled networks for particle picking`),
+    or a name then the title in bold (`* [2008 (KDD)] SVD++: **Title**. [[PDF](url)]`)."""
     lines: list[str] = []
     expected: list[Expected] = []
     records = [
@@ -1950,7 +1951,11 @@ def named_then_title(draw: st.DrawFn) -> Chunk:
         name = identifier(draw, num(draw, 4, 9)).capitalize()
         more = pick(draw, ("", f", [Journal Version](https://doi.org/10.1/{name.lower()})"))
         dash = pick(draw, ("-", "\u2013"))
-        lines.append(f"    * [{name}]({url}) {dash} {paper.title}{more}")
+        if flip(draw):
+            lines.append(f"    * [{name}]({url}) {dash} {paper.title}{more}")
+        else:  # `* [2008 (KDD)] SVD++: **Title**. [[PDF](url)]`: the title in bold after it
+            name += pick(draw, ("", "++", "-Net"))
+            lines.append(f"    * [{paper.year} (CVPR)] {name}: **{paper.title}**. [[PDF]({url})]")
         at = len(lines) - 1
         expected.append(Expected(paper.title, url, frozenset(), UNCHECKED, UNCHECKED, at))
     assume(lines)
