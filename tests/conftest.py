@@ -290,7 +290,15 @@ def prefect_harness(
         patch.setenv("DO_NOT_TRACK", "1")
         patch.setenv("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
         with (
-            prefect.settings.temporary_settings(updates={prefect.settings.PREFECT_API_URL: api}),
+            prefect.settings.temporary_settings(
+                updates={
+                    prefect.settings.PREFECT_API_URL: api,
+                    # Prefect joins a flow run's heartbeat thread at the run's end, and the
+                    # thread sleeps in whole seconds: about half a second a run, for crash
+                    # detection no test uses (the demo's nights run without them too)
+                    prefect.settings.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+                }
+            ),
             # as the harness does: code in a context copied earlier sees the server too
             prefect.context._temporary_global_settings_context(
                 prefect.context.get_settings_context()

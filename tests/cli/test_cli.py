@@ -330,3 +330,31 @@ def test_an_offline_run_says_its_cause_once_without_a_traceback(
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     # the console shows warnings only (the retries), not the flow's log of the same summary
     assert " | INFO " not in done.stderr and "FAILED" not in done.stderr
+
+
+def test_the_demo_runs_its_nights_without_prefect_heartbeats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prefect joins a run's heartbeat thread at its end, and that thread sleeps in whole
+    seconds: the demo's local synthetic nights run without heartbeats (issue 27), and the
+    setting is Prefect's own again after the demo."""
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        get_current_settings,
+        temporary_settings,
+    )
+
+    from pipeline.cli import demo
+
+    seen: list[int | None] = []
+
+    def run_flow(params: object, out: object, *, verbose: bool = False) -> int:
+        seen.append(get_current_settings().flows.heartbeat_frequency)
+        return 0
+
+    monkeypatch.setattr(demo, "run_flow", run_flow)
+    # Prefect's default, whatever the session's test server set for this process
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 180}):
+        assert main(["demo", "--out", str(tmp_path / "out"), "--nights", "1"]) == 0
+        assert seen == [None]
+        assert get_current_settings().flows.heartbeat_frequency == 180
