@@ -404,7 +404,8 @@ def _list_item(lines: list[Line], index: int, state: ParseState) -> tuple[Entry 
     if non_paper is not None and not _a_paper_under(non_paper, reading, content):
         # A section named for tools, talks or contents holds no papers, unless an item says
         # it is one: a title with a link that surely names a paper (`Toolbox` papers).
-        if "](" in content or find_urls(content):
+        # a link, or a citation read whole (`Doe J, et al. Title. BMJ. 2008;336:924.`): said
+        if "](" in content or find_urls(content) or reading.skip is None:
             reason = f"in section {non_paper!r}, which holds no papers"
             state.skipped.append(Skipped(line.number, SkipReason.NON_PAPER_SECTION, reason, False))
         return None, end

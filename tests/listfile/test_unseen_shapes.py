@@ -1286,3 +1286,15 @@ def test_a_model_name_then_its_papers_title_in_bold() -> None:
         ("Factorization Meets the Widget: a Multifaceted Model", 2008),
         ("A Factorization-Machine based Widget Network", 2017),
     ]
+
+
+def test_a_citation_without_a_link_under_a_resource_heading_is_skipped_and_said() -> None:
+    text = (
+        "### Frameworks\n"
+        "- Guyatt GH, Oxman AD, Vist GE, et al. GRADE: An emerging consensus on rating widget "
+        "evidence. BMJ. 2008;336(7650):924-926.\n"
+        "- Widgetflow, a framework for widgets\n"
+    )
+    document = parse_list(text)
+    assert document.entries == ()
+    assert [(s.line, s.kind) for s in document.skipped] == [(2, SkipReason.NON_PAPER_SECTION)]
