@@ -70,6 +70,7 @@ PAPER_HOSTS = (
     "cell.com",
     "thelancet.com",
     "bmj.com",
+    "computer.org/csdl",
 )
 _CODE_LABEL = re.compile(
     r"(?i)^\W*(code|codes|github|gitlab|repo|repository|implementation|official|pytorch|"
@@ -127,6 +128,17 @@ def names_a_paper(url: str, *, pdf: bool = True) -> bool:
     return bool(ids.arxiv_id or ids.doi) or host_matches(url, PAPER_HOSTS) or is_pdf or presented
 
 
+# A search engine's results page: it finds the paper, it is not the paper
+_SEARCH_PAGE = re.compile(
+    r"(?i)^https?://(?:www\.)?(?:google\.[a-z.]+/search|scholar\.google\.[a-z.]+/scholar|"
+    r"bing\.com/search|duckduckgo\.com/|search\.yahoo\.com/search|baidu\.com/s\?)"
+)
+
+
+def is_search_page(url: str) -> bool:
+    return _SEARCH_PAGE.match(url.strip()) is not None
+
+
 def on_code_host(url: str) -> bool:
     """A link to code: a code host's page that is not a PDF kept there."""
     return host_matches(url, CODE_HOSTS) and not _is_pdf(url)
@@ -148,6 +160,8 @@ def link_kind(link: Link, *, leading: bool = False) -> str:
     url = link.url.strip()
     if is_anchor_url(url):
         return "anchor"
+    if is_search_page(url):
+        return "other"  # `[Paper](https://scholar.google.com/scholar?q=...)`: a search, not it
     if not url:
         return "empty"
     kind = link_word_kind(label)

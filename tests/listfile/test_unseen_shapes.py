@@ -1298,3 +1298,19 @@ def test_a_citation_without_a_link_under_a_resource_heading_is_skipped_and_said(
     document = parse_list(text)
     assert document.entries == ()
     assert [(s.line, s.kind) for s in document.skipped] == [(2, SkipReason.NON_PAPER_SECTION)]
+
+
+def test_a_search_page_is_never_the_paper_link() -> None:
+    text = (
+        "- Prins, C. A simple and effective evolutionary algorithm for the widget routing problem."
+        " 2004. [Paper](https://scholar.google.com/scholar?q=Prins+2004+widget)\n"
+        "- Doe, J. Widgets in the computer society library. 2019."
+        " [Paper](https://www.computer.org/csdl/journal/tp/2019/05/08123456/13rRUxBJhBm)\n"
+    )
+    assert [(e.title, e.paper_url) for e in parse_list(text).entries] == [
+        ("A simple and effective evolutionary algorithm for the widget routing problem", None),
+        (
+            "Widgets in the computer society library",
+            "https://www.computer.org/csdl/journal/tp/2019/05/08123456/13rRUxBJhBm",
+        ),
+    ]
