@@ -53,17 +53,6 @@ def _environment(values: dict[str, str], removed: Sequence[str]) -> Iterator[Non
                 os.environ[name] = value
 
 
-@contextmanager
-def _without_heartbeats() -> Iterator[None]:
-    """The demo's flow runs without Prefect's heartbeats (flows.enrich.without_heartbeats):
-    a local synthetic demo needs no crash detection, and each night would end up to a second
-    late."""
-    from flows.enrich import without_heartbeats
-
-    with without_heartbeats():
-        yield
-
-
 def _records(args: argparse.Namespace, out: TextIO) -> tuple[list[PaperRecord], str]:
     """The list's records: its hand-checked world description (`<list>.world.json` next to it,
     or --description), else a draft read by the fake's own regexes, said so. Never the
@@ -129,11 +118,15 @@ def command_demo(args: argparse.Namespace, out: TextIO) -> int:
     text = read_list_text(args.list)
     plan = plan_nights(text, records, world, start, args.nights)
     faults = Faults(error_rate=args.error_rate, seed=args.seed)
+    # Prefect is imported once its settings are in place (prepare_prefect, above); the nights
+    # run without its heartbeats, which a local synthetic demo does not need
+    from flows.enrich import without_heartbeats
+
     with FakeServer(FakeApi(world, today=start, faults=faults)) as server:
         print(f"local fake of the three APIs at {server.url} ({world.description})", file=out)
         # Only the fake's own placeholder token: real tokens are never sent to it.
         env = {**server.env(), "AWESOME_ENRICH_TIME_SCALE": "0", "GITHUB_TOKEN": "demo-not-a-token"}
-        with _environment(env, removed=["S2_API_KEY"]), _without_heartbeats():
+        with _environment(env, removed=["S2_API_KEY"]), without_heartbeats():
             if args.nights == 1 and not args.publish:
                 status = run_flow(
                     _params(args, args.list, start, cache=True), out, verbose=args.verbose

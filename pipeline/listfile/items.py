@@ -639,7 +639,7 @@ def _italic_then_names(text: str) -> tuple[str, str] | None:
     if emphasised is None or word_count(plain_text(emphasised.group(2))) < _MIN_TITLE_WORDS:
         return None
     after = text[emphasised.end() :]
-    names = _TRAILING_ARROW.sub("", after.split("[", 1)[0]).strip(" ,.;:-\u2013\u2014")
+    names = after.split("[", 1)[0]
     for url in find_urls(names):
         names = names.replace(url, " ")
     names = _TRAILING_ARROW.sub("", names).strip(" ,.;:-\u2013\u2014")
@@ -989,10 +989,10 @@ def _wrapped_citation(first: str, following: Sequence[str]) -> tuple[str, list[s
     dated_below = re.match(r"\(?(?:19|20)\d\d\b", lines[0]) is not None
     ended = first.rstrip().endswith((".", "!", "?")) and first.count("(") <= first.count(")")
     if ended and not dated_below:
-        alone = read_citation(reference_text(first))
-        if (alone is not None and alone.title == cited.title) or " ".join(
-            cited.title.split()
-        ) in " ".join(reference_text(first).split()):
+        first_text = reference_text(first)
+        alone = read_citation(first_text)
+        title_on_first = " ".join(cited.title.split()) in " ".join(first_text.split())
+        if title_on_first or (alone is not None and alone.title == cited.title):
             return None  # the reference ended on the first line: the other lines say more
     return joined, list(following[len(lines) :])
 
